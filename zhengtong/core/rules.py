@@ -1,0 +1,1 @@
+"""Permission rules of the kernel (work items, attachments, audit, calendar)."""

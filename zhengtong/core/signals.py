@@ -1,0 +1,1 @@
+"""Audit of sign-in events: login, logout and failed login."""

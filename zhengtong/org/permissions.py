@@ -1,0 +1,154 @@
+"""The one place that answers "may this person, in this unit, do this to this object".
+
+Every subsystem registers its rules here with `@rule("app.action")` and asks through
+`may()` / `require()`; nobody checks a bare role anywhere else. Delegation (代理) is
+applied here too: when a person is acting for an absent colleague, the rule is tried
+for the colleague as well, and the answer says on whose behalf the action is taken,
+so the audit trail can record it.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from zhengtong.core.errors import NotPermitted
+
+from .models import COUNTY_WIDE_ROLES, Delegation, Membership, RoleAssignment
+
+_RULES = {}
+_NOT_DELEGABLE = set()
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who acts: `person` clicked; `principal` is whose authority is used (the
+    delegator under delegation, otherwise the person)."""
+
+    person: object
+    principal: object
+
+    @property
+    def on_behalf_of(self):
+        return None if self.principal.pk == self.person.pk else self.principal
+
+    def __bool__(self):
+        return True
+
+
+def rule(action, *, delegable=True):
+    """Register the rule for `action`: a function (person, obj, unit) -> bool."""
+
+    def register(func):
+        _RULES[action] = func
+        if not delegable:
+            _NOT_DELEGABLE.add(action)
+        return func
+
+    return register
+
+
+def registered_actions():
+    return sorted(_RULES)
+
+
+# --- facts the rules are built from -------------------------------------------------
+
+
+def unit_ids_of(person):
+    """Ids of the units the person is a member of (cached on the object per request)."""
+    if not getattr(person, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(person, "_zt_unit_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Membership.objects.filter(user_id=person.pk).values_list("unit_id", flat=True)
+        )
+        person._zt_unit_ids = cached
+    return cached
+
+
+def _roles(person):
+    cached = getattr(person, "_zt_roles", None)
+    if cached is None:
+        cached = frozenset(
+            RoleAssignment.objects.filter(user_id=person.pk).values_list("role", "unit_id")
+        )
+        person._zt_roles = cached
+    return cached
+
+
+def is_member(person, unit):
+    unit_id = getattr(unit, "pk", unit)
+    return unit_id is not None and unit_id in unit_ids_of(person)
+
+
+def has_role(person, role, unit=None):
+    """True if the person holds `role` county-wide, or in `unit` when one is given
+    (a role held in a unit covers that unit only)."""
+    if not getattr(person, "is_authenticated", False) or not person.is_active:
+        return False
+    unit_id = getattr(unit, "pk", unit)
+    roles = _roles(person)
+    if (role, None) in roles:
+        return True
+    return unit_id is not None and (role, unit_id) in roles
+
+
+def has_role_anywhere(person, role):
+    if not getattr(person, "is_authenticated", False) or not person.is_active:
+        return False
+    return any(r == role for r, _unit in _roles(person))
+
+
+def is_county_wide(role):
+    return role in COUNTY_WIDE_ROLES
+
+
+def forget(person):
+    """Drop cached facts after memberships or roles change."""
+    for attr in ("_zt_unit_ids", "_zt_roles"):
+        if hasattr(person, attr):
+            delattr(person, attr)
+
+
+def delegators_of(person, at=None):
+    """People who have delegated their work to `person` right now."""
+    if not getattr(person, "is_authenticated", False):
+        return []
+    return [
+        d.delegator
+        for d in Delegation.objects.active(at)
+        .filter(delegate_id=person.pk, delegator__is_active=True)
+        .select_related("delegator")
+    ]
+
+
+# --- the questions ------------------------------------------------------------------
+
+
+def may(person, action, obj=None, *, unit=None, at=None):
+    """May `person` do `action` to `obj` (as a member of `unit`)?
+
+    Returns an `Acting` (truthy) naming whose authority is used, or None.
+    """
+    check = _RULES.get(action)
+    if check is None:
+        raise KeyError(f"No permission rule registered for {action!r}")
+    if not getattr(person, "is_authenticated", False) or not person.is_active:
+        return None
+    if check(person, obj, unit):
+        return Acting(person, person)
+    if action in _NOT_DELEGABLE:
+        return None
+    for delegator in delegators_of(person, at or timezone.now()):
+        if check(delegator, obj, unit):
+            return Acting(person, delegator)
+    return None
+
+
+def require(person, action, obj=None, *, unit=None):
+    """Like `may`, but raises NotPermitted (HTTP 403) when the answer is no."""
+    acting = may(person, action, obj, unit=unit)
+    if acting is None:
+        raise NotPermitted()
+    return acting

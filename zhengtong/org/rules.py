@@ -1,0 +1,1 @@
+"""Permission rules of the organisation app."""

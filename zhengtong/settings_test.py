@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings, with a fixed development key,
+plain HTTP and a fast password hasher (Argon2 itself is tested explicitly)."""
+
+import os
+
+os.environ.setdefault("ZT_INSECURE_DEV_KEY", "1")
+os.environ.setdefault("HTTPS", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+
+from .settings import *  # noqa: E402,F403
+from .settings import PASSWORD_HASHERS  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+FIELD_ENCRYPTION_KEY = "00112233445566778899aabbccddeeff"
+FIELD_HASH_KEY = "test-hash-key"
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -1,0 +1,25 @@
+"""URL map. Staff work under /oa/, the IT centre under /admin/, the API under /api/.
+The public site's sections (ARCHITECTURE.md) join as their issues land."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("zhengtong.org.urls")),
+    path("oa/", include("zhengtong.core.urls")),
+    path("oa/org/", include("zhengtong.org.urls_staff")),
+    path("oa/calendar/", include("zhengtong.core.urls_calendar")),
+    path("oa/audit/", include("zhengtong.core.urls_audit")),
+    path("files/", include("zhengtong.core.urls_attachments")),
+    path("api/", include("zhengtong.api.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("zhengtong.core.urls_public")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
