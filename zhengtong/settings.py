@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "zhengtong.core.middleware.RequestContextMiddleware",
     "zhengtong.org.middleware.AccountPolicyMiddleware",
+    "zhengtong.core.web.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -8,9 +8,8 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
-    path("accounts/", include("zhengtong.org.urls")),
+    path("oa/", include("zhengtong.org.urls")),
     path("oa/", include("zhengtong.core.urls")),
-    path("oa/org/", include("zhengtong.org.urls_staff")),
     path("oa/calendar/", include("zhengtong.core.urls_calendar")),
     path("oa/audit/", include("zhengtong.core.urls_audit")),
     path("files/", include("zhengtong.core.urls_attachments")),

@@ -1,1 +1,74 @@
 """Permission rules of the kernel (work items, attachments, audit, calendar)."""
+
+
+# --- work items ---------------------------------------------------------------------
+from zhengtong.org.permissions import is_member, rule  # noqa: E402
+
+
+@rule("core.close_workitem")
+def close_workitem(person, item, unit):
+    """The assignee, or any member of the assigned unit, closes an item."""
+    if item.assignee_user_id is not None and item.assignee_user_id == person.pk:
+        return True
+    return item.assignee_unit_id is not None and is_member(person, item.assignee_unit_id)
+
+
+@rule("core.view_workitem")
+def view_workitem(person, item, unit):
+    return close_workitem(person, item, unit)
+
+
+@rule("core.view_dashboard", delegable=False)
+def view_dashboard(person, obj, unit):
+    from zhengtong.org.models import Role
+    from zhengtong.org.permissions import has_role
+
+    return has_role(person, Role.SYSTEM_ADMIN)
+
+
+# --- attachments and audit trail ------------------------------------------------------
+from zhengtong.org import permissions as _permissions  # noqa: E402
+
+
+@rule("core.view_attachment")
+def view_attachment(person, attachment, unit):
+    """The uploader, a member of the attachment's unit, or whoever may view the object
+    it belongs to (when that object's app registered an "<app>.<model>.view" rule)."""
+    if attachment is None:
+        return False
+    if attachment.uploaded_by_id is not None and attachment.uploaded_by_id == person.pk:
+        return True
+    if attachment.unit_id is not None and is_member(person, attachment.unit_id):
+        return True
+    if attachment.owner_type_id and attachment.owner_id:
+        owner_action = f"{attachment.owner_type.app_label}.{attachment.owner_type.model}.view"
+        if owner_action in _permissions.registered_actions():
+            owner = attachment.owner
+            # The owner's rule itself, not `may()`: delegation is applied once, by the
+            # `may()` that asked about the attachment.
+            return owner is not None and bool(_permissions._RULES[owner_action](person, owner, unit))
+    return False
+
+
+@rule("core.view_audit", delegable=False)
+def view_audit(person, obj, unit):
+    """The audit administrator (审计管理员) alone reads and exports the audit trail."""
+    from zhengtong.org.models import Role
+    from zhengtong.org.permissions import has_role
+
+    return has_role(person, Role.AUDIT_ADMIN)
+
+
+# --- working-day calendar (core.calendar) --------------------------------------------
+from zhengtong.org.models import Role  # noqa: E402
+from zhengtong.org.permissions import has_role  # noqa: E402
+from zhengtong.org.permissions import rule as _calendar_rule  # noqa: E402
+
+from . import calendar as _calendar  # noqa: E402,F401  (connects its cache-invalidation signals)
+
+
+@_calendar_rule("core.manage_calendar", delegable=False)
+def manage_calendar(person, obj, unit):
+    """The IT centre (system administrator) loads and corrects the holiday schedule.
+    Not delegable: an administrator's powers are not handed on with their work."""
+    return has_role(person, Role.SYSTEM_ADMIN)

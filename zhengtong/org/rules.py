@@ -1,1 +1,75 @@
-"""Permission rules of the organisation app."""
+"""Permission rules of the organisation app.
+
+The IT centre (system administrator) manages the unit tree and staff county-wide; a
+unit administrator manages the staff and sections of their own unit. Roles are handed
+out by the security administrator (等保 三员: the one who runs the system does not also
+decide who may do what), or by the system administrator for ordinary roles during
+first set-up when no security administrator exists yet.
+"""
+
+from .models import THREE_ADMINS, Role, RoleAssignment
+from .permissions import has_role, is_member, rule
+
+
+def _unit_of(obj, unit):
+    if unit is not None:
+        return unit
+    primary = getattr(obj, "primary_unit", None)
+    return primary if primary is not None else obj
+
+
+@rule("org.manage_unit", delegable=False)
+def manage_unit(person, unit_obj, unit):
+    if has_role(person, Role.SYSTEM_ADMIN):
+        return True
+    # A unit administrator manages their own unit's details and its internal sections.
+    return unit is not None and has_role(person, Role.UNIT_ADMIN, unit)
+
+
+@rule("org.manage_staff", delegable=False)
+def manage_staff(person, obj, unit):
+    if has_role(person, Role.SYSTEM_ADMIN):
+        return True
+    target = _unit_of(obj, unit)
+    return target is not None and has_role(person, Role.UNIT_ADMIN, target)
+
+
+@rule("org.reset_password", delegable=False)
+def reset_password(person, user, unit):
+    if has_role(person, Role.SYSTEM_ADMIN):
+        return True
+    # Unit administrators reset their own members' passwords, never an administrator's.
+    if RoleAssignment.objects.filter(user=user, role__in=THREE_ADMINS).exists():
+        return False
+    return unit is not None and has_role(person, Role.UNIT_ADMIN, unit)
+
+
+@rule("org.assign_role", delegable=False)
+def assign_role(person, user, unit):
+    if has_role(person, Role.SECURITY_ADMIN):
+        return True
+    if has_role(person, Role.SYSTEM_ADMIN):
+        return not RoleAssignment.objects.filter(role=Role.SECURITY_ADMIN).exists()
+    return False
+
+
+@rule("org.delegate", delegable=False)
+def delegate(person, delegator, unit):
+    if person.pk == delegator.pk:
+        return True
+    return unit is not None and has_role(person, Role.UNIT_ADMIN, unit)
+
+
+@rule("org.view_staff")
+def view_staff(person, user, unit):
+    # Every staff member may see colleagues' names, units, positions and office phones.
+    return person.is_authenticated
+
+
+@rule("org.view_staff_contact")
+def view_staff_contact(person, user, unit):
+    """Whole mobile numbers: colleagues in a shared unit and the IT centre; others see
+    them masked."""
+    if person.pk == getattr(user, "pk", None) or has_role(person, Role.SYSTEM_ADMIN):
+        return True
+    return any(is_member(person, u) for u in user.units.all())

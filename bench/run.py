@@ -1,0 +1,178 @@
+"""Benchmarks (`make bench`). One line per figure; ratios against a baseline measured
+in the same run. Never run by the tests.
+
+Figures:
+- the staff to-do list with BENCH_WORKITEMS work items (default 10 million): p50/p95 of
+  `core.workitems.todo_list`, and the same for the naive single OR-query it replaced;
+- add-working-days throughput of `core.calendar` against the `chinesecalendar`
+  package's own `find_workday` (the baseline).
+
+The data lives in its own SQLite file (var/bench/bench.sqlite3, reused between runs), or
+in the database named by BENCH_DATABASE_URL.
+"""
+
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("ZT_INSECURE_DEV_KEY", "1")
+os.environ.setdefault("HTTPS", "0")
+bench_dir = ROOT / "var" / "bench"
+bench_dir.mkdir(parents=True, exist_ok=True)
+if os.environ.get("BENCH_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+else:
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["SQLITE_PATH"] = str(bench_dir / "bench.sqlite3")
+os.environ["DJANGO_SETTINGS_MODULE"] = "zhengtong.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Q  # noqa: E402
+
+from zhengtong.core import calendar, workitems  # noqa: E402
+from zhengtong.core.models import WorkItem  # noqa: E402
+from zhengtong.org.models import Membership, Unit, User  # noqa: E402
+
+N_ITEMS = int(os.environ.get("BENCH_WORKITEMS", "10000000"))
+N_USERS = int(os.environ.get("BENCH_USERS", "20000"))
+N_UNITS = int(os.environ.get("BENCH_UNITS", "400"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "200"))
+OPEN_SHARE = 0.08  # most of the ledger is history: done or cancelled
+
+
+def line(name, value, unit="", note=""):
+    print(f"{name:<48} {value:>14} {unit:<8} {note}".rstrip(), flush=True)
+
+
+def build_org():
+    if Unit.objects.count() >= N_UNITS:
+        return
+    county = Unit.objects.create(kind="county", name="基准县")
+    Unit.objects.bulk_create(
+        [Unit(kind="department", name=f"部门{i}", parent=county) for i in range(N_UNITS - 1)],
+        batch_size=1000,
+    )
+    unit_ids = list(Unit.objects.values_list("id", flat=True))
+    users = [User(username=f"u{i}", real_name=f"用户{i}", password="!") for i in range(N_USERS)]
+    User.objects.bulk_create(users, batch_size=2000)
+    rng = random.Random(1)
+    members = [
+        Membership(user_id=uid, unit_id=rng.choice(unit_ids), is_primary=True)
+        for uid in User.objects.values_list("id", flat=True)
+    ]
+    Membership.objects.bulk_create(members, batch_size=2000)
+
+
+def build_items():
+    have = WorkItem.objects.count()
+    if have >= N_ITEMS:
+        return have, 0.0
+    rng = random.Random(2)
+    user_ids = list(User.objects.values_list("id", flat=True))
+    unit_ids = list(Unit.objects.values_list("id", flat=True))
+    start = time.perf_counter()
+    table = WorkItem._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (kind, title, assignee_user_id, assignee_unit_id, subject_id, url,"
+        " created_at, due_date, due_rule, due_fallback, state) VALUES"
+        " (%s, %s, %s, %s, '', '', %s, %s, '', %s, %s)"
+    )
+    base = datetime.date(2022, 1, 1)
+    now = datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+    chunk = 50_000
+    for offset in range(have, N_ITEMS, chunk):
+        rows = []
+        for _ in range(min(chunk, N_ITEMS - offset)):
+            to_user = rng.random() < 0.6
+            state = "open" if rng.random() < OPEN_SHARE else rng.choice(("done", "done", "cancelled"))
+            rows.append((
+                "bench", "待办事项",
+                rng.choice(user_ids) if to_user else None,
+                None if to_user else rng.choice(unit_ids),
+                now, base + datetime.timedelta(days=rng.randrange(0, 1800)), False, state,
+            ))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return WorkItem.objects.count(), time.perf_counter() - start
+
+
+def naive_todo(person, limit=50):
+    """The baseline: one OR query over person and units, sorted, plus counts."""
+    units = list(Membership.objects.filter(user=person).values_list("unit_id", flat=True))
+    qs = WorkItem.objects.filter(Q(assignee_user=person) | Q(assignee_unit_id__in=units), state="open")
+    items = list(qs.order_by("due_date", "id")[:limit])
+    qs.count()
+    return items
+
+
+def timed(func, people):
+    times = []
+    for person in people:
+        t0 = time.perf_counter()
+        func(person)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def bench_todo():
+    build_org()
+    count, build_s = build_items()
+    if build_s:
+        line("work items inserted", f"{count:,}", "rows", f"in {build_s:.0f} s")
+    line("work items in the ledger", f"{count:,}", "rows")
+    rng = random.Random(3)
+    ids = list(User.objects.values_list("id", flat=True))
+    people = list(User.objects.filter(id__in=rng.sample(ids, min(SAMPLES, len(ids)))))
+    # One warm-up pass each, so both read from a warm page cache.
+    timed(workitems.todo_list, people[:10])
+    timed(naive_todo, people[:10])
+    p50, p95 = timed(lambda p: workitems.todo_list(p, limit=50), people)
+    b50, b95 = timed(naive_todo, people)
+    line("todo list p50", f"{p50:.2f}", "ms")
+    line("todo list p95", f"{p95:.2f}", "ms")
+    line("todo list baseline (single OR query) p50", f"{b50:.2f}", "ms")
+    line("todo list baseline (single OR query) p95", f"{b95:.2f}", "ms")
+    line("todo list speed-up vs baseline (p50)", f"{b50 / p50:.2f}", "x")
+    line("todo list speed-up vs baseline (p95)", f"{b95 / p95:.2f}", "x")
+
+
+def bench_calendar():
+    import chinese_calendar
+
+    calendar.seed_from_chinesecalendar()
+    rng = random.Random(4)
+    starts = [datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(0, 2000)) for _ in range(20000)]
+    calendar.add_working_days(starts[0], 1)  # load the cache
+    t0 = time.perf_counter()
+    for day in starts:
+        calendar.add_working_days(day, 10)
+    ours = len(starts) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    for day in starts:
+        chinese_calendar.find_workday(10, day)
+    theirs = len(starts) / (time.perf_counter() - t0)
+    line("add 10 working days", f"{ours:,.0f}", "ops/s")
+    line("add 10 working days, chinesecalendar baseline", f"{theirs:,.0f}", "ops/s")
+    line("add working days speed-up vs baseline", f"{ours / theirs:.2f}", "x")
+
+
+if __name__ == "__main__":
+    call_command("migrate", verbosity=0)
+    print(f"Zhengtong benchmarks on {connection.vendor} ({os.cpu_count()} cores)")
+    bench_calendar()
+    bench_todo()

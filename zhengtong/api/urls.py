@@ -1,0 +1,29 @@
+from django.urls import include, path
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("staff", views.StaffViewSet, basename="staff")
+router.register("work-items", views.WorkItemViewSet, basename="workitem")
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/calendar/add-working-days/", views.add_working_days, name="api-add-working-days"),
+    path("v1/calendar/working-days-between/", views.working_days_between, name="api-working-days-between"),
+    path("v1/calendar/is-working-day/", views.is_working_day, name="api-is-working-day"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Swagger UI sets inline styles on its elements; its script is served as a file.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
+]

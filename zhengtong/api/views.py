@@ -1,0 +1,116 @@
+"""REST API v1: units, staff, work items, calendar. Same permission helpers and the
+same operations as the pages."""
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.response import Response
+
+from zhengtong.core import calendar, workitems
+from zhengtong.core.models import WorkItem, WorkItemState
+from zhengtong.org.models import Unit, User
+
+from . import serializers as s
+
+
+class UnitFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="name contains")
+
+    class Meta:
+        model = Unit
+        fields = ["kind", "parent", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+    """The county's units (any signed-in staff member may read them)."""
+
+    queryset = Unit.objects.all().order_by("sort_order", "id")
+    serializer_class = s.UnitSerializer
+    filterset_class = UnitFilter
+
+
+class StaffFilter(django_filters.FilterSet):
+    unit = django_filters.NumberFilter(field_name="memberships__unit")
+    q = django_filters.CharFilter(field_name="real_name", lookup_expr="icontains")
+
+    class Meta:
+        model = User
+        fields = ["unit"]
+
+
+class StaffViewSet(viewsets.ReadOnlyModelViewSet):
+    """Colleagues, as one colleague may see another."""
+
+    serializer_class = s.StaffSerializer
+    filterset_class = StaffFilter
+
+    def get_queryset(self):
+        return (
+            User.objects.filter(is_active=True).prefetch_related("memberships__unit", "units")
+            .order_by("id").distinct()
+        )
+
+    @extend_schema(responses=s.MeSerializer)
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        return Response(s.MeSerializer(request.user, context={"request": request}).data)
+
+
+class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The signed-in person's work items (theirs, their units', their delegators')."""
+
+    serializer_class = s.WorkItemSerializer
+    filterset_fields = ["state", "kind"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return WorkItem.objects.none()
+        qs = WorkItem.objects.filter(workitems.visible_items_q(self.request.user))
+        if "state" not in self.request.query_params:
+            qs = qs.filter(state=WorkItemState.OPEN)
+        return qs.order_by("due_date", "id")
+
+    @extend_schema(request=None, responses=s.WorkItemSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        item = self.get_object()
+        item = workitems.complete_work_item(request.user, item)
+        return Response(s.WorkItemSerializer(item).data)
+
+
+def _valid(serializer_class, request):
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+@extend_schema(parameters=[s.AddDaysQuery], responses=s.DeadlineSerializer)
+@api_view(["GET"])
+def add_working_days(request):
+    """The date N working days after a date (holidays and 调休 applied)."""
+    data = _valid(s.AddDaysQuery, request)
+    deadline = calendar.add_working_days(data["date"], data["days"])
+    return Response({"date": deadline.date, "fallback": deadline.fallback, "rule": str(deadline.rule)})
+
+
+@extend_schema(parameters=[s.BetweenQuery], responses=s.CountSerializer)
+@api_view(["GET"])
+def working_days_between(request):
+    """Working days after `start` up to and including `end`."""
+    data = _valid(s.BetweenQuery, request)
+    result = calendar.working_days_between(data["start"], data["end"])
+    return Response({"count": result.count, "fallback": result.fallback})
+
+
+@extend_schema(parameters=[s.DateQuery], responses=s.WorkingDaySerializer)
+@api_view(["GET"])
+def is_working_day(request):
+    data = _valid(s.DateQuery, request)
+    day = data["date"]
+    fallback = bool(calendar.years_without_data([day.year]))
+    return Response({"date": day, "is_working_day": calendar.is_working_day(day), "fallback": fallback})

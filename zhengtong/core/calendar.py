@@ -1,0 +1,742 @@
+"""The working-day calendar (工作日历): statutory holidays and adjusted working days (调休).
+
+The rule: a day is a working day if it is a `SpecialDay` of kind "workday" (调休, a
+Saturday or Sunday worked), or it is Monday–Friday and not a `SpecialDay` of kind
+"holiday". A year without a `CalendarYear` row has no data: it is computed
+Monday–Friday and every result touching it carries `fallback=True`, so the deadline
+can be shown as provisional and the IT centre warned (`missing_years_ahead`).
+
+Every deadline of the platform is computed here (`add_working_days`,
+`working_days_between`). Data is read once per year into an in-process cache; changes
+to `SpecialDay` / `CalendarYear` clear it on commit (signals below) and bump a version
+key in Django's cache so that other processes drop theirs within a second.
+
+Data comes from the `chinesecalendar` package for 2004–2026 (`seed_from_chinesecalendar`,
+data migration 0002_seed_calendar) and, for later years, from a small CSV file the IT
+centre writes when the State Council publishes the schedule (`import_holidays`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import operator
+import re
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from zhengtong.org.permissions import require
+
+from . import audit
+from .errors import Invalid
+from .models import CalendarYear, DayKind, SpecialDay
+
+logger = logging.getLogger(__name__)
+
+ONE_DAY = dt.timedelta(days=1)
+# The longest count add_working_days accepts (about forty years): guards against a
+# typo such as 100000 turning into a long loop.
+MAX_WORKING_DAYS = 10_000
+CACHE_VERSION_KEY = "core.calendar.version"
+VERSION_CHECK_INTERVAL = 1.0  # seconds between looks at the shared version key
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The result of `add_working_days`.
+
+    `rule` says how the date was computed ("10 working days from 2026-09-30", in the
+    active language); `fallback` is True when a year touched had no holiday data and
+    Monday–Friday was assumed (`missing_years` names those years).
+    """
+
+    date: dt.date
+    fallback: bool
+    rule: str
+    start: dt.date | None = None
+    days: int = 0
+    missing_years: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Count:
+    """The result of `working_days_between`: working days d with a < d <= b
+    (negative when b < a)."""
+
+    count: int
+    fallback: bool
+    missing_years: tuple[int, ...] = ()
+
+    def __int__(self):
+        return self.count
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What `import_year_file` did to one year."""
+
+    year: int
+    holidays: int
+    workdays: int
+    weekend_holidays_ignored: int = 0
+    had_data: bool = False
+    previous_holidays: int = 0
+    previous_workdays: int = 0
+    previous_source: str = ""
+    source: str = ""
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+class YearData(NamedTuple):
+    holidays: frozenset  # weekday dates that are not worked
+    workdays: frozenset  # weekend dates that are worked (调休)
+    known: bool  # the year has a CalendarYear row
+
+
+# --- the in-process cache ---------------------------------------------------------------
+#
+# `_years` holds committed data only, shared by all threads of the process. A thread that
+# changes the calendar inside a transaction marks itself "dirty" for that transaction: it
+# then reads the database directly (seeing its own uncommitted rows) and never fills the
+# shared cache, so a rollback cannot leave uncommitted data behind. On commit the shared
+# cache is emptied and the version key bumped for the other processes.
+
+
+class _State:
+    def __init__(self):
+        self.years: dict[int, YearData] = {}
+        self.generation = 0  # bumped on each clear; a load started before is not stored
+        self.version = None  # the shared version key as last seen
+        self.checked_at = float("-inf")
+
+
+_state = _State()
+_local = threading.local()
+
+
+def _clear_local():
+    _state.generation += 1
+    _state.years = {}
+
+
+def _refresh_if_stale():
+    """At most once a second, compare the shared version key with ours."""
+    now = time.monotonic()
+    if now - _state.checked_at < VERSION_CHECK_INTERVAL:
+        return
+    _state.checked_at = now
+    try:
+        version = cache.get(CACHE_VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            if not cache.add(CACHE_VERSION_KEY, version, timeout=None):
+                version = cache.get(CACHE_VERSION_KEY)
+    except Exception:  # a cache outage must not stop deadline computation
+        logger.warning("Calendar: cannot read the cache version key", exc_info=True)
+        return
+    if version != _state.version:
+        if _state.version is not None:
+            _clear_local()
+        _state.version = version
+
+
+def _publish_change():
+    """After commit: drop this process's cache and tell the other processes."""
+    _clear_local()
+    _local.dirty_tx = None
+    version = uuid.uuid4().hex
+    try:
+        cache.set(CACHE_VERSION_KEY, version, timeout=None)
+    except Exception:
+        logger.warning("Calendar: cannot bump the cache version key", exc_info=True)
+        return
+    _state.version = version
+    _state.checked_at = time.monotonic()
+
+
+def invalidate():
+    """Note that calendar data changed. Called by the signal handlers; call it yourself
+    after writes that send no signals (bulk_create, update(), raw SQL)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        _local.dirty_tx = connection.atomic_blocks[0] if connection.atomic_blocks else True
+        transaction.on_commit(_publish_change)
+    else:
+        _publish_change()
+
+
+def _in_dirty_transaction():
+    marker = getattr(_local, "dirty_tx", None)
+    if marker is None:
+        return False
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and (
+        marker is True or (connection.atomic_blocks and connection.atomic_blocks[0] is marker)
+    ):
+        return True
+    # That transaction ended without a commit (rolled back): nothing of it was cached.
+    _local.dirty_tx = None
+    return False
+
+
+def _load(year):
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    holidays, workdays = set(), set()
+    rows = SpecialDay.objects.filter(date__range=(jan1, dec31)).values_list("date", "kind")
+    for day, kind in rows:
+        if kind == DayKind.HOLIDAY and day.weekday() < 5:
+            holidays.add(day)
+        elif kind == DayKind.WORKDAY and day.weekday() >= 5:
+            workdays.add(day)
+    known = CalendarYear.objects.filter(year=year).exists()
+    return YearData(frozenset(holidays), frozenset(workdays), known)
+
+
+def _year_data(year) -> YearData:
+    if _in_dirty_transaction():
+        return _load(year)
+    _refresh_if_stale()
+    data = _state.years.get(year)
+    if data is None:
+        generation = _state.generation
+        data = _load(year)
+        if generation == _state.generation:
+            _state.years[year] = data
+    return data
+
+
+@receiver(post_save, sender=SpecialDay, dispatch_uid="core.calendar.specialday_saved")
+@receiver(post_delete, sender=SpecialDay, dispatch_uid="core.calendar.specialday_deleted")
+@receiver(post_save, sender=CalendarYear, dispatch_uid="core.calendar.year_saved")
+@receiver(post_delete, sender=CalendarYear, dispatch_uid="core.calendar.year_deleted")
+def _calendar_changed(sender, **kwargs):
+    invalidate()
+
+
+# --- the questions ------------------------------------------------------------------------
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise TypeError(f"Expected a date, got {type(value).__name__}")
+
+
+def is_working_day(day) -> bool:
+    """True if `day` is a working day (see the module's rule). A year without data
+    counts Monday–Friday; use `years_without_data` to know whether that happened."""
+    day = _as_date(day)
+    data = _year_data(day.year)
+    return day in data.workdays or (day.weekday() < 5 and day not in data.holidays)
+
+
+def _rule_text(start, n):
+    if n >= 0:
+        return ngettext(
+            "%(n)d working day from %(date)s", "%(n)d working days from %(date)s", n
+        ) % {"n": n, "date": start.isoformat()}
+    return ngettext(
+        "%(n)d working day before %(date)s", "%(n)d working days before %(date)s", -n
+    ) % {"n": -n, "date": start.isoformat()}
+
+
+def add_working_days(start, n) -> Deadline:
+    """The n-th working day after `start` (n > 0) or before it (n < 0).
+
+    Counting begins with the day after (or before) `start`, which itself never counts:
+    `add_working_days(2026-09-30, 1)` is the first working day after 30 September. With
+    n = 0 the result is `start` unchanged (whatever kind of day it is) and no year is
+    consulted, so `fallback` is False.
+    """
+    start = _as_date(start)
+    n = operator.index(n)
+    if abs(n) > MAX_WORKING_DAYS:
+        raise Invalid(
+            _("At most %(max)d working days can be counted.") % {"max": MAX_WORKING_DAYS}
+        )
+    step = ONE_DAY if n > 0 else -ONE_DAY
+    remaining = abs(n)
+    day = start
+    year = None
+    holidays = workdays = frozenset()
+    missing = []
+    try:
+        while remaining:
+            day += step
+            if day.year != year:
+                year = day.year
+                data = _year_data(year)
+                holidays, workdays = data.holidays, data.workdays
+                if not data.known:
+                    missing.append(year)
+            if day in workdays or (day.weekday() < 5 and day not in holidays):
+                remaining -= 1
+    except OverflowError:
+        raise Invalid(_("The date is out of range.")) from None
+    missing = tuple(sorted(missing))
+    return Deadline(
+        date=day, fallback=bool(missing), rule=_rule_text(start, n), start=start, days=n,
+        missing_years=missing,
+    )
+
+
+def _weekdays_in(first, last):
+    """Monday–Friday days in first..last (inclusive); 0 if last < first."""
+    days = (last - first).days + 1
+    if days <= 0:
+        return 0
+    weeks, rest = divmod(days, 7)
+    wd = first.weekday()
+    return weeks * 5 + sum(1 for i in range(rest) if (wd + i) % 7 < 5)
+
+
+def working_days_between(a, b) -> Count:
+    """The number of working days d with a < d <= b; negative (the count for b < d <= a,
+    negated) when b is before a. `working_days_between(x, add_working_days(x, n).date)`
+    is n for every n."""
+    a, b = _as_date(a), _as_date(b)
+    if b < a:
+        c = working_days_between(b, a)
+        return Count(-c.count, c.fallback, c.missing_years)
+    if a == b:
+        return Count(0, False, ())
+    first, last = a + ONE_DAY, b
+    total = 0
+    missing = []
+    for year in range(first.year, last.year + 1):
+        lo = max(first, dt.date(year, 1, 1))
+        hi = min(last, dt.date(year, 12, 31))
+        data = _year_data(year)
+        if not data.known:
+            missing.append(year)
+        total += _weekdays_in(lo, hi)
+        total -= sum(1 for d in data.holidays if lo <= d <= hi)
+        total += sum(1 for d in data.workdays if lo <= d <= hi)
+    return Count(total, bool(missing), tuple(missing))
+
+
+def years_without_data(years) -> list[int]:
+    """The years among `years` that have no holiday data (sorted)."""
+    return sorted({int(y) for y in years if not _year_data(int(y)).known})
+
+
+def missing_years_ahead(today=None) -> list[int]:
+    """This year and next year, if they have no holiday data: deadlines there fall back
+    to Monday–Friday. Shown as a warning on the IT centre's dashboard."""
+    today = _as_date(today) if today is not None else timezone.localdate()
+    return years_without_data([today.year, today.year + 1])
+
+
+# --- seeding from the chinesecalendar package ------------------------------------------
+
+# get_holiday_detail() names holidays in English; the State Council's notices use these.
+HOLIDAY_NAMES_ZH = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def _chinese_name(english):
+    if not english:
+        return ""
+    if english in HOLIDAY_NAMES_ZH:
+        return HOLIDAY_NAMES_ZH[english]
+    import chinese_calendar
+
+    try:
+        return chinese_calendar.Holiday(english).chinese[:40]
+    except ValueError:
+        return english[:40]
+
+
+def chinesecalendar_source():
+    import chinese_calendar
+
+    return f"chinesecalendar {chinese_calendar.__version__}"
+
+
+def chinesecalendar_years():
+    """The years the installed chinesecalendar package knows."""
+    import chinese_calendar
+
+    return sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
+
+
+def chinesecalendar_days(year):
+    """[(date, kind, name)] of one year from the package: holidays falling on a weekday
+    and worked weekend days; holidays on a weekend change nothing and are left out."""
+    import chinese_calendar
+
+    days = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        on_holiday, english = chinese_calendar.get_holiday_detail(day)
+        if day.weekday() < 5 and on_holiday:
+            days.append((day, DayKind.HOLIDAY.value, _chinese_name(english)))
+        elif day.weekday() >= 5 and not on_holiday:
+            days.append((day, DayKind.WORKDAY.value, _chinese_name(english)))
+        day += ONE_DAY
+    return days
+
+
+def seed_calendar(calendar_year_model, special_day_model, years=None, *, using="default",
+                  force=False):
+    """Write the package's data for `years` (default: every year it knows) with the given
+    model classes (the data migration passes its historical models). Returns
+    {year: "created" | "updated" | "unchanged" | "skipped"}.
+
+    Idempotent: a year already holding the same data is left alone. A year whose data
+    came from somewhere else (an imported file) is skipped unless `force` is given.
+    """
+    known = set(chinesecalendar_years())
+    years = sorted(set(chinesecalendar_years() if years is None else (int(y) for y in years)))
+    unknown = [y for y in years if y not in known]
+    if unknown:
+        raise Invalid(
+            _("The chinesecalendar package has no data for %(years)s (it knows %(first)d–%(last)d).")
+            % {
+                "years": ", ".join(map(str, unknown)),
+                "first": min(known),
+                "last": max(known),
+            }
+        )
+    source = chinesecalendar_source()
+    existing_years = {
+        cy.year: cy for cy in calendar_year_model.objects.using(using).filter(year__in=years)
+    }
+    result = {}
+    new_rows = []
+    for year in years:
+        wanted = chinesecalendar_days(year)
+        current = existing_years.get(year)
+        if current is not None and not force and not current.source.startswith("chinesecalendar"):
+            result[year] = "skipped"
+            continue
+        days = special_day_model.objects.using(using).filter(
+            date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        )
+        have = {(d.date, d.kind, d.name) for d in days}
+        if current is not None and current.source == source and have == set(wanted):
+            result[year] = "unchanged"
+            continue
+        days.delete()
+        new_rows.extend(special_day_model(date=d, kind=k, name=n) for d, k, n in wanted)
+        if current is None:
+            calendar_year_model.objects.using(using).create(year=year, source=source)
+            result[year] = "created"
+        else:
+            current.source = source
+            current.save(using=using)
+            result[year] = "updated"
+    special_day_model.objects.using(using).bulk_create(new_rows, batch_size=500)
+    return result
+
+
+def seed_from_chinesecalendar(years=None, *, force=False):
+    """Seed the calendar from the chinesecalendar package (2004–2026 with version 1.11).
+    See `seed_calendar`."""
+    with transaction.atomic():
+        result = seed_calendar(CalendarYear, SpecialDay, years, force=force)
+        if any(outcome in ("created", "updated") for outcome in result.values()):
+            invalidate()
+    return result
+
+
+# --- importing a year file --------------------------------------------------------------
+
+MAX_FILE_BYTES = 256 * 1024  # a year's schedule is about a kilobyte
+KIND_WORDS = {
+    "holiday": DayKind.HOLIDAY.value,
+    "休": DayKind.HOLIDAY.value,
+    "workday": DayKind.WORKDAY.value,
+    "班": DayKind.WORKDAY.value,
+}
+HEADER_WORDS = {"date", "日期"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NAME_MAX = SpecialDay._meta.get_field("name").max_length
+MAX_REPORTED_PROBLEMS = 30
+
+
+class ParsedYear(NamedTuple):
+    year: int
+    days: list  # [(date, kind, name)] to store
+    weekend_holidays: int  # holidays on a Saturday or Sunday: valid, nothing to store
+
+
+def _read_text(fileobj_or_text):
+    data = fileobj_or_text
+    if hasattr(data, "read"):
+        if hasattr(data, "seek"):
+            try:
+                data.seek(0)
+            except (OSError, ValueError):
+                pass
+        data = data.read(MAX_FILE_BYTES + 1)
+    if isinstance(data, (bytes, bytearray)):
+        if len(data) > MAX_FILE_BYTES:
+            raise Invalid(_("The file is too large for a holiday schedule."), code="calendar_file")
+        try:
+            data = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid(
+                _("The file is not UTF-8 text. Save it as UTF-8 (CSV UTF-8) and try again."),
+                code="calendar_file",
+            ) from None
+    if not isinstance(data, str):
+        raise TypeError("Expected text, bytes or a file object")
+    if len(data) > MAX_FILE_BYTES:
+        raise Invalid(_("The file is too large for a holiday schedule."), code="calendar_file")
+    return data.lstrip("\ufeff")
+
+
+def _fail(problems):
+    shown = problems[:MAX_REPORTED_PROBLEMS]
+    if len(problems) > len(shown):
+        shown.append(
+            _("… and %(count)d more problems.") % {"count": len(problems) - len(shown)}
+        )
+    message = "\n".join([_("The holiday file was not imported; nothing was changed:"), *shown])
+    exc = Invalid(message, code="calendar_file")
+    exc.problems = shown
+    raise exc
+
+
+def parse_year_file(fileobj_or_text, *, year=None) -> ParsedYear:
+    """Read and check a year file (see `import_year_file`); raise Invalid listing every
+    problem with its line number. Writes nothing."""
+    if year is not None:
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            raise Invalid(_("The year must be a number."), code="calendar_file") from None
+        if not 1900 <= year <= 9999:
+            raise Invalid(_("The year %(year)s is out of range.") % {"year": year},
+                          code="calendar_file")
+    text = _read_text(fileobj_or_text)
+    problems = []
+    seen = {}  # date -> line
+    days = []
+    weekend_holidays = 0
+    file_year, file_year_line = year, None
+    first_row = True
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise Invalid(
+            _("Line %(line)d: the line cannot be read as CSV (%(error)s).")
+            % {"line": reader.line_num, "error": exc},
+            code="calendar_file",
+        ) from None
+    for line, row in rows:
+        cells = [cell.strip() for cell in row]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if first_row:
+            first_row = False
+            if cells[0].lower() in HEADER_WORDS:
+                continue
+        while len(cells) > 3 and not cells[-1]:
+            cells.pop()  # trailing empty cells, as spreadsheets write them
+        if len(cells) not in (2, 3):
+            problems.append(
+                _("Line %(line)d: expected “date,kind,name”, found %(count)d fields.")
+                % {"line": line, "count": len(cells)}
+            )
+            continue
+        raw_date, raw_kind = cells[0], cells[1]
+        name = cells[2] if len(cells) == 3 else ""
+        line_ok = True
+        try:
+            if not ISO_DATE.fullmatch(raw_date):
+                raise ValueError
+            day = dt.date.fromisoformat(raw_date)
+        except ValueError:
+            problems.append(
+                _("Line %(line)d: “%(value)s” is not a date; write dates as YYYY-MM-DD.")
+                % {"line": line, "value": raw_date}
+            )
+            day = None
+            line_ok = False
+        kind = KIND_WORDS.get(raw_kind.lower())
+        if kind is None:
+            problems.append(
+                _("Line %(line)d: unknown kind “%(value)s”; use holiday (休) or workday (班).")
+                % {"line": line, "value": raw_kind}
+            )
+            line_ok = False
+        if len(name) > NAME_MAX:
+            problems.append(
+                _("Line %(line)d: the name is longer than %(max)d characters.")
+                % {"line": line, "max": NAME_MAX}
+            )
+            line_ok = False
+        if day is None:
+            continue
+        if file_year is None:
+            file_year, file_year_line = day.year, line
+        if day.year != file_year:
+            if year is not None:
+                problems.append(
+                    _("Line %(line)d: %(date)s is not in %(year)d.")
+                    % {"line": line, "date": day.isoformat(), "year": file_year}
+                )
+            else:
+                problems.append(
+                    _(
+                        "Line %(line)d: %(date)s is not in %(year)d (the year of the first "
+                        "date, line %(first)d); import one year at a time."
+                    )
+                    % {"line": line, "date": day.isoformat(), "year": file_year,
+                       "first": file_year_line}
+                )
+            line_ok = False
+        if day in seen:
+            problems.append(
+                _("Line %(line)d: %(date)s is already listed on line %(first)d.")
+                % {"line": line, "date": day.isoformat(), "first": seen[day]}
+            )
+            continue
+        seen[day] = line
+        if kind == DayKind.WORKDAY and day.weekday() < 5:
+            problems.append(
+                _(
+                    "Line %(line)d: %(date)s is a Monday–Friday day, a working day anyway; "
+                    "an adjusted working day (班) must be a Saturday or Sunday."
+                )
+                % {"line": line, "date": day.isoformat()}
+            )
+            line_ok = False
+        if not line_ok:
+            continue
+        if kind == DayKind.HOLIDAY and day.weekday() >= 5:
+            weekend_holidays += 1
+            continue
+        days.append((day, kind, name))
+    if not problems and not seen:
+        problems.append(_("The file lists no dates."))
+    if problems:
+        _fail(problems)
+    days.sort()
+    return ParsedYear(file_year, days, weekend_holidays)
+
+
+def _describe(day, kind, name):
+    return f"{day.isoformat()} {kind} {name}".rstrip()
+
+
+def import_year_file(fileobj_or_text, *, year=None, source=None) -> ImportSummary:
+    """Replace one year's holidays and adjusted working days with those of a CSV file.
+
+    The file is UTF-8 text with lines `date,kind,name`: date as YYYY-MM-DD, kind
+    `holiday`/`休` or `workday`/`班`, name optional (e.g. 国庆节). Blank lines, `#`
+    comments and a header line (`date,kind,name`) are allowed. Holidays falling on a
+    Saturday or Sunday may be listed (as the State Council's notice does) and are not
+    stored. Everything is checked first; any problem raises Invalid with line numbers
+    and nothing is changed. When `year` is given every date must be in it.
+
+    Not permission-checked: the IT centre's path is `import_holidays`.
+    """
+    parsed = parse_year_file(fileobj_or_text, year=year)
+    if source is None:
+        name = getattr(fileobj_or_text, "name", "") or ""
+        source = f"file {name.rsplit('/', 1)[-1]}".strip()
+    source = source[:100]
+    year = parsed.year
+    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    with transaction.atomic():
+        current = CalendarYear.objects.select_for_update().filter(year=year).first()
+        old_days = list(
+            SpecialDay.objects.select_for_update().filter(date__range=(jan1, dec31))
+        )
+        old = {_describe(d.date, d.kind, d.name) for d in old_days}
+        new = {_describe(*d) for d in parsed.days}
+        SpecialDay.objects.filter(date__range=(jan1, dec31)).delete()
+        SpecialDay.objects.bulk_create(
+            [SpecialDay(date=d, kind=k, name=n) for d, k, n in parsed.days]
+        )
+        if current is None:
+            CalendarYear.objects.create(year=year, source=source)
+        else:
+            current.source = source
+            current.save()
+        invalidate()
+    return ImportSummary(
+        year=year,
+        holidays=sum(1 for _d, k, _n in parsed.days if k == DayKind.HOLIDAY),
+        workdays=sum(1 for _d, k, _n in parsed.days if k == DayKind.WORKDAY),
+        weekend_holidays_ignored=parsed.weekend_holidays,
+        had_data=current is not None,
+        previous_holidays=sum(1 for d in old_days if d.kind == DayKind.HOLIDAY),
+        previous_workdays=sum(1 for d in old_days if d.kind == DayKind.WORKDAY),
+        previous_source=current.source if current is not None else "",
+        source=source,
+        added=tuple(sorted(new - old)),
+        removed=tuple(sorted(old - new)),
+    )
+
+
+# --- the IT centre's operation ----------------------------------------------------------
+
+
+class _System:
+    """The platform itself acting (management commands): no permission check, and the
+    audit trail records the actor as "system"."""
+
+    def __repr__(self):
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+def import_holidays(actor, fileobj, *, year=None, source=None) -> ImportSummary:
+    """The IT centre loads a year's schedule (see `import_year_file` for the format).
+
+    `actor` needs the "core.manage_calendar" permission (the system administrator);
+    pass `calendar.SYSTEM` for the platform itself (the `import_holidays` command).
+    Import and audit record are one transaction.
+    """
+    with transaction.atomic():
+        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        summary = import_year_file(fileobj, year=year, source=source)
+        audit.record(
+            acting,
+            "calendar.import",
+            object_type="core.calendaryear",
+            object_id=summary.year,
+            object_repr=_("Working-day calendar %(year)d") % {"year": summary.year},
+            changes={
+                "source": [summary.previous_source or None, summary.source],
+                "holidays": [summary.previous_holidays, summary.holidays],
+                "workdays": [summary.previous_workdays, summary.workdays],
+                "added": list(summary.added),
+                "removed": list(summary.removed),
+            },
+        )
+    return summary

@@ -1,0 +1,25 @@
+"""Template context shared by every page: the county's name and the staff menu."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+
+def county_name():
+    from zhengtong.org.models import Unit, UnitKind
+
+    root = Unit.objects.filter(kind=UnitKind.COUNTY, parent__isnull=True).only("name").first()
+    return root.name if root else ""
+
+
+def site(request):
+    from zhengtong.org.models import Role
+    from zhengtong.org.permissions import has_role
+
+    name = settings.SITE_NAME or county_name() or _("Zhengtong")
+    context = {"site_name": name}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["nav_it_centre"] = has_role(user, Role.SYSTEM_ADMIN)
+        context["nav_audit"] = has_role(user, Role.AUDIT_ADMIN)
+        context["unread_count"] = user.notifications.filter(read_at__isnull=True).count()
+    return context

@@ -1,0 +1,22 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from zhengtong.core.scheduler import tick
+
+
+class Command(BaseCommand):
+    help = "Run the periodic scheduler (reminders, digests, calendar warnings)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Run one tick and exit.")
+        parser.add_argument("--interval", type=int, default=30)
+
+    def handle(self, *args, once=False, interval=30, **options):
+        while True:
+            names = tick()
+            if names:
+                self.stdout.write("enqueued: " + ", ".join(names))
+            if once:
+                return
+            time.sleep(interval)

@@ -1,0 +1,115 @@
+"""Notifications: an in-app inbox, e-mail (Django's mail backends, at once or as a
+daily digest per the person's choice) and an SMS adapter interface.
+
+The SMS adapter is chosen by settings.SMS_BACKEND; the default only logs, so nothing
+leaves the machine until the county configures its SMS gateway.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from .models import Notification
+
+log = logging.getLogger("zhengtong.notifications")
+
+
+class SmsBackend:
+    """Interface of an SMS gateway adapter."""
+
+    def send(self, mobile: str, text: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class LoggingSmsBackend(SmsBackend):
+    """Writes the message to the log instead of sending it (the default)."""
+
+    sent = []  # the last messages, for tests and the demo
+
+    def send(self, mobile, text):
+        from .masking import mask_mobile
+
+        log.info("SMS to %s: %s", mask_mobile(mobile), text)
+        LoggingSmsBackend.sent.append((mobile, text))
+        del LoggingSmsBackend.sent[:-100]
+
+
+def sms_backend():
+    return import_string(settings.SMS_BACKEND)()
+
+
+def send_sms(mobile, text):
+    """Send an SMS after the current transaction commits (never for a rolled-back change)."""
+    transaction.on_commit(lambda: sms_backend().send(mobile, text))
+
+
+def notify(recipient, title, *, body="", url=""):
+    """Put a message in the person's inbox; e-mail it after commit if they chose
+    immediate notifications and have an address."""
+    note = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url)
+    if recipient.notification_mode == "immediate" and recipient.email:
+        transaction.on_commit(lambda: _email_one(note.pk))
+    return note
+
+
+def _email_one(pk):
+    note = Notification.objects.select_related("recipient").get(pk=pk)
+    try:
+        send_mail(note.title, _mail_text(note), None, [note.recipient.email])
+    except Exception:  # a mail server outage must not break the operation
+        log.exception("Could not e-mail notification %s", pk)
+        return
+    Notification.objects.filter(pk=pk).update(emailed_at=timezone.now())
+
+
+def _mail_text(note):
+    text = note.body or ""
+    if note.url:
+        text += "\n" + note.url
+    return text
+
+
+def send_daily_digests():
+    """E-mail each person who chose the daily digest one message with everything
+    not yet e-mailed. Run once a day by the scheduler."""
+    from zhengtong.org.models import User
+
+    sent = 0
+    people = User.objects.filter(
+        is_active=True, notification_mode="daily", notifications__emailed_at__isnull=True
+    ).exclude(email="").distinct()
+    for person in people:
+        with transaction.atomic():
+            notes = list(
+                Notification.objects.select_for_update()
+                .filter(recipient=person, emailed_at__isnull=True)
+                .order_by("created_at")
+            )
+            if not notes:
+                continue
+            lines = [f"· {n.title}" + (f" — {n.body}" if n.body else "") for n in notes]
+            subject = _("Your daily digest: %(count)d new messages") % {"count": len(notes)}
+            send_mail(subject, "\n".join(lines), None, [person.email])
+            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
+                emailed_at=timezone.now()
+            )
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def mark_read(person, notification):
+    """Mark one of the person's own messages read."""
+    from .errors import NotFound
+
+    if notification.recipient_id != person.pk:
+        raise NotFound()
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification

@@ -1,0 +1,41 @@
+"""Background tasks (Django's task API through django-tasks; the database backend and
+`manage.py db_worker` by default)."""
+
+from django_tasks import task
+
+
+@task()
+def send_reminders():
+    from .workitems import send_reminders as run
+
+    return run()
+
+
+@task()
+def send_daily_digests():
+    from .notifications import send_daily_digests as run
+
+    return run()
+
+
+@task()
+def warn_missing_calendar_years():
+    """Tell the IT centre when this year or next has no holiday schedule loaded."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from zhengtong.org.models import Role, User
+
+    from .calendar import missing_years_ahead
+    from .notifications import notify
+
+    missing = missing_years_ahead(timezone.localdate())
+    if not missing:
+        return 0
+    title = _("No holiday schedule loaded for %(years)s") % {
+        "years": ", ".join(str(y) for y in missing)
+    }
+    admins = User.objects.filter(is_active=True, role_assignments__role=Role.SYSTEM_ADMIN).distinct()
+    for admin in admins:
+        notify(admin, title, url="/oa/it/")
+    return len(admins)

@@ -1,0 +1,246 @@
+"""Work items (待办): the one to-do ledger of the platform.
+
+Subsystems open and close items only through these operations; the workspace, the
+reminders (催办) and the assessment of timeliness all read the same rows. Due dates
+are computed by the working-day calendar and stored with the rule they came from.
+"""
+
+import heapq
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtong.org import permissions
+
+from . import audit, calendar
+from .errors import Conflict, Invalid
+from .models import WorkItem, WorkItemState
+
+
+def _subject_fields(subject):
+    if subject is None:
+        return {}
+    return {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": str(subject.pk),
+    }
+
+
+@transaction.atomic
+def open_work_item(actor, *, kind, title, assignee_user=None, assignee_unit=None, subject=None,
+                   url="", due_in_working_days=None, due_from=None, due_date=None, unit=None):
+    """Open a work item for a person or a unit.
+
+    The due date is either given or computed as `due_in_working_days` working days
+    after `due_from` (default today) through the calendar; the rule and whether it
+    fell back to Monday–Friday are stored with the item. Called by subsystems' own
+    operations, which have already checked their permission.
+    """
+    if assignee_user is None and assignee_unit is None:
+        raise Invalid(_("A work item needs a person or a unit to do it."))
+    if not (title or "").strip():
+        raise Invalid(_("A work item needs a title."))
+    rule, fallback = "", False
+    if due_in_working_days is not None:
+        start = due_from or timezone.localdate()
+        deadline = calendar.add_working_days(start, int(due_in_working_days))
+        due_date, rule, fallback = deadline.date, str(deadline.rule), deadline.fallback
+    item = WorkItem.objects.create(
+        kind=kind, title=title.strip()[:200], assignee_user=assignee_user,
+        assignee_unit=assignee_unit, url=url,
+        created_by=getattr(actor, "person", actor) if actor else None,
+        due_date=due_date, due_rule=rule, due_fallback=fallback, **_subject_fields(subject),
+    )
+    audit.record(actor, "workitem.open", item, unit=unit or assignee_unit,
+                 changes={"kind": [None, kind], "due_date": [None, due_date],
+                          "assignee_user": [None, getattr(assignee_user, "pk", None)],
+                          "assignee_unit": [None, getattr(assignee_unit, "pk", None)]})
+    return item
+
+
+def _close(actor, item, state, action):
+    item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    if item.state != WorkItemState.OPEN:
+        raise Conflict(_("This item is already closed."))
+    acting = permissions.require(actor, "core.close_workitem", item) if actor else None
+    item.state = state
+    item.closed_at = timezone.now()
+    item.closed_by = acting.person if acting else None
+    item.closed_on_behalf_of = acting.on_behalf_of if acting else None
+    item.save(update_fields=["state", "closed_at", "closed_by", "closed_on_behalf_of"])
+    audit.record(acting or actor, action, item, unit=item.assignee_unit,
+                 changes={"state": [WorkItemState.OPEN, state]})
+    return item
+
+
+@transaction.atomic
+def complete_work_item(actor, item):
+    """Mark an item done (by its assignee, a member of its unit, or a delegate)."""
+    return _close(actor, item, WorkItemState.DONE, "workitem.done")
+
+
+@transaction.atomic
+def cancel_work_item(actor, item):
+    """Cancel an item that no longer needs doing (e.g. the document was withdrawn)."""
+    return _close(actor, item, WorkItemState.CANCELLED, "workitem.cancel")
+
+
+@transaction.atomic
+def close_items_for(subject, *, kind=None, state=WorkItemState.DONE, actor=None):
+    """Close every open item about `subject` (optionally of one kind). Used by a
+    subsystem's operation once the step the items stood for is done."""
+    qs = WorkItem.objects.filter(state=WorkItemState.OPEN, **_subject_fields(subject))
+    if kind:
+        qs = qs.filter(kind=kind)
+    closed = []
+    for item in qs.select_for_update():
+        # The calling operation has checked its own permission; `actor` may be an
+        # `Acting`, so work done under delegation is recorded as such.
+        item.state = state
+        item.closed_at = timezone.now()
+        item.closed_by = getattr(actor, "person", actor)
+        item.closed_on_behalf_of = getattr(actor, "on_behalf_of", None)
+        item.save(update_fields=["state", "closed_at", "closed_by", "closed_on_behalf_of"])
+        audit.record(actor, f"workitem.{state}", item, unit=item.assignee_unit,
+                     changes={"state": [WorkItemState.OPEN, state]})
+        closed.append(item)
+    return closed
+
+
+# --- reading the ledger -------------------------------------------------------------
+
+
+def visible_items_q(person):
+    """Items a person sees: their own, their units', and those of people who have
+    delegated their work to them."""
+    people = [person.pk] + [d.pk for d in permissions.delegators_of(person)]
+    units = set(permissions.unit_ids_of(person))
+    for d in permissions.delegators_of(person):
+        units |= permissions.unit_ids_of(d)
+    return Q(assignee_user_id__in=people) | Q(assignee_unit_id__in=units)
+
+
+@dataclass
+class TodoList:
+    items: list
+    total: int
+    overdue: int
+    due_today: int
+
+
+def todo_list(person, *, limit=50, today=None):
+    """The signed-in person's open items, soonest due first (items without a due date
+    last), with counts. Each assignee set is read through its own index and the
+    sorted runs are merged, so the query stays fast with millions of items."""
+    today = today or timezone.localdate()
+    people = [person.pk] + [d.pk for d in permissions.delegators_of(person)]
+    units = set(permissions.unit_ids_of(person))
+    for d in permissions.delegators_of(person):
+        units |= permissions.unit_ids_of(d)
+    base = WorkItem.objects.filter(state=WorkItemState.OPEN).select_related(
+        "assignee_user", "assignee_unit"
+    )
+    runs = []
+    for field, ids in (("assignee_user_id", people), ("assignee_unit_id", sorted(units))):
+        for ident in ids:
+            qs = base.filter(**{field: ident})
+            runs.append(list(qs.filter(due_date__isnull=False).order_by("due_date", "id")[:limit]))
+            runs.append(list(qs.filter(due_date__isnull=True).order_by("id")[:limit]))
+    seen, merged = set(), []
+    key = (lambda i: (i.due_date is None, i.due_date or today, i.pk))
+    for item in heapq.merge(*runs, key=key):
+        if item.pk not in seen:
+            seen.add(item.pk)
+            merged.append(item)
+        if len(merged) >= limit:
+            break
+    counts = _counts(people, units, today)
+    return TodoList(items=merged, **counts)
+
+
+def _counts(people, units, today):
+    totals = {"total": 0, "overdue": 0, "due_today": 0}
+    for field, ids in (("assignee_user_id__in", people), ("assignee_unit_id__in", list(units))):
+        if not ids:
+            continue
+        row = WorkItem.objects.filter(state=WorkItemState.OPEN, **{field: ids}).aggregate(
+            total=Count("id"),
+            overdue=Count("id", filter=Q(due_date__lt=today)),
+            due_today=Count("id", filter=Q(due_date=today)),
+        )
+        for k in totals:
+            totals[k] += row[k] or 0
+    return totals
+
+
+def urgency(item, today=None):
+    """'overdue', 'today', 'soon' (within the reminder window) or '' for display."""
+    today = today or timezone.localdate()
+    if item.due_date is None or item.state != WorkItemState.OPEN:
+        return ""
+    if item.due_date < today:
+        return "overdue"
+    if item.due_date == today:
+        return "today"
+    if calendar.working_days_between(today, item.due_date).count <= 1:
+        return "soon"
+    return ""
+
+
+# --- reminders (催办) ----------------------------------------------------------------
+
+
+def send_reminders(today=None):
+    """Remind assignees of items due within the reminder window or overdue, at most
+    once a day per item. Run daily by the scheduler; safe to run twice."""
+    from django.conf import settings
+
+    from .notifications import notify
+
+    today = today or timezone.localdate()
+    horizon = calendar.add_working_days(today, settings.REMINDER_DAYS_BEFORE).date
+    due = (
+        WorkItem.objects.filter(state=WorkItemState.OPEN, due_date__lte=horizon)
+        .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
+        .select_related("assignee_user", "assignee_unit")
+    )
+    sent = 0
+    for item in due.iterator():
+        with transaction.atomic():
+            claimed = WorkItem.objects.filter(pk=item.pk).filter(
+                Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today)
+            ).update(last_reminded_on=today)
+            if not claimed:
+                continue
+            overdue = item.due_date < today
+            title = (
+                _("Overdue: %(title)s") if overdue else _("Due soon: %(title)s")
+            ) % {"title": item.title}
+            body = _("Due date: %(date)s") % {"date": item.due_date.isoformat()}
+            for person in _reminder_recipients(item):
+                notify(person, title, body=body, url=item.url)
+                sent += 1
+    return sent
+
+
+def _reminder_recipients(item):
+    from zhengtong.org.models import Role, User
+
+    if item.assignee_user_id:
+        return [item.assignee_user]
+    # A unit's items go to whoever handles that unit's to-dos: its clerks, or its
+    # head when it has no clerk.
+    for role in (Role.CLERK, Role.UNIT_HEAD):
+        people = list(
+            User.objects.filter(
+                is_active=True, role_assignments__role=role,
+                role_assignments__unit_id=item.assignee_unit_id,
+            ).distinct()
+        )
+        if people:
+            return people
+    return []

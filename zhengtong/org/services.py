@@ -1,0 +1,370 @@
+"""Operations on the organisation: units, staff, roles, delegations.
+
+Each takes the acting person first, checks permission through `org.permissions`,
+changes state in one transaction and writes the audit trail. The demo loader and the
+IT centre's import call these too (with `actor=None` meaning the system itself, which
+only management commands may pass).
+"""
+
+import datetime
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtong.core import audit
+from zhengtong.core.errors import Conflict, Invalid, NotFound
+from zhengtong.core.validators import check_credit_code
+
+from . import permissions
+from .models import (
+    THREE_ADMINS,
+    Delegation,
+    Membership,
+    Role,
+    RoleAssignment,
+    Unit,
+    UnitKind,
+    UnitName,
+    User,
+)
+
+SYSTEM = None  # actor for operations run by management commands
+
+
+def _require(actor, action, obj=None, *, unit=None):
+    """Permission check; `SYSTEM` (None) is only ever passed by trusted commands."""
+    if actor is SYSTEM:
+        return None
+    return permissions.require(actor, action, obj, unit=unit)
+
+
+def _snapshot(obj, fields):
+    return {f: getattr(obj, f) for f in fields}
+
+
+UNIT_FIELDS = [
+    "name", "short_name", "kind", "code", "doc_prefix", "phone", "email", "address",
+    "postcode", "duties", "sort_order", "is_active", "parent_id",
+]
+
+
+def _clean_unit_fields(fields, *, parent):
+    code = (fields.get("code") or "").strip().upper()
+    if code:
+        try:
+            fields["code"] = check_credit_code(code)
+        except ValidationError as exc:
+            raise Invalid(exc.messages[0], field="code") from exc
+    name = (fields.get("name") or "").strip()
+    if "name" in fields and not name:
+        raise Invalid(_("A unit needs a name."), field="name")
+    kind = fields.get("kind")
+    if kind is not None and kind not in UnitKind.values:
+        raise Invalid(_("Unknown unit kind."), field="kind")
+    if kind == UnitKind.SECTION and parent is None:
+        raise Invalid(_("An internal section belongs to a unit."), field="parent")
+    if kind not in (None, UnitKind.COUNTY) and parent is None:
+        raise Invalid(_("Every unit except the county itself has a parent unit."), field="parent")
+    return fields
+
+
+@transaction.atomic
+def create_unit(actor, *, parent=None, **fields):
+    """Add a unit to the tree (IT centre, or a unit administrator adding a section)."""
+    _require(actor, "org.manage_unit", parent, unit=parent)
+    fields = _clean_unit_fields(fields, parent=parent)
+    try:
+        with transaction.atomic():
+            unit = Unit.objects.create(parent=parent, **fields)
+    except IntegrityError as exc:
+        raise Conflict(_("Another unit already has this code."), field="code") from exc
+    audit.record(actor, "org.unit.create", unit, unit=parent,
+                 changes=audit.diff({}, _snapshot(unit, UNIT_FIELDS)))
+    return unit
+
+
+@transaction.atomic
+def update_unit(actor, unit, *, effective=None, **fields):
+    """Change a unit's details. A change of name keeps the old name in the unit's
+    history (valid until the day before `effective`, default today), so documents
+    issued before the rename keep showing the old name."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _require(actor, "org.manage_unit", unit, unit=unit)
+    fields = _clean_unit_fields(fields, parent=fields.get("parent", unit.parent))
+    before = _snapshot(unit, UNIT_FIELDS)
+    renamed = ("name" in fields and fields["name"] != unit.name) or (
+        "short_name" in fields and fields["short_name"] != unit.short_name
+    )
+    if renamed:
+        effective = effective or timezone.localdate()
+        UnitName.objects.create(
+            unit=unit, name=unit.name, short_name=unit.short_name,
+            valid_until=effective - datetime.timedelta(days=1),
+        )
+    for key, value in fields.items():
+        setattr(unit, key, value)
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:
+        raise Conflict(_("Another unit already has this code."), field="code") from exc
+    audit.record(actor, "org.unit.update", unit, unit=unit,
+                 changes=audit.diff(before, _snapshot(unit, UNIT_FIELDS)))
+    return unit
+
+
+@transaction.atomic
+def merge_units(actor, source, target):
+    """Merge `source` into `target`: members move to the target, the source is kept
+    (inactive, pointing at the target) so its documents and history stay readable."""
+    _require(actor, "org.manage_unit", target, unit=target)
+    if source.pk == target.pk:
+        raise Invalid(_("A unit cannot be merged into itself."))
+    source = Unit.objects.select_for_update().get(pk=source.pk)
+    if not source.is_active:
+        raise Conflict(_("This unit is no longer active."))
+    moved = 0
+    for membership in Membership.objects.filter(unit=source).select_related("user"):
+        if Membership.objects.filter(user=membership.user, unit=target).exists():
+            was_primary = membership.is_primary
+            membership.delete()
+            if was_primary:
+                Membership.objects.filter(user=membership.user, unit=target).update(is_primary=True)
+        else:
+            membership.unit = target
+            membership.save(update_fields=["unit"])
+        moved += 1
+    source.is_active = False
+    source.merged_into = target
+    source.save(update_fields=["is_active", "merged_into"])
+    audit.record(actor, "org.unit.merge", source, unit=target,
+                 changes={"merged_into": [None, target.pk], "members_moved": [0, moved]})
+    return target
+
+
+def _clean_staff(username, real_name, mobile):
+    username = (username or "").strip()
+    if not username:
+        raise Invalid(_("A user name is required."), field="username")
+    if not (real_name or "").strip():
+        raise Invalid(_("The real name is required."), field="real_name")
+    if mobile:
+        from zhengtong.core.validators import check_mobile
+
+        try:
+            mobile = check_mobile(mobile)
+        except ValidationError as exc:
+            raise Invalid(exc.messages[0], field="mobile") from exc
+    return username, real_name.strip(), mobile or ""
+
+
+STAFF_FIELDS = ["username", "real_name", "position", "mobile", "email", "is_active"]
+
+
+@transaction.atomic
+def create_staff(actor, *, unit, username, real_name, password=None, position="", mobile="",
+                 email="", roles=(), must_change_password=True):
+    """Create a staff account with its primary unit and roles. Without a password the
+    account cannot sign in until an administrator sets one."""
+    _require(actor, "org.manage_staff", unit, unit=unit)
+    username, real_name, mobile = _clean_staff(username, real_name, mobile)
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("This user name is taken."), field="username")
+    user = User(username=username, real_name=real_name, position=position, mobile=mobile,
+                email=email, must_change_password=must_change_password)
+    if password:
+        _check_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, unit=unit, is_primary=True, position=position)
+    audit.record(actor, "org.staff.create", user, unit=unit,
+                 changes=audit.diff({}, _snapshot(user, STAFF_FIELDS) | {"unit": unit.pk}))
+    for role in roles:
+        role, role_unit = (role if isinstance(role, tuple) else (role, unit))
+        assign_role(actor, user, role, unit=None if permissions.is_county_wide(role) else role_unit)
+    return user
+
+
+def _check_password(password, user):
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages), field="password") from exc
+
+
+@transaction.atomic
+def update_staff(actor, user, **fields):
+    """Change a staff member's details (not units or roles)."""
+    unit = user.primary_unit
+    _require(actor, "org.manage_staff", user, unit=unit)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = _snapshot(user, STAFF_FIELDS)
+    if "real_name" in fields or "mobile" in fields:
+        _u, fields["real_name"], fields["mobile"] = _clean_staff(
+            user.username, fields.get("real_name", user.real_name), fields.get("mobile", user.mobile)
+        )
+    for key in fields:
+        if key not in STAFF_FIELDS or key == "username":
+            raise Invalid(_("This field cannot be changed here."), field=key)
+    for key, value in fields.items():
+        setattr(user, key, value)
+    user.save()
+    audit.record(actor, "org.staff.update", user, unit=unit,
+                 changes=audit.diff(before, _snapshot(user, STAFF_FIELDS)))
+    return user
+
+
+@transaction.atomic
+def move_staff(actor, user, new_unit, *, keep_old=False, position=None):
+    """Move a person to another primary unit. Their history (work items closed,
+    audit records) stays with them; open items assigned to them personally stay too."""
+    _require(actor, "org.manage_staff", user, unit=new_unit)
+    old = user.primary_unit
+    Membership.objects.filter(user=user, is_primary=True).update(is_primary=False)
+    if old and not keep_old and old.pk != new_unit.pk:
+        Membership.objects.filter(user=user, unit=old).delete()
+    membership, _c = Membership.objects.get_or_create(user=user, unit=new_unit)
+    membership.is_primary = True
+    if position is not None:
+        membership.position = position
+        user.position = position
+        user.save(update_fields=["position"])
+    membership.save()
+    permissions.forget(user)
+    audit.record(actor, "org.staff.move", user, unit=new_unit,
+                 changes={"primary_unit": [old.pk if old else None, new_unit.pk]})
+    return user
+
+
+@transaction.atomic
+def add_membership(actor, user, unit, *, position=""):
+    """Give a person a further (non-primary) unit."""
+    _require(actor, "org.manage_staff", user, unit=unit)
+    membership, created = Membership.objects.get_or_create(
+        user=user, unit=unit, defaults={"position": position}
+    )
+    if created:
+        permissions.forget(user)
+        audit.record(actor, "org.membership.add", user, unit=unit, changes={"unit": [None, unit.pk]})
+    return membership
+
+
+@transaction.atomic
+def assign_role(actor, user, role, *, unit=None):
+    """Give a role, in a unit or county-wide. The three administrators (系统/安全/审计
+    管理员, 等保 三员, STANDARDS.md §10.2) must be three different people, and only
+    the security administrator hands out roles (the system administrator may grant
+    the ordinary ones when no security administrator exists yet, for first set-up)."""
+    if role not in Role.values:
+        raise Invalid(_("Unknown role."), field="role")
+    _require(actor, "org.assign_role", user, unit=unit)
+    if permissions.is_county_wide(role):
+        unit = None
+    elif unit is None:
+        raise Invalid(_("This role is held in a unit; choose the unit."), field="unit")
+    if role in THREE_ADMINS:
+        others = set(
+            RoleAssignment.objects.filter(user=user, role__in=THREE_ADMINS)
+            .exclude(role=role).values_list("role", flat=True)
+        )
+        if others:
+            raise Conflict(
+                _("The system, security and audit administrators must be three different people."),
+                field="role",
+            )
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
+    if created:
+        permissions.forget(user)
+        audit.record(actor, "org.role.grant", user, unit=unit,
+                     changes={"role": [None, role], "unit": [None, unit.pk if unit else None]})
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(actor, user, role, *, unit=None):
+    """Take a role away."""
+    _require(actor, "org.assign_role", user, unit=unit)
+    deleted, _d = RoleAssignment.objects.filter(user=user, role=role, unit=unit).delete()
+    if not deleted:
+        raise NotFound(_("This person does not hold that role there."))
+    permissions.forget(user)
+    audit.record(actor, "org.role.revoke", user, unit=unit,
+                 changes={"role": [role, None], "unit": [unit.pk if unit else None, None]})
+
+
+@transaction.atomic
+def set_password(actor, user, new_password, *, must_change=False):
+    """Set a password: by the person themself (after checking the old one in the view)
+    or by an administrator resetting it (then it must be changed at next sign-in)."""
+    if actor is not SYSTEM and actor.pk != user.pk:
+        _require(actor, "org.reset_password", user, unit=user.primary_unit)
+    _check_password(new_password, user)
+    user.set_password(new_password)
+    user.must_change_password = must_change
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    audit.record(actor, "org.password.reset" if actor is not user else "org.password.change", user,
+                 unit=user.primary_unit, changes={"must_change_password": [None, must_change]})
+    return user
+
+
+@transaction.atomic
+def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason=""):
+    """Hand `delegator`'s work to `delegate_to` for a period (代理). The person
+    themself, or a unit administrator of their unit, may set it up."""
+    _require(actor, "org.delegate", delegator, unit=delegator.primary_unit)
+    if delegator.pk == delegate_to.pk:
+        raise Invalid(_("A person cannot delegate to themself."), field="delegate")
+    if not delegate_to.is_active:
+        raise Invalid(_("This person's account is not active."), field="delegate")
+    if ends_at <= starts_at:
+        raise Invalid(_("The end must be after the start."), field="ends_at")
+    if ends_at <= timezone.now():
+        raise Invalid(_("The period is already over."), field="ends_at")
+    overlapping = Delegation.objects.filter(
+        delegator=delegator, revoked_at__isnull=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if overlapping.exists():
+        raise Conflict(_("There is already a delegation for part of this period."))
+    if Delegation.objects.active().filter(delegator=delegate_to, delegate=delegator).exists():
+        raise Conflict(_("That person has delegated to you; delegations cannot go in a circle."))
+    item = Delegation.objects.create(
+        delegator=delegator, delegate=delegate_to, starts_at=starts_at, ends_at=ends_at,
+        reason=reason,
+    )
+    audit.record(actor, "org.delegation.create", item, unit=delegator.primary_unit,
+                 changes={"delegate": [None, delegate_to.pk], "starts_at": [None, starts_at],
+                          "ends_at": [None, ends_at]})
+    return item
+
+
+@transaction.atomic
+def revoke_delegation(actor, delegation):
+    """End a delegation now."""
+    delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+    _require(actor, "org.delegate", delegation.delegator, unit=delegation.delegator.primary_unit)
+    if delegation.revoked_at or delegation.ends_at <= timezone.now():
+        raise Conflict(_("This delegation has already ended."))
+    delegation.revoked_at = timezone.now()
+    delegation.save(update_fields=["revoked_at"])
+    audit.record(actor, "org.delegation.revoke", delegation,
+                 unit=delegation.delegator.primary_unit,
+                 changes={"revoked_at": [None, delegation.revoked_at]})
+    return delegation
+
+
+@transaction.atomic
+def update_own_preferences(actor, *, notification_mode, email=""):
+    """A person chooses immediate or daily-digest notifications and their e-mail."""
+    before = _snapshot(actor, ["notification_mode", "email"])
+    actor.notification_mode = notification_mode
+    actor.email = email
+    actor.save(update_fields=["notification_mode", "email"])
+    audit.record(actor, "org.preferences.update", actor, unit=actor.primary_unit,
+                 changes=audit.diff(before, _snapshot(actor, ["notification_mode", "email"])))
+    return actor

@@ -1,0 +1,185 @@
+"""Sign-in, account and directory pages for staff."""
+
+import base64
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zhengtong.core.errors import DomainError
+from zhengtong.core.masking import mask_mobile
+from zhengtong.core.web import form_error, safe_next
+
+from . import permissions, services
+from .forms import DelegationForm, LoginForm, OtpForm, PasswordChangeForm, PreferencesForm
+from .models import Delegation, Membership, Role, RoleAssignment, Unit, UnitKind, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "org/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(request.user, request.user, form.cleaned_data["new_password"])
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect(safe_next(request, reverse("core:workspace")))
+    return render(request, "org/password_change.html", {"form": form, "forced": request.user.must_change_password})
+
+
+def _qr_svg(uri):
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def otp_setup(request):
+    """Set up an authenticator app (TOTP): scan the code, confirm with one token."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator app"), confirmed=False)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            from zhengtong.core import audit
+
+            audit.record(request.user, "auth.otp.enrol", request.user, unit=request.user.primary_unit)
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return redirect(safe_next(request, reverse("core:workspace")))
+        form.add_error("token", _("This code is not right; check the time on your phone and try again."))
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "org/otp_setup.html", {
+        "form": form, "qr": _qr_svg(device.config_url), "secret": secret,
+    })
+
+
+@login_required
+def otp_verify(request):
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(safe_next(request, reverse("core:workspace")))
+        from zhengtong.core import audit
+
+        audit.record(request.user, "auth.otp.failed", request.user, unit=request.user.primary_unit)
+        form.add_error("token", _("This code is not right."))
+    return render(request, "org/otp_verify.html", {"form": form})
+
+
+@login_required
+def account(request):
+    user = request.user
+    prefs = PreferencesForm(request.POST if request.POST.get("form") == "prefs" else None, instance=user)
+    delegation_form = DelegationForm(user, request.POST if request.POST.get("form") == "delegate" else None)
+    if request.method == "POST" and request.POST.get("form") == "prefs" and prefs.is_valid():
+        services.update_own_preferences(user, **prefs.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("org:account")
+    if request.method == "POST" and request.POST.get("form") == "delegate" and delegation_form.is_valid():
+        data = delegation_form.cleaned_data
+        try:
+            services.delegate(user, delegator=user, delegate_to=data["delegate"],
+                              starts_at=data["starts_at"], ends_at=data["ends_at"], reason=data["reason"])
+        except DomainError as exc:
+            form_error(delegation_form, exc)
+        else:
+            messages.success(request, _("Your work is handed over for that period."))
+            return redirect("org:account")
+    return render(request, "org/account.html", {
+        "prefs": prefs,
+        "delegation_form": delegation_form,
+        "memberships": Membership.objects.filter(user=user).select_related("unit"),
+        "roles": RoleAssignment.objects.filter(user=user).select_related("unit"),
+        "given": Delegation.objects.filter(delegator=user).select_related("delegate")[:20],
+        "received": Delegation.objects.active().filter(delegate=user).select_related("delegator"),
+        "has_otp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+    })
+
+
+@login_required
+@require_POST
+def delegation_revoke(request, pk):
+    delegation = get_object_or_404(Delegation, pk=pk)
+    try:
+        services.revoke_delegation(request.user, delegation)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The delegation has ended."))
+    return redirect("org:account")
+
+
+@login_required
+def directory(request):
+    """The unit tree with member counts, searchable by name."""
+    query = (request.GET.get("q") or "").strip()
+    units = Unit.objects.filter(is_active=True).annotate(
+        member_count=Count("memberships", distinct=True)
+    )
+    people = []
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+        people = (
+            User.objects.filter(is_active=True)
+            .filter(Q(real_name__icontains=query) | Q(position__icontains=query))
+            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("unit")))
+            [:50]
+        )
+    groups = [(kind, label, [u for u in units if u.kind == kind]) for kind, label in UnitKind.choices]
+    return render(request, "org/directory.html", {
+        "groups": [g for g in groups if g[2]], "query": query, "people": people,
+    })
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = get_object_or_404(Unit, pk=pk)
+    members = (
+        Membership.objects.filter(unit=unit, user__is_active=True).select_related("user")
+        .order_by("-is_primary", "user__real_name")
+    )
+    # Whole mobile numbers only for the unit's own members and the IT centre.
+    show_contacts = permissions.is_member(request.user, unit) or permissions.has_role(
+        request.user, Role.SYSTEM_ADMIN
+    )
+    rows = [
+        {"user": m.user, "position": m.position or m.user.position,
+         "mobile": m.user.mobile if show_contacts else mask_mobile(m.user.mobile)}
+        for m in members
+    ]
+    return render(request, "org/unit_detail.html", {
+        "unit": unit, "rows": rows, "children": unit.children.filter(is_active=True),
+        "former_names": unit.names.all(),
+    })
