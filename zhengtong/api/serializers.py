@@ -33,7 +33,7 @@ class StaffSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "username", "real_name", "position", "mobile", "units"]
 
-    def get_mobile(self, user):
+    def get_mobile(self, user) -> str:
         if not user.mobile:
             return ""
         viewer = self.context["request"].user

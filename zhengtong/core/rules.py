@@ -60,8 +60,6 @@ def view_audit(person, obj, unit):
 
 
 # --- working-day calendar (core.calendar) --------------------------------------------
-from zhengtong.org.models import Role  # noqa: E402
-from zhengtong.org.permissions import has_role  # noqa: E402
 from zhengtong.org.permissions import rule as _calendar_rule  # noqa: E402
 
 from . import calendar as _calendar  # noqa: E402,F401  (connects its cache-invalidation signals)
@@ -71,4 +69,7 @@ from . import calendar as _calendar  # noqa: E402,F401  (connects its cache-inva
 def manage_calendar(person, obj, unit):
     """The IT centre (system administrator) loads and corrects the holiday schedule.
     Not delegable: an administrator's powers are not handed on with their work."""
+    from zhengtong.org.models import Role
+    from zhengtong.org.permissions import has_role
+
     return has_role(person, Role.SYSTEM_ADMIN)

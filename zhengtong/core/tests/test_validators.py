@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from zhengtong.core.validators import (
     CREDIT_CODE_CHARSET,
@@ -80,8 +81,12 @@ def test_surrounding_spaces_and_full_width_digits_are_normalised():
 
 
 @pytest.mark.parametrize("number", ["110105491231002", "340524800101001"])
-def test_a_first_generation_15_digit_number_is_refused(number):
-    assert refusal_code(check_citizen_id, number) == "citizen_id_format"
+def test_a_first_generation_15_digit_number_is_refused_with_its_own_message(number):
+    with pytest.raises(ValidationError) as excinfo:
+        check_citizen_id(number)
+    assert excinfo.value.code == "citizen_id_format"
+    with translation.override("en"):
+        assert "15-digit" in excinfo.value.messages[0]
 
 
 @pytest.mark.parametrize(
@@ -131,7 +136,8 @@ def test_validate_citizen_id_raises_for_an_invalid_number_and_passes_a_valid_one
 def test_citizen_id_errors_carry_a_readable_message():
     with pytest.raises(ValidationError) as excinfo:
         check_citizen_id("340524198001010013")
-    assert "citizen ID" in excinfo.value.messages[0]
+    with translation.override("en"):
+        assert "citizen ID number is not valid" in excinfo.value.messages[0]
 
 
 # --- Unified social credit code (§9.2) -----------------------------------------------------
