@@ -29,8 +29,11 @@ def env_list(name, default=""):
 DEBUG = env_bool("DEBUG", False)
 # Development and tests get a fixed key; a production deployment must set its own.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Development, the demo and the tests may derive their keys (Django's and the field
+# encryption keys) from a fixed value; production must set them all.
+DEV_KEYS = DEBUG or env_bool("ZT_INSECURE_DEV_KEY", False)
 if not SECRET_KEY:
-    if not (DEBUG or env_bool("ZT_INSECURE_DEV_KEY", False)):
+    if not DEV_KEYS:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=1 for development).")
@@ -40,7 +43,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zhengtong.org.apps.CountyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -175,6 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "zhengtong.org.backends.RolePermissionBackend",
 ]
 LOGIN_URL = "org:login"
 LOGIN_REDIRECT_URL = "core:workspace"
@@ -236,6 +240,7 @@ USE_TZ = True
 # --- Files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "zhengtong" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -9,16 +9,33 @@ from .models import Attachment
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = [
-        "original_name", "extension", "size", "scan_status", "uploaded_by", "unit",
-        "contains_personal_data", "created_at",
+        "original_name",
+        "extension",
+        "size",
+        "scan_status",
+        "uploaded_by",
+        "unit",
+        "contains_personal_data",
+        "created_at",
     ]
     list_filter = ["extension", "scan_status", "contains_personal_data", "created_at"]
     search_fields = ["original_name", "sha256"]
     date_hierarchy = "created_at"
     list_select_related = ["uploaded_by", "unit"]
     readonly_fields = [
-        "file", "original_name", "extension", "content_type", "size", "sha256", "scan_status",
-        "uploaded_by", "unit", "owner_type", "owner_id", "contains_personal_data", "created_at",
+        "file",
+        "original_name",
+        "extension",
+        "content_type",
+        "size",
+        "sha256",
+        "scan_status",
+        "uploaded_by",
+        "unit",
+        "owner_type",
+        "owner_id",
+        "contains_personal_data",
+        "created_at",
     ]
 
     def has_add_permission(self, request):

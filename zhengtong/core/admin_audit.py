@@ -8,8 +8,17 @@ from .models import AuditRecord
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
-    list_display = ["seq", "at", "actor_name", "on_behalf_of_name", "unit", "ip", "action",
-                    "object_type", "object_repr"]
+    list_display = [
+        "seq",
+        "at",
+        "actor_name",
+        "on_behalf_of_name",
+        "unit",
+        "ip",
+        "action",
+        "object_type",
+        "object_repr",
+    ]
     list_filter = ["action", "object_type", "at"]
     search_fields = ["actor_name", "action", "object_type", "object_id", "object_repr"]
     date_hierarchy = "at"
@@ -17,9 +26,22 @@ class AuditRecordAdmin(admin.ModelAdmin):
     ordering = ["-seq"]
     actions = None
     readonly_fields = [
-        "seq", "at", "actor", "actor_name", "on_behalf_of", "on_behalf_of_name", "unit", "ip",
-        "action", "object_type", "object_id", "object_repr", "changes", "algorithm",
-        "prev_hash", "hash",
+        "seq",
+        "at",
+        "actor",
+        "actor_name",
+        "on_behalf_of",
+        "on_behalf_of_name",
+        "unit",
+        "ip",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "changes",
+        "algorithm",
+        "prev_hash",
+        "hash",
     ]
 
     def has_add_permission(self, request):

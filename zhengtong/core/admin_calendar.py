@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template import engines
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -85,10 +85,6 @@ class CalendarYearAdmin(admin.ModelAdmin):
     ordering = ["-year"]
     actions = None
 
-    def get_queryset(self, request):
-        # Special days are not linked by a foreign key; count them by year.
-        return super().get_queryset(request)
-
     @admin.display(description=_("holidays"))
     def holiday_count(self, obj):
         return self._counts(obj)["holidays"]
@@ -98,6 +94,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return self._counts(obj)["workdays"]
 
     def _counts(self, obj):
+        # Special days are not linked to their year by a foreign key: count by date.
         return SpecialDay.objects.filter(date__year=obj.year).aggregate(
             holidays=Count("pk", filter=Q(kind=DayKind.HOLIDAY)),
             workdays=Count("pk", filter=Q(kind=DayKind.WORKDAY)),
@@ -128,8 +125,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def import_view(self, request):
         if not _may_manage(request):
             raise PermissionDenied
-        form = YearFileForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST":
+            form = YearFileForm(request.POST, request.FILES)
+        else:
+            form = YearFileForm()
+        if form.is_bound and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
                 summary = calendar.import_holidays(
@@ -157,8 +157,6 @@ class CalendarYearAdmin(admin.ModelAdmin):
             "form": form,
         }
         template = engines["django"].from_string(IMPORT_TEMPLATE)
-        from django.http import HttpResponse
-
         return HttpResponse(template.render(context, request))
 
 

@@ -107,7 +107,15 @@ def _ole_stream_names(data: bytes):
     """Names of the storages and streams of an OLE2 compound file, found by looking at
     directory entries (128 bytes each, always at a 128-byte boundary of the file)."""
     names = set()
-    wanted = ["WordDocument", "Workbook", "Book", "PowerPoint Document", "VBA", "Macros", "_VBA_PROJECT_CUR"]
+    wanted = [
+        "WordDocument",
+        "Workbook",
+        "Book",
+        "PowerPoint Document",
+        "VBA",
+        "Macros",
+        "_VBA_PROJECT_CUR",
+    ]
     for name in wanted:
         encoded = name.encode("utf-16-le") + b"\x00\x00"
         start = 0
@@ -184,8 +192,20 @@ def _text_kind(head: bytes):
         return "script"
     if b"<svg" in sample:
         return "svg"
-    html_markers = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe",
-                    b"<meta", b"<title", b"<a href", b"<img", b"<div", b"<form")
+    html_markers = (
+        b"<!doctype html",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<script",
+        b"<iframe",
+        b"<meta",
+        b"<title",
+        b"<a href",
+        b"<img",
+        b"<div",
+        b"<form",
+    )
     if sample.startswith(b"<") and any(m in sample for m in html_markers):
         return "html"
     if any(m in sample for m in (b"<script", b"<html", b"<!doctype html")):
@@ -226,9 +246,17 @@ def detect_kind(fileobj):
     fileobj.seek(0)
     if head.startswith(b"%PDF-"):
         return "pdf"
-    if head.startswith(b"\x7fELF") or head.startswith(b"MZ") or head[:4] in (
-        b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
-        b"\xca\xfe\xba\xbe",
+    if (
+        head.startswith(b"\x7fELF")
+        or head.startswith(b"MZ")
+        or head[:4]
+        in (
+            b"\xfe\xed\xfa\xce",
+            b"\xfe\xed\xfa\xcf",
+            b"\xce\xfa\xed\xfe",
+            b"\xcf\xfa\xed\xfe",
+            b"\xca\xfe\xba\xbe",
+        )
     ):
         return "executable"
     if head.startswith(OLE2_MAGIC):
@@ -334,16 +362,20 @@ def scan(fileobj, name=""):
     except ScanError as exc:
         logger.error("Virus scan of %r failed: %s", name, exc)
         raise Invalid(
-            _("The file could not be scanned for viruses, so it was not accepted. "
-              "Please try again later or tell the IT centre."),
-            code="scan_failed", field="file",
+            _(
+                "The file could not be scanned for viruses, so it was not accepted. "
+                "Please try again later or tell the IT centre."
+            ),
+            code="scan_failed",
+            field="file",
         ) from exc
     if not result.clean:
         logger.warning("Upload %r refused: virus scanner found %s", name, result.signature)
         raise Invalid(
             _("The virus scanner found %(signature)s in this file; it was not accepted.")
             % {"signature": result.signature},
-            code="infected", field="file",
+            code="infected",
+            field="file",
         )
     return ScanStatus.CLEAN
 
@@ -377,7 +409,8 @@ def _format_mb(nbytes):
 def _too_large(cap):
     return Invalid(
         _("The file is larger than the limit of %(mb)s MB.") % {"mb": _format_mb(cap)},
-        code="too_large", field="file",
+        code="too_large",
+        field="file",
     )
 
 
@@ -398,8 +431,10 @@ def _refuse_kind(kind, ext, permitted):
     if kind in KINDS:
         message = _("This file is %(what)s; only these types are accepted here: %(types)s.")
     elif kind in ("executable", "html", "svg", "script", "macro"):
-        message = _("This file is really %(what)s and is never accepted, whatever its name. "
-                    "Accepted types: %(types)s.")
+        message = _(
+            "This file is really %(what)s and is never accepted, whatever its name. "
+            "Accepted types: %(types)s."
+        )
     else:
         message = _("This file is %(what)s; only these types are accepted: %(types)s.")
     return Invalid(message % {"what": what, "types": listed}, code="type_not_allowed", field="file")
@@ -418,8 +453,9 @@ def _remove_orphan(storage, stored_name):
             logger.exception("Could not remove %s after a failed upload", stored_name)
 
 
-def store_upload(actor, uploaded_file, *, unit=None, owner=None, allowed=None,
-                 contains_personal_data=False) -> Attachment:
+def store_upload(
+    actor, uploaded_file, *, unit=None, owner=None, allowed=None, contains_personal_data=False
+) -> Attachment:
     """Accept one uploaded file, or raise `Invalid`.
 
     `actor` is the person uploading (an `Acting` is accepted); `unit` the unit it is
@@ -441,7 +477,9 @@ def store_upload(actor, uploaded_file, *, unit=None, owner=None, allowed=None,
 
     permitted = allowed_extensions()
     if allowed is not None:
-        wanted = {"jpg" if e.lower().lstrip(".") == "jpeg" else e.lower().lstrip(".") for e in allowed}
+        wanted = {
+            "jpg" if e.lower().lstrip(".") == "jpeg" else e.lower().lstrip(".") for e in allowed
+        }
         permitted = [e for e in permitted if e in wanted]
 
     kind = detect_kind(uploaded_file)
@@ -452,11 +490,15 @@ def store_upload(actor, uploaded_file, *, unit=None, owner=None, allowed=None,
         raise _refuse_kind(kind, ext, permitted)
     if ext not in KINDS[kind][1]:
         if ext:
-            message = _("The file name ends in “.%(ext)s” but the file is really %(what)s. "
-                        "Please upload it with its proper name.")
+            message = _(
+                "The file name ends in “.%(ext)s” but the file is really %(what)s. "
+                "Please upload it with its proper name."
+            )
         else:
-            message = _("The file name has no extension, but the file is %(what)s. "
-                        "Please upload it with its proper name.")
+            message = _(
+                "The file name has no extension, but the file is %(what)s. "
+                "Please upload it with its proper name."
+            )
         raise Invalid(
             message % {"ext": ext, "what": KIND_NAMES[kind]}, code="type_mismatch", field="file"
         )
@@ -496,12 +538,20 @@ def store_upload(actor, uploaded_file, *, unit=None, owner=None, allowed=None,
         with transaction.atomic():
             attachment.save()
             audit.record(
-                actor, "attachment.upload", attachment, unit=unit,
+                actor,
+                "attachment.upload",
+                attachment,
+                unit=unit,
                 changes={
-                    "name": name, "type": ext, "size": size, "sha256": sha256,
+                    "name": name,
+                    "type": ext,
+                    "size": size,
+                    "sha256": sha256,
                     "scan": str(scan_status),
                     "owner": f"{attachment.owner_type.app_label}.{attachment.owner_type.model}:"
-                    f"{attachment.owner_id}" if attachment.owner_type_id else "",
+                    f"{attachment.owner_id}"
+                    if attachment.owner_type_id
+                    else "",
                 },
             )
     except BaseException:

@@ -106,7 +106,7 @@ def encryption_key() -> bytes:
     """
     raw = (getattr(settings, "FIELD_ENCRYPTION_KEY", "") or "").strip()
     if not raw:
-        if settings.DEBUG:
+        if getattr(settings, "DEV_KEYS", settings.DEBUG):
             return _sm3(_DEV_ENCRYPTION_LABEL + _secret_key_bytes())[:16]
         raise ImproperlyConfigured(
             "FIELD_ENCRYPTION_KEY is not set: personal data cannot be encrypted. Set it to "
@@ -128,7 +128,7 @@ def hash_key() -> bytes:
     ImproperlyConfigured (STANDARDS.md §10.2)."""
     raw = getattr(settings, "FIELD_HASH_KEY", "") or ""
     if not raw:
-        if settings.DEBUG:
+        if getattr(settings, "DEV_KEYS", settings.DEBUG):
             return _sm3(_DEV_HASH_LABEL + _secret_key_bytes())
         raise ImproperlyConfigured(
             "FIELD_HASH_KEY is not set: the searchable hashes of personal data cannot be "
@@ -260,7 +260,11 @@ class EncryptedTextField(models.TextField):
 
     def check(self, **kwargs):
         errors = super().check(**kwargs)
-        options = {"primary_key": self.primary_key, "unique": self._unique, "db_index": self.db_index}
+        options = {
+            "primary_key": self.primary_key,
+            "unique": self._unique,
+            "db_index": self.db_index,
+        }
         for option, enabled in options.items():
             if enabled:
                 errors.append(

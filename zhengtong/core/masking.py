@@ -47,9 +47,7 @@ MOBILE = "mobile"
 MASK = "*"
 
 # One-to-one mapping (keeps positions) of full-width digits and X to ASCII.
-_FULLWIDTH = str.maketrans(
-    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "x"}
-)
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "Ｘ": "X", "ｘ": "x"})
 _ID_IN_TEXT_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE_IN_TEXT_RE = re.compile(
     r"(?<!\d)(?P<prefix>(?:\+86|0086|86)[ \-]?|0)?"

@@ -46,7 +46,9 @@ def view_attachment(person, attachment, unit):
             owner = attachment.owner
             # The owner's rule itself, not `may()`: delegation is applied once, by the
             # `may()` that asked about the attachment.
-            return owner is not None and bool(_permissions._RULES[owner_action](person, owner, unit))
+            return owner is not None and bool(
+                _permissions._RULES[owner_action](person, owner, unit)
+            )
     return False
 
 

@@ -51,7 +51,9 @@ def audit_login_failed(sender, credentials=None, request=None, **kwargs):
     user = User.objects.filter(**{User.USERNAME_FIELD: username}).first() if username else None
     with transaction.atomic():
         audit.record(
-            None, "auth.login_failed", user,
+            None,
+            "auth.login_failed",
+            user,
             unit=_primary_unit(user),
             ip=_ip(request),
             object_type=None if user else User._meta.label_lower,

@@ -31,9 +31,10 @@ app_name = "attachments"
 def content_disposition(disposition, filename):
     """`attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266
     with RFC 5987 encoding), so Chinese names survive in every current browser."""
-    fallback = "".join(
-        ch if 32 <= ord(ch) < 127 and ch not in '"\\;%' else "_" for ch in filename
-    ) or "download"
+    fallback = (
+        "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;%' else "_" for ch in filename)
+        or "download"
+    )
     encoded = quote(filename, safe="")
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
@@ -50,7 +51,9 @@ def download(request, pk):
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
-        logger.error("Attachment #%s: stored file %s is missing", attachment.pk, attachment.file.name)
+        logger.error(
+            "Attachment #%s: stored file %s is missing", attachment.pk, attachment.file.name
+        )
         raise Http404 from exc
     if attachment.contains_personal_data:
         with transaction.atomic():

@@ -32,11 +32,15 @@ PAGE_SIZE = 50
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     action = forms.CharField(
-        label=_("Action"), required=False, max_length=80,
+        label=_("Action"),
+        required=False,
+        max_length=80,
         help_text=_("An action such as “attachment.upload”, or its beginning, such as “auth.”."),
     )
     object_type = forms.CharField(
-        label=_("Object type"), required=False, max_length=100,
+        label=_("Object type"),
+        required=False,
+        max_length=100,
         help_text=_("For example “org.user”."),
     )
     date_from = forms.DateField(
@@ -68,8 +72,10 @@ def filtered_records(form):
         qs = qs.filter(actor_name__icontains=data["actor"].strip())
     if data["action"]:
         action = data["action"].strip()
-        qs = qs.filter(action__istartswith=action) if action.endswith(".") else qs.filter(
-            action__iexact=action
+        qs = (
+            qs.filter(action__istartswith=action)
+            if action.endswith(".")
+            else qs.filter(action__iexact=action)
         )
     if data["object_type"]:
         qs = qs.filter(object_type__iexact=data["object_type"].strip())
@@ -112,13 +118,17 @@ def record_list(request):
         }
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit_list.html", {
-        "form": form,
-        "page": page,
-        "records": page.object_list,
-        "query": query.urlencode(),
-        "verification": verification,
-    })
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "records": page.object_list,
+            "query": query.urlencode(),
+            "verification": verification,
+        },
+    )
 
 
 class _Echo:
@@ -147,36 +157,55 @@ def export(request):
     count = records.count()
     with transaction.atomic():
         audit.record(
-            request.user, "audit.export", None,
-            object_type="core.auditrecord", object_repr=_t("Audit trail export"),
+            request.user,
+            "audit.export",
+            None,
+            object_type="core.auditrecord",
+            object_repr=_t("Audit trail export"),
             changes={"filters": filters, "rows": count},
         )
     tz = timezone.get_current_timezone()
     header = [
-        _t("Sequence"), _t("Time"), _t("Actor"), _t("On behalf of"), _t("Unit"),
-        _t("IP address"), _t("Action"), _t("Object type"), _t("Object id"), _t("Object"),
-        _t("Changes"), _t("Hash algorithm"), _t("Hash"),
+        _t("Sequence"),
+        _t("Time"),
+        _t("Actor"),
+        _t("On behalf of"),
+        _t("Unit"),
+        _t("IP address"),
+        _t("Action"),
+        _t("Object type"),
+        _t("Object id"),
+        _t("Object"),
+        _t("Changes"),
+        _t("Hash algorithm"),
+        _t("Hash"),
     ]
 
     def rows():
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(header)
         for rec in records.iterator(chunk_size=2000):
-            yield writer.writerow([
-                rec.seq,
-                timezone.localtime(rec.at, tz).strftime("%Y-%m-%d %H:%M:%S"),
-                _cell(rec.actor_name),
-                _cell(rec.on_behalf_of_name),
-                _cell(rec.unit.name if rec.unit_id and rec.unit else ""),
-                rec.ip or "",
-                _cell(rec.action),
-                _cell(rec.object_type),
-                _cell(rec.object_id),
-                _cell(rec.object_repr),
-                _cell(json.dumps(rec.changes, ensure_ascii=False, sort_keys=True) if rec.changes else ""),
-                rec.algorithm,
-                rec.hash,
-            ])
+            yield writer.writerow(
+                [
+                    rec.seq,
+                    timezone.localtime(rec.at, tz).strftime("%Y-%m-%d %H:%M:%S"),
+                    _cell(rec.actor_name),
+                    _cell(rec.on_behalf_of_name),
+                    _cell(rec.unit.name if rec.unit_id and rec.unit else ""),
+                    rec.ip or "",
+                    _cell(rec.action),
+                    _cell(rec.object_type),
+                    _cell(rec.object_id),
+                    _cell(rec.object_repr),
+                    _cell(
+                        json.dumps(rec.changes, ensure_ascii=False, sort_keys=True)
+                        if rec.changes
+                        else ""
+                    ),
+                    rec.algorithm,
+                    rec.hash,
+                ]
+            )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(

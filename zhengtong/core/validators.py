@@ -154,7 +154,9 @@ def credit_code_check_char(first17: str) -> str:
     """
     if len(first17) != 17 or any(c not in _CREDIT_CODE_VALUES for c in first17):
         raise ValueError("credit_code_check_char() needs 17 characters of the code's charset")
-    total = sum(_CREDIT_CODE_VALUES[c] * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    total = sum(
+        _CREDIT_CODE_VALUES[c] * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
 
 

@@ -1,11 +1,20 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class OrgConfig(AppConfig):
+    default = True
     name = "zhengtong.org"
     label = "org"
     verbose_name = _("Organisation")
 
     def ready(self):
         from . import rules  # noqa: F401  (register permission rules)
+
+
+class CountyAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the county's site: access by role, not `is_staff`."""
+
+    default = False
+    default_site = "zhengtong.org.admin.CountyAdminSite"

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengtong.core.crypto import EncryptedTextField, mobile_index
+
 
 class UnitKind(models.TextChoices):
     COUNTY = "county", _("County")
@@ -127,7 +129,9 @@ class User(AbstractUser):
 
     real_name = models.CharField(_("real name"), max_length=50)
     position = models.CharField(_("position"), max_length=60, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    # Encrypted at rest (SM4); `mobile_index` is the keyed hash used to look a number up.
+    mobile = EncryptedTextField(_("mobile"), blank=True, default="")
+    mobile_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     notification_mode = models.CharField(
@@ -144,6 +148,12 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.real_name or self.username
+
+    def save(self, *args, **kwargs):
+        self.mobile_index = mobile_index(self.mobile) if self.mobile else ""
+        if kwargs.get("update_fields") is not None and "mobile" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "mobile_index"}
+        super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.real_name or self.username

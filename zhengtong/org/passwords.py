@@ -16,6 +16,8 @@ def _character_classes(password: str) -> set[str]:
     for char in password:
         if char.islower():
             classes.add("lower")
+        elif char.isupper():
+            classes.add("upper")
         elif char.isdecimal():
             classes.add("digit")
         else:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit
-from zhengtong.core.errors import Conflict, Invalid, NotFound
+from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.validators import check_credit_code
 
 from . import permissions
@@ -26,6 +26,7 @@ from .models import (
     Role,
     RoleAssignment,
     Unit,
+    UnitGroup,
     UnitKind,
     UnitName,
     User,
@@ -76,6 +77,13 @@ def create_unit(actor, *, parent=None, **fields):
     """Add a unit to the tree (IT centre, or a unit administrator adding a section)."""
     _require(actor, "org.manage_unit", parent, unit=parent)
     fields = _clean_unit_fields(fields, parent=parent)
+    if (
+        actor is not SYSTEM
+        and fields.get("kind") != UnitKind.SECTION
+        and not permissions.has_role(actor, Role.SYSTEM_ADMIN)
+    ):
+        # A unit administrator adds internal sections to their unit, nothing else.
+        raise NotPermitted()
     try:
         with transaction.atomic():
             unit = Unit.objects.create(parent=parent, **fields)
@@ -94,6 +102,12 @@ def update_unit(actor, unit, *, effective=None, **fields):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _require(actor, "org.manage_unit", unit, unit=unit)
     fields = _clean_unit_fields(fields, parent=fields.get("parent", unit.parent))
+    new_parent = fields.get("parent")
+    if new_parent is not None and (
+        new_parent.pk == unit.pk or unit.pk in {u.pk for u in new_parent.ancestors()}
+    ):
+        raise Invalid(_("A unit cannot be placed under itself or its own sections."),
+                      field="parent")
     before = _snapshot(unit, UNIT_FIELDS)
     renamed = ("name" in fields and fields["name"] != unit.name) or (
         "short_name" in fields and fields["short_name"] != unit.short_name
@@ -121,6 +135,7 @@ def merge_units(actor, source, target):
     """Merge `source` into `target`: members move to the target, the source is kept
     (inactive, pointing at the target) so its documents and history stay readable."""
     _require(actor, "org.manage_unit", target, unit=target)
+    _require(actor, "org.manage_unit", source, unit=source)
     if source.pk == target.pk:
         raise Invalid(_("A unit cannot be merged into itself."))
     source = Unit.objects.select_for_update().get(pk=source.pk)
@@ -140,8 +155,16 @@ def merge_units(actor, source, target):
     source.is_active = False
     source.merged_into = target
     source.save(update_fields=["is_active", "merged_into"])
+    # The source has no members left: its open work items go to the target, or nobody
+    # would ever see them again.
+    from zhengtong.core.models import WorkItem, WorkItemState
+
+    items_moved = WorkItem.objects.filter(
+        assignee_unit=source, state=WorkItemState.OPEN
+    ).update(assignee_unit=target)
     audit.record(actor, "org.unit.merge", source, unit=target,
-                 changes={"merged_into": [None, target.pk], "members_moved": [0, moved]})
+                 changes={"merged_into": [None, target.pk], "members_moved": [0, moved],
+                          "open_items_moved": [0, items_moved]})
     return target
 
 
@@ -225,6 +248,8 @@ def move_staff(actor, user, new_unit, *, keep_old=False, position=None):
     audit records) stays with them; open items assigned to them personally stay too."""
     _require(actor, "org.manage_staff", user, unit=new_unit)
     old = user.primary_unit
+    if old is not None:
+        _require(actor, "org.manage_staff", user, unit=old)
     Membership.objects.filter(user=user, is_primary=True).update(is_primary=False)
     if old and not keep_old and old.pk != new_unit.pk:
         Membership.objects.filter(user=user, unit=old).delete()
@@ -268,6 +293,9 @@ def assign_role(actor, user, role, *, unit=None):
     elif unit is None:
         raise Invalid(_("This role is held in a unit; choose the unit."), field="unit")
     if role in THREE_ADMINS:
+        if actor is not SYSTEM and not permissions.has_role(actor, Role.SECURITY_ADMIN):
+            # During first set-up the system administrator hands out ordinary roles only.
+            raise NotPermitted()
         others = set(
             RoleAssignment.objects.filter(user=user, role__in=THREE_ADMINS)
             .exclude(role=role).values_list("role", flat=True)
@@ -298,17 +326,20 @@ def revoke_role(actor, user, role, *, unit=None):
 
 
 @transaction.atomic
-def set_password(actor, user, new_password, *, must_change=False):
+def set_password(actor, user, new_password, *, must_change=None):
     """Set a password: by the person themself (after checking the old one in the view)
     or by an administrator resetting it (then it must be changed at next sign-in)."""
-    if actor is not SYSTEM and actor.pk != user.pk:
+    own = actor is not SYSTEM and actor.pk == user.pk
+    if actor is not SYSTEM and not own:
         _require(actor, "org.reset_password", user, unit=user.primary_unit)
+    if must_change is None:
+        must_change = not own
     _check_password(new_password, user)
     user.set_password(new_password)
     user.must_change_password = must_change
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    audit.record(actor, "org.password.reset" if actor is not user else "org.password.change", user,
+    audit.record(actor, "org.password.change" if own else "org.password.reset", user,
                  unit=user.primary_unit, changes={"must_change_password": [None, must_change]})
     return user
 
@@ -331,7 +362,10 @@ def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason=""):
     )
     if overlapping.exists():
         raise Conflict(_("There is already a delegation for part of this period."))
-    if Delegation.objects.active().filter(delegator=delegate_to, delegate=delegator).exists():
+    if Delegation.objects.filter(
+        delegator=delegate_to, delegate=delegator, revoked_at__isnull=True,
+        starts_at__lt=ends_at, ends_at__gt=starts_at,
+    ).exists():
         raise Conflict(_("That person has delegated to you; delegations cannot go in a circle."))
     item = Delegation.objects.create(
         delegator=delegator, delegate=delegate_to, starts_at=starts_at, ends_at=ends_at,
@@ -361,10 +395,31 @@ def revoke_delegation(actor, delegation):
 @transaction.atomic
 def update_own_preferences(actor, *, notification_mode, email=""):
     """A person chooses immediate or daily-digest notifications and their e-mail."""
-    before = _snapshot(actor, ["notification_mode", "email"])
+    before = User.objects.filter(pk=actor.pk).values("notification_mode", "email").get()
     actor.notification_mode = notification_mode
     actor.email = email
     actor.save(update_fields=["notification_mode", "email"])
     audit.record(actor, "org.preferences.update", actor, unit=actor.primary_unit,
                  changes=audit.diff(before, _snapshot(actor, ["notification_mode", "email"])))
     return actor
+
+
+@transaction.atomic
+def save_unit_group(actor, group, *, name, units):
+    """Create or change a saved group of units (e.g. 全体乡镇) used for distribution."""
+    _require(actor, "org.manage_unit", group)
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("A group needs a name."), field="name")
+    if UnitGroup.objects.filter(name=name).exclude(pk=getattr(group, "pk", None)).exists():
+        raise Conflict(_("Another group has this name."), field="name")
+    before = {"name": group.name, "units": sorted(group.units.values_list("pk", flat=True))} if group else {}
+    if group is None:
+        group = UnitGroup.objects.create(name=name)
+    else:
+        group.name = name
+        group.save(update_fields=["name"])
+    group.units.set(units)
+    after = {"name": group.name, "units": sorted(u.pk for u in units)}
+    audit.record(actor, "org.unitgroup.save", group, changes=audit.diff(before, after))
+    return group

@@ -44,16 +44,22 @@ def _png_chunk(kind, data):
 def make_png():
     ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1×1, 8-bit RGB
     idat = zlib.compress(b"\x00\xff\x00\x00")
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat)
-            + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 PNG = make_png()
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 100
 PE = b"MZ\x90\x00\x03" + b"\x00" * 120
 HTML = b"<!DOCTYPE html>\n<html><head><title>x</title></head><body><script>alert(1)</script></body></html>"
-SVG = (b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
-       b'width="10" height="10"><script>alert(1)</script></svg>')
+SVG = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+    b'width="10" height="10"><script>alert(1)</script></svg>'
+)
 
 
 def make_zip(files):
@@ -124,8 +130,9 @@ def other_unit():
 
 
 def make_user(username, unit):
-    user = User.objects.create_user(username=username, password="x-Password-1",
-                                    real_name=username, must_change_password=False)
+    user = User.objects.create_user(
+        username=username, password="x-Password-1", real_name=username, must_change_password=False
+    )
     Membership.objects.create(user=user, unit=unit, is_primary=True)
     return user
 
@@ -178,14 +185,17 @@ def test_a_jpeg_named_jpeg_is_stored_as_jpg(uploader):
     assert att.extension == "jpg" and att.content_type == "image/jpeg"
 
 
-@pytest.mark.parametrize(("name", "data", "ext"), [
-    ("方案.docx", DOCX, "docx"),
-    ("统计.xlsx", XLSX, "xlsx"),
-    ("公文.ofd", OFD, "ofd"),
-    ("旧文件.doc", DOC, "doc"),
-    ("旧表格.xls", XLS, "xls"),
-    ("金山.wps", DOC, "wps"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "ext"),
+    [
+        ("方案.docx", DOCX, "docx"),
+        ("统计.xlsx", XLSX, "xlsx"),
+        ("公文.ofd", OFD, "ofd"),
+        ("旧文件.doc", DOC, "doc"),
+        ("旧表格.xls", XLS, "xls"),
+        ("金山.wps", DOC, "wps"),
+    ],
+)
 def test_office_and_ofd_documents_are_recognised_by_their_content(uploader, name, data, ext):
     assert store_upload(uploader, upload(name, data)).extension == ext
 
@@ -267,8 +277,13 @@ def test_a_file_without_extension_is_refused(uploader):
 
 
 def test_an_office_file_with_macros_is_refused(uploader):
-    docm = make_zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
-                     "word/vbaProject.bin": "x"})
+    docm = make_zip(
+        {
+            "[Content_Types].xml": "<Types/>",
+            "word/document.xml": "<w:document/>",
+            "word/vbaProject.bin": "x",
+        }
+    )
     assert refused(uploader, "macro.docx", docm).code == "type_not_allowed"
 
 

@@ -28,8 +28,11 @@ def make_unit(name="县财政局"):
 
 def make_user(username="zhangsan", unit=None, **extra):
     user = User.objects.create_user(
-        username=username, password=PASSWORD, real_name=extra.pop("real_name", "张三"),
-        must_change_password=False, **extra,
+        username=username,
+        password=PASSWORD,
+        real_name=extra.pop("real_name", "张三"),
+        must_change_password=False,
+        **extra,
     )
     if unit is not None:
         Membership.objects.create(user=user, unit=unit, is_primary=True)
@@ -38,8 +41,14 @@ def make_user(username="zhangsan", unit=None, **extra):
 
 def write_records(n, actor=None):
     return [
-        audit.record(actor, f"test.step{i}", object_type="test.thing", object_id=i,
-                     object_repr=f"第{i}件", changes={"n": [i - 1, i]})
+        audit.record(
+            actor,
+            f"test.step{i}",
+            object_type="test.thing",
+            object_id=i,
+            object_repr=f"第{i}件",
+            changes={"n": [i - 1, i]},
+        )
         for i in range(1, n + 1)
     ]
 
@@ -94,7 +103,10 @@ def test_a_chain_mixing_sm3_and_sha256_records_still_verifies():
     with override_settings(AUDIT_HASH_ALGORITHM="sha256"):
         write_records(2)
     assert list(AuditRecord.objects.values_list("algorithm", flat=True)) == [
-        "sm3", "sm3", "sha256", "sha256"
+        "sm3",
+        "sm3",
+        "sha256",
+        "sha256",
     ]
     assert audit.verify_chain() is None
 
@@ -182,7 +194,9 @@ def test_records_older_than_180_days_can_be_purged_from_the_oldest_end():
     old = timezone.now() - datetime.timedelta(days=200)
     set_time(1, old)
     set_time(2, old + datetime.timedelta(minutes=1))
-    deleted, _ = AuditRecord.objects.filter(at__lt=timezone.now() - datetime.timedelta(days=180)).delete()
+    deleted, _ = AuditRecord.objects.filter(
+        at__lt=timezone.now() - datetime.timedelta(days=180)
+    ).delete()
     assert deleted == 2
     assert list(AuditRecord.objects.values_list("seq", flat=True)) == [3, 4]
     # The remaining chain starts after the purged records and still verifies.
@@ -219,8 +233,9 @@ def test_login_is_recorded_with_the_primary_unit(client):
     user = make_user(unit=unit)
     url = _login_url()
     if url:
-        response = client.post(url, {"username": "zhangsan", "password": PASSWORD},
-                               REMOTE_ADDR="10.0.0.7")
+        response = client.post(
+            url, {"username": "zhangsan", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+        )
         assert response.status_code == 302
     else:
         user_logged_in.send(sender=User, request=RequestFactory().get("/"), user=user)
@@ -258,8 +273,12 @@ def test_failed_login_records_the_attempted_user_name_but_never_the_password(cli
         client.post(url, {"username": "zhangsan", "password": wrong})
         client.post(url, {"username": "nobody", "password": wrong})
     else:
-        user_login_failed.send(sender=__name__, credentials={"username": "zhangsan", "password": wrong})
-        user_login_failed.send(sender=__name__, credentials={"username": "nobody", "password": wrong})
+        user_login_failed.send(
+            sender=__name__, credentials={"username": "zhangsan", "password": wrong}
+        )
+        user_login_failed.send(
+            sender=__name__, credentials={"username": "nobody", "password": wrong}
+        )
     failed = list(AuditRecord.objects.filter(action="auth.login_failed").order_by("seq"))
     assert [r.changes["username"] for r in failed] == ["zhangsan", "nobody"]
     # A known account: the record points at it and carries its unit.

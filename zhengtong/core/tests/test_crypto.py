@@ -108,7 +108,9 @@ def test_the_token_is_sm4_gcm_with_a_12_byte_nonce_and_16_byte_tag():
 # --- Damaged or foreign values -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("index", [0, 11, 12, -17, -1], ids=["nonce", "nonce-end", "ciphertext", "ciphertext-end", "tag"])
+@pytest.mark.parametrize(
+    "index", [0, 11, 12, -17, -1], ids=["nonce", "nonce-end", "ciphertext", "ciphertext-end", "tag"]
+)
 def test_a_tampered_token_raises_a_clear_error(index):
     token = reencode(encrypt_text("13812345678"), flip(index))
     with pytest.raises(FieldDecryptionError, match="failed authentication"):

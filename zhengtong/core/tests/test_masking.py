@@ -119,7 +119,10 @@ def test_full_width_numbers_are_found_too():
 
 def test_mask_text_masks_every_id_and_mobile_and_keeps_the_rest():
     text = f"申请人王某（身份证{VALID_ID}，手机13812345678）反映的问题已办结。"
-    assert mask_text(text) == "申请人王某（身份证1101**********002X，手机138****5678）反映的问题已办结。"
+    assert (
+        mask_text(text)
+        == "申请人王某（身份证1101**********002X，手机138****5678）反映的问题已办结。"
+    )
 
 
 def test_mask_text_keeps_the_country_code_of_a_mobile():

@@ -44,7 +44,13 @@ def test_a_password_with_three_character_classes_is_accepted(password):
 
 @pytest.mark.parametrize(
     "password",
-    ["qingshanlake2024", "QINGSHANLAKE2024", "qingshanLAKEshui", "qingshan-lake-shui", "2024-0601-0930"],
+    [
+        "qingshanlake2024",
+        "QINGSHANLAKE2024",
+        "qingshanLAKEshui",
+        "qingshan-lake-shui",
+        "2024-0601-0930",
+    ],
 )
 def test_a_password_with_only_two_character_classes_is_refused(password):
     assert "password_too_few_character_classes" in refusal_codes(password)

@@ -1,0 +1,150 @@
+"""The IT centre's admin for the organisation. Every save goes through
+`org.services`, so the admin checks the same permissions and writes the same audit
+trail as the staff pages and the API."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import AdminSite
+from django.utils.translation import gettext_lazy as _
+
+from zhengtong.core.errors import DomainError
+
+from . import services
+from .models import Delegation, Membership, Role, RoleAssignment, Unit, UnitGroup, UnitName, User
+from .permissions import has_role
+
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+
+
+class CountyAdminSite(AdminSite):
+    site_header = _("Zhengtong administration")
+    site_title = _("Zhengtong administration")
+
+    def has_permission(self, request):
+        user = request.user
+        if not (user.is_active and user.is_authenticated):
+            return False
+        return user.is_superuser or any(has_role(user, r) for r in ADMIN_ROLES)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Routes saves through an operation; a domain error becomes a message."""
+
+    def _run(self, request, func):
+        try:
+            return func()
+        except DomainError as exc:
+            self.message_user(request, exc.message, level=messages.ERROR)
+            return None
+
+
+class UnitNameInline(admin.TabularInline):
+    model = UnitName
+    extra = 0
+    can_delete = False
+    readonly_fields = ["name", "short_name", "valid_until"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Unit)
+class UnitAdmin(ServiceAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "doc_prefix", "code", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "code", "doc_prefix"]
+    readonly_fields = ["merged_into"]
+    inlines = [UnitNameInline]
+    fields = ["parent", "kind", "name", "short_name", "code", "doc_prefix", "phone", "email",
+              "address", "postcode", "duties", "sort_order", "is_active", "merged_into"]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.UNIT_FIELDS or f == "parent"}
+        if change:
+            original = Unit.objects.get(pk=obj.pk)
+            self._run(request, lambda: services.update_unit(request.user, original, **data))
+        else:
+            fields = {f: form.cleaned_data[f] for f in self.fields if f in form.cleaned_data and f not in ("parent", "merged_into")}
+            unit = self._run(request, lambda: services.create_unit(request.user, parent=form.cleaned_data.get("parent"), **fields))
+            if unit is not None:
+                obj.pk = unit.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # units are deactivated or merged, never deleted
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    readonly_fields = ["unit", "is_primary", "position", "since"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class StaffAdmin(ServiceAdmin):
+    list_display = ["username", "real_name", "position", "primary_unit", "is_active", "last_login"]
+    list_filter = ["is_active", "role_assignments__role"]
+    search_fields = ["username", "real_name", "position"]
+    fields = ["username", "real_name", "position", "mobile", "email", "is_active",
+              "must_change_password", "last_login", "date_joined"]
+    readonly_fields = ["username", "must_change_password", "last_login", "date_joined"]
+    inlines = [MembershipInline]
+
+    def has_add_permission(self, request):
+        return False  # staff are added on the staff pages or by import, with a unit
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are deactivated, never deleted: history points at them
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.STAFF_FIELDS}
+        original = User.objects.get(pk=obj.pk)
+        self._run(request, lambda: services.update_staff(request.user, original, **data))
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ServiceAdmin):
+    list_display = ["user", "role", "unit", "granted_at"]
+    list_filter = ["role"]
+    search_fields = ["user__real_name", "user__username", "unit__name"]
+    autocomplete_fields = ["user", "unit"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        self._run(request, lambda: services.assign_role(request.user, data["user"], data["role"], unit=data.get("unit")))
+
+    def delete_model(self, request, obj):
+        self._run(request, lambda: services.revoke_role(request.user, obj.user, obj.role, unit=obj.unit))
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["delegator", "delegate", "starts_at", "ends_at", "revoked_at"]
+    readonly_fields = ["delegator", "delegate", "starts_at", "ends_at", "reason", "revoked_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnitGroup)
+class UnitGroupAdmin(ServiceAdmin):
+    list_display = ["name"]
+    filter_horizontal = ["units"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        group = UnitGroup.objects.get(pk=obj.pk) if change else None
+        saved = self._run(request, lambda: services.save_unit_group(request.user, group, name=data["name"], units=data["units"]))
+        if saved is not None:
+            obj.pk = saved.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the members are saved by services.save_unit_group
