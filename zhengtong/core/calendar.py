@@ -310,9 +310,10 @@ def _weekdays_in(first, last):
 
 
 def working_days_between(a, b) -> Count:
-    """The number of working days d with a < d <= b; negative (the count for b < d <= a,
-    negated) when b is before a. `working_days_between(x, add_working_days(x, n).date)`
-    is n for every n."""
+    """The number of working days d with a < d <= b; when b is before a, the count for
+    b < d <= a, negated (so swapping a and b flips the sign: an item due Friday is -1
+    working day away on the next Monday). `working_days_between(x, add_working_days(x,
+    n).date)` is n for n >= 0, and for n < 0 when x itself is a working day."""
     a, b = _as_date(a), _as_date(b)
     if b < a:
         c = working_days_between(b, a)

@@ -1,8 +1,12 @@
-"""Permission rules of the kernel (work items, attachments, audit, calendar)."""
+"""Permission rules of the kernel: work items, attachments, audit trail, calendar,
+the IT centre's dashboard."""
 
+from zhengtong.org.models import Role
+from zhengtong.org.permissions import has_role, is_member, rule, rule_holds
+
+from . import calendar as _calendar  # noqa: F401  (connects its cache-invalidation signals)
 
 # --- work items ---------------------------------------------------------------------
-from zhengtong.org.permissions import is_member, rule  # noqa: E402
 
 
 @rule("core.close_workitem")
@@ -18,16 +22,7 @@ def view_workitem(person, item, unit):
     return close_workitem(person, item, unit)
 
 
-@rule("core.view_dashboard", delegable=False)
-def view_dashboard(person, obj, unit):
-    from zhengtong.org.models import Role
-    from zhengtong.org.permissions import has_role
-
-    return has_role(person, Role.SYSTEM_ADMIN)
-
-
-# --- attachments and audit trail ------------------------------------------------------
-from zhengtong.org import permissions as _permissions  # noqa: E402
+# --- attachments and audit trail ----------------------------------------------------
 
 
 @rule("core.view_attachment")
@@ -42,36 +37,29 @@ def view_attachment(person, attachment, unit):
         return True
     if attachment.owner_type_id and attachment.owner_id:
         owner_action = f"{attachment.owner_type.app_label}.{attachment.owner_type.model}.view"
-        if owner_action in _permissions.registered_actions():
-            owner = attachment.owner
-            # The owner's rule itself, not `may()`: delegation is applied once, by the
-            # `may()` that asked about the attachment.
-            return owner is not None and bool(
-                _permissions._RULES[owner_action](person, owner, unit)
-            )
+        owner = attachment.owner
+        # The owner's rule itself, not `may()`: delegation is applied once, by the
+        # `may()` that asked about the attachment.
+        return owner is not None and rule_holds(owner_action, person, owner, unit)
     return False
 
 
 @rule("core.view_audit", delegable=False)
 def view_audit(person, obj, unit):
     """The audit administrator (审计管理员) alone reads and exports the audit trail."""
-    from zhengtong.org.models import Role
-    from zhengtong.org.permissions import has_role
-
     return has_role(person, Role.AUDIT_ADMIN)
 
 
-# --- working-day calendar (core.calendar) --------------------------------------------
-from zhengtong.org.permissions import rule as _calendar_rule  # noqa: E402
-
-from . import calendar as _calendar  # noqa: E402,F401  (connects its cache-invalidation signals)
+# --- calendar and the IT centre -------------------------------------------------------
 
 
-@_calendar_rule("core.manage_calendar", delegable=False)
+@rule("core.manage_calendar", delegable=False)
 def manage_calendar(person, obj, unit):
     """The IT centre (system administrator) loads and corrects the holiday schedule.
     Not delegable: an administrator's powers are not handed on with their work."""
-    from zhengtong.org.models import Role
-    from zhengtong.org.permissions import has_role
+    return has_role(person, Role.SYSTEM_ADMIN)
 
+
+@rule("core.view_dashboard", delegable=False)
+def view_dashboard(person, obj, unit):
     return has_role(person, Role.SYSTEM_ADMIN)

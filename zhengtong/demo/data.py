@@ -47,7 +47,7 @@ GIVEN_MALE = (
 )
 GIVEN_FEMALE = (
     "芳娜敏静丽艳娟霞秀玲桂英洁婷雪琳晶颖慧燕萍红玉兰梅琴倩璐欣怡悦佳雯蕾薇月彤蓉岚莉"
-    "珊琪菲露宁静婉淑馨"
+    "珊琪菲露婧婉淑馨"
 )
 
 # Names never to be generated: present and past national leaders. A common name such

@@ -51,6 +51,14 @@ def registered_actions():
     return sorted(_RULES)
 
 
+def rule_holds(action, person, obj=None, unit=None):
+    """The registered rule's own answer for this person (no delegation applied);
+    False when no rule of that name is registered. For rules that build on another
+    app's rule without applying delegation twice."""
+    check = _RULES.get(action)
+    return bool(check and check(person, obj, unit))
+
+
 # --- facts the rules are built from -------------------------------------------------
 
 

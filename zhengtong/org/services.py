@@ -187,6 +187,17 @@ def _clean_staff(username, real_name, mobile):
 STAFF_FIELDS = ["username", "real_name", "position", "mobile", "email", "is_active"]
 
 
+def _staff_snapshot(user):
+    """The audited staff fields; the mobile number masked (it is encrypted at rest and
+    must not lie in clear in the audit trail)."""
+    from zhengtong.core.masking import mask_mobile
+
+    snapshot = _snapshot(user, STAFF_FIELDS)
+    if snapshot["mobile"]:
+        snapshot["mobile"] = mask_mobile(snapshot["mobile"])
+    return snapshot
+
+
 @transaction.atomic
 def create_staff(actor, *, unit, username, real_name, password=None, position="", mobile="",
                  email="", roles=(), must_change_password=True):
@@ -206,7 +217,7 @@ def create_staff(actor, *, unit, username, real_name, password=None, position=""
     user.save()
     Membership.objects.create(user=user, unit=unit, is_primary=True, position=position)
     audit.record(actor, "org.staff.create", user, unit=unit,
-                 changes=audit.diff({}, _snapshot(user, STAFF_FIELDS) | {"unit": unit.pk}))
+                 changes=audit.diff({}, _staff_snapshot(user) | {"unit": unit.pk}))
     for role in roles:
         role, role_unit = (role if isinstance(role, tuple) else (role, unit))
         assign_role(actor, user, role, unit=None if permissions.is_county_wide(role) else role_unit)
@@ -226,7 +237,7 @@ def update_staff(actor, user, **fields):
     unit = user.primary_unit
     _require(actor, "org.manage_staff", user, unit=unit)
     user = User.objects.select_for_update().get(pk=user.pk)
-    before = _snapshot(user, STAFF_FIELDS)
+    before = _staff_snapshot(user)
     if "real_name" in fields or "mobile" in fields:
         _u, fields["real_name"], fields["mobile"] = _clean_staff(
             user.username, fields.get("real_name", user.real_name), fields.get("mobile", user.mobile)
@@ -238,7 +249,7 @@ def update_staff(actor, user, **fields):
         setattr(user, key, value)
     user.save()
     audit.record(actor, "org.staff.update", user, unit=unit,
-                 changes=audit.diff(before, _snapshot(user, STAFF_FIELDS)))
+                 changes=audit.diff(before, _staff_snapshot(user)))
     return user
 
 

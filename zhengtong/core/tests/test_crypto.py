@@ -148,6 +148,7 @@ def test_a_value_encrypted_under_another_key_is_refused(settings):
 
 def test_a_missing_encryption_key_is_refused_outside_debug(settings):
     settings.DEBUG = False
+    settings.DEV_KEYS = False
     settings.FIELD_ENCRYPTION_KEY = ""
     with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEY is not set"):
         field().get_prep_value("x")
@@ -180,6 +181,7 @@ def test_the_configured_encryption_key_is_used_as_hex():
 
 def test_a_missing_hash_key_is_refused_outside_debug(settings):
     settings.DEBUG = False
+    settings.DEV_KEYS = False
     settings.FIELD_HASH_KEY = ""
     with pytest.raises(ImproperlyConfigured, match="FIELD_HASH_KEY is not set"):
         blind_index("x", "test")
