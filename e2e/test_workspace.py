@@ -101,3 +101,10 @@ def test_the_unit_tree_is_not_hard_coded(page, live_server, county):
     Unit.objects.filter(pk=county["county"].pk).update(name="另一个县")
     page.goto(f"{live_server.url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "另一个县"
+
+
+def test_the_accessibility_check_itself_catches_a_serious_fault(page):
+    # Guards the guard: an image without alt text and an unlabelled field must fail.
+    page.set_content('<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>')
+    ids = {v["id"] for v in axe_serious(page)}
+    assert {"image-alt", "label"} <= ids

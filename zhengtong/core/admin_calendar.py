@@ -14,12 +14,13 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template import engines
 from django.urls import path, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.org.permissions import may
 
-from . import audit, calendar
+from . import calendar
 from .errors import DomainError
 from .models import CalendarYear, DayKind, SpecialDay
 
@@ -43,7 +44,10 @@ class YearFileForm(forms.Form):
         ),
     )
     year = forms.IntegerField(
-        label=_("Year"), required=False, min_value=1900, max_value=9999,
+        label=_("Year"),
+        required=False,
+        min_value=1900,
+        max_value=9999,
         help_text=_("Optional: refuse the file unless every date is in this year."),
     )
 
@@ -133,7 +137,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 summary = calendar.import_holidays(
-                    request.user, upload, year=form.cleaned_data["year"],
+                    request.user,
+                    upload,
+                    year=form.cleaned_data["year"],
                     source=f"file {upload.name}",
                 )
             except DomainError as exc:
@@ -146,8 +152,11 @@ class CalendarYearAdmin(admin.ModelAdmin):
                         "Imported %(year)d: %(holidays)d holidays, %(workdays)d adjusted "
                         "working days."
                     )
-                    % {"year": summary.year, "holidays": summary.holidays,
-                       "workdays": summary.workdays},
+                    % {
+                        "year": summary.year,
+                        "holidays": summary.holidays,
+                        "workdays": summary.workdays,
+                    },
                 )
                 return HttpResponseRedirect(reverse("admin:core_calendaryear_changelist"))
         context = {
@@ -170,21 +179,19 @@ class SpecialDayForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        day, kind = cleaned.get("date"), cleaned.get("kind")
-        if day and kind == DayKind.WORKDAY and day.weekday() < 5:
-            self.add_error(
-                "kind", _("An adjusted working day (班) must be a Saturday or Sunday.")
-            )
-        if day and kind == DayKind.HOLIDAY and day.weekday() >= 5:
-            self.add_error(
-                "kind",
-                _("A Saturday or Sunday is not worked anyway; only weekday holidays are recorded."),
-            )
+        if cleaned.get("date") and cleaned.get("kind"):
+            try:
+                calendar.check_special_day(cleaned["date"], cleaned["kind"], cleaned.get("name"))
+            except DomainError as exc:
+                self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
         return cleaned
 
 
 @admin.register(SpecialDay)
 class SpecialDayAdmin(admin.ModelAdmin):
+    """Single days, corrected by hand through `calendar.save_special_day` /
+    `delete_special_day` (permission check and audit record included)."""
+
     form = SpecialDayForm
     list_display = ["date", "weekday", "kind", "name"]
     list_filter = ["kind"]
@@ -194,8 +201,6 @@ class SpecialDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("weekday"), ordering="date")
     def weekday(self, obj):
-        from django.utils.dateformat import format as date_format
-
         return date_format(obj.date, "l")
 
     def has_add_permission(self, request):
@@ -208,35 +213,12 @@ class SpecialDayAdmin(admin.ModelAdmin):
         return _may_manage(request)
 
     def save_model(self, request, obj, form, change):
-        acting = may(request.user, MANAGE)
-        if not acting:
-            raise PermissionDenied
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            changes = {
-                name: [form.initial.get(name) if change else None, form.cleaned_data.get(name)]
-                for name in (form.changed_data if change else ["date", "kind", "name"])
-            }
-            audit.record(acting, "calendar.change_day" if change else "calendar.add_day", obj,
-                         changes=changes)
+        calendar.save_special_day(request.user, obj)
 
     def delete_model(self, request, obj):
-        acting = may(request.user, MANAGE)
-        if not acting:
-            raise PermissionDenied
-        with transaction.atomic():
-            audit.record(acting, "calendar.delete_day", obj,
-                         changes={"date": [obj.date, None], "kind": [obj.kind, None],
-                                  "name": [obj.name, None]})
-            super().delete_model(request, obj)
+        calendar.delete_special_day(request.user, obj)
 
     def delete_queryset(self, request, queryset):
-        acting = may(request.user, MANAGE)
-        if not acting:
-            raise PermissionDenied
         with transaction.atomic():
             for obj in queryset:
-                audit.record(acting, "calendar.delete_day", obj,
-                             changes={"date": [obj.date, None], "kind": [obj.kind, None],
-                                      "name": [obj.name, None]})
-            super().delete_queryset(request, queryset)
+                calendar.delete_special_day(request.user, obj)

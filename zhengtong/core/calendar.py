@@ -270,9 +270,7 @@ def add_working_days(start, n) -> Deadline:
     start = _as_date(start)
     n = operator.index(n)
     if abs(n) > MAX_WORKING_DAYS:
-        raise Invalid(
-            _("At most %(max)d working days can be counted.") % {"max": MAX_WORKING_DAYS}
-        )
+        raise Invalid(_("At most %(max)d working days can be counted.") % {"max": MAX_WORKING_DAYS})
     step = ONE_DAY if n > 0 else -ONE_DAY
     remaining = abs(n)
     day = start
@@ -294,7 +292,11 @@ def add_working_days(start, n) -> Deadline:
         raise Invalid(_("The date is out of range.")) from None
     missing = tuple(sorted(missing))
     return Deadline(
-        date=day, fallback=bool(missing), rule=_rule_text(start, n), start=start, days=n,
+        date=day,
+        fallback=bool(missing),
+        rule=_rule_text(start, n),
+        start=start,
+        days=n,
         missing_years=missing,
     )
 
@@ -385,7 +387,9 @@ def chinesecalendar_years():
     """The years the installed chinesecalendar package knows."""
     import chinese_calendar
 
-    return sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
+    return sorted(
+        {d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays}
+    )
 
 
 def chinesecalendar_days(year):
@@ -405,8 +409,9 @@ def chinesecalendar_days(year):
     return days
 
 
-def seed_calendar(calendar_year_model, special_day_model, years=None, *, using="default",
-                  force=False):
+def seed_calendar(
+    calendar_year_model, special_day_model, years=None, *, using="default", force=False
+):
     """Write the package's data for `years` (default: every year it knows) with the given
     model classes (the data migration passes its historical models). Returns
     {year: "created" | "updated" | "unchanged" | "skipped"}.
@@ -419,7 +424,9 @@ def seed_calendar(calendar_year_model, special_day_model, years=None, *, using="
     unknown = [y for y in years if y not in known]
     if unknown:
         raise Invalid(
-            _("The chinesecalendar package has no data for %(years)s (it knows %(first)d–%(last)d).")
+            _(
+                "The chinesecalendar package has no data for %(years)s (it knows %(first)d–%(last)d)."
+            )
             % {
                 "years": ", ".join(map(str, unknown)),
                 "first": min(known),
@@ -518,9 +525,7 @@ def _read_text(fileobj_or_text):
 def _fail(problems):
     shown = problems[:MAX_REPORTED_PROBLEMS]
     if len(problems) > len(shown):
-        shown.append(
-            _("… and %(count)d more problems.") % {"count": len(problems) - len(shown)}
-        )
+        shown.append(_("… and %(count)d more problems.") % {"count": len(problems) - len(shown)})
     message = "\n".join([_("The holiday file was not imported; nothing was changed:"), *shown])
     exc = Invalid(message, code="calendar_file")
     exc.problems = shown
@@ -536,8 +541,9 @@ def parse_year_file(fileobj_or_text, *, year=None) -> ParsedYear:
         except (TypeError, ValueError):
             raise Invalid(_("The year must be a number."), code="calendar_file") from None
         if not 1900 <= year <= 9999:
-            raise Invalid(_("The year %(year)s is out of range.") % {"year": year},
-                          code="calendar_file")
+            raise Invalid(
+                _("The year %(year)s is out of range.") % {"year": year}, code="calendar_file"
+            )
     text = _read_text(fileobj_or_text)
     problems = []
     seen = {}  # date -> line
@@ -613,8 +619,12 @@ def parse_year_file(fileobj_or_text, *, year=None) -> ParsedYear:
                         "Line %(line)d: %(date)s is not in %(year)d (the year of the first "
                         "date, line %(first)d); import one year at a time."
                     )
-                    % {"line": line, "date": day.isoformat(), "year": file_year,
-                       "first": file_year_line}
+                    % {
+                        "line": line,
+                        "date": day.isoformat(),
+                        "year": file_year,
+                        "first": file_year_line,
+                    }
                 )
             line_ok = False
         if day in seen:
@@ -672,9 +682,7 @@ def import_year_file(fileobj_or_text, *, year=None, source=None) -> ImportSummar
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
     with transaction.atomic():
         current = CalendarYear.objects.select_for_update().filter(year=year).first()
-        old_days = list(
-            SpecialDay.objects.select_for_update().filter(date__range=(jan1, dec31))
-        )
+        old_days = list(SpecialDay.objects.select_for_update().filter(date__range=(jan1, dec31)))
         old = {_describe(d.date, d.kind, d.name) for d in old_days}
         new = {_describe(*d) for d in parsed.days}
         SpecialDay.objects.filter(date__range=(jan1, dec31)).delete()
@@ -741,3 +749,64 @@ def import_holidays(actor, fileobj, *, year=None, source=None) -> ImportSummary:
             },
         )
     return summary
+
+
+def check_special_day(day, kind, name=""):
+    """Raise Invalid unless (day, kind, name) is a meaningful special day: a holiday on a
+    weekday, or an adjusted working day on a Saturday or Sunday."""
+    if kind not in DayKind.values:
+        raise Invalid(_("Unknown kind of day."), field="kind")
+    if kind == DayKind.WORKDAY and day.weekday() < 5:
+        raise Invalid(_("An adjusted working day (班) must be a Saturday or Sunday."), field="kind")
+    if kind == DayKind.HOLIDAY and day.weekday() >= 5:
+        raise Invalid(
+            _("A Saturday or Sunday is not worked anyway; only weekday holidays are recorded."),
+            field="kind",
+        )
+    if len(name or "") > NAME_MAX:
+        raise Invalid(
+            _("The name is longer than %(max)d characters.") % {"max": NAME_MAX}, field="name"
+        )
+
+
+def save_special_day(actor, special_day) -> SpecialDay:
+    """The IT centre adds or corrects one day by hand (`special_day` carries the new
+    values; unsaved for a new day). Checked, saved and audited in one transaction."""
+    with transaction.atomic():
+        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        check_special_day(special_day.date, special_day.kind, special_day.name)
+        before = {}
+        if special_day.pk is not None:
+            old = SpecialDay.objects.select_for_update().get(pk=special_day.pk)
+            before = {"date": old.date, "kind": old.kind, "name": old.name}
+        clash = SpecialDay.objects.filter(date=special_day.date).exclude(pk=special_day.pk)
+        if clash.exists():
+            raise Invalid(
+                _("%(date)s is already recorded.") % {"date": special_day.date.isoformat()},
+                field="date",
+            )
+        special_day.save()
+        after = {"date": special_day.date, "kind": special_day.kind, "name": special_day.name}
+        audit.record(
+            acting,
+            "calendar.change_day" if before else "calendar.add_day",
+            special_day,
+            changes=audit.diff(before, after),
+        )
+    return special_day
+
+
+def delete_special_day(actor, special_day):
+    """The IT centre removes one day by hand; audited."""
+    with transaction.atomic():
+        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        audit.record(
+            acting,
+            "calendar.delete_day",
+            special_day,
+            changes=audit.diff(
+                {"date": special_day.date, "kind": special_day.kind, "name": special_day.name},
+                {},
+            ),
+        )
+        special_day.delete()

@@ -24,11 +24,13 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 class AddWorkingDaysForm(forms.Form):
     start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
     )
     days = forms.IntegerField(
-        label=_("Working days"), min_value=-calendar.MAX_WORKING_DAYS,
+        label=_("Working days"),
+        min_value=-calendar.MAX_WORKING_DAYS,
         max_value=calendar.MAX_WORKING_DAYS,
         help_text=_("Counted from the day after; a negative number counts backwards."),
     )
@@ -81,8 +83,12 @@ class YearView(LoginRequiredMixin, TemplateView):
             for m in range(1, 13)
         ]
         special_days = [
-            {"date": day, "kind": kind, "name": name,
-             "kind_label": DayKind(kind).label if kind in DayKind.values else kind}
+            {
+                "date": day,
+                "kind": kind,
+                "name": name,
+                "kind_label": DayKind(kind).label if kind in DayKind.values else kind,
+            }
             for day, (kind, name) in sorted(special.items())
         ]
         context.update(

@@ -2,6 +2,8 @@
 (and after a reset), and two-factor verification for the administrator roles (and
 for anyone who has set up an authenticator)."""
 
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -30,7 +32,7 @@ class AccountPolicyMiddleware:
         if user is not None and user.is_authenticated and not path.startswith(EXEMPT_PREFIXES):
             target = self._redirect_for(request, user, path)
             if target and path != target:
-                return redirect(f"{target}?next={request.get_full_path()}")
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     def _redirect_for(self, request, user, path):

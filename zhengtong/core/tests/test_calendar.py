@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from zhengtong.core import calendar
 from zhengtong.core.calendar import (
-    SYSTEM,
     add_working_days,
     import_holidays,
     import_year_file,
@@ -52,8 +51,11 @@ def year_rows(year):
 
 def make_user(username, *, role=None, **extra):
     user = User.objects.create_user(
-        username=username, password="Pw-12345678", real_name=username,
-        must_change_password=False, **extra,
+        username=username,
+        password="Pw-12345678",
+        real_name=username,
+        must_change_password=False,
+        **extra,
     )
     if role:
         RoleAssignment.objects.create(user=user, role=role)
@@ -118,7 +120,9 @@ def test_working_days_between_counts_a_exclusive_b_inclusive():
     result = working_days_between(D(2026, 1, 1), D(2026, 12, 31))
     assert result.fallback is False
     # 261 weekdays in 2026 (Jan 1 excluded: 260), minus weekday holidays, plus 调休 days.
-    expected = sum(1 for i in range(1, 365) if is_working_day(D(2026, 1, 1) + datetime.timedelta(i)))
+    expected = sum(
+        1 for i in range(1, 365) if is_working_day(D(2026, 1, 1) + datetime.timedelta(i))
+    )
     assert result.count == expected
 
 
@@ -184,8 +188,10 @@ def test_no_query_per_day_once_a_year_is_loaded(django_assert_max_num_queries):
             add_working_days(D(2026, 1, 5) + datetime.timedelta(i), 10)
 
 
-def test_other_processes_changes_are_noticed_through_the_version_key():
-    assert is_working_day(D(2026, 10, 1)) is False  # cached now
+def test_other_processes_changes_are_noticed_through_the_version_key(monkeypatch):
+    monkeypatch.setattr(calendar, "VERSION_CHECK_INTERVAL", 60.0)
+    calendar._state.checked_at = float("-inf")
+    assert is_working_day(D(2026, 10, 1)) is False  # cached now, version key just read
     # A change this process sends no signal for (as if made by another process) ...
     SpecialDay.objects.filter(date=D(2026, 10, 1)).delete()  # signal marks *this* tx dirty
     calendar._local.dirty_tx = None  # ... so pretend it came from elsewhere.
@@ -325,6 +331,26 @@ def test_a_refused_file_leaves_no_audit_record():
     with pytest.raises(Invalid):
         import_holidays(admin, StringIO("2027-10-01,nap,x\n"))
     assert not AuditRecord.objects.filter(action="calendar.import").exists()
+
+
+def test_a_single_day_is_corrected_by_the_it_centre_only_and_audited():
+    clerk = make_user("clerk")
+    admin = make_user("itadmin", role=Role.SYSTEM_ADMIN)
+    extra = SpecialDay(date=D(2026, 12, 31), kind="holiday", name="test")
+    with pytest.raises(NotPermitted):
+        calendar.save_special_day(clerk, extra)
+    assert is_working_day(D(2026, 12, 31)) is True
+    calendar.save_special_day(admin, extra)
+    assert is_working_day(D(2026, 12, 31)) is False
+    record = AuditRecord.objects.get(action="calendar.add_day")
+    assert record.actor_id == admin.pk and record.changes["kind"] == [None, "holiday"]
+    with pytest.raises(Invalid):  # 班 on a Thursday means nothing
+        calendar.save_special_day(admin, SpecialDay(date=D(2026, 12, 24), kind="workday"))
+    with pytest.raises(Invalid):  # already recorded
+        calendar.save_special_day(admin, SpecialDay(date=D(2026, 12, 31), kind="holiday"))
+    calendar.delete_special_day(admin, extra)
+    assert is_working_day(D(2026, 12, 31)) is True
+    assert AuditRecord.objects.filter(action="calendar.delete_day").count() == 1
 
 
 # --- commands --------------------------------------------------------------------------

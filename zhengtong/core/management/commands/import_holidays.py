@@ -21,7 +21,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="UTF-8 CSV file with lines date,kind,name")
-        parser.add_argument("--year", type=int, help="refuse the file unless every date is in this year")
+        parser.add_argument(
+            "--year", type=int, help="refuse the file unless every date is in this year"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])

@@ -17,11 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--year", type=int, action="append", dest="years",
+            "--year",
+            type=int,
+            action="append",
+            dest="years",
             help="only this year (repeatable); default: every year the package knows",
         )
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="also overwrite years whose data came from an imported file",
         )
 
@@ -33,6 +37,8 @@ class Command(BaseCommand):
         for year, outcome in sorted(result.items()):
             line = f"{year} {outcome}"
             if outcome == "skipped":
-                self.stdout.write(self.style.WARNING(line + " " + _("(loaded from a file; use --force)")))
+                self.stdout.write(
+                    self.style.WARNING(line + " " + _("(loaded from a file; use --force)"))
+                )
             else:
                 self.stdout.write(line)

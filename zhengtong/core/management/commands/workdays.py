@@ -37,7 +37,9 @@ def parse_int(value):
 
 
 class Command(BaseCommand):
-    help = "Working-day arithmetic: add N working days, count them between two dates, or test a day."
+    help = (
+        "Working-day arithmetic: add N working days, count them between two dates, or test a day."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{add,between,is}")
