@@ -43,7 +43,7 @@ from zhengtong.core import audit
 from zhengtong.core.errors import Conflict
 from zhengtong.core.validators import credit_code_check_char, organisation_code_check_char
 from zhengtong.org import services as org
-from zhengtong.org.models import Membership, Role, Unit, UnitKind, User
+from zhengtong.org.models import COUNTY_WIDE_ROLES, Membership, Role, Unit, UnitKind, User
 
 from . import data
 
@@ -53,13 +53,13 @@ SERVICE_STAFF_LIMIT = 300  # staff beyond this number are bulk-created (see docs
 
 # The fixed demo log-ins, in the order they are printed, with what each is for.
 DEMO_LOGINS = [
-    ("clerk", "乡镇文书：签收、登记来文"),
-    ("head", "部门负责人：审核、签发（副局长正在代理）"),
-    ("leader", "县领导：签发、阅示"),
-    ("editor", "网站编辑：县政府办公室信息员"),
-    ("itadmin", "系统管理员（需绑定验证器）"),
-    ("security", "安全管理员（需绑定验证器）"),
-    ("auditor", "审计管理员（需绑定验证器）"),
+    ("clerk", "签收、登记来文"),
+    ("head", "审核、签发；副职正在代理"),
+    ("leader", "签发、阅示"),
+    ("editor", "编辑政府网站内容"),
+    ("itadmin", "首次登录须绑定验证器"),
+    ("security", "首次登录须绑定验证器"),
+    ("auditor", "首次登录须绑定验证器"),
 ]
 
 
@@ -227,7 +227,7 @@ class _Planner:
         pairs = []
         for role in roles:
             role, where = role if isinstance(role, tuple) else (role, unit)
-            pairs.append((role, None if role in org.permissions.COUNTY_WIDE_ROLES else where))
+            pairs.append((role, None if role in COUNTY_WIDE_ROLES else where))
         plan = StaffPlan(
             username=username, real_name=self.real_name(), unit=unit, position=position,
             mobile=self.mobile(), roles=pairs, memberships=list(memberships),
@@ -373,6 +373,7 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         p.person(key, "文书", R.CLERK, login="clerk" if i == 0 else None)
 
     # Fill up to 300 × scale with 科员/办事员 spread over departments and towns.
+    structural = len(p.staff)
     target = max(STAFF_PER_SCALE * scale, len(p.staff))
     fill_units = [u for u in p.units if u.kind in (UnitKind.DEPARTMENT, UnitKind.TOWN)]
     i = 0
@@ -380,9 +381,8 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         unit = fill_units[i % len(fill_units)]
         p.person(unit.key, "办事员" if unit.kind == UnitKind.TOWN else "科员")
         i += 1
-    limit = max(SERVICE_STAFF_LIMIT, sum(1 for s in p.staff if s.roles or s.login))
-    service_staff = [s for s in p.staff[:limit]]
-    bulk_staff = p.staff[limit:]
+    limit = max(SERVICE_STAFF_LIMIT, structural)
+    service_staff, bulk_staff = p.staff[:limit], p.staff[limit:]
     assert not any(s.roles or s.memberships or s.login for s in bulk_staff)
 
     groups = {
@@ -556,11 +556,11 @@ def _sample_content(plan, units, users):
 
 
 def login_rows():
-    """(login, password, roles, unit) of the demo log-ins present in the database."""
+    """(login, password, roles, person · unit, note) of the demo log-ins in the database."""
     rows = []
-    people = User.objects.filter(username__in=[name for name, _what in DEMO_LOGINS])
+    people = User.objects.filter(username__in=[name for name, _note in DEMO_LOGINS])
     by_name = {u.username: u for u in people.prefetch_related("role_assignments__unit")}
-    for name, what in DEMO_LOGINS:
+    for name, note in DEMO_LOGINS:
         user = by_name.get(name)
         if user is None:
             continue
@@ -569,5 +569,6 @@ def login_rows():
             for a in user.role_assignments.all()
         )
         unit = user.primary_unit
-        rows.append((name, data.DEMO_PASSWORD, f"{roles} — {what}", f"{user.real_name} · {unit}"))
+        unit_name = unit.display_short_name if unit else "-"
+        rows.append((name, data.DEMO_PASSWORD, roles, f"{user.real_name} · {unit_name}", note))
     return rows

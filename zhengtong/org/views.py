@@ -29,6 +29,14 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Django puts the host name in `site_name`; the page shows the county's name
+        # from the context processor instead.
+        context.pop("site_name", None)
+        context.pop("site", None)
+        return context
+
 
 class LogoutView(auth_views.LogoutView):
     pass

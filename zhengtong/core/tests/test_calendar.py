@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from zhengtong.core import calendar
 from zhengtong.core.calendar import (
@@ -37,10 +38,12 @@ D = datetime.date
 
 @pytest.fixture(autouse=True)
 def clean_calendar_cache():
-    """Each test starts and ends with an empty in-process calendar cache."""
+    """Each test starts and ends with an empty in-process calendar cache, and reads
+    messages in English (the assertions look for "Line 2", not "第2行")."""
     calendar._clear_local()
     calendar._local.dirty_tx = None
-    yield
+    with translation.override("en"):
+        yield
     calendar._clear_local()
     calendar._local.dirty_tx = None
 
@@ -492,7 +495,7 @@ def test_the_admin_upload_imports_a_year(client):
     assert CalendarYear.objects.get(year=2027).source == "file 2027.csv"
     assert AuditRecord.objects.filter(action="calendar.import", actor=admin).exists()
     bad = SimpleUploadedFile("bad.csv", b"2028-10-01,nap,x\n", content_type="text/csv")
-    response = client.post(url, {"file": bad})
+    response = client.post(url, {"file": bad}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200 and "Line 1" in response.content.decode()
     assert not CalendarYear.objects.filter(year=2028).exists()
 
