@@ -63,9 +63,10 @@ def open_work_item(actor, *, kind, title, assignee_user=None, assignee_unit=None
 
 def _close(actor, item, state, action):
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    # Permission first: someone who may not close the item learns nothing of its state.
+    acting = permissions.require(actor, "core.close_workitem", item) if actor else None
     if item.state != WorkItemState.OPEN:
         raise Conflict(_("This item is already closed."))
-    acting = permissions.require(actor, "core.close_workitem", item) if actor else None
     item.state = state
     item.closed_at = timezone.now()
     item.closed_by = acting.person if acting else None

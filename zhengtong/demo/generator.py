@@ -92,9 +92,15 @@ class UnitPlan:
 
     def fields(self):
         return {
-            "kind": self.kind, "name": self.name, "short_name": self.short_name,
-            "code": self.code, "doc_prefix": self.doc_prefix, "phone": self.phone,
-            "address": self.address, "postcode": self.postcode, "duties": self.duties,
+            "kind": self.kind,
+            "name": self.name,
+            "short_name": self.short_name,
+            "code": self.code,
+            "doc_prefix": self.doc_prefix,
+            "phone": self.phone,
+            "address": self.address,
+            "postcode": self.postcode,
+            "duties": self.duties,
             "sort_order": self.sort_order,
         }
 
@@ -167,19 +173,37 @@ class _Planner:
         street = self.unit_rng.choice(data.COUNTY_STREETS)
         return f"{data.COUNTY_NAME}{street}{self.unit_rng.randint(1, 199)}号"
 
-    def add_unit(self, key, parent, kind, name, short_name, *, doc_prefix="", duties="",
-                 large=False, address=None, postcode=data.POSTCODE):
+    def add_unit(
+        self,
+        key,
+        parent,
+        kind,
+        name,
+        short_name,
+        *,
+        doc_prefix="",
+        duties="",
+        large=False,
+        address=None,
+        postcode=data.POSTCODE,
+    ):
         section = kind == UnitKind.SECTION
         if not section:
             self.serial += 1
         unit = UnitPlan(
-            key=key, parent=parent, kind=kind, name=name, short_name=short_name,
+            key=key,
+            parent=parent,
+            kind=kind,
+            name=name,
+            short_name=short_name,
             code="" if section else credit_code(self.serial),
             doc_prefix=doc_prefix,
             phone=self.phone(),
             address=address or (self.county_address() if not section else ""),
             postcode="" if section else postcode,
-            duties=duties, sort_order=(len(self.units) + 1) * 10, large=large,
+            duties=duties,
+            sort_order=(len(self.units) + 1) * 10,
+            large=large,
         )
         self.units.append(unit)
         return unit
@@ -229,8 +253,13 @@ class _Planner:
             role, where = role if isinstance(role, tuple) else (role, unit)
             pairs.append((role, None if role in COUNTY_WIDE_ROLES else where))
         plan = StaffPlan(
-            username=username, real_name=self.real_name(), unit=unit, position=position,
-            mobile=self.mobile(), roles=pairs, memberships=list(memberships),
+            username=username,
+            real_name=self.real_name(),
+            unit=unit,
+            position=position,
+            mobile=self.mobile(),
+            roles=pairs,
+            memberships=list(memberships),
             login=login is not None,
         )
         self.staff.append(plan)
@@ -248,44 +277,111 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
 
     # The unit tree ---------------------------------------------------------------------
     p.add_unit(
-        "county", None, UnitKind.COUNTY, county, county[:2],
-        duties=(f"{county}是为演示政通平台而虚构的县{data.COUNTY_FICTION_MARK}，"
-                f"下辖{n_towns}个镇、{n_townships}个乡，县名、机构、人员和号码均为虚构。"),
+        "county",
+        None,
+        UnitKind.COUNTY,
+        county,
+        county[:2],
+        duties=(
+            f"{county}是为演示政通平台而虚构的县{data.COUNTY_FICTION_MARK}，"
+            f"下辖{n_towns}个镇、{n_townships}个乡，县名、机构、人员和号码均为虚构。"
+        ),
     )
-    p.add_unit("committee", "county", UnitKind.COMMITTEE, f"中共{county}委员会", "县委",
-               doc_prefix=f"{abbr}委发", duties=f"全县工作的领导核心{mark}")
-    p.add_unit("committee_office", "committee", UnitKind.OFFICE, f"中共{county}委员会办公室",
-               "县委办", doc_prefix=f"{abbr}委办发",
-               duties=f"负责县委日常运转、文电会务、机要保密和督促检查{mark}")
+    p.add_unit(
+        "committee",
+        "county",
+        UnitKind.COMMITTEE,
+        f"中共{county}委员会",
+        "县委",
+        doc_prefix=f"{abbr}委发",
+        duties=f"全县工作的领导核心{mark}",
+    )
+    p.add_unit(
+        "committee_office",
+        "committee",
+        UnitKind.OFFICE,
+        f"中共{county}委员会办公室",
+        "县委办",
+        doc_prefix=f"{abbr}委办发",
+        duties=f"负责县委日常运转、文电会务、机要保密和督促检查{mark}",
+    )
     for suffix, short, middle, large, _head, _deputy, duties in data.COMMITTEE_DEPARTMENTS:
-        p.add_unit(f"dept:{suffix}", "committee", UnitKind.DEPARTMENT, f"中共{county}委{suffix}",
-                   f"县委{short}", doc_prefix=f"{abbr}{middle}发", duties=duties + mark,
-                   large=large)
-    p.add_unit("government", "county", UnitKind.GOVERNMENT, f"{county}人民政府", "县政府",
-               doc_prefix=f"{abbr}政发", duties=f"全县的国家行政机关，领导各部门和各乡镇的工作{mark}")
+        p.add_unit(
+            f"dept:{suffix}",
+            "committee",
+            UnitKind.DEPARTMENT,
+            f"中共{county}委{suffix}",
+            f"县委{short}",
+            doc_prefix=f"{abbr}{middle}发",
+            duties=duties + mark,
+            large=large,
+        )
+    p.add_unit(
+        "government",
+        "county",
+        UnitKind.GOVERNMENT,
+        f"{county}人民政府",
+        "县政府",
+        doc_prefix=f"{abbr}政发",
+        duties=f"全县的国家行政机关，领导各部门和各乡镇的工作{mark}",
+    )
     office = p.add_unit(
-        "government_office", "government", UnitKind.OFFICE, f"{county}人民政府办公室", "县政府办",
-        doc_prefix=f"{abbr}政办发", large=True,
+        "government_office",
+        "government",
+        UnitKind.OFFICE,
+        f"{county}人民政府办公室",
+        "县政府办",
+        doc_prefix=f"{abbr}政办发",
+        large=True,
         duties=f"负责县政府日常运转、公文办理、政务公开、政府网站和督查考核{mark}",
     )
-    p.add_unit("supervision", "government_office", UnitKind.SECTION,
-               f"{office.name}督查室（效能办）", "督查室",
-               duties=f"负责县政府重点工作督查、办件时效监测和考核排名{mark}")
-    p.add_unit("it_centre", "government_office", UnitKind.SECTION, f"{office.name}信息中心",
-               "信息中心", duties=f"负责政通平台运行维护、账号权限、节假日数据和备份{mark}")
+    p.add_unit(
+        "supervision",
+        "government_office",
+        UnitKind.SECTION,
+        f"{office.name}督查室（效能办）",
+        "督查室",
+        duties=f"负责县政府重点工作督查、办件时效监测和考核排名{mark}",
+    )
+    p.add_unit(
+        "it_centre",
+        "government_office",
+        UnitKind.SECTION,
+        f"{office.name}信息中心",
+        "信息中心",
+        duties=f"负责政通平台运行维护、账号权限、节假日数据和备份{mark}",
+    )
     for suffix, short, middle, large, _head, _deputy, duties in data.GOVERNMENT_DEPARTMENTS:
-        p.add_unit(f"dept:{suffix}", "government", UnitKind.DEPARTMENT, f"{county}{suffix}",
-                   f"县{short}", doc_prefix=f"{abbr}{middle}发", duties=duties + mark,
-                   large=large)
+        p.add_unit(
+            f"dept:{suffix}",
+            "government",
+            UnitKind.DEPARTMENT,
+            f"{county}{suffix}",
+            f"县{short}",
+            doc_prefix=f"{abbr}{middle}发",
+            duties=duties + mark,
+            large=large,
+        )
         for section in data.SECTIONS.get(suffix, []):
-            p.add_unit(f"section:{suffix}:{section}", f"dept:{suffix}", UnitKind.SECTION,
-                       f"{county}{suffix}{section}", section, duties=f"{section}{mark}")
+            p.add_unit(
+                f"section:{suffix}:{section}",
+                f"dept:{suffix}",
+                UnitKind.SECTION,
+                f"{county}{suffix}{section}",
+                section,
+                duties=f"{section}{mark}",
+            )
     for i, town in enumerate(towns):
         kind_char = "镇" if i < n_towns else "乡"
         street = p.unit_rng.choice(data.TOWN_STREETS)
         p.add_unit(
-            f"town:{i}", "government", UnitKind.TOWN, f"{town}{kind_char}人民政府",
-            f"{town}{kind_char}", doc_prefix=f"{town}{kind_char}政发", large=kind_char == "镇",
+            f"town:{i}",
+            "government",
+            UnitKind.TOWN,
+            f"{town}{kind_char}人民政府",
+            f"{town}{kind_char}",
+            doc_prefix=f"{town}{kind_char}政发",
+            large=kind_char == "镇",
             address=f"{county}{town}{kind_char}{street}{p.unit_rng.randint(1, 99)}号",
             postcode=f"{data.POSTCODE[:4]}{i + 11:02d}",
             duties=(f"负责{town}{kind_char}辖区内经济发展、社会事务、基层治理和便民服务{mark}"),
@@ -351,8 +447,15 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
             p.person(key, "科员")
         for section in data.SECTIONS.get(suffix, []):
             skey = f"section:{suffix}:{section}"
-            chief = "队长" if section.endswith("队") else ("主任" if section.endswith("室") else (
-                "科长" if section.endswith("科") else "股长"))
+            chief = (
+                "队长"
+                if section.endswith("队")
+                else (
+                    "主任"
+                    if section.endswith("室")
+                    else ("科长" if section.endswith("科") else "股长")
+                )
+            )
             p.person(key, chief, (R.UNIT_HEAD, skey), memberships=[(skey, chief)])
             p.person(key, "科员", (R.CLERK, skey), memberships=[(skey, "科员")])
 
@@ -389,8 +492,15 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         "全体乡镇": [u.key for u in p.units if u.kind == UnitKind.TOWN],
         "县直部门": [u.key for u in p.units if u.kind == UnitKind.DEPARTMENT],
     }
-    return CountyPlan(seed=seed, scale=scale, units=p.units, staff=service_staff,
-                      bulk_staff=bulk_staff, groups=groups, deputy_of_head=deputy_of_head)
+    return CountyPlan(
+        seed=seed,
+        scale=scale,
+        units=p.units,
+        staff=service_staff,
+        bulk_staff=bulk_staff,
+        groups=groups,
+        deputy_of_head=deputy_of_head,
+    )
 
 
 # --- writing it -----------------------------------------------------------------------
@@ -435,8 +545,13 @@ def build_county(plan: CountyPlan) -> BuildResult:
         users = {}
         for s in plan.staff:
             user = org.create_staff(
-                org.SYSTEM, unit=units[s.unit], username=s.username, real_name=s.real_name,
-                password=s.password, position=s.position, mobile=s.mobile,
+                org.SYSTEM,
+                unit=units[s.unit],
+                username=s.username,
+                real_name=s.real_name,
+                password=s.password,
+                position=s.position,
+                mobile=s.mobile,
                 must_change_password=not s.login,
             )
             for key, position in s.memberships:
@@ -448,8 +563,11 @@ def build_county(plan: CountyPlan) -> BuildResult:
             _bulk_create_staff(plan.bulk_staff, units)
         work_items, notes = _sample_content(plan, units, users)
     return BuildResult(
-        units=len(plan.units), staff=len(plan.all_staff), work_items=work_items,
-        notifications=notes, seconds=time.perf_counter() - started,
+        units=len(plan.units),
+        staff=len(plan.all_staff),
+        work_items=work_items,
+        notifications=notes,
+        seconds=time.perf_counter() - started,
     )
 
 
@@ -460,8 +578,14 @@ def _bulk_create_staff(staff, units, batch_size=1000):
     unusable = make_password(None)
     people = []
     for s in staff:
-        user = User(username=s.username, real_name=s.real_name, position=s.position,
-                    mobile=s.mobile, must_change_password=True, password=unusable)
+        user = User(
+            username=s.username,
+            real_name=s.real_name,
+            position=s.position,
+            mobile=s.mobile,
+            must_change_password=True,
+            password=unusable,
+        )
         user.mobile_index = mobile_index(s.mobile)
         people.append(user)
     User.objects.bulk_create(people, batch_size=batch_size)
@@ -469,13 +593,24 @@ def _bulk_create_staff(staff, units, batch_size=1000):
         User.objects.filter(username__in=[s.username for s in staff]).values_list("username", "pk")
     )
     Membership.objects.bulk_create(
-        [Membership(user_id=ids[s.username], unit=units[s.unit], is_primary=True,
-                    position=s.position) for s in staff],
+        [
+            Membership(
+                user_id=ids[s.username], unit=units[s.unit], is_primary=True, position=s.position
+            )
+            for s in staff
+        ],
         batch_size=batch_size,
     )
-    audit.record(None, "demo.staff.bulk_create", units["county"], unit=units["county"],
-                 changes={"staff": [0, len(staff)],
-                          "usernames": [None, [staff[0].username, staff[-1].username]]})
+    audit.record(
+        None,
+        "demo.staff.bulk_create",
+        units["county"],
+        unit=units["county"],
+        changes={
+            "staff": [0, len(staff)],
+            "usernames": [None, [staff[0].username, staff[-1].username]],
+        },
+    )
 
 
 def _sample_content(plan, units, users):
@@ -485,7 +620,7 @@ def _sample_content(plan, units, users):
 
     kinds = data.WORK_ITEM_KINDS
     today = timezone.localdate()
-    days_ago = (lambda n: today - datetime.timedelta(days=n))
+    days_ago = lambda n: today - datetime.timedelta(days=n)
     clerk, head, leader = users["clerk"], users["head"], users["leader"]
     editor, itadmin = users["editor"], users["itadmin"]
     security, auditor = users["security"], users["auditor"]
@@ -496,14 +631,25 @@ def _sample_content(plan, units, users):
     def item(kind, title, *, user=None, unit=None, days=None, due=None):
         nonlocal n
         open_work_item(
-            None, kind=kinds[kind], title=title, assignee_user=user, assignee_unit=unit,
-            due_in_working_days=days, due_date=due, unit=unit or (user and user.primary_unit),
+            None,
+            kind=kinds[kind],
+            title=title,
+            assignee_user=user,
+            assignee_unit=unit,
+            due_in_working_days=days,
+            due_date=due,
+            unit=unit or (user and user.primary_unit),
         )
         n += 1
 
     # The town clerk: documents to sign for (one of them overdue), a letter to register.
     item("sign_for", "签收：县政府办公室《关于做好春季森林防火工作的通知》", unit=town, days=1)
-    item("sign_for", "签收：县应急管理局《关于开展安全生产隐患排查的通知》", unit=town, due=days_ago(3))
+    item(
+        "sign_for",
+        "签收：县应急管理局《关于开展安全生产隐患排查的通知》",
+        unit=town,
+        due=days_ago(3),
+    )
     item("sign_for", "签收：县农业农村局《关于报送高标准农田建设进度的函》", unit=town, days=2)
     item("handle", "登记来文：县民政局《关于做好困难群众冬季救助工作的通知》", user=clerk, days=3)
     item("reply", "答复群众来信：关于村道路灯维修的建议", unit=town, days=5)
@@ -513,7 +659,9 @@ def _sample_content(plan, units, users):
     item("sign_for", "签收：县政府办公室《关于做好汛期安全工作的通知》", unit=dept, days=1)
     item("reply", "答复群众来信：关于学校周边交通安全的建议", unit=dept, days=5)
     # The county leader.
-    item("sign_off", "签发：《禾溪县人民政府关于印发县政务服务事项目录的通知》", user=leader, days=1)
+    item(
+        "sign_off", "签发：《禾溪县人民政府关于印发县政务服务事项目录的通知》", user=leader, days=1
+    )
     item("review", "阅示：县应急管理局《关于汛期准备情况的报告》", user=leader, days=3)
     item("review", "阅示：县统计局《上月主要经济指标简析》", user=leader, due=days_ago(1))
     # The website editor.
@@ -528,14 +676,22 @@ def _sample_content(plan, units, users):
     # Every town: a report due; two of them late already.
     for key in plan.groups["全体乡镇"]:
         late = key in ("town:1", "town:2")
-        item("report", "报送：本季度安全生产工作总结", unit=units[key],
-             due=days_ago(4) if late else None, days=None if late else 5)
+        item(
+            "report",
+            "报送：本季度安全生产工作总结",
+            unit=units[key],
+            due=days_ago(4) if late else None,
+            days=None if late else 5,
+        )
 
     deputy = users[plan.deputy_of_head]
     now = timezone.now()
     org.delegate(
-        org.SYSTEM, delegator=head, delegate_to=deputy,
-        starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=7),
+        org.SYSTEM,
+        delegator=head,
+        delegate_to=deputy,
+        starts_at=now - datetime.timedelta(days=1),
+        ends_at=now + datetime.timedelta(days=7),
         reason="参加市级业务培训（演示数据）",
     )
 

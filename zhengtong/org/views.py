@@ -49,6 +49,8 @@ def password_change(request):
         try:
             services.set_password(request.user, request.user, form.cleaned_data["new_password"])
         except DomainError as exc:
+            if exc.field == "password":  # the policy's message belongs by the new password
+                exc.field = "new_password"
             form_error(form, exc)
         else:
             update_session_auth_hash(request, request.user)

@@ -20,14 +20,24 @@ class Command(BaseCommand):
     help = "Load the fictional demo county 禾溪县 (idempotent) and print its demo log-ins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED,
-                            help="Seed of the generated names and numbers "
-                                 f"(default {generator.DEFAULT_SEED}).")
-        parser.add_argument("--scale", type=int, default=1,
-                            help="Staff = 300 × scale; beyond 300 they are bulk-created "
-                                 "(for benchmarks). Default 1.")
-        parser.add_argument("--logins", action="store_true",
-                            help="Print the demo log-ins (also when already loaded).")
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=generator.DEFAULT_SEED,
+            help=f"Seed of the generated names and numbers (default {generator.DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=1,
+            help="Staff = 300 × scale; beyond 300 they are bulk-created "
+            "(for benchmarks). Default 1.",
+        )
+        parser.add_argument(
+            "--logins",
+            action="store_true",
+            help="Print the demo log-ins (also when already loaded).",
+        )
 
     def handle(self, *args, seed, scale, logins, **options):
         if scale < 1:
@@ -49,11 +59,13 @@ class Command(BaseCommand):
             return
         except generator.AnotherCounty as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded the fictional demo county {data.COUNTY_NAME} (seed {seed}, scale {scale}): "
-            f"{result.units} units, {result.staff} staff, {result.work_items} work items, "
-            f"{result.notifications} notifications in {result.seconds:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the fictional demo county {data.COUNTY_NAME} (seed {seed}, scale {scale}): "
+                f"{result.units} units, {result.staff} staff, {result.work_items} work items, "
+                f"{result.notifications} notifications in {result.seconds:.1f} s."
+            )
+        )
         self.print_logins()
 
     def print_logins(self):
