@@ -620,7 +620,10 @@ def _sample_content(plan, units, users):
 
     kinds = data.WORK_ITEM_KINDS
     today = timezone.localdate()
-    days_ago = lambda n: today - datetime.timedelta(days=n)
+
+    def days_ago(n):
+        return today - datetime.timedelta(days=n)
+
     clerk, head, leader = users["clerk"], users["head"], users["leader"]
     editor, itadmin = users["editor"], users["itadmin"]
     security, auditor = users["security"], users["auditor"]
