@@ -35,7 +35,6 @@ messages: $(STAMP)
 
 demo: debs-demo $(STAMP) messages
 	$(DEV_ENV) $(PY) manage.py migrate --no-input -v 0
-	$(DEV_ENV) $(PY) manage.py demo
 	$(DEV_ENV) HOST=$(HOST) PORT=$(PORT) bash scripts/serve-demo.sh
 
 test: debs-test $(STAMP) messages

@@ -84,21 +84,27 @@ def send_daily_digests():
         is_active=True, notification_mode="daily", notifications__emailed_at__isnull=True
     ).exclude(email="").distinct()
     for person in people:
-        with transaction.atomic():
-            notes = list(
-                Notification.objects.select_for_update()
-                .filter(recipient=person, emailed_at__isnull=True)
-                .order_by("created_at")
-            )
-            if not notes:
-                continue
-            lines = [f"· {n.title}" + (f" — {n.body}" if n.body else "") for n in notes]
-            subject = _("Your daily digest: %(count)d new messages") % {"count": len(notes)}
-            send_mail(subject, "\n".join(lines), None, [person.email])
-            Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
-                emailed_at=timezone.now()
-            )
-            sent += 1
+        try:
+            with transaction.atomic():
+                notes = list(
+                    Notification.objects.select_for_update()
+                    .filter(recipient=person, emailed_at__isnull=True)
+                    .order_by("created_at")
+                )
+                if not notes:
+                    continue
+                lines = [f"· {n.title}" + (f" — {n.body}" if n.body else "") for n in notes]
+                subject = _("Your daily digest: %(count)d new messages") % {"count": len(notes)}
+                send_mail(subject, "\n".join(lines), None, [person.email])
+                Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
+                    emailed_at=timezone.now()
+                )
+        except Exception:
+            # One bad address or a mail outage must not stop everyone else's digest;
+            # the messages stay unsent and go out with tomorrow's digest.
+            log.exception("Could not e-mail the daily digest to user %s", person.pk)
+            continue
+        sent += 1
     return sent
 
 

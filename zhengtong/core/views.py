@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -61,7 +62,10 @@ def inbox(request):
 def notification_read(request, pk):
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notifications.mark_read(request.user, note)
-    if note.url and note.url.startswith("/"):
+    # Only a link within this site ("//other.host/" is not one).
+    if note.url and url_has_allowed_host_and_scheme(
+        note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(note.url)
     return redirect("core:notifications")
 

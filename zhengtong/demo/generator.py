@@ -70,6 +70,8 @@ class AlreadyLoaded(Exception):
 class AnotherCounty(Conflict):
     """The database holds a different county; the demo loads only beside none."""
 
+    code = "demo_another_county"
+
 
 # --- the plan -------------------------------------------------------------------------
 
@@ -226,14 +228,18 @@ class _Planner:
 
     def real_name(self):
         rng = self.people_rng
-        for _attempt in range(50):
+        attempts = 0
+        while True:
             pool = data.GIVEN_FEMALE if rng.random() < 0.45 else data.GIVEN_MALE
             given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.7 else "")
             name = rng.choice(data.SURNAMES) + given
-            if name not in self.names and name not in data.BLOCKED_NAMES:
-                break
-        self.names.add(name)
-        return name
+            attempts += 1
+            if name in data.BLOCKED_NAMES:
+                continue
+            # Unique while there is room; a huge --scale may repeat names, as life does.
+            if name not in self.names or attempts > 50:
+                self.names.add(name)
+                return name
 
     def mobile(self):
         rng = self.people_rng
@@ -663,7 +669,10 @@ def _sample_content(plan, units, users):
     item("reply", "答复群众来信：关于学校周边交通安全的建议", unit=dept, days=5)
     # The county leader.
     item(
-        "sign_off", "签发：《禾溪县人民政府关于印发县政务服务事项目录的通知》", user=leader, days=1
+        "sign_off",
+        f"签发：《{data.COUNTY_NAME}人民政府关于印发县政务服务事项目录的通知》",
+        user=leader,
+        days=1,
     )
     item("review", "阅示：县应急管理局《关于汛期准备情况的报告》", user=leader, days=3)
     item("review", "阅示：县统计局《上月主要经济指标简析》", user=leader, due=days_ago(1))
@@ -702,7 +711,11 @@ def _sample_content(plan, units, users):
         (clerk, "您有 3 份来文待签收", "其中 1 份已超期，请尽快签收。"),
         (head, f"{deputy.real_name}正在代理您的工作", "代理期间的操作均记录为代理办理。"),
         (deputy, f"您正在代理{head.real_name}的工作", "代理期限 7 天。"),
-        (leader, "有 1 份公文待您签发", "《禾溪县人民政府关于印发县政务服务事项目录的通知》"),
+        (
+            leader,
+            "有 1 份公文待您签发",
+            f"《{data.COUNTY_NAME}人民政府关于印发县政务服务事项目录的通知》",
+        ),
         (editor, "“政务动态”栏目即将超期未更新", "请在今天内更新。"),
         (itadmin, "请导入下一年度节假日安排", "国务院办公厅发布通知后，在“工作日历”中导入。"),
     ]

@@ -13,6 +13,7 @@ fresh database.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from zhengtong.core.errors import DomainError
 from zhengtong.demo import data, generator
 
 
@@ -57,8 +58,8 @@ class Command(BaseCommand):
         except generator.AlreadyLoaded:  # loaded by someone else in the meantime
             self.stdout.write("demo county already loaded; nothing changed")
             return
-        except generator.AnotherCounty as exc:
-            raise CommandError(str(exc)) from exc
+        except DomainError as exc:  # e.g. another county, or a demo log-in name taken
+            raise CommandError(f"demo county not loaded, nothing changed: {exc}") from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the fictional demo county {data.COUNTY_NAME} (seed {seed}, scale {scale}): "
