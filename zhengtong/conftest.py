@@ -40,13 +40,27 @@ def make_unit(name, kind=UnitKind.DEPARTMENT, parent=None, **fields):
     return Unit.objects.create(name=name, kind=kind, parent=parent, **fields)
 
 
-def make_user(username, unit=None, *, roles=(), real_name=None, mobile="", email="",
-              password=PASSWORD, must_change_password=False, **fields):
+def make_user(
+    username,
+    unit=None,
+    *,
+    roles=(),
+    real_name=None,
+    mobile="",
+    email="",
+    password=PASSWORD,
+    must_change_password=False,
+    **fields,
+):
     """A staff member with `unit` as primary unit. `roles` holds Role values (held in
     `unit`, or county-wide for the county-wide roles) or (role, unit) pairs."""
     user = User(
-        username=username, real_name=real_name or username.title(), mobile=mobile,
-        email=email, must_change_password=must_change_password, **fields,
+        username=username,
+        real_name=real_name or username.title(),
+        mobile=mobile,
+        email=email,
+        must_change_password=must_change_password,
+        **fields,
     )
     user.set_password(password)
     user.save()
@@ -62,20 +76,27 @@ def make_user(username, unit=None, *, roles=(), real_name=None, mobile="", email
     return user
 
 
-def make_work_item(*, user=None, unit=None, title=None, due_date=None, kind="test.task",
-                   state="open", **fields):
+def make_work_item(
+    *, user=None, unit=None, title=None, due_date=None, kind="test.task", state="open", **fields
+):
     """A work item written straight to the table (for reading tests); operations are
     tested through `core.workitems.open_work_item`."""
     return WorkItem.objects.create(
-        kind=kind, title=title or f"Item {next(_serial)}", assignee_user=user,
-        assignee_unit=unit, due_date=due_date, state=state, **fields,
+        kind=kind,
+        title=title or f"Item {next(_serial)}",
+        assignee_user=user,
+        assignee_unit=unit,
+        due_date=due_date,
+        state=state,
+        **fields,
     )
 
 
 def make_delegation(delegator, delegate, *, starts=None, ends=None, revoked=False):
     now = timezone.now()
     return Delegation.objects.create(
-        delegator=delegator, delegate=delegate,
+        delegator=delegator,
+        delegate=delegate,
         starts_at=starts or now - datetime.timedelta(hours=1),
         ends_at=ends or now + datetime.timedelta(days=3),
         revoked_at=now if revoked else None,
@@ -107,38 +128,52 @@ def county(db):
 
 @pytest.fixture
 def clerk_a(county):
-    return make_user("clerk_a", county.a, roles=[Role.CLERK], real_name="Zhang Wei",
-                     mobile="13812345678", email="clerk_a@example.cn")
+    return make_user(
+        "clerk_a",
+        county.a,
+        roles=[Role.CLERK],
+        real_name="Zhang Wei",
+        mobile="13812345678",
+        email="clerk_a@example.cn",
+    )
 
 
 @pytest.fixture
 def head_a(county):
-    return make_user("head_a", county.a, roles=[Role.UNIT_HEAD], real_name="Li Na",
-                     mobile="13912345678")
+    return make_user(
+        "head_a", county.a, roles=[Role.UNIT_HEAD], real_name="Li Na", mobile="13912345678"
+    )
 
 
 @pytest.fixture
 def clerk_b(county):
-    return make_user("clerk_b", county.b, roles=[Role.CLERK], real_name="Wang Fang",
-                     mobile="13712345678", email="clerk_b@example.cn")
+    return make_user(
+        "clerk_b",
+        county.b,
+        roles=[Role.CLERK],
+        real_name="Wang Fang",
+        mobile="13712345678",
+        email="clerk_b@example.cn",
+    )
 
 
 @pytest.fixture
 def system_admin(county):
-    return make_user("sysadmin", county.government, roles=[Role.SYSTEM_ADMIN],
-                     real_name="Zhao Qiang")
+    return make_user(
+        "sysadmin", county.government, roles=[Role.SYSTEM_ADMIN], real_name="Zhao Qiang"
+    )
 
 
 @pytest.fixture
 def security_admin(county):
-    return make_user("secadmin", county.government, roles=[Role.SECURITY_ADMIN],
-                     real_name="Sun Li")
+    return make_user("secadmin", county.government, roles=[Role.SECURITY_ADMIN], real_name="Sun Li")
 
 
 @pytest.fixture
 def audit_admin(county):
-    return make_user("auditadmin", county.government, roles=[Role.AUDIT_ADMIN],
-                     real_name="Zhou Min")
+    return make_user(
+        "auditadmin", county.government, roles=[Role.AUDIT_ADMIN], real_name="Zhou Min"
+    )
 
 
 @pytest.fixture
@@ -168,4 +203,3 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
-

@@ -1,7 +1,9 @@
 """API errors: domain errors become 400/403/404/409 with a stable code and a
 translated message; nothing reaches the client as a stack trace."""
 
-from rest_framework import status
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
 
@@ -9,6 +11,11 @@ from zhengtong.core.errors import DomainError
 
 
 def exception_handler(exc, context):
+    # Django's own 404 and 403 get the stable codes of their REST framework twins.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
     if isinstance(exc, DomainError):
         body = {"code": exc.code, "detail": str(exc.message)}
         if exc.field:

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from zhengtong.core.masking import mask_mobile
 from zhengtong.core.models import WorkItem
@@ -10,8 +11,21 @@ from zhengtong.org.models import Membership, RoleAssignment, Unit, User
 class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
-        fields = ["id", "parent", "kind", "name", "short_name", "code", "doc_prefix", "phone",
-                  "email", "address", "postcode", "is_active", "merged_into"]
+        fields = [
+            "id",
+            "parent",
+            "kind",
+            "name",
+            "short_name",
+            "code",
+            "doc_prefix",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+            "is_active",
+            "merged_into",
+        ]
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -58,9 +72,22 @@ class MeSerializer(StaffSerializer):
 class WorkItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkItem
-        fields = ["id", "kind", "title", "assignee_user", "assignee_unit", "url", "created_at",
-                  "due_date", "due_rule", "due_fallback", "state", "closed_at", "closed_by",
-                  "closed_on_behalf_of"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "assignee_user",
+            "assignee_unit",
+            "url",
+            "created_at",
+            "due_date",
+            "due_rule",
+            "due_fallback",
+            "state",
+            "closed_at",
+            "closed_by",
+            "closed_on_behalf_of",
+        ]
         read_only_fields = fields
 
 
@@ -75,6 +102,32 @@ class AddDaysQuery(DateQuery):
 class BetweenQuery(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
+
+    MAX_YEARS = 100
+
+    def validate(self, data):
+        if abs(data["end"].year - data["start"].year) > self.MAX_YEARS:
+            raise serializers.ValidationError(
+                {
+                    "end": _("The dates may be at most %(years)d years apart.")
+                    % {"years": self.MAX_YEARS}
+                }
+            )
+        return data
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        label=_("Code from the authenticator app"),
+        required=False,
+        allow_blank=True,
+        max_length=8,
+        help_text=_("Needed for accounts with two-factor sign-in."),
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
 
 
 class DeadlineSerializer(serializers.Serializer):

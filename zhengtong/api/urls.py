@@ -1,7 +1,6 @@
 from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -13,9 +12,13 @@ router.register("work-items", views.WorkItemViewSet, basename="workitem")
 
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("v1/auth/token/", views.ObtainToken.as_view(), name="api-token"),
     path("v1/calendar/add-working-days/", views.add_working_days, name="api-add-working-days"),
-    path("v1/calendar/working-days-between/", views.working_days_between, name="api-working-days-between"),
+    path(
+        "v1/calendar/working-days-between/",
+        views.working_days_between,
+        name="api-working-days-between",
+    ),
     path("v1/calendar/is-working-day/", views.is_working_day, name="api-is-working-day"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI sets inline styles on its elements; its script is served as a file.

@@ -3,16 +3,55 @@ same operations as the pages."""
 
 import django_filters
 from django.db.models import Q
+from django_otp import match_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.decorators import action, api_view
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from zhengtong.core import calendar, workitems
 from zhengtong.core.models import WorkItem, WorkItemState
+from zhengtong.org.middleware import needs_second_factor
 from zhengtong.org.models import Unit, User
 
 from . import serializers as s
+from .permissions import (
+    LockedOut,
+    PasswordChangeRequired,
+    SecondFactorRequired,
+    StaffAccountPolicy,
+)
+
+
+class ObtainToken(ObtainAuthToken):
+    """A token for the user name and password, and the 6-digit code of the
+    authenticator app for accounts that use two-factor sign-in. Refused while the
+    password must be changed."""
+
+    serializer_class = s.TokenRequestSerializer
+
+    @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes marks the request it was given (this DRF request) when the
+            # account is locked; say so rather than "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut()
+            raise ValidationError(serializer.errors)
+        user = serializer.validated_data["user"]
+        if user.must_change_password:
+            raise PasswordChangeRequired()
+        required, has_device = needs_second_factor(user)
+        if required or has_device:
+            code = serializer.validated_data.get("otp_token") or ""
+            if not code or match_token(user, code) is None:
+                raise SecondFactorRequired()
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -30,6 +69,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
     """The county's units (any signed-in staff member may read them)."""
 
     queryset = Unit.objects.all().order_by("sort_order", "id")
+    permission_classes = [StaffAccountPolicy]
     serializer_class = s.UnitSerializer
     filterset_class = UnitFilter
 
@@ -48,11 +88,14 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.StaffSerializer
     filterset_class = StaffFilter
+    permission_classes = [StaffAccountPolicy]
 
     def get_queryset(self):
         return (
-            User.objects.filter(is_active=True).prefetch_related("memberships__unit", "units")
-            .order_by("id").distinct()
+            User.objects.filter(is_active=True)
+            .prefetch_related("memberships__unit", "units")
+            .order_by("id")
+            .distinct()
         )
 
     @extend_schema(responses=s.MeSerializer)
@@ -66,12 +109,15 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     serializer_class = s.WorkItemSerializer
     filterset_fields = ["state", "kind"]
+    permission_classes = [StaffAccountPolicy]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return WorkItem.objects.none()
         qs = WorkItem.objects.filter(workitems.visible_items_q(self.request.user))
-        if "state" not in self.request.query_params:
+        # The list shows open items unless asked otherwise; an item is read (and
+        # completed, answering 409 when closed already) by id whatever its state.
+        if self.action == "list" and "state" not in self.request.query_params:
             qs = qs.filter(state=WorkItemState.OPEN)
         return qs.order_by("due_date", "id")
 
@@ -91,15 +137,19 @@ def _valid(serializer_class, request):
 
 @extend_schema(parameters=[s.AddDaysQuery], responses=s.DeadlineSerializer)
 @api_view(["GET"])
+@permission_classes([StaffAccountPolicy])
 def add_working_days(request):
     """The date N working days after a date (holidays and 调休 applied)."""
     data = _valid(s.AddDaysQuery, request)
     deadline = calendar.add_working_days(data["date"], data["days"])
-    return Response({"date": deadline.date, "fallback": deadline.fallback, "rule": str(deadline.rule)})
+    return Response(
+        {"date": deadline.date, "fallback": deadline.fallback, "rule": str(deadline.rule)}
+    )
 
 
 @extend_schema(parameters=[s.BetweenQuery], responses=s.CountSerializer)
 @api_view(["GET"])
+@permission_classes([StaffAccountPolicy])
 def working_days_between(request):
     """Working days after `start` up to and including `end`."""
     data = _valid(s.BetweenQuery, request)
@@ -109,8 +159,11 @@ def working_days_between(request):
 
 @extend_schema(parameters=[s.DateQuery], responses=s.WorkingDaySerializer)
 @api_view(["GET"])
+@permission_classes([StaffAccountPolicy])
 def is_working_day(request):
     data = _valid(s.DateQuery, request)
     day = data["date"]
     fallback = bool(calendar.years_without_data([day.year]))
-    return Response({"date": day, "is_working_day": calendar.is_working_day(day), "fallback": fallback})
+    return Response(
+        {"date": day, "is_working_day": calendar.is_working_day(day), "fallback": fallback}
+    )

@@ -80,9 +80,13 @@ def send_daily_digests():
     from zhengtong.org.models import User
 
     sent = 0
-    people = User.objects.filter(
-        is_active=True, notification_mode="daily", notifications__emailed_at__isnull=True
-    ).exclude(email="").distinct()
+    people = (
+        User.objects.filter(
+            is_active=True, notification_mode="daily", notifications__emailed_at__isnull=True
+        )
+        .exclude(email="")
+        .distinct()
+    )
     for person in people:
         try:
             with transaction.atomic():

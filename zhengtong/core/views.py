@@ -30,10 +30,16 @@ def workspace(request):
     today = timezone.localdate()
     todo = workitems.todo_list(request.user, limit=100, today=today)
     rows = [{"item": i, "urgency": workitems.urgency(i, today)} for i in todo.items]
-    return render(request, "core/workspace.html", {
-        "todo": todo, "rows": rows, "today": today,
-        "delegators": permissions.delegators_of(request.user),
-    })
+    return render(
+        request,
+        "core/workspace.html",
+        {
+            "todo": todo,
+            "rows": rows,
+            "today": today,
+            "delegators": permissions.delegators_of(request.user),
+        },
+    )
 
 
 @login_required
@@ -71,7 +77,9 @@ def notification_read(request, pk):
 
 
 def _disk_free_percent():
-    usage = shutil.disk_usage(settings.MEDIA_ROOT if settings.MEDIA_ROOT.exists() else settings.BASE_DIR)
+    usage = shutil.disk_usage(
+        settings.MEDIA_ROOT if settings.MEDIA_ROOT.exists() else settings.BASE_DIR
+    )
     return round(100 * usage.free / usage.total, 1)
 
 
@@ -84,15 +92,19 @@ def dashboard(request):
     today = timezone.localdate()
     missing = calendar.missing_years_ahead(today)
     checks = readiness()
-    return render(request, "core/dashboard.html", {
-        "missing_years": missing,
-        "checks": checks,
-        "disk_free": _disk_free_percent(),
-        "queue_waiting": DBTaskResult.objects.filter(status="READY").count(),
-        "queue_failed": DBTaskResult.objects.filter(status="FAILED").count(),
-        "fallback_items": WorkItem.objects.filter(state="open", due_fallback=True).count(),
-        "overdue_items": WorkItem.objects.filter(state="open", due_date__lt=today).count(),
-    })
+    return render(
+        request,
+        "core/dashboard.html",
+        {
+            "missing_years": missing,
+            "checks": checks,
+            "disk_free": _disk_free_percent(),
+            "queue_waiting": DBTaskResult.objects.filter(status="READY").count(),
+            "queue_failed": DBTaskResult.objects.filter(status="FAILED").count(),
+            "fallback_items": WorkItem.objects.filter(state="open", due_fallback=True).count(),
+            "overdue_items": WorkItem.objects.filter(state="open", due_date__lt=today).count(),
+        },
+    )
 
 
 # --- health -------------------------------------------------------------------------
@@ -131,8 +143,9 @@ def readyz(request):
     """Database, cache and task queue reachable: 200, else 503 naming what failed."""
     checks = readiness()
     ok = all(checks.values())
-    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks},
-                        status=200 if ok else 503)
+    return JsonResponse(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+    )
 
 
 def home(request):

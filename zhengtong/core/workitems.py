@@ -30,8 +30,20 @@ def _subject_fields(subject):
 
 
 @transaction.atomic
-def open_work_item(actor, *, kind, title, assignee_user=None, assignee_unit=None, subject=None,
-                   url="", due_in_working_days=None, due_from=None, due_date=None, unit=None):
+def open_work_item(
+    actor,
+    *,
+    kind,
+    title,
+    assignee_user=None,
+    assignee_unit=None,
+    subject=None,
+    url="",
+    due_in_working_days=None,
+    due_from=None,
+    due_date=None,
+    unit=None,
+):
     """Open a work item for a person or a unit.
 
     The due date is either given or computed as `due_in_working_days` working days
@@ -49,15 +61,29 @@ def open_work_item(actor, *, kind, title, assignee_user=None, assignee_unit=None
         deadline = calendar.add_working_days(start, int(due_in_working_days))
         due_date, rule, fallback = deadline.date, str(deadline.rule), deadline.fallback
     item = WorkItem.objects.create(
-        kind=kind, title=title.strip()[:200], assignee_user=assignee_user,
-        assignee_unit=assignee_unit, url=url,
+        kind=kind,
+        title=title.strip()[:200],
+        assignee_user=assignee_user,
+        assignee_unit=assignee_unit,
+        url=url,
         created_by=getattr(actor, "person", actor) if actor else None,
-        due_date=due_date, due_rule=rule, due_fallback=fallback, **_subject_fields(subject),
+        due_date=due_date,
+        due_rule=rule,
+        due_fallback=fallback,
+        **_subject_fields(subject),
     )
-    audit.record(actor, "workitem.open", item, unit=unit or assignee_unit,
-                 changes={"kind": [None, kind], "due_date": [None, due_date],
-                          "assignee_user": [None, getattr(assignee_user, "pk", None)],
-                          "assignee_unit": [None, getattr(assignee_unit, "pk", None)]})
+    audit.record(
+        actor,
+        "workitem.open",
+        item,
+        unit=unit or assignee_unit,
+        changes={
+            "kind": [None, kind],
+            "due_date": [None, due_date],
+            "assignee_user": [None, getattr(assignee_user, "pk", None)],
+            "assignee_unit": [None, getattr(assignee_unit, "pk", None)],
+        },
+    )
     return item
 
 
@@ -72,8 +98,13 @@ def _close(actor, item, state, action):
     item.closed_by = acting.person if acting else None
     item.closed_on_behalf_of = acting.on_behalf_of if acting else None
     item.save(update_fields=["state", "closed_at", "closed_by", "closed_on_behalf_of"])
-    audit.record(acting or actor, action, item, unit=item.assignee_unit,
-                 changes={"state": [WorkItemState.OPEN, state]})
+    audit.record(
+        acting or actor,
+        action,
+        item,
+        unit=item.assignee_unit,
+        changes={"state": [WorkItemState.OPEN, state]},
+    )
     return item
 
 
@@ -105,8 +136,13 @@ def close_items_for(subject, *, kind=None, state=WorkItemState.DONE, actor=None)
         item.closed_by = getattr(actor, "person", actor)
         item.closed_on_behalf_of = getattr(actor, "on_behalf_of", None)
         item.save(update_fields=["state", "closed_at", "closed_by", "closed_on_behalf_of"])
-        audit.record(actor, f"workitem.{state}", item, unit=item.assignee_unit,
-                     changes={"state": [WorkItemState.OPEN, state]})
+        audit.record(
+            actor,
+            f"workitem.{state}",
+            item,
+            unit=item.assignee_unit,
+            changes={"state": [WorkItemState.OPEN, state]},
+        )
         closed.append(item)
     return closed
 
@@ -140,8 +176,9 @@ def todo_list(person, *, limit=50, today=None):
     today = today or timezone.localdate()
     open_items = WorkItem.objects.filter(visible_items_q(person), state=WorkItemState.OPEN)
     items = list(
-        open_items.select_related("assignee_user", "assignee_unit")
-        .order_by(F("due_date").asc(nulls_last=True), "id")[:limit]
+        open_items.select_related("assignee_user", "assignee_unit").order_by(
+            F("due_date").asc(nulls_last=True), "id"
+        )[:limit]
     )
     counts = open_items.aggregate(
         total=Count("id"),
@@ -185,15 +222,17 @@ def send_reminders(today=None):
     sent = 0
     for item in due.iterator():
         with transaction.atomic():
-            claimed = WorkItem.objects.filter(pk=item.pk).filter(
-                Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today)
-            ).update(last_reminded_on=today)
+            claimed = (
+                WorkItem.objects.filter(pk=item.pk)
+                .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
+                .update(last_reminded_on=today)
+            )
             if not claimed:
                 continue
             overdue = item.due_date < today
-            title = (
-                _("Overdue: %(title)s") if overdue else _("Due soon: %(title)s")
-            ) % {"title": item.title}
+            title = (_("Overdue: %(title)s") if overdue else _("Due soon: %(title)s")) % {
+                "title": item.title
+            }
             body = _("Due date: %(date)s") % {"date": item.due_date.isoformat()}
             for person in _reminder_recipients(item):
                 notify(person, title, body=body, url=item.url)
@@ -211,7 +250,8 @@ def _reminder_recipients(item):
     for role in (Role.CLERK, Role.UNIT_HEAD):
         people = list(
             User.objects.filter(
-                is_active=True, role_assignments__role=role,
+                is_active=True,
+                role_assignments__role=role,
                 role_assignments__unit_id=item.assignee_unit_id,
             ).distinct()
         )

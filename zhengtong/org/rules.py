@@ -7,7 +7,7 @@ decide who may do what), or by the system administrator for ordinary roles durin
 first set-up when no security administrator exists yet.
 """
 
-from .models import THREE_ADMINS, Role, RoleAssignment
+from .models import THREE_ADMINS, Role, RoleAssignment, User
 from .permissions import has_role, is_member, rule
 
 
@@ -30,6 +30,12 @@ def manage_unit(person, unit_obj, unit):
 def manage_staff(person, obj, unit):
     if has_role(person, Role.SYSTEM_ADMIN):
         return True
+    # Unit administrators never manage an administrator's account (as for passwords).
+    if (
+        isinstance(obj, User)
+        and RoleAssignment.objects.filter(user=obj, role__in=THREE_ADMINS).exists()
+    ):
+        return False
     target = _unit_of(obj, unit)
     return target is not None and has_role(person, Role.UNIT_ADMIN, target)
 

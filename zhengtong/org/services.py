@@ -47,9 +47,23 @@ def _snapshot(obj, fields):
 
 
 UNIT_FIELDS = [
-    "name", "short_name", "kind", "code", "doc_prefix", "phone", "email", "address",
-    "postcode", "duties", "sort_order", "is_active", "parent_id",
+    "name",
+    "short_name",
+    "kind",
+    "code",
+    "doc_prefix",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "duties",
+    "sort_order",
+    "is_active",
+    "parent_id",
 ]
+
+
+STRUCTURAL_UNIT_FIELDS = {"parent", "kind", "code", "is_active"}
 
 
 def _clean_unit_fields(fields, *, parent):
@@ -89,8 +103,13 @@ def create_unit(actor, *, parent=None, **fields):
             unit = Unit.objects.create(parent=parent, **fields)
     except IntegrityError as exc:
         raise Conflict(_("Another unit already has this code."), field="code") from exc
-    audit.record(actor, "org.unit.create", unit, unit=parent,
-                 changes=audit.diff({}, _snapshot(unit, UNIT_FIELDS)))
+    audit.record(
+        actor,
+        "org.unit.create",
+        unit,
+        unit=parent,
+        changes=audit.diff({}, _snapshot(unit, UNIT_FIELDS)),
+    )
     return unit
 
 
@@ -101,13 +120,22 @@ def update_unit(actor, unit, *, effective=None, **fields):
     issued before the rename keep showing the old name."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     _require(actor, "org.manage_unit", unit, unit=unit)
+    if (
+        actor is not SYSTEM
+        and set(fields) & STRUCTURAL_UNIT_FIELDS
+        and not permissions.has_role(actor, Role.SYSTEM_ADMIN)
+    ):
+        # A unit administrator keeps their unit's details (phone, address, duties ...);
+        # its place in the tree, kind, code and whether it exists are the IT centre's.
+        raise NotPermitted()
     fields = _clean_unit_fields(fields, parent=fields.get("parent", unit.parent))
     new_parent = fields.get("parent")
     if new_parent is not None and (
         new_parent.pk == unit.pk or unit.pk in {u.pk for u in new_parent.ancestors()}
     ):
-        raise Invalid(_("A unit cannot be placed under itself or its own sections."),
-                      field="parent")
+        raise Invalid(
+            _("A unit cannot be placed under itself or its own sections."), field="parent"
+        )
     before = _snapshot(unit, UNIT_FIELDS)
     renamed = ("name" in fields and fields["name"] != unit.name) or (
         "short_name" in fields and fields["short_name"] != unit.short_name
@@ -115,7 +143,9 @@ def update_unit(actor, unit, *, effective=None, **fields):
     if renamed:
         effective = effective or timezone.localdate()
         UnitName.objects.create(
-            unit=unit, name=unit.name, short_name=unit.short_name,
+            unit=unit,
+            name=unit.name,
+            short_name=unit.short_name,
             valid_until=effective - datetime.timedelta(days=1),
         )
     for key, value in fields.items():
@@ -125,8 +155,13 @@ def update_unit(actor, unit, *, effective=None, **fields):
             unit.save()
     except IntegrityError as exc:
         raise Conflict(_("Another unit already has this code."), field="code") from exc
-    audit.record(actor, "org.unit.update", unit, unit=unit,
-                 changes=audit.diff(before, _snapshot(unit, UNIT_FIELDS)))
+    audit.record(
+        actor,
+        "org.unit.update",
+        unit,
+        unit=unit,
+        changes=audit.diff(before, _snapshot(unit, UNIT_FIELDS)),
+    )
     return unit
 
 
@@ -159,12 +194,20 @@ def merge_units(actor, source, target):
     # would ever see them again.
     from zhengtong.core.models import WorkItem, WorkItemState
 
-    items_moved = WorkItem.objects.filter(
-        assignee_unit=source, state=WorkItemState.OPEN
-    ).update(assignee_unit=target)
-    audit.record(actor, "org.unit.merge", source, unit=target,
-                 changes={"merged_into": [None, target.pk], "members_moved": [0, moved],
-                          "open_items_moved": [0, items_moved]})
+    items_moved = WorkItem.objects.filter(assignee_unit=source, state=WorkItemState.OPEN).update(
+        assignee_unit=target
+    )
+    audit.record(
+        actor,
+        "org.unit.merge",
+        source,
+        unit=target,
+        changes={
+            "merged_into": [None, target.pk],
+            "members_moved": [0, moved],
+            "open_items_moved": [0, items_moved],
+        },
+    )
     return target
 
 
@@ -199,16 +242,33 @@ def _staff_snapshot(user):
 
 
 @transaction.atomic
-def create_staff(actor, *, unit, username, real_name, password=None, position="", mobile="",
-                 email="", roles=(), must_change_password=True):
+def create_staff(
+    actor,
+    *,
+    unit,
+    username,
+    real_name,
+    password=None,
+    position="",
+    mobile="",
+    email="",
+    roles=(),
+    must_change_password=True,
+):
     """Create a staff account with its primary unit and roles. Without a password the
     account cannot sign in until an administrator sets one."""
     _require(actor, "org.manage_staff", unit, unit=unit)
     username, real_name, mobile = _clean_staff(username, real_name, mobile)
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("This user name is taken."), field="username")
-    user = User(username=username, real_name=real_name, position=position, mobile=mobile,
-                email=email, must_change_password=must_change_password)
+    user = User(
+        username=username,
+        real_name=real_name,
+        position=position,
+        mobile=mobile,
+        email=email,
+        must_change_password=must_change_password,
+    )
     if password:
         _check_password(password, user)
         user.set_password(password)
@@ -216,10 +276,15 @@ def create_staff(actor, *, unit, username, real_name, password=None, position=""
         user.set_unusable_password()
     user.save()
     Membership.objects.create(user=user, unit=unit, is_primary=True, position=position)
-    audit.record(actor, "org.staff.create", user, unit=unit,
-                 changes=audit.diff({}, _staff_snapshot(user) | {"unit": unit.pk}))
+    audit.record(
+        actor,
+        "org.staff.create",
+        user,
+        unit=unit,
+        changes=audit.diff({}, _staff_snapshot(user) | {"unit": unit.pk}),
+    )
     for role in roles:
-        role, role_unit = (role if isinstance(role, tuple) else (role, unit))
+        role, role_unit = role if isinstance(role, tuple) else (role, unit)
         assign_role(actor, user, role, unit=None if permissions.is_county_wide(role) else role_unit)
     return user
 
@@ -240,7 +305,9 @@ def update_staff(actor, user, **fields):
     before = _staff_snapshot(user)
     if "real_name" in fields or "mobile" in fields:
         _u, fields["real_name"], fields["mobile"] = _clean_staff(
-            user.username, fields.get("real_name", user.real_name), fields.get("mobile", user.mobile)
+            user.username,
+            fields.get("real_name", user.real_name),
+            fields.get("mobile", user.mobile),
         )
     for key in fields:
         if key not in STAFF_FIELDS or key == "username":
@@ -248,8 +315,13 @@ def update_staff(actor, user, **fields):
     for key, value in fields.items():
         setattr(user, key, value)
     user.save()
-    audit.record(actor, "org.staff.update", user, unit=unit,
-                 changes=audit.diff(before, _staff_snapshot(user)))
+    audit.record(
+        actor,
+        "org.staff.update",
+        user,
+        unit=unit,
+        changes=audit.diff(before, _staff_snapshot(user)),
+    )
     return user
 
 
@@ -272,8 +344,13 @@ def move_staff(actor, user, new_unit, *, keep_old=False, position=None):
         user.save(update_fields=["position"])
     membership.save()
     permissions.forget(user)
-    audit.record(actor, "org.staff.move", user, unit=new_unit,
-                 changes={"primary_unit": [old.pk if old else None, new_unit.pk]})
+    audit.record(
+        actor,
+        "org.staff.move",
+        user,
+        unit=new_unit,
+        changes={"primary_unit": [old.pk if old else None, new_unit.pk]},
+    )
     return user
 
 
@@ -286,7 +363,9 @@ def add_membership(actor, user, unit, *, position=""):
     )
     if created:
         permissions.forget(user)
-        audit.record(actor, "org.membership.add", user, unit=unit, changes={"unit": [None, unit.pk]})
+        audit.record(
+            actor, "org.membership.add", user, unit=unit, changes={"unit": [None, unit.pk]}
+        )
     return membership
 
 
@@ -309,7 +388,8 @@ def assign_role(actor, user, role, *, unit=None):
             raise NotPermitted()
         others = set(
             RoleAssignment.objects.filter(user=user, role__in=THREE_ADMINS)
-            .exclude(role=role).values_list("role", flat=True)
+            .exclude(role=role)
+            .values_list("role", flat=True)
         )
         if others:
             raise Conflict(
@@ -319,8 +399,13 @@ def assign_role(actor, user, role, *, unit=None):
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
     if created:
         permissions.forget(user)
-        audit.record(actor, "org.role.grant", user, unit=unit,
-                     changes={"role": [None, role], "unit": [None, unit.pk if unit else None]})
+        audit.record(
+            actor,
+            "org.role.grant",
+            user,
+            unit=unit,
+            changes={"role": [None, role], "unit": [None, unit.pk if unit else None]},
+        )
     return assignment
 
 
@@ -328,12 +413,23 @@ def assign_role(actor, user, role, *, unit=None):
 def revoke_role(actor, user, role, *, unit=None):
     """Take a role away."""
     _require(actor, "org.assign_role", user, unit=unit)
+    if (
+        role in THREE_ADMINS
+        and actor is not SYSTEM
+        and not permissions.has_role(actor, Role.SECURITY_ADMIN)
+    ):
+        raise NotPermitted()
     deleted, _d = RoleAssignment.objects.filter(user=user, role=role, unit=unit).delete()
     if not deleted:
         raise NotFound(_("This person does not hold that role there."))
     permissions.forget(user)
-    audit.record(actor, "org.role.revoke", user, unit=unit,
-                 changes={"role": [role, None], "unit": [unit.pk if unit else None, None]})
+    audit.record(
+        actor,
+        "org.role.revoke",
+        user,
+        unit=unit,
+        changes={"role": [role, None], "unit": [unit.pk if unit else None, None]},
+    )
 
 
 @transaction.atomic
@@ -350,8 +446,13 @@ def set_password(actor, user, new_password, *, must_change=None):
     user.must_change_password = must_change
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    audit.record(actor, "org.password.change" if own else "org.password.reset", user,
-                 unit=user.primary_unit, changes={"must_change_password": [None, must_change]})
+    audit.record(
+        actor,
+        "org.password.change" if own else "org.password.reset",
+        user,
+        unit=user.primary_unit,
+        changes={"must_change_password": [None, must_change]},
+    )
     return user
 
 
@@ -374,17 +475,31 @@ def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason=""):
     if overlapping.exists():
         raise Conflict(_("There is already a delegation for part of this period."))
     if Delegation.objects.filter(
-        delegator=delegate_to, delegate=delegator, revoked_at__isnull=True,
-        starts_at__lt=ends_at, ends_at__gt=starts_at,
+        delegator=delegate_to,
+        delegate=delegator,
+        revoked_at__isnull=True,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
     ).exists():
         raise Conflict(_("That person has delegated to you; delegations cannot go in a circle."))
     item = Delegation.objects.create(
-        delegator=delegator, delegate=delegate_to, starts_at=starts_at, ends_at=ends_at,
+        delegator=delegator,
+        delegate=delegate_to,
+        starts_at=starts_at,
+        ends_at=ends_at,
         reason=reason,
     )
-    audit.record(actor, "org.delegation.create", item, unit=delegator.primary_unit,
-                 changes={"delegate": [None, delegate_to.pk], "starts_at": [None, starts_at],
-                          "ends_at": [None, ends_at]})
+    audit.record(
+        actor,
+        "org.delegation.create",
+        item,
+        unit=delegator.primary_unit,
+        changes={
+            "delegate": [None, delegate_to.pk],
+            "starts_at": [None, starts_at],
+            "ends_at": [None, ends_at],
+        },
+    )
     return item
 
 
@@ -397,9 +512,13 @@ def revoke_delegation(actor, delegation):
         raise Conflict(_("This delegation has already ended."))
     delegation.revoked_at = timezone.now()
     delegation.save(update_fields=["revoked_at"])
-    audit.record(actor, "org.delegation.revoke", delegation,
-                 unit=delegation.delegator.primary_unit,
-                 changes={"revoked_at": [None, delegation.revoked_at]})
+    audit.record(
+        actor,
+        "org.delegation.revoke",
+        delegation,
+        unit=delegation.delegator.primary_unit,
+        changes={"revoked_at": [None, delegation.revoked_at]},
+    )
     return delegation
 
 
@@ -410,8 +529,13 @@ def update_own_preferences(actor, *, notification_mode, email=""):
     actor.notification_mode = notification_mode
     actor.email = email
     actor.save(update_fields=["notification_mode", "email"])
-    audit.record(actor, "org.preferences.update", actor, unit=actor.primary_unit,
-                 changes=audit.diff(before, _snapshot(actor, ["notification_mode", "email"])))
+    audit.record(
+        actor,
+        "org.preferences.update",
+        actor,
+        unit=actor.primary_unit,
+        changes=audit.diff(before, _snapshot(actor, ["notification_mode", "email"])),
+    )
     return actor
 
 
@@ -424,7 +548,11 @@ def save_unit_group(actor, group, *, name, units):
         raise Invalid(_("A group needs a name."), field="name")
     if UnitGroup.objects.filter(name=name).exclude(pk=getattr(group, "pk", None)).exists():
         raise Conflict(_("Another group has this name."), field="name")
-    before = {"name": group.name, "units": sorted(group.units.values_list("pk", flat=True))} if group else {}
+    before = (
+        {"name": group.name, "units": sorted(group.units.values_list("pk", flat=True))}
+        if group
+        else {}
+    )
     if group is None:
         group = UnitGroup.objects.create(name=name)
     else:

@@ -21,7 +21,7 @@ from zhengtong.core.web import form_error, safe_next
 
 from . import permissions, services
 from .forms import DelegationForm, LoginForm, OtpForm, PasswordChangeForm, PreferencesForm
-from .models import Delegation, Membership, Role, RoleAssignment, Unit, UnitKind, User
+from .models import Delegation, Membership, RoleAssignment, Unit, UnitKind, User
 
 
 class LoginView(auth_views.LoginView):
@@ -56,7 +56,11 @@ def password_change(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
             return redirect(safe_next(request, reverse("core:workspace")))
-    return render(request, "org/password_change.html", {"form": form, "forced": request.user.must_change_password})
+    return render(
+        request,
+        "org/password_change.html",
+        {"form": form, "forced": request.user.must_change_password},
+    )
 
 
 def _qr_svg(uri):
@@ -74,7 +78,9 @@ def otp_setup(request):
     """Set up an authenticator app (TOTP): scan the code, confirm with one token."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name=_("Authenticator app"), confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=request.user, name=_("Authenticator app"), confirmed=False
+        )
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -83,14 +89,24 @@ def otp_setup(request):
             otp_login(request, device)
             from zhengtong.core import audit
 
-            audit.record(request.user, "auth.otp.enrol", request.user, unit=request.user.primary_unit)
+            audit.record(
+                request.user, "auth.otp.enrol", request.user, unit=request.user.primary_unit
+            )
             messages.success(request, _("Two-factor sign-in is set up."))
             return redirect(safe_next(request, reverse("core:workspace")))
-        form.add_error("token", _("This code is not right; check the time on your phone and try again."))
+        form.add_error(
+            "token", _("This code is not right; check the time on your phone and try again.")
+        )
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "org/otp_setup.html", {
-        "form": form, "qr": _qr_svg(device.config_url), "secret": secret,
-    })
+    return render(
+        request,
+        "org/otp_setup.html",
+        {
+            "form": form,
+            "qr": _qr_svg(device.config_url),
+            "secret": secret,
+        },
+    )
 
 
 @login_required
@@ -111,31 +127,51 @@ def otp_verify(request):
 @login_required
 def account(request):
     user = request.user
-    prefs = PreferencesForm(request.POST if request.POST.get("form") == "prefs" else None, instance=user)
-    delegation_form = DelegationForm(user, request.POST if request.POST.get("form") == "delegate" else None)
+    prefs = PreferencesForm(
+        request.POST if request.POST.get("form") == "prefs" else None, instance=user
+    )
+    delegation_form = DelegationForm(
+        user, request.POST if request.POST.get("form") == "delegate" else None
+    )
     if request.method == "POST" and request.POST.get("form") == "prefs" and prefs.is_valid():
         services.update_own_preferences(user, **prefs.cleaned_data)
         messages.success(request, _("Saved."))
         return redirect("org:account")
-    if request.method == "POST" and request.POST.get("form") == "delegate" and delegation_form.is_valid():
+    if (
+        request.method == "POST"
+        and request.POST.get("form") == "delegate"
+        and delegation_form.is_valid()
+    ):
         data = delegation_form.cleaned_data
         try:
-            services.delegate(user, delegator=user, delegate_to=data["delegate"],
-                              starts_at=data["starts_at"], ends_at=data["ends_at"], reason=data["reason"])
+            services.delegate(
+                user,
+                delegator=user,
+                delegate_to=data["delegate"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                reason=data["reason"],
+            )
         except DomainError as exc:
             form_error(delegation_form, exc)
         else:
             messages.success(request, _("Your work is handed over for that period."))
             return redirect("org:account")
-    return render(request, "org/account.html", {
-        "prefs": prefs,
-        "delegation_form": delegation_form,
-        "memberships": Membership.objects.filter(user=user).select_related("unit"),
-        "roles": RoleAssignment.objects.filter(user=user).select_related("unit"),
-        "given": Delegation.objects.filter(delegator=user).select_related("delegate")[:20],
-        "received": Delegation.objects.active().filter(delegate=user).select_related("delegator"),
-        "has_otp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-    })
+    return render(
+        request,
+        "org/account.html",
+        {
+            "prefs": prefs,
+            "delegation_form": delegation_form,
+            "memberships": Membership.objects.filter(user=user).select_related("unit"),
+            "roles": RoleAssignment.objects.filter(user=user).select_related("unit"),
+            "given": Delegation.objects.filter(delegator=user).select_related("delegate")[:20],
+            "received": Delegation.objects.active()
+            .filter(delegate=user)
+            .select_related("delegator"),
+            "has_otp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+    )
 
 
 @login_required
@@ -164,32 +200,53 @@ def directory(request):
         people = (
             User.objects.filter(is_active=True)
             .filter(Q(real_name__icontains=query) | Q(position__icontains=query))
-            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("unit")))
-            [:50]
+            .prefetch_related(
+                Prefetch("memberships", queryset=Membership.objects.select_related("unit"))
+            )[:50]
         )
-    groups = [(kind, label, [u for u in units if u.kind == kind]) for kind, label in UnitKind.choices]
-    return render(request, "org/directory.html", {
-        "groups": [g for g in groups if g[2]], "query": query, "people": people,
-    })
+    groups = [
+        (kind, label, [u for u in units if u.kind == kind]) for kind, label in UnitKind.choices
+    ]
+    return render(
+        request,
+        "org/directory.html",
+        {
+            "groups": [g for g in groups if g[2]],
+            "query": query,
+            "people": people,
+        },
+    )
 
 
 @login_required
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit, pk=pk)
     members = (
-        Membership.objects.filter(unit=unit, user__is_active=True).select_related("user")
+        Membership.objects.filter(unit=unit, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("user__units")
         .order_by("-is_primary", "user__real_name")
     )
-    # Whole mobile numbers only for the unit's own members and the IT centre.
-    show_contacts = permissions.is_member(request.user, unit) or permissions.has_role(
-        request.user, Role.SYSTEM_ADMIN
-    )
+    # Whole mobile numbers by the same rule as the API: the unit's own members, other
+    # colleagues of a shared unit and the IT centre; masked for everyone else.
+    whole = permissions.is_member(request.user, unit)
     rows = [
-        {"user": m.user, "position": m.position or m.user.position,
-         "mobile": m.user.mobile if show_contacts else mask_mobile(m.user.mobile)}
+        {
+            "user": m.user,
+            "position": m.position or m.user.position,
+            "mobile": m.user.mobile
+            if whole or permissions.may(request.user, "org.view_staff_contact", m.user)
+            else mask_mobile(m.user.mobile),
+        }
         for m in members
     ]
-    return render(request, "org/unit_detail.html", {
-        "unit": unit, "rows": rows, "children": unit.children.filter(is_active=True),
-        "former_names": unit.names.all(),
-    })
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "children": unit.children.filter(is_active=True),
+            "former_names": unit.names.all(),
+        },
+    )

@@ -37,8 +37,9 @@ def test_a_notification_is_e_mailed_at_once_after_commit(
     clerk_a, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        note = notifications.notify(clerk_a, "Document to sign for", body="No. 12",
-                                    url="/oa/docs/12/")
+        note = notifications.notify(
+            clerk_a, "Document to sign for", body="No. 12", url="/oa/docs/12/"
+        )
         assert mail.outbox == []  # nothing leaves before the commit
     (message,) = mail.outbox
     assert message.to == ["clerk_a@example.cn"]
@@ -133,7 +134,9 @@ def test_the_logging_sms_backend_logs_a_masked_number_after_commit(
         with django_capture_on_commit_callbacks(execute=True):
             notifications.send_sms("13812345678", "Your application was accepted")
             assert notifications.LoggingSmsBackend.sent == []
-    assert notifications.LoggingSmsBackend.sent == [("13812345678", "Your application was accepted")]
+    assert notifications.LoggingSmsBackend.sent == [
+        ("13812345678", "Your application was accepted")
+    ]
     assert "138****5678" in caplog.text
     assert "13812345678" not in caplog.text
 
@@ -207,16 +210,15 @@ def test_the_schedule_follows_shanghai_time_not_utc(django_capture_on_commit_cal
 
 
 def test_the_reminder_job_runs_when_enqueued(clerk_a, django_capture_on_commit_callbacks):
-    make_work_item(user=clerk_a, due_date=timezone.localdate() - datetime.timedelta(days=1),
-                   title="Late reply")
+    make_work_item(
+        user=clerk_a, due_date=timezone.localdate() - datetime.timedelta(days=1), title="Late reply"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         scheduler.tick(now=timezone.localtime().replace(hour=8, minute=30))
     assert Notification.objects.filter(recipient=clerk_a, title__contains="Late reply").exists()
 
 
-def test_the_calendar_job_warns_the_system_administrators_of_a_missing_year(
-    system_admin, clerk_a
-):
+def test_the_calendar_job_warns_the_system_administrators_of_a_missing_year(system_admin, clerk_a):
     from zhengtong.core import tasks
 
     next_year = timezone.localdate().year + 1

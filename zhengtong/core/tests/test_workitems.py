@@ -36,8 +36,12 @@ def test_the_due_date_is_computed_through_the_calendar_and_its_rule_stored(clerk
     load_2030_national_day()
     with translation.override("en"):
         item = workitems.open_work_item(
-            clerk_a, kind="test.sign_for", title="Sign for document", assignee_unit=county.a,
-            due_in_working_days=3, due_from=FRIDAY,
+            clerk_a,
+            kind="test.sign_for",
+            title="Sign for document",
+            assignee_unit=county.a,
+            due_in_working_days=3,
+            due_from=FRIDAY,
         )
     # Sat 28 Sep (worked) = 1, Mon 30 Sep = 2, 1–7 Oct off, Tue 8 Oct = 3
     assert item.due_date == datetime.date(2030, 10, 8)
@@ -49,16 +53,23 @@ def test_the_due_date_is_computed_through_the_calendar_and_its_rule_stored(clerk
 
 
 def test_a_due_date_in_a_year_without_holiday_data_is_flagged_as_estimated(clerk_a, county):
-    item = workitems.open_work_item(clerk_a, kind="test", title="T", assignee_user=clerk_a,
-                                    due_in_working_days=3, due_from=datetime.date(2031, 9, 26))
+    item = workitems.open_work_item(
+        clerk_a,
+        kind="test",
+        title="T",
+        assignee_user=clerk_a,
+        due_in_working_days=3,
+        due_from=datetime.date(2031, 9, 26),
+    )
     # Monday to Friday assumed: Mon 29, Tue 30 Sep, Wed 1 Oct
     assert item.due_date == datetime.date(2031, 10, 1)
     assert item.due_fallback is True
 
 
 def test_a_given_due_date_is_stored_as_it_is(clerk_a):
-    item = workitems.open_work_item(None, kind="test", title="T", assignee_user=clerk_a,
-                                    due_date=datetime.date(2030, 1, 5))
+    item = workitems.open_work_item(
+        None, kind="test", title="T", assignee_user=clerk_a, due_date=datetime.date(2030, 1, 5)
+    )
     assert item.due_date == datetime.date(2030, 1, 5)
     assert item.due_rule == ""
 
@@ -128,10 +139,12 @@ def test_a_subsystem_closes_all_open_items_about_its_object_under_delegation(
     from zhengtong.org import permissions
 
     subject = county.town  # any object will do
-    first = workitems.open_work_item(None, kind="doc.handle", title="A", assignee_user=clerk_a,
-                                     subject=subject)
-    other_kind = workitems.open_work_item(None, kind="doc.read", title="B",
-                                          assignee_user=clerk_a, subject=subject)
+    first = workitems.open_work_item(
+        None, kind="doc.handle", title="A", assignee_user=clerk_a, subject=subject
+    )
+    other_kind = workitems.open_work_item(
+        None, kind="doc.read", title="B", assignee_user=clerk_a, subject=subject
+    )
     unrelated = make_work_item(user=clerk_a)
     make_delegation(clerk_a, clerk_b)
     acting = permissions.may(clerk_b, "core.close_workitem", first)
@@ -158,7 +171,11 @@ def test_the_todo_list_puts_the_soonest_due_first_and_undated_items_last(clerk_a
     unit_undated = make_work_item(unit=county.a, title="unit undated")
     todo = workitems.todo_list(clerk_a, today=today)
     assert [i.title for i in todo.items] == [
-        overdue.title, unit_soon.title, later.title, undated.title, unit_undated.title,
+        overdue.title,
+        unit_soon.title,
+        later.title,
+        undated.title,
+        unit_undated.title,
     ]
 
 
@@ -308,9 +325,7 @@ def test_marking_an_item_done_from_the_workspace(login, clerk_a, county):
     assert item.state == WorkItemState.DONE and item.closed_by == clerk_a
 
 
-def test_marking_done_another_units_item_is_forbidden_and_changes_nothing(
-    login, clerk_b, county
-):
+def test_marking_done_another_units_item_is_forbidden_and_changes_nothing(login, clerk_b, county):
     item = make_work_item(unit=county.a)
     response = login(clerk_b).post(f"/oa/items/{item.pk}/done/")
     assert response.status_code == 403
@@ -320,8 +335,9 @@ def test_marking_done_another_units_item_is_forbidden_and_changes_nothing(
 
 def test_marking_done_twice_from_the_workspace_shows_a_message(login, clerk_a):
     item = make_work_item(user=clerk_a, state=WorkItemState.DONE)
-    response = login(clerk_a).post(f"/oa/items/{item.pk}/done/", follow=True,
-                                   HTTP_ACCEPT_LANGUAGE="en")
+    response = login(clerk_a).post(
+        f"/oa/items/{item.pk}/done/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "This item is already closed." in response.content.decode()
 

@@ -160,8 +160,12 @@ def test_non_delegable_actions_are_not_passed_on(unit_admin_a, clerk_b, head_a):
 def test_an_expired_delegation_gives_nothing(clerk_a, clerk_b):
     item = make_work_item(user=clerk_a)
     now = timezone.now()
-    make_delegation(clerk_a, clerk_b, starts=now - datetime.timedelta(days=5),
-                    ends=now - datetime.timedelta(days=1))
+    make_delegation(
+        clerk_a,
+        clerk_b,
+        starts=now - datetime.timedelta(days=5),
+        ends=now - datetime.timedelta(days=1),
+    )
     assert permissions.may(clerk_b, "core.close_workitem", item) is None
     assert permissions.delegators_of(clerk_b) == []
 
@@ -178,11 +182,16 @@ def test_a_revoked_delegation_gives_nothing(clerk_a, clerk_b):
 def test_a_delegation_that_has_not_started_gives_nothing_yet(clerk_a, clerk_b):
     item = make_work_item(user=clerk_a)
     now = timezone.now()
-    make_delegation(clerk_a, clerk_b, starts=now + datetime.timedelta(days=1),
-                    ends=now + datetime.timedelta(days=3))
+    make_delegation(
+        clerk_a,
+        clerk_b,
+        starts=now + datetime.timedelta(days=1),
+        ends=now + datetime.timedelta(days=3),
+    )
     assert permissions.may(clerk_b, "core.close_workitem", item) is None
-    assert permissions.may(clerk_b, "core.close_workitem", item,
-                           at=now + datetime.timedelta(days=2))
+    assert permissions.may(
+        clerk_b, "core.close_workitem", item, at=now + datetime.timedelta(days=2)
+    )
 
 
 def test_a_disabled_delegator_passes_on_nothing(clerk_a, clerk_b):

@@ -35,8 +35,12 @@ def later(**kwargs):
 
 def test_the_system_administrator_adds_a_department_and_it_is_audited(system_admin, county):
     unit = services.create_unit(
-        system_admin, parent=county.government, kind=UnitKind.DEPARTMENT,
-        name="Health Commission", code=VALID_CREDIT_CODE, doc_prefix="卫健",
+        system_admin,
+        parent=county.government,
+        kind=UnitKind.DEPARTMENT,
+        name="Health Commission",
+        code=VALID_CREDIT_CODE,
+        doc_prefix="卫健",
     )
     assert unit.parent == county.government
     (record,) = audit_records("org.unit.create")
@@ -46,15 +50,17 @@ def test_the_system_administrator_adds_a_department_and_it_is_audited(system_adm
 
 
 def test_a_unit_administrator_adds_an_internal_section_to_their_unit(unit_admin_a, county):
-    section = services.create_unit(unit_admin_a, parent=county.a, kind=UnitKind.SECTION,
-                                   name="General Office")
+    section = services.create_unit(
+        unit_admin_a, parent=county.a, kind=UnitKind.SECTION, name="General Office"
+    )
     assert section.parent == county.a
 
 
 def test_a_unit_administrator_cannot_add_a_department_even_under_their_unit(unit_admin_a, county):
     with pytest.raises(NotPermitted):
-        services.create_unit(unit_admin_a, parent=county.a, kind=UnitKind.DEPARTMENT,
-                             name="Shadow Bureau")
+        services.create_unit(
+            unit_admin_a, parent=county.a, kind=UnitKind.DEPARTMENT, name="Shadow Bureau"
+        )
     assert not Unit.objects.filter(name="Shadow Bureau").exists()
 
 
@@ -72,25 +78,41 @@ def test_every_unit_but_the_county_needs_a_parent(system_admin):
 
 def test_a_wrong_credit_code_is_refused_on_its_field(system_admin, county):
     with pytest.raises(Invalid) as exc:
-        services.create_unit(system_admin, parent=county.government, kind=UnitKind.OFFICE,
-                             name="Office", code="914403001922038217")
+        services.create_unit(
+            system_admin,
+            parent=county.government,
+            kind=UnitKind.OFFICE,
+            name="Office",
+            code="914403001922038217",
+        )
     assert exc.value.field == "code"
 
 
 def test_two_units_cannot_share_a_credit_code(system_admin, county):
-    services.create_unit(system_admin, parent=county.government, kind=UnitKind.OFFICE,
-                         name="One", code=VALID_CREDIT_CODE)
+    services.create_unit(
+        system_admin,
+        parent=county.government,
+        kind=UnitKind.OFFICE,
+        name="One",
+        code=VALID_CREDIT_CODE,
+    )
     with pytest.raises(Conflict) as exc:
-        services.create_unit(system_admin, parent=county.government, kind=UnitKind.OFFICE,
-                             name="Two", code=VALID_CREDIT_CODE)
+        services.create_unit(
+            system_admin,
+            parent=county.government,
+            kind=UnitKind.OFFICE,
+            name="Two",
+            code=VALID_CREDIT_CODE,
+        )
     assert exc.value.field == "code"
     assert not Unit.objects.filter(name="Two").exists()
 
 
 def test_a_renamed_unit_keeps_its_old_name_for_earlier_dates(system_admin, county):
     effective = datetime.date(2026, 3, 1)
-    services.update_unit(system_admin, county.a, name="Education and Sports Bureau",
-                         effective=effective)
+    services.update_unit(
+        system_admin, county.a, name="Education and Sports Bureau", effective=effective
+    )
     county.a.refresh_from_db()
     assert county.a.name == "Education and Sports Bureau"
     assert county.a.name_on(datetime.date(2026, 2, 28)) == "Education Bureau"
@@ -117,6 +139,33 @@ def test_changing_other_details_does_not_add_a_former_name(system_admin, county)
     assert county.a.phone == "0551-1234567"
 
 
+def test_a_unit_administrator_keeps_their_units_details(unit_admin_a, county):
+    services.update_unit(unit_admin_a, county.a, phone="0551-7654321", duties="Schools")
+    county.a.refresh_from_db()
+    assert (county.a.phone, county.a.duties) == ("0551-7654321", "Schools")
+
+
+@pytest.mark.parametrize("field", ["parent", "kind", "code", "is_active"])
+def test_a_unit_administrator_cannot_change_their_units_place_kind_code_or_existence(
+    unit_admin_a, county, field
+):
+    value = {
+        "parent": county.town,
+        "kind": UnitKind.TOWN,
+        "code": VALID_CREDIT_CODE,
+        "is_active": False,
+    }[field]
+    with pytest.raises(NotPermitted):
+        services.update_unit(unit_admin_a, county.a, **{field: value})
+    county.a.refresh_from_db()
+    assert (county.a.parent, county.a.kind, county.a.code, county.a.is_active) == (
+        county.government,
+        UnitKind.DEPARTMENT,
+        "",
+        True,
+    )
+
+
 def test_a_unit_administrator_cannot_update_another_unit(unit_admin_a, county):
     with pytest.raises(NotPermitted):
         services.update_unit(unit_admin_a, county.b, phone="110")
@@ -125,8 +174,9 @@ def test_a_unit_administrator_cannot_update_another_unit(unit_admin_a, county):
 
 
 def test_a_unit_cannot_be_moved_under_its_own_section(system_admin, county):
-    section = services.create_unit(system_admin, parent=county.a, kind=UnitKind.SECTION,
-                                   name="Section")
+    section = services.create_unit(
+        system_admin, parent=county.a, kind=UnitKind.SECTION, name="Section"
+    )
     with pytest.raises(Invalid) as exc:
         services.update_unit(system_admin, county.a, parent=section)
     assert exc.value.field == "parent"
@@ -178,9 +228,14 @@ def test_a_unit_cannot_be_merged_into_itself_or_twice(system_admin, county):
 
 
 def test_a_unit_administrator_creates_staff_in_their_unit_and_it_is_audited(unit_admin_a, county):
-    user = services.create_staff(unit_admin_a, unit=county.a, username="new_clerk",
-                                 real_name="Chen Jing", mobile="+86 138-0013-8000",
-                                 password=STRONG_PASSWORD)
+    user = services.create_staff(
+        unit_admin_a,
+        unit=county.a,
+        username="new_clerk",
+        real_name="Chen Jing",
+        mobile="+86 138-0013-8000",
+        password=STRONG_PASSWORD,
+    )
     assert user.primary_unit == county.a
     assert user.mobile == "13800138000"
     assert user.must_change_password is True
@@ -201,8 +256,9 @@ def test_a_unit_administrator_cannot_create_staff_in_another_unit(unit_admin_a, 
 
 def test_a_bad_mobile_number_is_refused_on_its_field(system_admin, county):
     with pytest.raises(Invalid) as exc:
-        services.create_staff(system_admin, unit=county.a, username="x1", real_name="X",
-                              mobile="12345")
+        services.create_staff(
+            system_admin, unit=county.a, username="x1", real_name="X", mobile="12345"
+        )
     assert exc.value.field == "mobile"
     assert not User.objects.filter(username="x1").exists()
 
@@ -217,8 +273,9 @@ def test_a_taken_user_name_is_a_conflict_whatever_its_case(system_admin, clerk_a
 def test_a_weak_password_is_refused_and_no_account_is_made(system_admin, county):
     for weak in ["short1A!", "alllowercaseletters", "weak_user_Pass1"]:
         with pytest.raises(Invalid) as exc:
-            services.create_staff(system_admin, unit=county.a, username="weak_user",
-                                  real_name="X", password=weak)
+            services.create_staff(
+                system_admin, unit=county.a, username="weak_user", real_name="X", password=weak
+            )
         assert exc.value.field == "password"
     assert not User.objects.filter(username="weak_user").exists()
 
@@ -231,8 +288,9 @@ def test_without_a_password_the_new_account_cannot_sign_in(system_admin, county)
 def test_a_bad_role_rolls_back_the_whole_new_account(system_admin, county):
     before = AuditRecord.objects.count()
     with pytest.raises(Invalid):
-        services.create_staff(system_admin, unit=county.a, username="halfdone", real_name="X",
-                              roles=["emperor"])
+        services.create_staff(
+            system_admin, unit=county.a, username="halfdone", real_name="X", roles=["emperor"]
+        )
     assert not User.objects.filter(username="halfdone").exists()
     assert not Membership.objects.filter(user__username="halfdone").exists()
     assert AuditRecord.objects.count() == before
@@ -240,14 +298,24 @@ def test_a_bad_role_rolls_back_the_whole_new_account(system_admin, county):
 
 def test_a_role_the_creator_may_not_give_rolls_back_the_new_account(unit_admin_a, county):
     with pytest.raises(NotPermitted):
-        services.create_staff(unit_admin_a, unit=county.a, username="wannabe", real_name="X",
-                              roles=[Role.SYSTEM_ADMIN])
+        services.create_staff(
+            unit_admin_a,
+            unit=county.a,
+            username="wannabe",
+            real_name="X",
+            roles=[Role.SYSTEM_ADMIN],
+        )
     assert not User.objects.filter(username="wannabe").exists()
 
 
 def test_staff_created_with_roles_hold_them_in_their_unit(system_admin, county):
-    user = services.create_staff(system_admin, unit=county.a, username="c2", real_name="X",
-                                 roles=[Role.CLERK, Role.COUNTY_LEADER])
+    user = services.create_staff(
+        system_admin,
+        unit=county.a,
+        username="c2",
+        real_name="X",
+        roles=[Role.CLERK, Role.COUNTY_LEADER],
+    )
     held = set(RoleAssignment.objects.filter(user=user).values_list("role", "unit_id"))
     assert held == {(Role.CLERK, county.a.pk), (Role.COUNTY_LEADER, None)}
 
@@ -266,6 +334,14 @@ def test_updating_staff_checks_the_mobile_and_refuses_unknown_fields(unit_admin_
     assert clerk_a.position == "Section chief"
     (record,) = audit_records("org.staff.update")
     assert record.changes == {"position": ["", "Section chief"]}
+
+
+def test_a_unit_administrator_cannot_touch_an_administrators_account(unit_admin_a, county):
+    auditor = make_user("auditor_in_a", county.a, roles=[(Role.AUDIT_ADMIN, None)])
+    with pytest.raises(NotPermitted):
+        services.update_staff(unit_admin_a, auditor, is_active=False)
+    auditor.refresh_from_db()
+    assert auditor.is_active
 
 
 def test_a_unit_administrator_cannot_update_staff_of_another_unit(unit_admin_a, clerk_b):
@@ -321,14 +397,18 @@ def test_the_system_administrator_never_hands_out_an_administrator_role(system_a
     assert not RoleAssignment.objects.filter(user=person).exists()
 
 
+def test_the_system_administrator_cannot_take_away_an_administrator_role(system_admin, audit_admin):
+    with pytest.raises(NotPermitted):
+        services.revoke_role(system_admin, audit_admin, Role.AUDIT_ADMIN)
+    assert permissions.has_role(audit_admin, Role.AUDIT_ADMIN)
+
+
 def test_a_unit_administrator_cannot_hand_out_roles(unit_admin_a, clerk_a, county):
     with pytest.raises(NotPermitted):
         services.assign_role(unit_admin_a, clerk_a, Role.UNIT_HEAD, unit=county.a)
 
 
-def test_a_role_is_granted_and_revoked_with_an_audit_record_each(
-    security_admin, clerk_a, county
-):
+def test_a_role_is_granted_and_revoked_with_an_audit_record_each(security_admin, clerk_a, county):
     services.assign_role(security_admin, clerk_a, Role.REVIEWER, unit=county.a)
     assert permissions.has_role(clerk_a, Role.REVIEWER, county.a)
     services.revoke_role(security_admin, clerk_a, Role.REVIEWER, unit=county.a)
@@ -392,8 +472,14 @@ def test_a_unit_administrator_cannot_reset_passwords_in_another_unit(unit_admin_
 
 
 def test_a_person_hands_their_work_to_a_colleague(clerk_a, head_a):
-    item = services.delegate(clerk_a, delegator=clerk_a, delegate_to=head_a,
-                             starts_at=timezone.now(), ends_at=later(days=2), reason="training")
+    item = services.delegate(
+        clerk_a,
+        delegator=clerk_a,
+        delegate_to=head_a,
+        starts_at=timezone.now(),
+        ends_at=later(days=2),
+        reason="training",
+    )
     assert permissions.delegators_of(head_a) == [clerk_a]
     (record,) = audit_records("org.delegation.create")
     assert record.object_id == str(item.pk)
@@ -401,65 +487,125 @@ def test_a_person_hands_their_work_to_a_colleague(clerk_a, head_a):
 
 def test_a_person_cannot_delegate_to_themself(clerk_a):
     with pytest.raises(Invalid) as exc:
-        services.delegate(clerk_a, delegator=clerk_a, delegate_to=clerk_a,
-                          starts_at=timezone.now(), ends_at=later(days=1))
+        services.delegate(
+            clerk_a,
+            delegator=clerk_a,
+            delegate_to=clerk_a,
+            starts_at=timezone.now(),
+            ends_at=later(days=1),
+        )
     assert exc.value.field == "delegate"
     assert not Delegation.objects.exists()
 
 
 def test_a_delegation_must_end_after_it_starts(clerk_a, head_a):
     with pytest.raises(Invalid) as exc:
-        services.delegate(clerk_a, delegator=clerk_a, delegate_to=head_a,
-                          starts_at=later(days=2), ends_at=later(days=1))
+        services.delegate(
+            clerk_a,
+            delegator=clerk_a,
+            delegate_to=head_a,
+            starts_at=later(days=2),
+            ends_at=later(days=1),
+        )
     assert exc.value.field == "ends_at"
 
 
 def test_a_delegation_for_a_past_period_is_refused(clerk_a, head_a):
     with pytest.raises(Invalid):
-        services.delegate(clerk_a, delegator=clerk_a, delegate_to=head_a,
-                          starts_at=later(days=-3), ends_at=later(days=-1))
+        services.delegate(
+            clerk_a,
+            delegator=clerk_a,
+            delegate_to=head_a,
+            starts_at=later(days=-3),
+            ends_at=later(days=-1),
+        )
     assert not Delegation.objects.exists()
 
 
 def test_overlapping_delegations_are_refused(clerk_a, head_a, unit_admin_a):
-    services.delegate(clerk_a, delegator=clerk_a, delegate_to=head_a,
-                      starts_at=later(days=1), ends_at=later(days=5))
+    services.delegate(
+        clerk_a,
+        delegator=clerk_a,
+        delegate_to=head_a,
+        starts_at=later(days=1),
+        ends_at=later(days=5),
+    )
     with pytest.raises(Conflict):
-        services.delegate(clerk_a, delegator=clerk_a, delegate_to=unit_admin_a,
-                          starts_at=later(days=4), ends_at=later(days=8))
+        services.delegate(
+            clerk_a,
+            delegator=clerk_a,
+            delegate_to=unit_admin_a,
+            starts_at=later(days=4),
+            ends_at=later(days=8),
+        )
     assert Delegation.objects.count() == 1
     # the next period, touching but not overlapping, is fine
-    services.delegate(clerk_a, delegator=clerk_a, delegate_to=unit_admin_a,
-                      starts_at=later(days=5), ends_at=later(days=8))
+    services.delegate(
+        clerk_a,
+        delegator=clerk_a,
+        delegate_to=unit_admin_a,
+        starts_at=later(days=5),
+        ends_at=later(days=8),
+    )
 
 
 def test_delegations_cannot_go_in_a_circle(clerk_a, head_a):
-    services.delegate(clerk_a, delegator=clerk_a, delegate_to=head_a,
-                      starts_at=timezone.now(), ends_at=later(days=3))
+    services.delegate(
+        clerk_a,
+        delegator=clerk_a,
+        delegate_to=head_a,
+        starts_at=timezone.now(),
+        ends_at=later(days=3),
+    )
     with pytest.raises(Conflict):
-        services.delegate(head_a, delegator=head_a, delegate_to=clerk_a,
-                          starts_at=timezone.now(), ends_at=later(days=2))
+        services.delegate(
+            head_a,
+            delegator=head_a,
+            delegate_to=clerk_a,
+            starts_at=timezone.now(),
+            ends_at=later(days=2),
+        )
 
 
 def test_delegations_cannot_go_in_a_circle_in_a_future_period(clerk_a, head_a):
-    services.delegate(clerk_a, delegator=clerk_a, delegate_to=head_a,
-                      starts_at=later(days=7), ends_at=later(days=10))
+    services.delegate(
+        clerk_a,
+        delegator=clerk_a,
+        delegate_to=head_a,
+        starts_at=later(days=7),
+        ends_at=later(days=10),
+    )
     with pytest.raises(Conflict):
-        services.delegate(head_a, delegator=head_a, delegate_to=clerk_a,
-                          starts_at=later(days=8), ends_at=later(days=9))
+        services.delegate(
+            head_a,
+            delegator=head_a,
+            delegate_to=clerk_a,
+            starts_at=later(days=8),
+            ends_at=later(days=9),
+        )
     assert Delegation.objects.count() == 1
 
 
 def test_a_unit_administrator_sets_up_a_delegation_for_a_member(unit_admin_a, clerk_a, head_a):
-    services.delegate(unit_admin_a, delegator=clerk_a, delegate_to=head_a,
-                      starts_at=timezone.now(), ends_at=later(days=1))
+    services.delegate(
+        unit_admin_a,
+        delegator=clerk_a,
+        delegate_to=head_a,
+        starts_at=timezone.now(),
+        ends_at=later(days=1),
+    )
     assert permissions.delegators_of(head_a) == [clerk_a]
 
 
 def test_nobody_else_hands_over_a_persons_work(clerk_b, clerk_a, head_a):
     with pytest.raises(NotPermitted):
-        services.delegate(clerk_b, delegator=clerk_a, delegate_to=clerk_b,
-                          starts_at=timezone.now(), ends_at=later(days=1))
+        services.delegate(
+            clerk_b,
+            delegator=clerk_a,
+            delegate_to=clerk_b,
+            starts_at=timezone.now(),
+            ends_at=later(days=1),
+        )
     assert not Delegation.objects.exists()
 
 
@@ -481,3 +627,11 @@ def test_changing_preferences_is_audited_with_the_old_and_new_values(clerk_a):
     (record,) = audit_records("org.preferences.update")
     assert record.changes["notification_mode"] == ["immediate", "daily"]
     assert record.changes["email"] == ["clerk_a@example.cn", "new@example.cn"]
+
+
+def test_a_further_unit_is_added_once_and_audited(system_admin, clerk_b, county):
+    services.add_membership(system_admin, clerk_b, county.a, position="Liaison")
+    services.add_membership(system_admin, clerk_b, county.a)
+    assert permissions.is_member(clerk_b, county.a)
+    assert clerk_b.primary_unit == county.b
+    assert len(audit_records("org.membership.add")) == 1

@@ -134,9 +134,14 @@ def test_help_texts_are_tied_to_their_fields_for_screen_readers(client, county):
 def test_the_wrong_current_password_is_refused(client, county):
     user = make_user("fresh", county.a, must_change_password=True)
     client.force_login(user)
-    response = client.post("/oa/password/", {
-        "old_password": "guess", "new_password": STRONG_PASSWORD, "new_password2": STRONG_PASSWORD,
-    })
+    response = client.post(
+        "/oa/password/",
+        {
+            "old_password": "guess",
+            "new_password": STRONG_PASSWORD,
+            "new_password2": STRONG_PASSWORD,
+        },
+    )
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
@@ -145,10 +150,14 @@ def test_the_wrong_current_password_is_refused(client, county):
 def test_the_forced_change_works_and_then_the_workspace_opens(client, county):
     user = make_user("fresh", county.a, must_change_password=True)
     client.force_login(user)
-    response = client.post("/oa/password/?next=/oa/messages/", {
-        "old_password": PASSWORD, "new_password": STRONG_PASSWORD,
-        "new_password2": STRONG_PASSWORD,
-    })
+    response = client.post(
+        "/oa/password/?next=/oa/messages/",
+        {
+            "old_password": PASSWORD,
+            "new_password": STRONG_PASSWORD,
+            "new_password2": STRONG_PASSWORD,
+        },
+    )
     assert response.status_code == 302
     assert response.url == "/oa/messages/"
     user.refresh_from_db()
@@ -162,10 +171,14 @@ def test_the_forced_change_works_and_then_the_workspace_opens(client, county):
 def test_after_a_password_change_the_next_target_must_be_on_this_site(client, county):
     user = make_user("fresh", county.a, must_change_password=True)
     client.force_login(user)
-    response = client.post("/oa/password/?next=https://evil.example/", {
-        "old_password": PASSWORD, "new_password": STRONG_PASSWORD,
-        "new_password2": STRONG_PASSWORD,
-    })
+    response = client.post(
+        "/oa/password/?next=https://evil.example/",
+        {
+            "old_password": PASSWORD,
+            "new_password": STRONG_PASSWORD,
+            "new_password2": STRONG_PASSWORD,
+        },
+    )
     assert response.url == WORKSPACE
 
 
@@ -233,8 +246,9 @@ def test_verifying_with_the_right_code_opens_the_workspace(client, system_admin)
 def test_a_wrong_code_is_refused_and_audited(client, system_admin):
     device = confirmed_device(system_admin)
     client.force_login(system_admin)
-    response = client.post("/oa/2fa/verify/", {"token": wrong_token(device)},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/oa/2fa/verify/", {"token": wrong_token(device)}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "This code is not right." in response.content.decode()
     assert DEVICE_ID_SESSION_KEY not in client.session
@@ -257,10 +271,17 @@ def test_a_delegation_ending_before_it_starts_shows_an_error_and_saves_nothing(
     login, clerk_a, head_a
 ):
     client = login(clerk_a)
-    response = client.post("/oa/me/", {
-        "form": "delegate", "delegate": head_a.pk,
-        "starts_at": "2031-05-10T09:00", "ends_at": "2031-05-01T09:00", "reason": "leave",
-    }, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/oa/me/",
+        {
+            "form": "delegate",
+            "delegate": head_a.pk,
+            "starts_at": "2031-05-10T09:00",
+            "ends_at": "2031-05-01T09:00",
+            "reason": "leave",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     assert "The end must be after the start." in response.content.decode()
     assert not Delegation.objects.exists()
@@ -268,10 +289,15 @@ def test_a_delegation_ending_before_it_starts_shows_an_error_and_saves_nothing(
 
 def test_a_delegation_to_someone_outside_ones_units_is_not_offered(login, clerk_a, clerk_b):
     client = login(clerk_a)
-    response = client.post("/oa/me/", {
-        "form": "delegate", "delegate": clerk_b.pk,
-        "starts_at": "2031-05-01T09:00", "ends_at": "2031-05-10T09:00",
-    })
+    response = client.post(
+        "/oa/me/",
+        {
+            "form": "delegate",
+            "delegate": clerk_b.pk,
+            "starts_at": "2031-05-01T09:00",
+            "ends_at": "2031-05-10T09:00",
+        },
+    )
     assert response.status_code == 200
     assert response.context["delegation_form"].errors["delegate"]
     assert not Delegation.objects.exists()
@@ -279,10 +305,16 @@ def test_a_delegation_to_someone_outside_ones_units_is_not_offered(login, clerk_
 
 def test_a_good_delegation_is_saved_in_local_time(login, clerk_a, head_a):
     client = login(clerk_a)
-    response = client.post("/oa/me/", {
-        "form": "delegate", "delegate": head_a.pk,
-        "starts_at": "2031-05-01T09:00", "ends_at": "2031-05-10T18:00", "reason": "leave",
-    })
+    response = client.post(
+        "/oa/me/",
+        {
+            "form": "delegate",
+            "delegate": head_a.pk,
+            "starts_at": "2031-05-01T09:00",
+            "ends_at": "2031-05-10T18:00",
+            "reason": "leave",
+        },
+    )
     assert response.status_code == 302
     delegation = Delegation.objects.get()
     assert delegation.delegator == clerk_a and delegation.delegate == head_a
@@ -313,9 +345,14 @@ def test_someone_else_cannot_end_a_delegation(login, clerk_a, head_a, clerk_b):
 
 def test_notification_preferences_are_saved_and_audited(login, clerk_a):
     client = login(clerk_a)
-    response = client.post("/oa/me/", {
-        "form": "prefs", "notification_mode": "daily", "email": "zhang@example.cn",
-    })
+    response = client.post(
+        "/oa/me/",
+        {
+            "form": "prefs",
+            "notification_mode": "daily",
+            "email": "zhang@example.cn",
+        },
+    )
     assert response.status_code == 302
     clerk_a.refresh_from_db()
     assert clerk_a.notification_mode == "daily"
@@ -342,6 +379,17 @@ def test_a_unit_page_masks_the_mobile_for_a_user_of_another_unit(login, clerk_a,
     assert "13812345678" not in page
 
 
+def test_a_unit_page_shows_whole_mobiles_of_colleagues_from_a_shared_unit(
+    login, clerk_a, clerk_b, head_a, county
+):
+    from zhengtong.org.models import Membership
+
+    Membership.objects.create(user=clerk_a, unit=county.b)  # Zhang also works in B
+    page = login(clerk_b).get(f"/oa/units/{county.a.pk}/").content.decode()
+    assert "13812345678" in page  # Zhang, a colleague from B
+    assert "139****5678" in page and "13912345678" not in page  # Li, in A only
+
+
 def test_a_unit_page_shows_the_whole_mobile_to_a_member(login, clerk_a, head_a, county):
     page = login(head_a).get(f"/oa/units/{county.a.pk}/").content.decode()
     assert "13812345678" in page
@@ -350,8 +398,12 @@ def test_a_unit_page_shows_the_whole_mobile_to_a_member(login, clerk_a, head_a, 
 def test_a_unit_page_shows_its_former_names(login, system_admin, clerk_a, county):
     from zhengtong.org import services
 
-    services.update_unit(system_admin, county.a, name="Education and Sports Bureau",
-                         effective=datetime.date(2026, 3, 1))
+    services.update_unit(
+        system_admin,
+        county.a,
+        name="Education and Sports Bureau",
+        effective=datetime.date(2026, 3, 1),
+    )
     page = login(clerk_a).get(f"/oa/units/{county.a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     page = page.content.decode()
     assert "<h1>Education and Sports Bureau</h1>" in page
