@@ -5,12 +5,14 @@ reminders (催办) and the assessment of timeliness all read the same rows. Due 
 are computed by the working-day calendar and stored with the rule they came from.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zhengtong.org import permissions
@@ -18,6 +20,8 @@ from zhengtong.org import permissions
 from . import audit, calendar
 from .errors import Conflict, Invalid
 from .models import WorkItem, WorkItemState
+
+log = logging.getLogger("zhengtong.workitems")
 
 
 def _subject_fields(subject):
@@ -59,7 +63,11 @@ def open_work_item(
     if due_in_working_days is not None:
         start = due_from or timezone.localdate()
         deadline = calendar.add_working_days(start, int(due_in_working_days))
-        due_date, rule, fallback = deadline.date, str(deadline.rule), deadline.fallback
+        # The stored rule is read by everyone later: keep it in the site's language,
+        # not in whatever language the request that opened the item happened to use.
+        with translation.override(settings.LANGUAGE_CODE):
+            rule = str(deadline.rule)
+        due_date, fallback = deadline.date, deadline.fallback
     item = WorkItem.objects.create(
         kind=kind,
         title=title.strip()[:200],
@@ -208,8 +216,6 @@ def urgency(item, today=None):
 def send_reminders(today=None):
     """Remind assignees of items due within the reminder window or overdue, at most
     once a day per item. Run daily by the scheduler; safe to run twice."""
-    from django.conf import settings
-
     from .notifications import notify
 
     today = today or timezone.localdate()
@@ -220,10 +226,18 @@ def send_reminders(today=None):
         .select_related("assignee_user", "assignee_unit")
     )
     sent = 0
-    for item in due.iterator():
+    # Ids first: rows are updated as we go, which must not disturb an open cursor.
+    for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
+            item = WorkItem.objects.select_related("assignee_user", "assignee_unit").get(pk=pk)
+            recipients = _reminder_recipients(item)
+            if not recipients:
+                # Nobody to tell (a unit without clerk or head): leave it unmarked so it
+                # is tried again tomorrow, and say so in the log for the IT centre.
+                log.warning("Work item %s has nobody to remind", pk)
+                continue
             claimed = (
-                WorkItem.objects.filter(pk=item.pk)
+                WorkItem.objects.filter(pk=pk)
                 .filter(Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lt=today))
                 .update(last_reminded_on=today)
             )
@@ -234,7 +248,7 @@ def send_reminders(today=None):
                 "title": item.title
             }
             body = _("Due date: %(date)s") % {"date": item.due_date.isoformat()}
-            for person in _reminder_recipients(item):
+            for person in recipients:
                 notify(person, title, body=body, url=item.url)
                 sent += 1
     return sent

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -166,6 +167,7 @@ def account(request):
             "memberships": Membership.objects.filter(user=user).select_related("unit"),
             "roles": RoleAssignment.objects.filter(user=user).select_related("unit"),
             "given": Delegation.objects.filter(delegator=user).select_related("delegate")[:20],
+            "now": timezone.now(),
             "received": Delegation.objects.active()
             .filter(delegate=user)
             .select_related("delegator"),
