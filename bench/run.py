@@ -94,13 +94,21 @@ def build_items():
         rows = []
         for _ in range(min(chunk, N_ITEMS - offset)):
             to_user = rng.random() < 0.6
-            state = "open" if rng.random() < OPEN_SHARE else rng.choice(("done", "done", "cancelled"))
-            rows.append((
-                "bench", "待办事项",
-                rng.choice(user_ids) if to_user else None,
-                None if to_user else rng.choice(unit_ids),
-                now, base + datetime.timedelta(days=rng.randrange(0, 1800)), False, state,
-            ))
+            state = (
+                "open" if rng.random() < OPEN_SHARE else rng.choice(("done", "done", "cancelled"))
+            )
+            rows.append(
+                (
+                    "bench",
+                    "待办事项",
+                    rng.choice(user_ids) if to_user else None,
+                    None if to_user else rng.choice(unit_ids),
+                    now,
+                    base + datetime.timedelta(days=rng.randrange(0, 1800)),
+                    False,
+                    state,
+                )
+            )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
     if connection.vendor == "sqlite":
@@ -114,7 +122,9 @@ def unindexed_todo(person, limit=50):
     (SQLite `NOT INDEXED`; PostgreSQL with index scans disabled), i.e. what the list
     would cost without them."""
     qs = WorkItem.objects.filter(workitems.visible_items_q(person), state="open")
-    sql, params = qs.order_by("due_date", "id").values_list("id", flat=True)[:limit].query.sql_with_params()
+    sql, params = (
+        qs.order_by("due_date", "id").values_list("id", flat=True)[:limit].query.sql_with_params()
+    )
     count_sql, count_params = qs.values("id").query.sql_with_params()
     table = WorkItem._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
@@ -157,7 +167,12 @@ def bench_todo():
     b50, b95 = timed(unindexed_todo, base_people)
     line("todo list p50", f"{p50:.2f}", "ms", f"({len(people)} staff sampled)")
     line("todo list p95", f"{p95:.2f}", "ms")
-    line("todo list baseline without indexes p50", f"{b50:.2f}", "ms", f"({len(base_people)} sampled)")
+    line(
+        "todo list baseline without indexes p50",
+        f"{b50:.2f}",
+        "ms",
+        f"({len(base_people)} sampled)",
+    )
     line("todo list baseline without indexes p95", f"{b95:.2f}", "ms")
     line("todo list speed-up vs baseline (p50)", f"{b50 / p50:.2f}", "x")
     line("todo list speed-up vs baseline (p95)", f"{b95 / p95:.2f}", "x")
@@ -168,7 +183,10 @@ def bench_calendar():
 
     calendar.seed_from_chinesecalendar()
     rng = random.Random(4)
-    starts = [datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(0, 2000)) for _ in range(20000)]
+    starts = [
+        datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(0, 2000))
+        for _ in range(20000)
+    ]
     calendar.add_working_days(starts[0], 1)  # load the cache
     t0 = time.perf_counter()
     for day in starts:

@@ -18,16 +18,34 @@ PASSWORD = "Browser-Test-2026"
 @pytest.fixture
 def county(transactional_db):
     county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    town = services.create_unit(None, parent=county, kind=UnitKind.TOWN, name="东湖镇", short_name="东湖镇")
+    town = services.create_unit(
+        None, parent=county, kind=UnitKind.TOWN, name="东湖镇", short_name="东湖镇"
+    )
     clerk = services.create_staff(
-        None, unit=town, username="clerk1", real_name="王小梅", password=PASSWORD,
-        position="文书", roles=[Role.CLERK], must_change_password=False,
+        None,
+        unit=town,
+        username="clerk1",
+        real_name="王小梅",
+        password=PASSWORD,
+        position="文书",
+        roles=[Role.CLERK],
+        must_change_password=False,
     )
     today = timezone.localdate()
-    workitems.open_work_item(None, kind="demo.sign_for", title="签收：关于做好秋季防火工作的通知",
-                             assignee_unit=town, due_date=today - datetime.timedelta(days=2))
-    workitems.open_work_item(None, kind="demo.reply", title="答复：群众来信办理",
-                             assignee_user=clerk, due_in_working_days=5)
+    workitems.open_work_item(
+        None,
+        kind="demo.sign_for",
+        title="签收：关于做好秋季防火工作的通知",
+        assignee_unit=town,
+        due_date=today - datetime.timedelta(days=2),
+    )
+    workitems.open_work_item(
+        None,
+        kind="demo.reply",
+        title="答复：群众来信办理",
+        assignee_user=clerk,
+        due_in_working_days=5,
+    )
     return {"county": county, "town": town, "clerk": clerk}
 
 
@@ -105,6 +123,8 @@ def test_the_unit_tree_is_not_hard_coded(page, live_server, county):
 
 def test_the_accessibility_check_itself_catches_a_serious_fault(page):
     # Guards the guard: an image without alt text and an unlabelled field must fail.
-    page.set_content('<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>')
+    page.set_content(
+        '<html lang="en"><body><main><img src="x.png"><input type="text"></main></body></html>'
+    )
     ids = {v["id"] for v in axe_serious(page)}
     assert {"image-alt", "label"} <= ids

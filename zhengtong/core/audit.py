@@ -48,11 +48,22 @@ def _jsonable(value):
 
 
 def _content(rec) -> bytes:
-    at = rec.at.astimezone(datetime.timezone.utc).isoformat(timespec="microseconds")
+    at = rec.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     fields = [
-        rec.seq, at, rec.actor_id, rec.actor_name, rec.on_behalf_of_id, rec.on_behalf_of_name,
-        rec.unit_id, rec.ip, rec.action, rec.object_type, rec.object_id, rec.object_repr,
-        rec.changes, rec.algorithm,
+        rec.seq,
+        at,
+        rec.actor_id,
+        rec.actor_name,
+        rec.on_behalf_of_id,
+        rec.on_behalf_of_name,
+        rec.unit_id,
+        rec.ip,
+        rec.action,
+        rec.object_type,
+        rec.object_id,
+        rec.object_repr,
+        rec.changes,
+        rec.algorithm,
     ]
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -79,8 +90,19 @@ def _object_label(obj):
     return object_type, str(getattr(obj, "pk", "") or ""), str(obj)[:200]
 
 
-def record(actor, action, obj=None, *, changes=None, unit=None, on_behalf_of=None, ip=None,
-           object_type=None, object_id=None, object_repr=None):
+def record(
+    actor,
+    action,
+    obj=None,
+    *,
+    changes=None,
+    unit=None,
+    on_behalf_of=None,
+    ip=None,
+    object_type=None,
+    object_id=None,
+    object_repr=None,
+):
     """Append one audit record. Call inside the operation's transaction.
 
     `actor` is the signed-in person (or None for the system); `on_behalf_of` the

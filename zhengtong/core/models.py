@@ -69,12 +69,20 @@ class WorkItem(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
     assignee_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="work_items", verbose_name=_("assigned person"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_items",
+        verbose_name=_("assigned person"),
     )
     assignee_unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="work_items", verbose_name=_("assigned unit"),
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_items",
+        verbose_name=_("assigned unit"),
     )
     subject_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -88,11 +96,14 @@ class WorkItem(models.Model):
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     due_rule = models.CharField(
-        _("deadline rule"), max_length=200, blank=True,
+        _("deadline rule"),
+        max_length=200,
+        blank=True,
         help_text=_("How the due date was computed, e.g. '3 working days from 2026-09-30'."),
     )
     due_fallback = models.BooleanField(
-        _("computed without holiday data"), default=False,
+        _("computed without holiday data"),
+        default=False,
         help_text=_("The calendar had no data for a year involved; Monday–Friday was assumed."),
     )
     state = models.CharField(
@@ -100,11 +111,19 @@ class WorkItem(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("closed by"),
     )
     closed_on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("closed on behalf of"),
     )
     last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
@@ -152,18 +171,33 @@ class AuditRecord(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_constraint=False, verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("actor"),
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_constraint=False, verbose_name=_("on behalf of"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("on behalf of"),
     )
     on_behalf_of_name = models.CharField(_("on behalf of (name)"), max_length=150, blank=True)
     unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        db_constraint=False, verbose_name=_("unit"),
+        "org.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("unit"),
     )
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     action = models.CharField(_("action"), max_length=80, db_index=True)
@@ -205,6 +239,9 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self):
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
 
 # --- Attachments ----------------------------------------------------------------------
 
@@ -232,7 +269,9 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     owner_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -288,3 +327,6 @@ class ScheduledRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "period"], name="core_run_once")]
+
+    def __str__(self):
+        return f"{self.job} {self.period}"

@@ -35,7 +35,9 @@ def warn_missing_calendar_years():
     title = _("No holiday schedule loaded for %(years)s") % {
         "years": ", ".join(str(y) for y in missing)
     }
-    admins = User.objects.filter(is_active=True, role_assignments__role=Role.SYSTEM_ADMIN).distinct()
+    admins = User.objects.filter(
+        is_active=True, role_assignments__role=Role.SYSTEM_ADMIN
+    ).distinct()
     for admin in admins:
         notify(admin, title, url="/oa/it/")
     return len(admins)

@@ -8,10 +8,10 @@ are computed by the working-day calendar and stored with the rule they came from
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, F, Q
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 

@@ -54,17 +54,44 @@ class UnitAdmin(ServiceAdmin):
     search_fields = ["name", "short_name", "code", "doc_prefix"]
     readonly_fields = ["merged_into"]
     inlines = [UnitNameInline]
-    fields = ["parent", "kind", "name", "short_name", "code", "doc_prefix", "phone", "email",
-              "address", "postcode", "duties", "sort_order", "is_active", "merged_into"]
+    fields = [
+        "parent",
+        "kind",
+        "name",
+        "short_name",
+        "code",
+        "doc_prefix",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+        "duties",
+        "sort_order",
+        "is_active",
+        "merged_into",
+    ]
 
     def save_model(self, request, obj, form, change):
-        data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.UNIT_FIELDS or f == "parent"}
+        data = {
+            f: form.cleaned_data[f]
+            for f in form.changed_data
+            if f in services.UNIT_FIELDS or f == "parent"
+        }
         if change:
             original = Unit.objects.get(pk=obj.pk)
             self._run(request, lambda: services.update_unit(request.user, original, **data))
         else:
-            fields = {f: form.cleaned_data[f] for f in self.fields if f in form.cleaned_data and f not in ("parent", "merged_into")}
-            unit = self._run(request, lambda: services.create_unit(request.user, parent=form.cleaned_data.get("parent"), **fields))
+            fields = {
+                f: form.cleaned_data[f]
+                for f in self.fields
+                if f in form.cleaned_data and f not in ("parent", "merged_into")
+            }
+            unit = self._run(
+                request,
+                lambda: services.create_unit(
+                    request.user, parent=form.cleaned_data.get("parent"), **fields
+                ),
+            )
             if unit is not None:
                 obj.pk = unit.pk
 
@@ -87,8 +114,17 @@ class StaffAdmin(ServiceAdmin):
     list_display = ["username", "real_name", "position", "primary_unit", "is_active", "last_login"]
     list_filter = ["is_active", "role_assignments__role"]
     search_fields = ["username", "real_name", "position"]
-    fields = ["username", "real_name", "position", "mobile", "email", "is_active",
-              "must_change_password", "last_login", "date_joined"]
+    fields = [
+        "username",
+        "real_name",
+        "position",
+        "mobile",
+        "email",
+        "is_active",
+        "must_change_password",
+        "last_login",
+        "date_joined",
+    ]
     readonly_fields = ["username", "must_change_password", "last_login", "date_joined"]
     inlines = [MembershipInline]
 
@@ -116,16 +152,31 @@ class RoleAssignmentAdmin(ServiceAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        self._run(request, lambda: services.assign_role(request.user, data["user"], data["role"], unit=data.get("unit")))
+        self._run(
+            request,
+            lambda: services.assign_role(
+                request.user, data["user"], data["role"], unit=data.get("unit")
+            ),
+        )
 
     def delete_model(self, request, obj):
-        self._run(request, lambda: services.revoke_role(request.user, obj.user, obj.role, unit=obj.unit))
+        self._run(
+            request, lambda: services.revoke_role(request.user, obj.user, obj.role, unit=obj.unit)
+        )
 
 
 @admin.register(Delegation)
 class DelegationAdmin(admin.ModelAdmin):
     list_display = ["delegator", "delegate", "starts_at", "ends_at", "revoked_at"]
-    readonly_fields = ["delegator", "delegate", "starts_at", "ends_at", "reason", "revoked_at", "created_at"]
+    readonly_fields = [
+        "delegator",
+        "delegate",
+        "starts_at",
+        "ends_at",
+        "reason",
+        "revoked_at",
+        "created_at",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -142,7 +193,12 @@ class UnitGroupAdmin(ServiceAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         group = UnitGroup.objects.get(pk=obj.pk) if change else None
-        saved = self._run(request, lambda: services.save_unit_group(request.user, group, name=data["name"], units=data["units"]))
+        saved = self._run(
+            request,
+            lambda: services.save_unit_group(
+                request.user, group, name=data["name"], units=data["units"]
+            ),
+        )
         if saved is not None:
             obj.pk = saved.pk
 

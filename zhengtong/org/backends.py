@@ -12,13 +12,22 @@ from .models import Role
 SYSTEM_APPS = {"core", "org", "django_tasks_db", "authtoken", "otp_totp", "axes"}
 AUDIT_ONLY = {"core.view_auditrecord"}
 SECURITY_PERMS = {
-    "org.view_user", "org.view_roleassignment", "org.add_roleassignment",
-    "org.delete_roleassignment", "axes.view_accessattempt", "axes.delete_accessattempt",
-    "otp_totp.view_totpdevice", "otp_totp.delete_totpdevice",
+    "org.view_user",
+    "org.view_roleassignment",
+    "org.add_roleassignment",
+    "org.delete_roleassignment",
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
+    "otp_totp.view_totpdevice",
+    "otp_totp.delete_totpdevice",
 }
 SYSTEM_EXCLUDED = {
-    "core.add_auditrecord", "core.change_auditrecord", "core.delete_auditrecord",
-    "core.view_auditrecord", "org.add_roleassignment", "org.delete_roleassignment",
+    "core.add_auditrecord",
+    "core.change_auditrecord",
+    "core.delete_auditrecord",
+    "core.view_auditrecord",
+    "org.add_roleassignment",
+    "org.delete_roleassignment",
     "org.change_roleassignment",
 }
 
@@ -40,7 +49,11 @@ class RolePermissionBackend:
         if not user.is_active or not user.is_authenticated:
             return False
         roles = _roles(user)
-        if Role.SYSTEM_ADMIN in roles and perm.split(".")[0] in SYSTEM_APPS and perm not in SYSTEM_EXCLUDED:
+        if (
+            Role.SYSTEM_ADMIN in roles
+            and perm.split(".")[0] in SYSTEM_APPS
+            and perm not in SYSTEM_EXCLUDED
+        ):
             return True
         if Role.SECURITY_ADMIN in roles and perm in SECURITY_PERMS:
             return True

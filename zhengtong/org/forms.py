@@ -6,27 +6,46 @@ from .models import DigestChoice, User
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("User name"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
-        "invalid_login": _("The user name or password is wrong. Accounts are locked for a while "
-                           "after repeated failures."),
+        "invalid_login": _(
+            "The user name or password is wrong. Accounts are locked for a while "
+            "after repeated failures."
+        ),
         "inactive": _("This account is disabled."),
     }
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label=_("New password"), strip=False,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                   help_text=_("At least 10 characters, with three of: lower-case "
-                                               "letters, upper-case letters, digits, other characters; "
-                                               "not containing your user name."))
-    new_password2 = forms.CharField(label=_("New password again"), strip=False,
-                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 10 characters, with three of: lower-case "
+            "letters, upper-case letters, digits, other characters; "
+            "not containing your user name."
+        ),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -49,10 +68,14 @@ class PasswordChangeForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    token = forms.CharField(label=_("6-digit code from your authenticator app"), max_length=6,
-                            min_length=6, widget=forms.TextInput(
-                                attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                       "pattern": "[0-9]{6}"}))
+    token = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}
+        ),
+    )
 
     def clean_token(self):
         token = self.cleaned_data["token"].strip()
@@ -70,13 +93,19 @@ class PreferencesForm(forms.ModelForm):
 
 class DelegationForm(forms.Form):
     delegate = forms.ModelChoiceField(label=_("Hand my work to"), queryset=User.objects.none())
-    starts_at = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    starts_at = forms.DateTimeField(
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = (
             User.objects.filter(is_active=True, units__in=user.units.all())
-            .exclude(pk=user.pk).distinct().order_by("real_name")
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("real_name")
         )

@@ -29,14 +29,20 @@ class Unit(models.Model):
     departments, towns and their internal sections."""
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices)
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True,
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
         help_text=_("18 characters, GB 32100; empty for internal sections."),
     )
     doc_prefix = models.CharField(_("document-number prefix (代字)"), max_length=20, blank=True)
@@ -48,7 +54,11 @@ class Unit(models.Model):
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
         verbose_name=_("merged into"),
     )
 
@@ -135,7 +145,9 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
     notification_mode = models.CharField(
-        _("notifications"), max_length=12, choices=DigestChoice.choices,
+        _("notifications"),
+        max_length=12,
+        choices=DigestChoice.choices,
         default=DigestChoice.IMMEDIATE,
     )
     units = models.ManyToManyField(
@@ -216,7 +228,11 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="role_assignments",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="role_assignments",
         verbose_name=_("unit"),
     )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
@@ -229,7 +245,8 @@ class RoleAssignment(models.Model):
                 fields=["user", "role", "unit"], name="org_role_unique_per_unit"
             ),
             models.UniqueConstraint(
-                fields=["user", "role"], condition=Q(unit__isnull=True),
+                fields=["user", "role"],
+                condition=Q(unit__isnull=True),
                 name="org_role_unique_countywide",
             ),
         ]
@@ -250,7 +267,9 @@ class Delegation(models.Model):
     delegate takes for the delegator are recorded with both names."""
 
     delegator = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_given")
-    delegate = models.ForeignKey(User, on_delete=models.CASCADE, related_name="delegations_received")
+    delegate = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="delegations_received"
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -264,8 +283,12 @@ class Delegation(models.Model):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="org_delegation_period"),
-            models.CheckConstraint(condition=~Q(delegator=models.F("delegate")), name="org_delegation_not_self"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="org_delegation_period"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegator=models.F("delegate")), name="org_delegation_not_self"
+            ),
         ]
 
     def __str__(self):
