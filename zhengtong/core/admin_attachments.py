@@ -3,11 +3,12 @@
 
 from django.contrib import admin
 
+from .admin_base import ReadOnlyAdmin
 from .models import Attachment
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "original_name",
         "extension",
@@ -37,12 +38,3 @@ class AttachmentAdmin(admin.ModelAdmin):
         "contains_personal_data",
         "created_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

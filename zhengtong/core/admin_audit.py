@@ -3,11 +3,12 @@ audit records through the admin (purging old records is `audit.purge_queryset`).
 
 from django.contrib import admin
 
+from .admin_base import ReadOnlyAdmin
 from .models import AuditRecord
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "seq",
         "at",
@@ -43,12 +44,3 @@ class AuditRecordAdmin(admin.ModelAdmin):
         "prev_hash",
         "hash",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

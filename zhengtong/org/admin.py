@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 
+from zhengtong.core.admin_base import ReadOnlyAdmin
 from zhengtong.core.errors import DomainError
 
 from . import services
@@ -166,7 +167,7 @@ class RoleAssignmentAdmin(ServiceAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["delegator", "delegate", "starts_at", "ends_at", "revoked_at"]
     readonly_fields = [
         "delegator",
@@ -177,12 +178,6 @@ class DelegationAdmin(admin.ModelAdmin):
         "revoked_at",
         "created_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(UnitGroup)

@@ -1,0 +1,15 @@
+"""Shared admin pieces."""
+
+
+class ReadOnlyAdmin:
+    """A mixin for admin pages that only show records: they change through the
+    platform's operations (or, for the audit trail, never)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
