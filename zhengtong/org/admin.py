@@ -2,29 +2,14 @@
 `org.services`, so the admin checks the same permissions and writes the same audit
 trail as the staff pages and the API."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import AdminSite
-from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.admin_base import ReadOnlyAdmin
 from zhengtong.core.errors import DomainError
 
 from . import services
-from .models import Delegation, Membership, Role, RoleAssignment, Unit, UnitGroup, UnitName, User
-from .permissions import has_role
-
-ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
-
-
-class CountyAdminSite(AdminSite):
-    site_header = _("Zhengtong administration")
-    site_title = _("Zhengtong administration")
-
-    def has_permission(self, request):
-        user = request.user
-        if not (user.is_active and user.is_authenticated):
-            return False
-        return user.is_superuser or any(has_role(user, r) for r in ADMIN_ROLES)
+from .models import Delegation, Membership, RoleAssignment, Unit, UnitGroup, UnitName, User
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -141,8 +126,24 @@ class StaffAdmin(ServiceAdmin):
         self._run(request, lambda: services.update_staff(request.user, original, **data))
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "unit"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("user") and data.get("role"):
+            try:
+                services.check_role_grant(data["user"], data["role"], data.get("unit"))
+            except DomainError as exc:
+                self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
+        return data
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ServiceAdmin):
+    form = RoleAssignmentForm
     list_display = ["user", "role", "unit", "granted_at"]
     list_filter = ["role"]
     search_fields = ["user__real_name", "user__username", "unit__name"]

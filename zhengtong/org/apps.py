@@ -17,4 +17,4 @@ class CountyAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the county's site: access by role, not `is_staff`."""
 
     default = False
-    default_site = "zhengtong.org.admin.CountyAdminSite"
+    default_site = "zhengtong.org.adminsite.CountyAdminSite"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.crypto import EncryptedTextField, mobile_index
+from zhengtong.core.validators import validate_credit_code, validate_mobile
 
 
 class UnitKind(models.TextChoices):
@@ -44,6 +45,7 @@ class Unit(models.Model):
         max_length=18,
         blank=True,
         help_text=_("18 characters, GB 32100; empty for internal sections."),
+        validators=[validate_credit_code],
     )
     doc_prefix = models.CharField(_("document-number prefix (代字)"), max_length=20, blank=True)
     phone = models.CharField(_("telephone"), max_length=40, blank=True)
@@ -140,7 +142,7 @@ class User(AbstractUser):
     real_name = models.CharField(_("real name"), max_length=50)
     position = models.CharField(_("position"), max_length=60, blank=True)
     # Encrypted at rest (SM4); `mobile_index` is the keyed hash used to look a number up.
-    mobile = EncryptedTextField(_("mobile"), blank=True, default="")
+    mobile = EncryptedTextField(_("mobile"), blank=True, default="", validators=[validate_mobile])
     mobile_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)

@@ -369,6 +369,25 @@ def add_membership(actor, user, unit, *, position=""):
     return membership
 
 
+def check_role_grant(user, role, unit):
+    """The rules of a role grant that do not depend on who grants it; returns the unit
+    the role is held in (None for county-wide roles). Also used by the admin's form."""
+    if role not in Role.values:
+        raise Invalid(_("Unknown role."), field="role")
+    if role in THREE_ADMINS:
+        others = RoleAssignment.objects.filter(user=user, role__in=THREE_ADMINS).exclude(role=role)
+        if others.exists():
+            raise Conflict(
+                _("The system, security and audit administrators must be three different people."),
+                field="role",
+            )
+    if permissions.is_county_wide(role):
+        return None
+    if unit is None:
+        raise Invalid(_("This role is held in a unit; choose the unit."), field="unit")
+    return unit
+
+
 @transaction.atomic
 def assign_role(actor, user, role, *, unit=None):
     """Give a role, in a unit or county-wide. The three administrators (系统/安全/审计
@@ -378,24 +397,14 @@ def assign_role(actor, user, role, *, unit=None):
     if role not in Role.values:
         raise Invalid(_("Unknown role."), field="role")
     _require(actor, "org.assign_role", user, unit=unit)
-    if permissions.is_county_wide(role):
-        unit = None
-    elif unit is None:
-        raise Invalid(_("This role is held in a unit; choose the unit."), field="unit")
-    if role in THREE_ADMINS:
-        if actor is not SYSTEM and not permissions.has_role(actor, Role.SECURITY_ADMIN):
-            # During first set-up the system administrator hands out ordinary roles only.
-            raise NotPermitted()
-        others = set(
-            RoleAssignment.objects.filter(user=user, role__in=THREE_ADMINS)
-            .exclude(role=role)
-            .values_list("role", flat=True)
-        )
-        if others:
-            raise Conflict(
-                _("The system, security and audit administrators must be three different people."),
-                field="role",
-            )
+    if (
+        role in THREE_ADMINS
+        and actor is not SYSTEM
+        and not permissions.has_role(actor, Role.SECURITY_ADMIN)
+    ):
+        # During first set-up the system administrator hands out ordinary roles only.
+        raise NotPermitted()
+    unit = check_role_grant(user, role, unit)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
     if created:
         permissions.forget(user)

@@ -1,0 +1,67 @@
+"""The IT centre's path as a person clicks it: the system administrator signs in, is
+made to set up two-factor sign-in, reaches the workspace and the IT centre page, and
+opens the admin; no page breaks the Content Security Policy."""
+
+import base64
+import re
+
+import pytest
+from django_otp.oath import totp
+
+from zhengtong.org import services
+from zhengtong.org.models import Role, UnitKind
+
+from .conftest import axe_serious
+from .test_workspace import PASSWORD, sign_in
+
+
+@pytest.fixture
+def it_centre(transactional_db):
+    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
+    office = services.create_unit(None, parent=county, kind=UnitKind.OFFICE, name="县政府办公室")
+    return services.create_staff(
+        None, unit=office, username="itadmin", real_name="李信息", password=PASSWORD,
+        roles=[Role.SYSTEM_ADMIN], must_change_password=False,
+    )
+
+
+def collect_csp_violations(page):
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    return violations
+
+
+def test_the_system_administrator_sets_up_two_factor_and_reaches_the_admin(page, live_server, it_centre):
+    csp = collect_csp_violations(page)
+    sign_in(page, live_server, "itadmin")
+    page.wait_for_url(re.compile(r"/oa/2fa/setup/"))
+    assert axe_serious(page) == []
+    secret = page.locator("code").inner_text().strip()
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("验证器").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="确认").click()
+    page.wait_for_url(f"{live_server.url}/oa/")
+    page.get_by_role("link", name="信息中心").click()
+    page.get_by_role("heading", name="信息中心").wait_for()
+    assert "尚未导入" not in page.content() or "2027" in page.content()
+    assert axe_serious(page) == []
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_role("link", name="单位", exact=True).first.wait_for()
+    page.goto(f"{live_server.url}/admin/org/unit/")
+    assert page.get_by_text("县政府办公室").first.is_visible()
+    assert csp == []
+
+
+def test_a_clerk_cannot_open_the_admin(page, live_server, it_centre):
+    office = it_centre.primary_unit
+    services.create_staff(None, unit=office, username="clerk9", real_name="赵文书", password=PASSWORD,
+                          roles=[Role.CLERK], must_change_password=False)
+    sign_in(page, live_server, "clerk9")
+    page.wait_for_url(f"{live_server.url}/oa/")
+    assert page.get_by_role("link", name="信息中心").count() == 0
+    page.goto(f"{live_server.url}/admin/")
+    # The admin's own sign-in page, not the site index.
+    assert "/admin/login/" in page.url
+    response = page.goto(f"{live_server.url}/oa/it/")
+    assert response.status == 403

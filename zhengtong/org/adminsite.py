@@ -1,0 +1,21 @@
+"""The county's admin site: entry by role (the three administrators), not `is_staff`.
+Kept apart from org/admin.py so the site exists before any app registers with it."""
+
+from django.contrib.admin import AdminSite
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+from .permissions import has_role
+
+ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+
+
+class CountyAdminSite(AdminSite):
+    site_header = _("Zhengtong administration")
+    site_title = _("Zhengtong administration")
+
+    def has_permission(self, request):
+        user = request.user
+        if not (user.is_active and user.is_authenticated):
+            return False
+        return user.is_superuser or any(has_role(user, r) for r in ADMIN_ROLES)
