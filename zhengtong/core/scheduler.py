@@ -25,6 +25,7 @@ class Job:
 
 
 JOBS = [
+    Job("audit_chain", datetime.time(2, 30), tasks.verify_audit_chain),
     Job("daily_digests", datetime.time(7, 30), tasks.send_daily_digests),
     Job("reminders", datetime.time(8, 0), tasks.send_reminders),
     Job("calendar_years", datetime.time(8, 5), tasks.warn_missing_calendar_years),

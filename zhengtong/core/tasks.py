@@ -41,3 +41,26 @@ def warn_missing_calendar_years():
     for admin in admins:
         notify(admin, title, url="/oa/it/")
     return len(admins)
+
+
+@task()
+def verify_audit_chain():
+    """Nightly: walk the audit chain and alert the audit administrators if any record
+    was altered or removed."""
+    from django.utils.translation import gettext as _
+
+    from zhengtong.org.models import Role, User
+
+    from .audit import verify_chain
+    from .notifications import notify
+
+    problem = verify_chain()
+    if problem is None:
+        return 0
+    title = _("The audit trail has been altered: first bad record #%(seq)s") % {"seq": problem.seq}
+    auditors = User.objects.filter(
+        is_active=True, role_assignments__role=Role.AUDIT_ADMIN
+    ).distinct()
+    for auditor in auditors:
+        notify(auditor, title, body=problem.reason, url="/oa/audit/")
+    return len(auditors)

@@ -109,3 +109,13 @@ class DelegationForm(forms.Form):
             .distinct()
             .order_by("real_name")
         )
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Staff spreadsheet (CSV, UTF-8)"),
+        help_text=_(
+            "Columns: username, real_name, unit, position, mobile, email, roles. Roles are "
+            "codes or names separated by ; (e.g. 文书;编辑). All rows are added, or none."
+        ),
+    )

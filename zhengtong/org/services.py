@@ -571,3 +571,138 @@ def save_unit_group(actor, group, *, name, units):
     after = {"name": group.name, "units": sorted(u.pk for u in units)}
     audit.record(actor, "org.unitgroup.save", group, changes=audit.diff(before, after))
     return group
+
+
+# --- bulk import --------------------------------------------------------------------
+
+IMPORT_COLUMNS = ["username", "real_name", "unit", "position", "mobile", "email", "roles"]
+_ROLE_BY_LABEL = {}
+
+
+def _role_lookup(text):
+    """A role by its code (clerk) or its Chinese or English label (文书, Clerk)."""
+    from django.utils import translation
+
+    if not _ROLE_BY_LABEL:
+        for value, label in Role.choices:
+            _ROLE_BY_LABEL[value] = value
+            _ROLE_BY_LABEL[str(label).lower()] = value
+            with translation.override("zh-hans"):
+                _ROLE_BY_LABEL[str(label)] = value
+    return _ROLE_BY_LABEL.get(text.strip()) or _ROLE_BY_LABEL.get(text.strip().lower())
+
+
+def _unit_lookup(text, units):
+    text = text.strip()
+    for unit in units:
+        if text in (unit.name, unit.short_name, unit.code) and text:
+            return unit
+    return None
+
+
+def parse_staff_file(fileobj_or_text):
+    """Read a staff spreadsheet saved as UTF-8 CSV (Excel's "CSV UTF-8" works; a BOM is
+    accepted). Columns: username, real_name, unit (name, short name or credit code),
+    position, mobile, email, roles (codes or labels separated by ; or 、). A header row
+    naming the columns is required. Returns the rows, or raises Invalid listing every
+    problem with its line number; nothing is created."""
+    import csv
+    import io
+
+    raw = fileobj_or_text.read() if hasattr(fileobj_or_text, "read") else fileobj_or_text
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Invalid(_("The file is not UTF-8 text. In Excel choose “CSV UTF-8”.")) from exc
+    reader = csv.DictReader(io.StringIO(raw.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("username", "real_name", "unit") if c not in header]
+    if missing:
+        raise Invalid(
+            _("The first line must name the columns; missing: %(cols)s.")
+            % {"cols": ", ".join(missing)}
+        )
+    units = list(Unit.objects.filter(is_active=True))
+    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
+    problems, rows, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        if not any(row.values()):
+            continue
+        where = _("Line %(line)d") % {"line": line}
+        username = row.get("username", "")
+        if not username:
+            problems.append(f"{where}: " + _("the user name is empty."))
+        elif username.lower() in taken or username.lower() in seen:
+            problems.append(
+                f"{where}: " + _("the user name %(name)s is taken.") % {"name": username}
+            )
+        seen.add(username.lower())
+        if not row.get("real_name"):
+            problems.append(f"{where}: " + _("the real name is empty."))
+        unit = _unit_lookup(row.get("unit", ""), units)
+        if unit is None:
+            problems.append(
+                f"{where}: "
+                + _("no active unit is called “%(unit)s”.") % {"unit": row.get("unit", "")}
+            )
+        mobile = row.get("mobile", "")
+        if mobile:
+            from zhengtong.core.validators import check_mobile
+
+            try:
+                mobile = check_mobile(mobile)
+            except ValidationError as exc:
+                problems.append(f"{where}: {exc.messages[0]}")
+        roles = []
+        for text in filter(
+            None, (t.strip() for t in row.get("roles", "").replace("、", ";").split(";"))
+        ):
+            role = _role_lookup(text)
+            if role is None:
+                problems.append(f"{where}: " + _("unknown role “%(role)s”.") % {"role": text})
+            elif role in THREE_ADMINS:
+                problems.append(f"{where}: " + _("administrator roles are not given by import."))
+            else:
+                roles.append(role)
+        rows.append(
+            {
+                "line": line,
+                "username": username,
+                "real_name": row.get("real_name", ""),
+                "unit": unit,
+                "position": row.get("position", ""),
+                "mobile": mobile,
+                "email": row.get("email", ""),
+                "roles": roles,
+            }
+        )
+    if not rows and not problems:
+        problems.append(_("The file has no staff rows."))
+    if problems:
+        raise Invalid("\n".join(problems))
+    return rows
+
+
+@transaction.atomic
+def import_staff(actor, fileobj_or_text):
+    """Add many staff at once from a spreadsheet (CSV). All rows or none: any bad row
+    refuses the whole file. New accounts have no usable password until an
+    administrator sets one, and must change it at first sign-in."""
+    rows = parse_staff_file(fileobj_or_text)
+    created = []
+    for row in rows:
+        created.append(
+            create_staff(
+                actor,
+                unit=row["unit"],
+                username=row["username"],
+                real_name=row["real_name"],
+                position=row["position"],
+                mobile=row["mobile"],
+                email=row["email"],
+                roles=row["roles"],
+            )
+        )
+    return created

@@ -12,5 +12,6 @@ urlpatterns = [
     path("me/", views.account, name="account"),
     path("me/delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
     path("directory/", views.directory, name="directory"),
+    path("directory/import/", views.staff_import, name="staff_import"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
 ]

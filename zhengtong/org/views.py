@@ -16,13 +16,20 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhengtong.core.errors import DomainError
+from zhengtong.core.errors import DomainError, NotPermitted
 from zhengtong.core.masking import mask_mobile
 from zhengtong.core.web import form_error, safe_next
 
 from . import permissions, services
-from .forms import DelegationForm, LoginForm, OtpForm, PasswordChangeForm, PreferencesForm
-from .models import Delegation, Membership, RoleAssignment, Unit, UnitKind, User
+from .forms import (
+    DelegationForm,
+    LoginForm,
+    OtpForm,
+    PasswordChangeForm,
+    PreferencesForm,
+    StaffImportForm,
+)
+from .models import Delegation, Membership, Role, RoleAssignment, Unit, UnitKind, User
 
 
 class LoginView(auth_views.LoginView):
@@ -213,6 +220,8 @@ def directory(request):
         request,
         "org/directory.html",
         {
+            "can_import": permissions.has_role(request.user, Role.SYSTEM_ADMIN)
+            or permissions.has_role_anywhere(request.user, Role.UNIT_ADMIN),
             "groups": [g for g in groups if g[2]],
             "query": query,
             "people": people,
@@ -252,3 +261,26 @@ def unit_detail(request, pk):
             "former_names": unit.names.all(),
         },
     )
+
+
+@login_required
+def staff_import(request):
+    """The IT centre (or a unit administrator, for their own unit) adds staff in bulk."""
+    allowed = permissions.has_role(
+        request.user, Role.SYSTEM_ADMIN
+    ) or permissions.has_role_anywhere(request.user, Role.UNIT_ADMIN)
+    if not allowed:
+        raise NotPermitted()
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.import_staff(request.user, form.cleaned_data["file"])
+        except NotPermitted:
+            form.add_error("file", _("The file adds staff to a unit you do not administer."))
+        except DomainError as exc:
+            for line in str(exc.message).split("\n"):
+                form.add_error("file", line)
+        else:
+            messages.success(request, _("%(count)d staff added.") % {"count": len(created)})
+    return render(request, "org/staff_import.html", {"form": form, "created": created})

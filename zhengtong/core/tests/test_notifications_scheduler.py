@@ -185,19 +185,20 @@ def test_a_message_link_never_leads_off_the_site(login, clerk_a, url):
 def test_the_scheduler_enqueues_each_job_once_a_day(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = scheduler.tick(now=shanghai(2030, 6, 12, 8, 10))
-    assert first == ["daily_digests", "reminders", "calendar_years"]
+    assert first == ["audit_chain", "daily_digests", "reminders", "calendar_years"]
     with django_capture_on_commit_callbacks(execute=True):
         again = scheduler.tick(now=shanghai(2030, 6, 12, 17, 0))
     assert again == []
     with django_capture_on_commit_callbacks(execute=True):
         next_day = scheduler.tick(now=shanghai(2030, 6, 13, 9, 0))
-    assert next_day == ["daily_digests", "reminders", "calendar_years"]
+    assert next_day == ["audit_chain", "daily_digests", "reminders", "calendar_years"]
     assert ScheduledRun.objects.filter(job="reminders").count() == 2
 
 
 def test_a_job_waits_until_its_time_of_day(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert scheduler.tick(now=shanghai(2030, 6, 12, 7, 0)) == []
+        assert scheduler.tick(now=shanghai(2030, 6, 12, 2, 0)) == []
+        assert scheduler.tick(now=shanghai(2030, 6, 12, 7, 0)) == ["audit_chain"]
         assert scheduler.tick(now=shanghai(2030, 6, 12, 7, 45)) == ["daily_digests"]
 
 
@@ -205,8 +206,8 @@ def test_the_schedule_follows_shanghai_time_not_utc(django_capture_on_commit_cal
     # 23:30 UTC on 11 June is 07:30 on 12 June in Shanghai: the digest is due that day.
     utc = datetime.datetime(2030, 6, 11, 23, 30, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=True):
-        assert scheduler.tick(now=utc) == ["daily_digests"]
-    assert ScheduledRun.objects.get().period == "2030-06-12"
+        assert scheduler.tick(now=utc) == ["audit_chain", "daily_digests"]
+    assert set(ScheduledRun.objects.values_list("period", flat=True)) == {"2030-06-12"}
 
 
 def test_the_reminder_job_runs_when_enqueued(clerk_a, django_capture_on_commit_callbacks):
@@ -304,3 +305,23 @@ def test_the_staff_menu_shows_the_it_centre_only_to_the_system_administrator(
     admin = make_user("sys2", county.government, roles=[Role.SYSTEM_ADMIN])
     page = login(admin).get("/oa/").content.decode()
     assert 'href="/oa/it/"' in page
+
+
+def test_the_nightly_audit_check_alerts_the_audit_administrators_of_an_altered_record(
+    audit_admin, system_admin
+):
+    from django.db import connection
+
+    from zhengtong.core import audit, tasks
+
+    audit.record(system_admin, "test.one")
+    rec = audit.record(system_admin, "test.two")
+    assert tasks.verify_audit_chain.enqueue().return_value == 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_auditrecord SET action = 'test.forged' WHERE seq = %s", [rec.seq]
+        )
+    assert tasks.verify_audit_chain.enqueue().return_value == 1
+    (note,) = Notification.objects.filter(recipient=audit_admin)
+    assert f"#{rec.seq}" in note.title
+    assert not Notification.objects.filter(recipient=system_admin).exists()
