@@ -4,7 +4,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
-DEMO_DEBS := gettext
 TEST_DEBS := gettext chromium fonts-noto-cjk
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -12,7 +11,7 @@ PORT ?= 8000
 # SECRET_KEY and HTTPS (docs/admin-guide.md).
 DEV_ENV := ZT_INSECURE_DEV_KEY=1 HTTPS=0 STATIC_MANIFEST=0
 
-.PHONY: demo test test-unit test-e2e bench lint format messages venv debs-demo debs-test clean
+.PHONY: demo test bench lint format messages venv debs-venv debs-demo debs-test clean
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,10 +22,13 @@ $(STAMP): requirements.lock
 
 venv: $(STAMP)
 
-debs-demo:
-	@bash scripts/debs.sh $(DEMO_DEBS)
+# Debian's python3 needs python3-venv for `python3 -m venv`; other Pythons bring it.
+debs-venv:
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || bash scripts/debs.sh python3-venv
 
-debs-test:
+debs-demo: debs-venv
+
+debs-test: debs-venv
 	@bash scripts/debs.sh $(TEST_DEBS)
 
 messages: $(STAMP)
