@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import DigestChoice, User
+from .models import DigestChoice, Role, Unit, User
 
 
 class LoginForm(AuthenticationForm):
@@ -119,3 +120,80 @@ class StaffImportForm(forms.Form):
             "codes or names separated by ; (e.g. 文书;编辑). All rows are added, or none."
         ),
     )
+
+
+def managed_units(actor):
+    """Units whose staff `actor` may manage: every active unit for the IT centre, the
+    units (and their sections) a unit administrator administers."""
+    from .models import Role, Unit
+    from .permissions import has_role
+
+    units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
+    if has_role(actor, Role.SYSTEM_ADMIN):
+        return units
+    own = set(actor.role_assignments.filter(role=Role.UNIT_ADMIN).values_list("unit_id", flat=True))
+    return units.filter(models.Q(pk__in=own) | models.Q(parent_id__in=own))
+
+
+ORDINARY_ROLES = [
+    (value, label)
+    for value, label in Role.choices
+    if value not in {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+]
+
+
+class StaffCreateForm(forms.Form):
+    username = forms.CharField(label=_("User name"), max_length=150)
+    real_name = forms.CharField(label=_("Real name"), max_length=50)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    position = forms.CharField(label=_("Position"), max_length=60, required=False)
+    mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles in this unit"),
+        choices=ORDINARY_ROLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Optional. The person must change it at first sign-in."),
+    )
+
+    def __init__(self, actor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = managed_units(actor)
+
+
+class StaffDetailsForm(forms.Form):
+    real_name = forms.CharField(label=_("Real name"), max_length=50)
+    position = forms.CharField(label=_("Position"), max_length=60, required=False)
+    mobile = forms.CharField(label=_("Mobile"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    is_active = forms.BooleanField(
+        label=_("Account active"),
+        required=False,
+        help_text=_("A person who leaves is deactivated, never deleted: their history stays."),
+    )
+
+
+class PasswordResetForm(forms.Form):
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("The person must change it at their next sign-in."),
+    )
+
+
+class MoveStaffForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("New primary unit"), queryset=Unit.objects.none())
+    position = forms.CharField(label=_("Position there"), max_length=60, required=False)
+    keep_old = forms.BooleanField(label=_("Keep the old unit as a further unit"), required=False)
+
+    def __init__(self, actor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = managed_units(actor)

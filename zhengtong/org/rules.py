@@ -7,7 +7,7 @@ decide who may do what), or by the system administrator for ordinary roles durin
 first set-up when no security administrator exists yet.
 """
 
-from .models import THREE_ADMINS, Role, RoleAssignment, User
+from .models import THREE_ADMINS, Role, RoleAssignment, UnitKind, User
 from .permissions import has_role, is_member, rule
 
 
@@ -37,7 +37,18 @@ def manage_staff(person, obj, unit):
     ):
         return False
     target = _unit_of(obj, unit)
-    return target is not None and has_role(person, Role.UNIT_ADMIN, target)
+    return target is not None and _administers(person, target)
+
+
+def _administers(person, unit):
+    """A unit administrator administers their unit and its internal sections."""
+    if has_role(person, Role.UNIT_ADMIN, unit):
+        return True
+    return (
+        getattr(unit, "kind", None) == UnitKind.SECTION
+        and unit.parent_id is not None
+        and has_role(person, Role.UNIT_ADMIN, unit.parent_id)
+    )
 
 
 @rule("org.reset_password", delegable=False)

@@ -13,5 +13,7 @@ urlpatterns = [
     path("me/delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
     path("directory/", views.directory, name="directory"),
     path("directory/import/", views.staff_import, name="staff_import"),
+    path("staff/new/", views.staff_new, name="staff_new"),
+    path("staff/<int:pk>/", views.staff_manage, name="staff_manage"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
 ]

@@ -24,9 +24,13 @@ from . import permissions, services
 from .forms import (
     DelegationForm,
     LoginForm,
+    MoveStaffForm,
     OtpForm,
     PasswordChangeForm,
+    PasswordResetForm,
     PreferencesForm,
+    StaffCreateForm,
+    StaffDetailsForm,
     StaffImportForm,
 )
 from .models import Delegation, Membership, Role, RoleAssignment, Unit, UnitKind, User
@@ -220,8 +224,7 @@ def directory(request):
         request,
         "org/directory.html",
         {
-            "can_import": permissions.has_role(request.user, Role.SYSTEM_ADMIN)
-            or permissions.has_role_anywhere(request.user, Role.UNIT_ADMIN),
+            "can_manage": _may_manage_someone(request.user),
             "groups": [g for g in groups if g[2]],
             "query": query,
             "people": people,
@@ -257,6 +260,7 @@ def unit_detail(request, pk):
         {
             "unit": unit,
             "rows": rows,
+            "can_manage": bool(permissions.may(request.user, "org.manage_staff", None, unit=unit)),
             "children": unit.children.filter(is_active=True),
             "former_names": unit.names.all(),
         },
@@ -284,3 +288,95 @@ def staff_import(request):
         else:
             messages.success(request, _("%(count)d staff added.") % {"count": len(created)})
     return render(request, "org/staff_import.html", {"form": form, "created": created})
+
+
+def _may_manage_someone(person):
+    return permissions.has_role(person, Role.SYSTEM_ADMIN) or permissions.has_role_anywhere(
+        person, Role.UNIT_ADMIN
+    )
+
+
+@login_required
+def staff_new(request):
+    """Add one staff member (the IT centre anywhere, a unit administrator in their unit)."""
+    if not _may_manage_someone(request.user):
+        raise NotPermitted()
+    form = StaffCreateForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.create_staff(
+                request.user,
+                unit=data["unit"],
+                username=data["username"],
+                real_name=data["real_name"],
+                position=data["position"],
+                mobile=data["mobile"],
+                email=data["email"],
+                roles=data["roles"],
+                password=data["password"] or None,
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("%(name)s has been added.") % {"name": person.real_name})
+            return redirect("org:staff_manage", pk=person.pk)
+    return render(request, "org/staff_new.html", {"form": form})
+
+
+@login_required
+def staff_manage(request, pk):
+    """One person's account for whoever manages their unit: details, password reset,
+    move to another unit. Each form calls its own operation."""
+    person = get_object_or_404(User, pk=pk)
+    permissions.require(request.user, "org.manage_staff", person, unit=person.primary_unit)
+    action = request.POST.get("form") if request.method == "POST" else None
+    details = StaffDetailsForm(
+        request.POST if action == "details" else None,
+        initial={
+            "real_name": person.real_name,
+            "position": person.position,
+            "mobile": person.mobile,
+            "email": person.email,
+            "is_active": person.is_active,
+        },
+        prefix="details",
+    )
+    reset = PasswordResetForm(request.POST if action == "password" else None, prefix="password")
+    move = MoveStaffForm(request.user, request.POST if action == "move" else None, prefix="move")
+    bound = {"details": details, "password": reset, "move": move}.get(action)
+    if bound is not None and bound.is_valid():
+        data = bound.cleaned_data
+        try:
+            if action == "details":
+                services.update_staff(request.user, person, **data)
+                done = _("Saved.")
+            elif action == "password":
+                services.set_password(request.user, person, data["new_password"], must_change=True)
+                done = _("The password is reset; the person must change it at next sign-in.")
+            else:
+                services.move_staff(
+                    request.user,
+                    person,
+                    data["unit"],
+                    keep_old=data["keep_old"],
+                    position=data["position"] or None,
+                )
+                done = _("Moved to %(unit)s.") % {"unit": data["unit"].name}
+        except DomainError as exc:
+            form_error(bound, exc)
+        else:
+            messages.success(request, done)
+            return redirect("org:staff_manage", pk=person.pk)
+    return render(
+        request,
+        "org/staff_manage.html",
+        {
+            "person": person,
+            "details": details,
+            "reset": reset,
+            "move": move,
+            "memberships": person.memberships.select_related("unit"),
+            "roles": person.role_assignments.select_related("unit"),
+        },
+    )
