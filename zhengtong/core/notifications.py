@@ -5,6 +5,7 @@ The SMS adapter is chosen by settings.SMS_BACKEND; the default only logs, so not
 leaves the machine until the county configures its SMS gateway.
 """
 
+import abc
 import logging
 
 from django.conf import settings
@@ -19,11 +20,12 @@ from .models import Notification
 log = logging.getLogger("zhengtong.notifications")
 
 
-class SmsBackend:
-    """Interface of an SMS gateway adapter."""
+class SmsBackend(abc.ABC):
+    """Interface of an SMS gateway adapter: the county's gateway gets a subclass."""
 
-    def send(self, mobile: str, text: str) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, mobile: str, text: str) -> None:
+        """Send `text` to the mainland mobile number `mobile` (11 digits)."""
 
 
 class LoggingSmsBackend(SmsBackend):
