@@ -5,6 +5,29 @@ from zhengtong.core.models import AuditRecord
 from zhengtong.org.models import Role, RoleAssignment, Unit, UnitKind
 
 
+def add_unit_in_admin(client, **fields):
+    """Post the admin's add-unit form: a department under the government."""
+    data = {
+        "parent": Unit.objects.get(kind=UnitKind.GOVERNMENT).pk,
+        "kind": UnitKind.DEPARTMENT,
+        "short_name": "",
+        "code": "",
+        "doc_prefix": "",
+        "phone": "",
+        "email": "",
+        "address": "",
+        "postcode": "",
+        "duties": "",
+        "sort_order": 0,
+        "is_active": "on",
+        "names-TOTAL_FORMS": 0,
+        "names-INITIAL_FORMS": 0,
+        "names-MIN_NUM_FORMS": 0,
+        "names-MAX_NUM_FORMS": 1000,
+    }
+    return client.post("/admin/org/unit/add/", data | fields)
+
+
 def test_the_system_administrator_manages_units_but_cannot_read_the_audit_trail(
     client, login, system_admin
 ):
@@ -38,29 +61,7 @@ def test_a_clerk_is_sent_to_the_admin_sign_in(client, login, clerk_a):
 
 def test_adding_a_unit_in_the_admin_goes_through_the_operation(client, login, system_admin, county):
     login(system_admin)
-    parent = Unit.objects.get(kind=UnitKind.GOVERNMENT)
-    response = client.post(
-        "/admin/org/unit/add/",
-        {
-            "parent": parent.pk,
-            "kind": UnitKind.DEPARTMENT,
-            "name": "县统计局",
-            "short_name": "统计局",
-            "code": "",
-            "doc_prefix": "统发",
-            "phone": "",
-            "email": "",
-            "address": "",
-            "postcode": "",
-            "duties": "",
-            "sort_order": 0,
-            "is_active": "on",
-            "names-TOTAL_FORMS": 0,
-            "names-INITIAL_FORMS": 0,
-            "names-MIN_NUM_FORMS": 0,
-            "names-MAX_NUM_FORMS": 1000,
-        },
-    )
+    response = add_unit_in_admin(client, name="县统计局", short_name="统计局", doc_prefix="统发")
     assert response.status_code == 302, response.content[:2000]
     unit = Unit.objects.get(name="县统计局")
     assert AuditRecord.objects.filter(
@@ -72,29 +73,7 @@ def test_a_bad_credit_code_in_the_admin_is_refused_and_nothing_is_saved(
     client, login, system_admin, county
 ):
     login(system_admin)
-    parent = Unit.objects.get(kind=UnitKind.GOVERNMENT)
-    response = client.post(
-        "/admin/org/unit/add/",
-        {
-            "parent": parent.pk,
-            "kind": UnitKind.DEPARTMENT,
-            "name": "县审计局",
-            "short_name": "",
-            "code": "911100006000373411",
-            "doc_prefix": "",
-            "phone": "",
-            "email": "",
-            "address": "",
-            "postcode": "",
-            "duties": "",
-            "sort_order": 0,
-            "is_active": "on",
-            "names-TOTAL_FORMS": 0,
-            "names-INITIAL_FORMS": 0,
-            "names-MIN_NUM_FORMS": 0,
-            "names-MAX_NUM_FORMS": 1000,
-        },
-    )
+    response = add_unit_in_admin(client, name="县审计局", code="911100006000373411")
     assert not Unit.objects.filter(name="县审计局").exists()
     assert response.status_code == 200  # the form again, with the error on the field
     assert response.context["adminform"].form.errors["code"]
