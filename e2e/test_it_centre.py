@@ -20,19 +20,28 @@ def it_centre(transactional_db):
     county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
     office = services.create_unit(None, parent=county, kind=UnitKind.OFFICE, name="县政府办公室")
     return services.create_staff(
-        None, unit=office, username="itadmin", real_name="李信息", password=PASSWORD,
-        roles=[Role.SYSTEM_ADMIN], must_change_password=False,
+        None,
+        unit=office,
+        username="itadmin",
+        real_name="李信息",
+        password=PASSWORD,
+        roles=[Role.SYSTEM_ADMIN],
+        must_change_password=False,
     )
 
 
 def collect_csp_violations(page):
     violations = []
-    page.on("console", lambda msg: violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     return violations
 
 
-def test_the_system_administrator_sets_up_two_factor_and_reaches_the_admin(page, live_server, it_centre):
+def test_the_system_administrator_sets_up_two_factor_and_reaches_the_admin(
+    page, live_server, it_centre
+):
     csp = collect_csp_violations(page)
     sign_in(page, live_server, "itadmin")
     page.wait_for_url(re.compile(r"/oa/2fa/setup/"))
@@ -55,8 +64,15 @@ def test_the_system_administrator_sets_up_two_factor_and_reaches_the_admin(page,
 
 def test_a_clerk_cannot_open_the_admin(page, live_server, it_centre):
     office = it_centre.primary_unit
-    services.create_staff(None, unit=office, username="clerk9", real_name="赵文书", password=PASSWORD,
-                          roles=[Role.CLERK], must_change_password=False)
+    services.create_staff(
+        None,
+        unit=office,
+        username="clerk9",
+        real_name="赵文书",
+        password=PASSWORD,
+        roles=[Role.CLERK],
+        must_change_password=False,
+    )
     sign_in(page, live_server, "clerk9")
     page.wait_for_url(f"{live_server.url}/oa/")
     assert page.get_by_role("link", name="信息中心").count() == 0

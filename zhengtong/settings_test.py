@@ -16,3 +16,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 FIELD_ENCRYPTION_KEY = "00112233445566778899aabbccddeeff"
 FIELD_HASH_KEY = "test-hash-key"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+
+# SQLite tests use a file, not shared-cache memory: WAL, the busy timeout and the write
+# lock then behave as in production (memory databases fail at once with "table is
+# locked" instead of waiting).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / "test-zhengtong.sqlite3")  # noqa: F405
