@@ -45,6 +45,7 @@ def county(transactional_db):
         title="答复：群众来信办理",
         assignee_user=clerk,
         due_in_working_days=5,
+        closes_by_hand=True,
     )
     return {"county": county, "town": town, "clerk": clerk}
 

@@ -80,7 +80,8 @@ def make_work_item(
     *, user=None, unit=None, title=None, due_date=None, kind="test.task", state="open", **fields
 ):
     """A work item written straight to the table (for reading tests); operations are
-    tested through `core.workitems.open_work_item`."""
+    tested through `core.workitems.open_work_item`. Marked done by hand unless told."""
+    fields.setdefault("closes_by_hand", True)
     return WorkItem.objects.create(
         kind=kind,
         title=title or f"Item {next(_serial)}",

@@ -127,6 +127,14 @@ class WorkItem(models.Model):
         verbose_name=_("closed on behalf of"),
     )
     last_reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    closes_by_hand = models.BooleanField(
+        _("can be marked done by hand"),
+        default=False,
+        help_text=_(
+            "Most items close by themselves when their step is done (a document signed "
+            "for, a letter answered); only simple tasks are marked done by hand."
+        ),
+    )
 
     class Meta:
         verbose_name = _("work item")

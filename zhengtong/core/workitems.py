@@ -47,6 +47,7 @@ def open_work_item(
     due_from=None,
     due_date=None,
     unit=None,
+    closes_by_hand=False,
 ):
     """Open a work item for a person or a unit.
 
@@ -54,6 +55,9 @@ def open_work_item(
     after `due_from` (default today) through the calendar; the rule and whether it
     fell back to Monday–Friday are stored with the item. Called by subsystems' own
     operations, which have already checked their permission.
+
+    An item normally closes when the step it stands for is done (`close_items_for`);
+    `closes_by_hand=True` lets the assignee mark a simple task done themselves.
     """
     if assignee_user is None and assignee_unit is None:
         raise Invalid(_("A work item needs a person or a unit to do it."))
@@ -78,6 +82,7 @@ def open_work_item(
         due_date=due_date,
         due_rule=rule,
         due_fallback=fallback,
+        closes_by_hand=closes_by_hand,
         **_subject_fields(subject),
     )
     audit.record(
@@ -101,6 +106,11 @@ def _close(actor, item, state, action):
     acting = permissions.require(actor, "core.close_workitem", item) if actor else None
     if item.state != WorkItemState.OPEN:
         raise Conflict(_("This item is already closed."))
+    if acting and not item.closes_by_hand:
+        raise Conflict(
+            _("This item closes by itself when its step is done: open it and do that step."),
+            code="closes_by_step",
+        )
     item.state = state
     item.closed_at = timezone.now()
     item.closed_by = acting.person if acting else None

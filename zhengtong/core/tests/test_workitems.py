@@ -346,3 +346,34 @@ def test_marking_done_needs_a_post(login, clerk_a):
     item = make_work_item(user=clerk_a)
     assert login(clerk_a).get(f"/oa/items/{item.pk}/done/").status_code == 405
     assert WorkItem.objects.get(pk=item.pk).state == WorkItemState.OPEN
+
+
+def test_an_item_that_closes_with_its_step_cannot_be_marked_done_by_hand(clerk_a, county):
+    subject = county.town  # stands in for the document the item is about
+    item = workitems.open_work_item(
+        None,
+        kind="documents.sign_for",
+        title="签收来文",
+        assignee_unit=county.a,
+        subject=subject,
+        url="/oa/x/",
+    )
+    with pytest.raises(Conflict) as caught:
+        workitems.complete_work_item(clerk_a, item)
+    assert caught.value.code == "closes_by_step"
+    item.refresh_from_db()
+    assert item.state == "open"
+    # The subsystem's own operation closes it when the step is done.
+    (closed,) = workitems.close_items_for(subject, kind="documents.sign_for", actor=clerk_a)
+    assert closed.pk == item.pk and closed.state == "done" and closed.closed_by == clerk_a
+
+
+def test_the_workspace_offers_the_step_not_a_done_button_for_such_items(
+    client, login, clerk_a, county
+):
+    workitems.open_work_item(
+        None, kind="documents.sign_for", title="签收来文", assignee_unit=county.a, url="/oa/x/"
+    )
+    page = login(clerk_a).get("/oa/").content.decode()
+    assert 'href="/oa/x/"' in page
+    assert "/done/" not in page
