@@ -1,10 +1,13 @@
 """The staff workspace as a person uses it: sign in, see the to-do list in Chinese,
 switch to English, mark an item done; and an accessibility check on each page."""
 
+import base64
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
+from django_otp.oath import totp
 
 from zhengtong.core import workitems
 from zhengtong.org import services
@@ -55,6 +58,15 @@ def sign_in(page, live_server, username, password=PASSWORD):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def set_up_two_factor(page):
+    """On the set-up page: read the key shown, answer with the current code."""
+    page.wait_for_url(re.compile(r"/oa/2fa/setup/"))
+    secret = page.locator("code").inner_text().strip()
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.get_by_label("验证器").fill(f"{totp(key):06d}")
+    page.get_by_role("button", name="确认").click()
 
 
 def test_a_clerk_signs_in_and_sees_the_workspace_in_chinese(page, live_server, county):
