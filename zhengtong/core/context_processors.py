@@ -12,14 +12,13 @@ def county_name():
 
 
 def site(request):
-    from zhengtong.org.models import Role
-    from zhengtong.org.permissions import has_role
+    from zhengtong.org.permissions import may
 
     name = settings.SITE_NAME or county_name() or _("Zhengtong")
     context = {"site_name": name}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["nav_it_centre"] = has_role(user, Role.SYSTEM_ADMIN)
-        context["nav_audit"] = has_role(user, Role.AUDIT_ADMIN)
+        context["nav_it_centre"] = bool(may(user, "core.view_dashboard"))
+        context["nav_audit"] = bool(may(user, "core.view_audit"))
         context["unread_count"] = user.notifications.filter(read_at__isnull=True).count()
     return context

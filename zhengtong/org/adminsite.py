@@ -4,10 +4,7 @@ Kept apart from org/admin.py so the site exists before any app registers with it
 from django.contrib.admin import AdminSite
 from django.utils.translation import gettext_lazy as _
 
-from .models import Role
-from .permissions import has_role
-
-ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+from .permissions import may
 
 
 class CountyAdminSite(AdminSite):
@@ -18,4 +15,4 @@ class CountyAdminSite(AdminSite):
         user = request.user
         if not (user.is_active and user.is_authenticated):
             return False
-        return user.is_superuser or any(has_role(user, r) for r in ADMIN_ROLES)
+        return user.is_superuser or bool(may(user, "org.open_admin"))

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import DigestChoice, Role, Unit, User
@@ -123,16 +122,12 @@ class StaffImportForm(forms.Form):
 
 
 def managed_units(actor):
-    """Units whose staff `actor` may manage: every active unit for the IT centre, the
-    units (and their sections) a unit administrator administers."""
-    from .models import Role, Unit
-    from .permissions import has_role
+    """Active units whose staff `actor` may manage (rule org.manage_staff)."""
+    from .permissions import may
 
     units = Unit.objects.filter(is_active=True).order_by("sort_order", "id")
-    if has_role(actor, Role.SYSTEM_ADMIN):
-        return units
-    own = set(actor.role_assignments.filter(role=Role.UNIT_ADMIN).values_list("unit_id", flat=True))
-    return units.filter(models.Q(pk__in=own) | models.Q(parent_id__in=own))
+    allowed = [u.pk for u in units if may(actor, "org.manage_staff", None, unit=u)]
+    return units.filter(pk__in=allowed)
 
 
 ORDINARY_ROLES = [

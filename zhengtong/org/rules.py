@@ -8,7 +8,7 @@ first set-up when no security administrator exists yet.
 """
 
 from .models import THREE_ADMINS, Role, RoleAssignment, UnitKind, User
-from .permissions import has_role, is_member, rule
+from .permissions import has_role, has_role_anywhere, is_member, rule
 
 
 def _unit_of(obj, unit):
@@ -90,3 +90,29 @@ def view_staff_contact(person, user, unit):
     if person.pk == getattr(user, "pk", None) or has_role(person, Role.SYSTEM_ADMIN):
         return True
     return any(is_member(person, u) for u in user.units.all())
+
+
+@rule("org.restructure_units", delegable=False)
+def restructure_units(person, obj, unit):
+    """The unit tree itself (adding units other than sections, moving, recoding,
+    deactivating) is the IT centre's."""
+    return has_role(person, Role.SYSTEM_ADMIN)
+
+
+@rule("org.grant_admin_roles", delegable=False)
+def grant_admin_roles(person, obj, unit):
+    """Only the security administrator grants or removes the three administrator roles."""
+    return has_role(person, Role.SECURITY_ADMIN)
+
+
+@rule("org.open_staff_pages", delegable=False)
+def open_staff_pages(person, obj, unit):
+    """The staff-management pages: the IT centre, and unit administrators (who then
+    manage their own units only, rule org.manage_staff)."""
+    return has_role(person, Role.SYSTEM_ADMIN) or has_role_anywhere(person, Role.UNIT_ADMIN)
+
+
+@rule("org.open_admin", delegable=False)
+def open_admin(person, obj, unit):
+    """/admin/ opens for the three administrators (等保 三员)."""
+    return any(has_role(person, role) for role in THREE_ADMINS)

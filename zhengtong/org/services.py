@@ -94,7 +94,7 @@ def create_unit(actor, *, parent=None, **fields):
     if (
         actor is not SYSTEM
         and fields.get("kind") != UnitKind.SECTION
-        and not permissions.has_role(actor, Role.SYSTEM_ADMIN)
+        and not permissions.may(actor, "org.restructure_units")
     ):
         # A unit administrator adds internal sections to their unit, nothing else.
         raise NotPermitted()
@@ -123,7 +123,7 @@ def update_unit(actor, unit, *, effective=None, **fields):
     if (
         actor is not SYSTEM
         and set(fields) & STRUCTURAL_UNIT_FIELDS
-        and not permissions.has_role(actor, Role.SYSTEM_ADMIN)
+        and not permissions.may(actor, "org.restructure_units")
     ):
         # A unit administrator keeps their unit's details (phone, address, duties ...);
         # its place in the tree, kind, code and whether it exists are the IT centre's.
@@ -400,7 +400,7 @@ def assign_role(actor, user, role, *, unit=None):
     if (
         role in THREE_ADMINS
         and actor is not SYSTEM
-        and not permissions.has_role(actor, Role.SECURITY_ADMIN)
+        and not permissions.may(actor, "org.grant_admin_roles")
     ):
         # During first set-up the system administrator hands out ordinary roles only.
         raise NotPermitted()
@@ -425,7 +425,7 @@ def revoke_role(actor, user, role, *, unit=None):
     if (
         role in THREE_ADMINS
         and actor is not SYSTEM
-        and not permissions.has_role(actor, Role.SECURITY_ADMIN)
+        and not permissions.may(actor, "org.grant_admin_roles")
     ):
         raise NotPermitted()
     deleted, _d = RoleAssignment.objects.filter(user=user, role=role, unit=unit).delete()

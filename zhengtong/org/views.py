@@ -33,7 +33,7 @@ from .forms import (
     StaffDetailsForm,
     StaffImportForm,
 )
-from .models import Delegation, Membership, Role, RoleAssignment, Unit, UnitKind, User
+from .models import Delegation, Membership, RoleAssignment, Unit, UnitKind, User
 
 
 class LoginView(auth_views.LoginView):
@@ -224,7 +224,7 @@ def directory(request):
         request,
         "org/directory.html",
         {
-            "can_manage": _may_manage_someone(request.user),
+            "can_manage": bool(permissions.may(request.user, "org.open_staff_pages")),
             "groups": [g for g in groups if g[2]],
             "query": query,
             "people": people,
@@ -270,11 +270,7 @@ def unit_detail(request, pk):
 @login_required
 def staff_import(request):
     """The IT centre (or a unit administrator, for their own unit) adds staff in bulk."""
-    allowed = permissions.has_role(
-        request.user, Role.SYSTEM_ADMIN
-    ) or permissions.has_role_anywhere(request.user, Role.UNIT_ADMIN)
-    if not allowed:
-        raise NotPermitted()
+    permissions.require(request.user, "org.open_staff_pages")
     form = StaffImportForm(request.POST or None, request.FILES or None)
     created = None
     if request.method == "POST" and form.is_valid():
@@ -290,17 +286,10 @@ def staff_import(request):
     return render(request, "org/staff_import.html", {"form": form, "created": created})
 
 
-def _may_manage_someone(person):
-    return permissions.has_role(person, Role.SYSTEM_ADMIN) or permissions.has_role_anywhere(
-        person, Role.UNIT_ADMIN
-    )
-
-
 @login_required
 def staff_new(request):
     """Add one staff member (the IT centre anywhere, a unit administrator in their unit)."""
-    if not _may_manage_someone(request.user):
-        raise NotPermitted()
+    permissions.require(request.user, "org.open_staff_pages")
     form = StaffCreateForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
