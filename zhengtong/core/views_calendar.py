@@ -23,7 +23,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 class AddWorkingDaysForm(forms.Form):
     start = forms.DateField(
-        label=_("From"),
+        label=_("Counting from"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
     )
