@@ -69,6 +69,7 @@ def _content(rec) -> bytes:
 
 
 def compute_hash(rec) -> str:
+    """The record's hash: H(previous hash || canonical JSON of its content)."""
     return _digest(rec.algorithm, rec.prev_hash.encode() + _content(rec))
 
 
@@ -203,10 +204,11 @@ def purge_queryset(queryset):
         return 0, {}
     if AuditRecord.objects.filter(seq__lt=max_seq).exclude(pk__in=queryset.values("pk")).exists():
         raise PermissionError("Audit records can only be purged from the oldest end of the chain.")
-    return models_delete(queryset)
+    return _delete_rows(queryset)
 
 
-def models_delete(queryset):
+def _delete_rows(queryset):
+    """The plain delete that AuditQuerySet.delete overrides (used once checked)."""
     from django.db.models import QuerySet
 
     return QuerySet.delete(queryset)
