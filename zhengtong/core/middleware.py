@@ -2,6 +2,11 @@
 
 import contextvars
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import check_for_language, get_supported_language_variant
+
 _current = contextvars.ContextVar("zt_request", default=None)
 
 
@@ -25,3 +30,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current.reset(token)
+
+
+class CountyLocaleMiddleware(LocaleMiddleware):
+    """Pages are in Simplified Chinese unless the person chose another language with
+    the switch (kept in the language cookie); a browser's own language preference does
+    not override the county's default. API clients still choose by Accept-Language."""
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        language = get_supported_language_variant(language)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

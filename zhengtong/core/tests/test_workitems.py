@@ -292,12 +292,12 @@ def test_the_reminder_window_counts_working_days(clerk_a):
 # --- the workspace page ---------------------------------------------------------------------
 
 
-def test_the_workspace_lists_the_items_and_marks_the_overdue(login, clerk_a, county):
+def test_the_workspace_lists_the_items_and_marks_the_overdue(login, clerk_a, county, english):
     today = timezone.localdate()
     make_work_item(user=clerk_a, title="Reply to letter 17", due_date=today - DAY)
     make_work_item(unit=county.a, title="Sign for notice 3", due_date=today + 30 * DAY)
     make_work_item(unit=county.b, title="Not for A")
-    response = login(clerk_a).get("/oa/", HTTP_ACCEPT_LANGUAGE="en")
+    response = login(clerk_a).get("/oa/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "Reply to letter 17" in page and "Sign for notice 3" in page
@@ -333,11 +333,9 @@ def test_marking_done_another_units_item_is_forbidden_and_changes_nothing(login,
     assert item.state == WorkItemState.OPEN
 
 
-def test_marking_done_twice_from_the_workspace_shows_a_message(login, clerk_a):
+def test_marking_done_twice_from_the_workspace_shows_a_message(login, clerk_a, english):
     item = make_work_item(user=clerk_a, state=WorkItemState.DONE)
-    response = login(clerk_a).post(
-        f"/oa/items/{item.pk}/done/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = login(clerk_a).post(f"/oa/items/{item.pk}/done/", follow=True)
     assert response.status_code == 200
     assert "This item is already closed." in response.content.decode()
 

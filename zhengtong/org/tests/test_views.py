@@ -42,8 +42,8 @@ def test_the_login_page_is_in_simplified_chinese_by_default(client, county):
     assert 'lang="zh-Hans"' in response.content.decode()
 
 
-def test_the_login_page_follows_the_browser_language_for_english(client, county):
-    response = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en")
+def test_the_login_page_is_english_once_english_is_chosen(client, county, english):
+    response = client.get(LOGIN)
     assert '<html lang="en">' in response.content.decode()
     assert "Staff sign-in" in response.content.decode()
 
@@ -52,8 +52,10 @@ def test_the_login_page_names_the_county_from_the_unit_tree(client, county):
     assert "Qingshan County" in client.get(LOGIN).content.decode()
 
 
-def test_a_wrong_password_shows_the_error_and_is_audited_as_a_failed_login(client, clerk_a):
-    response = post_login(client, "clerk_a", "not-the-password", HTTP_ACCEPT_LANGUAGE="en")
+def test_a_wrong_password_shows_the_error_and_is_audited_as_a_failed_login(
+    client, clerk_a, english
+):
+    response = post_login(client, "clerk_a", "not-the-password")
     assert response.status_code == 200
     assert "The user name or password is wrong" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -71,10 +73,12 @@ def test_the_right_password_signs_in_and_is_audited(client, clerk_a):
     assert len(audit_records("auth.login", actor=clerk_a)) == 1
 
 
-def test_repeated_failures_lock_the_account_even_against_the_right_password(client, clerk_a):
+def test_repeated_failures_lock_the_account_even_against_the_right_password(
+    client, clerk_a, english
+):
     for _attempt in range(5):
         post_login(client, "clerk_a", "wrong-password")
-    response = post_login(client, "clerk_a", PASSWORD, HTTP_ACCEPT_LANGUAGE="en")
+    response = post_login(client, "clerk_a", PASSWORD)
     assert response.status_code in (403, 429)
     assert "Account locked" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -107,13 +111,12 @@ def test_the_first_sign_in_forces_a_password_change(client, county):
     assert parse_qs(target.query)["next"] == ["/oa/messages/?page=2"]
 
 
-def test_a_weak_new_password_is_refused_with_a_message(client, county):
+def test_a_weak_new_password_is_refused_with_a_message(client, county, english):
     user = make_user("fresh", county.a, must_change_password=True)
     client.force_login(user)
     response = client.post(
         "/oa/password/",
         {"old_password": PASSWORD, "new_password": "password", "new_password2": "password"},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     # the policy's message is shown by the new-password field
@@ -243,12 +246,10 @@ def test_verifying_with_the_right_code_opens_the_workspace(client, system_admin)
     assert client.get(WORKSPACE).status_code == 200
 
 
-def test_a_wrong_code_is_refused_and_audited(client, system_admin):
+def test_a_wrong_code_is_refused_and_audited(client, system_admin, english):
     device = confirmed_device(system_admin)
     client.force_login(system_admin)
-    response = client.post(
-        "/oa/2fa/verify/", {"token": wrong_token(device)}, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    response = client.post("/oa/2fa/verify/", {"token": wrong_token(device)})
     assert response.status_code == 200
     assert "This code is not right." in response.content.decode()
     assert DEVICE_ID_SESSION_KEY not in client.session
@@ -268,7 +269,7 @@ def test_a_code_that_is_not_six_digits_is_refused(client, system_admin):
 
 
 def test_a_delegation_ending_before_it_starts_shows_an_error_and_saves_nothing(
-    login, clerk_a, head_a
+    login, clerk_a, head_a, english
 ):
     client = login(clerk_a)
     response = client.post(
@@ -280,7 +281,6 @@ def test_a_delegation_ending_before_it_starts_shows_an_error_and_saves_nothing(
             "ends_at": "2031-05-01T09:00",
             "reason": "leave",
         },
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "The end must be after the start." in response.content.decode()
@@ -395,7 +395,7 @@ def test_a_unit_page_shows_the_whole_mobile_to_a_member(login, clerk_a, head_a, 
     assert "13812345678" in page
 
 
-def test_a_unit_page_shows_its_former_names(login, system_admin, clerk_a, county):
+def test_a_unit_page_shows_its_former_names(login, system_admin, clerk_a, county, english):
     from zhengtong.org import services
 
     services.update_unit(
@@ -404,7 +404,7 @@ def test_a_unit_page_shows_its_former_names(login, system_admin, clerk_a, county
         name="Education and Sports Bureau",
         effective=datetime.date(2026, 3, 1),
     )
-    page = login(clerk_a).get(f"/oa/units/{county.a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = login(clerk_a).get(f"/oa/units/{county.a.pk}/")
     page = page.content.decode()
     assert "<h1>Education and Sports Bureau</h1>" in page
     assert "Education Bureau (until 2026-02-28)" in page
@@ -414,8 +414,8 @@ def test_an_unknown_unit_is_not_found(login, clerk_a):
     assert login(clerk_a).get("/oa/units/999999/").status_code == 404
 
 
-def test_the_account_page_lists_units_and_roles(login, clerk_a):
-    page = login(clerk_a).get("/oa/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_the_account_page_lists_units_and_roles(login, clerk_a, english):
+    page = login(clerk_a).get("/oa/me/").content.decode()
     assert "Education Bureau" in page
     assert "Clerk" in page
     assert User.objects.get(pk=clerk_a.pk).must_change_password is False
