@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "csp",
     "zhengtong.org",
     "zhengtong.core",
+    "zhengtong.documents",
     "zhengtong.api",
     "zhengtong.demo",
 ]

@@ -139,12 +139,18 @@ def cancel_work_item(actor, item):
 
 
 @transaction.atomic
-def close_items_for(subject, *, kind=None, state=WorkItemState.DONE, actor=None):
-    """Close every open item about `subject` (optionally of one kind). Used by a
-    subsystem's operation once the step the items stood for is done."""
+def close_items_for(subject, *, kind=None, state=WorkItemState.DONE, actor=None,
+                    assignee_user=None, assignee_unit=None):
+    """Close every open item about `subject` (optionally of one kind, or of one
+    assignee). Used by a subsystem's operation once the step the items stood for is
+    done."""
     qs = WorkItem.objects.filter(state=WorkItemState.OPEN, **_subject_fields(subject))
     if kind:
         qs = qs.filter(kind=kind)
+    if assignee_user is not None:
+        qs = qs.filter(assignee_user=assignee_user)
+    if assignee_unit is not None:
+        qs = qs.filter(assignee_unit=assignee_unit)
     closed = []
     for item in qs.select_for_update():
         # The calling operation has checked its own permission; `actor` may be an

@@ -1,0 +1,591 @@
+"""Operations on official documents: draft, submit along a route, review, countersign,
+office review, sign-off, issue (number + distribute), sign for, withdraw.
+
+Each takes the acting person first, checks permission through `org.permissions`,
+changes state in one transaction, writes the audit trail and the document's own trail,
+and opens or closes work items through the kernel. Rules: STANDARDS.md §1 (公文处理工作
+条例) and §10.3 (no classified material on this system).
+"""
+
+import re
+
+import nh3
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengtong.core import audit, workitems
+from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
+from zhengtong.org import permissions
+from zhengtong.org.models import Unit, UnitKind
+
+from .models import (
+    DEFAULT_DIRECTION,
+    FIXED_DIRECTION,
+    Classification,
+    Direction,
+    Disclosure,
+    Distribution,
+    DocState,
+    DocType,
+    Document,
+    NumberCounter,
+    RecipientKind,
+    RouteStep,
+    StepKind,
+    StepState,
+    TrailEntry,
+    Urgency,
+)
+
+# Tags the layout supports: headings of the four levels, paragraphs, tables (§2.4).
+BODY_TAGS = {
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "p",
+    "br",
+    "strong",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+CLASSIFIED_MARK = re.compile(r"(绝密|机密|秘密)\s*★")
+WORK_ITEM_KIND = {
+    StepKind.REVIEW: "documents.review",
+    StepKind.COUNTERSIGN: "documents.countersign",
+    StepKind.OFFICE_REVIEW: "documents.office_review",
+    StepKind.SIGN_OFF: "documents.sign_off",
+}
+SIGN_FOR_KIND = "documents.sign_for"
+
+
+def document_url(document):
+    return f"/oa/documents/{document.pk}/"
+
+
+def _trail(document, action, acting, *, unit=None, opinion=""):
+    TrailEntry.objects.create(
+        document=document,
+        action=action,
+        actor=getattr(acting, "person", acting),
+        on_behalf_of=getattr(acting, "on_behalf_of", None),
+        unit=unit,
+        opinion=opinion,
+    )
+
+
+def _refuse_classified(classification, *texts):
+    """§10.3 (保守国家秘密法 Art. 31): classified material may not be stored or processed
+    on a networked, non-classified system. Refused by field and by marks like 秘密★."""
+    if classification and classification != Classification.NONE:
+        raise Invalid(_classified_message(), code="classified", field="classification")
+    for text in texts:
+        if text and CLASSIFIED_MARK.search(text):
+            raise Invalid(_classified_message(), code="classified")
+
+
+def _classified_message():
+    return _(
+        "Classified documents (秘密, 机密, 绝密) may not be handled on this networked system: "
+        "use the classified channel (机要) instead. Nothing was saved."
+    )
+
+
+def clean_body(html):
+    return nh3.clean(
+        html or "",
+        tags=BODY_TAGS,
+        attributes={"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}},
+    )
+
+
+def _is_subordinate(unit, issuer):
+    """Is `unit` below `issuer`? Units below it in the tree, and towns for the county
+    government and committee (the towns are led by them)."""
+    if issuer.pk in {u.pk for u in unit.ancestors()}:
+        return True
+    return unit.kind == UnitKind.TOWN and issuer.kind in (UnitKind.GOVERNMENT, UnitKind.COMMITTEE)
+
+
+def check_elements(document, *, signer=None):
+    """The element and 行文 rules of the type and direction (Arts. 9, 13–17; §1.2–§1.3).
+    Raises Invalid naming the first rule broken."""
+    if not document.title.strip():
+        raise Invalid(_("A document needs a title."), field="title")
+    mains = list(document.main_recipients.all())
+    copies = list(document.copy_recipients.all())
+    if not mains and document.doc_type not in (
+        DocType.ANNOUNCEMENT,
+        DocType.PUBLIC_NOTICE,
+        DocType.COMMUNIQUE,
+        DocType.MINUTES,
+        DocType.ORDER,
+    ):
+        raise Invalid(_("Choose at least one main recipient (主送机关)."), field="main_recipients")
+    if document.doc_type == DocType.REQUEST:
+        if len(mains) != 1:
+            raise Invalid(_("A 请示 has exactly one main recipient."), field="main_recipients")
+        if any(_is_subordinate(u, document.issuing_unit) for u in copies):
+            raise Invalid(
+                _("A 请示 is never copied to a subordinate unit."), field="copy_recipients"
+            )
+    if document.direction == Direction.UP and signer is None:
+        raise Invalid(_("An upward document needs its signer (签发人)."), field="signer")
+
+
+def _may_draft(actor, unit):
+    return permissions.require(actor, "documents.draft", None, unit=unit)
+
+
+@transaction.atomic
+def create_draft(
+    actor,
+    *,
+    issuing_unit,
+    doc_type,
+    title,
+    body="",
+    direction=None,
+    urgency="",
+    classification="",
+    main_recipients=(),
+    copy_recipients=(),
+    attachment_note="",
+    note="",
+):
+    """Start a draft (拟稿) in the person's unit (§1.4 Art. 19)."""
+    acting = _may_draft(actor, issuing_unit)
+    _refuse_classified(classification, title, body)
+    if doc_type not in DocType.values:
+        raise Invalid(_("Choose one of the 15 document types."), field="doc_type")
+    if urgency not in Urgency.values:
+        raise Invalid(_("Unknown urgency."), field="urgency")
+    if doc_type in FIXED_DIRECTION or not direction:
+        direction = DEFAULT_DIRECTION.get(doc_type, Direction.DOWN)
+    if not (title or "").strip():
+        raise Invalid(_("A document needs a title."), field="title")
+    document = Document.objects.create(
+        doc_type=doc_type,
+        direction=direction,
+        title=title.strip(),
+        body=clean_body(body),
+        issuing_unit=issuing_unit,
+        drafter=acting.person,
+        urgency=urgency,
+        attachment_note=attachment_note,
+        note=note,
+    )
+    document.main_recipients.set(main_recipients)
+    document.copy_recipients.set(copy_recipients)
+    _trail(document, "draft", acting, unit=issuing_unit)
+    audit.record(
+        acting,
+        "documents.draft",
+        document,
+        unit=issuing_unit,
+        changes={"title": [None, document.title], "doc_type": [None, doc_type]},
+    )
+    return document
+
+
+EDITABLE = ["title", "body", "doc_type", "direction", "urgency", "attachment_note", "note"]
+
+
+@transaction.atomic
+def update_draft(
+    actor, document, *, main_recipients=None, copy_recipients=None, classification="", **fields
+):
+    """Change a draft. Only drafts change; after sign-off a change needs the signer
+    again (§1.5 复核), so an issued or signed document is refused here."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    acting = permissions.require(actor, "documents.edit", document)
+    if document.state != DocState.DRAFT:
+        raise Conflict(_("Only a draft can be changed; send it back first."))
+    _refuse_classified(classification, fields.get("title", ""), fields.get("body", ""))
+    before = {k: getattr(document, k) for k in EDITABLE}
+    for key, value in fields.items():
+        if key not in EDITABLE:
+            raise Invalid(_("This field cannot be changed here."), field=key)
+        setattr(document, key, clean_body(value) if key == "body" else value)
+    if document.doc_type in FIXED_DIRECTION:
+        document.direction = DEFAULT_DIRECTION[document.doc_type]
+    document.save()
+    if main_recipients is not None:
+        document.main_recipients.set(main_recipients)
+    if copy_recipients is not None:
+        document.copy_recipients.set(copy_recipients)
+    audit.record(
+        acting,
+        "documents.update",
+        document,
+        unit=document.issuing_unit,
+        changes=audit.diff(before, {k: getattr(document, k) for k in EDITABLE}),
+    )
+    return document
+
+
+def _check_route(document, reviewer, countersigners, office_reviewer, signer):
+    """Who may take each step (rules in documents/rules.py)."""
+    if not permissions.rule_holds(
+        "documents.can_review", reviewer, document, document.issuing_unit
+    ):
+        raise Invalid(_("The reviewer must be a head of the issuing unit."), field="reviewer")
+    for unit, person in countersigners:
+        if unit.pk == document.issuing_unit_id:
+            raise Invalid(_("Countersigning is for other units."), field="countersigners")
+        if not permissions.rule_holds("documents.can_countersign", person, document, unit):
+            raise Invalid(
+                _("%(name)s cannot countersign for %(unit)s.")
+                % {"name": person, "unit": unit.name},
+                field="countersigners",
+            )
+    if office_reviewer is not None and not permissions.rule_holds(
+        "documents.can_office_review", office_reviewer, document, None
+    ):
+        raise Invalid(
+            _("The office review is done by a member of an office (办公室)."),
+            field="office_reviewer",
+        )
+    if not permissions.rule_holds(
+        "documents.can_sign_off", signer, document, document.issuing_unit
+    ):
+        raise Invalid(
+            _("%(name)s has no authority to sign off this document.") % {"name": signer},
+            field="signer",
+        )
+
+
+@transaction.atomic
+def submit(actor, document, *, reviewer, signer, countersigners=(), office_reviewer=None):
+    """Send a draft along its route: review (核稿) by the unit head → countersign (会签) by
+    other units in parallel → office review (复核) → sign-off (签发). The route is
+    stored with the document (§1.4 Arts. 19–22)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    acting = permissions.require(actor, "documents.edit", document)
+    if document.state != DocState.DRAFT:
+        raise Conflict(_("This document has already been submitted."))
+    check_elements(document, signer=signer)
+    _check_route(document, reviewer, countersigners, office_reviewer, signer)
+    last_round = document.route.order_by("-round").values_list("round", flat=True).first() or 0
+    rnd = last_round + 1
+    steps = [(StepKind.REVIEW, document.issuing_unit, reviewer)]
+    steps += [(StepKind.COUNTERSIGN, unit, person) for unit, person in countersigners]
+    if office_reviewer is not None:
+        steps.append((StepKind.OFFICE_REVIEW, office_reviewer.primary_unit, office_reviewer))
+    steps.append((StepKind.SIGN_OFF, document.issuing_unit, signer))
+    order = {
+        StepKind.REVIEW: 1,
+        StepKind.COUNTERSIGN: 2,
+        StepKind.OFFICE_REVIEW: 3,
+        StepKind.SIGN_OFF: 4,
+    }
+    for kind, unit, person in steps:
+        RouteStep.objects.create(
+            document=document, order=order[kind], kind=kind, unit=unit, assignee=person, round=rnd
+        )
+    document.state = DocState.IN_ROUTE
+    document.save(update_fields=["state", "updated_at"])
+    _trail(document, "submit", acting, unit=document.issuing_unit)
+    audit.record(
+        acting,
+        "documents.submit",
+        document,
+        unit=document.issuing_unit,
+        changes={"state": [DocState.DRAFT, DocState.IN_ROUTE], "round": [None, rnd]},
+    )
+    _open_next(document, rnd)
+    return document
+
+
+def _due_days(document):
+    base = getattr(settings, "DOCUMENT_STEP_DAYS", 2)
+    return 1 if document.urgency in (Urgency.URGENT, Urgency.EXTRA_URGENT) else base
+
+
+def _open_next(document, rnd):
+    """Make the next group of waiting steps pending and give each assignee a work item."""
+    waiting = document.route.filter(round=rnd, state=StepState.WAITING)
+    first = waiting.order_by("order").values_list("order", flat=True).first()
+    if first is None:
+        return []
+    opened = []
+    for step in waiting.filter(order=first).select_related("assignee"):
+        step.state = StepState.PENDING
+        step.save(update_fields=["state"])
+        workitems.open_work_item(
+            None,
+            kind=WORK_ITEM_KIND[step.kind],
+            title=f"{step.get_kind_display()}：{document.title}",
+            assignee_user=step.assignee,
+            subject=document,
+            url=document_url(document),
+            due_in_working_days=_due_days(document),
+            unit=step.unit,
+        )
+        opened.append(step)
+    return opened
+
+
+def pending_step_for(actor, document):
+    """The pending step `actor` may act on (their own, or a delegator's)."""
+    for step in document.route.filter(state=StepState.PENDING).select_related("assignee", "unit"):
+        acting = permissions.may(actor, "documents.act_on_step", step)
+        if acting:
+            return step, acting
+    return None, None
+
+
+@transaction.atomic
+def approve(actor, document, *, opinion="", disclosure="", disclosure_reason=""):
+    """Approve the step waiting for `actor`: review, countersign, office review or
+    sign-off. At sign-off the signer writes an opinion (a circle-mark 圈阅 — an empty
+    opinion — counts as consent, Art. 22) and decides on disclosure."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.state != DocState.IN_ROUTE:
+        raise Conflict(_("This document is not waiting for anyone's approval."))
+    step, acting = pending_step_for(actor, document)
+    if step is None:
+        raise NotPermitted(_("Nothing on this document is waiting for you."))
+    if step.kind == StepKind.SIGN_OFF:
+        if disclosure not in (
+            Disclosure.PROACTIVE,
+            Disclosure.ON_REQUEST,
+            Disclosure.NOT_DISCLOSED,
+        ):
+            raise Invalid(_("Decide whether the document is disclosed."), field="disclosure")
+        if disclosure == Disclosure.NOT_DISCLOSED and not disclosure_reason.strip():
+            raise Invalid(_("Give the reason it is not disclosed."), field="disclosure_reason")
+    step.state = StepState.APPROVED
+    step.acted_at = timezone.now()
+    step.acted_by = acting.person
+    step.on_behalf_of = acting.on_behalf_of
+    step.opinion = opinion.strip() or _("圈阅 (read and agreed)")
+    step.save()
+    workitems.close_items_for(
+        document, kind=WORK_ITEM_KIND[step.kind], actor=acting, assignee_user=step.assignee
+    )
+    _trail(document, step.kind, acting, unit=step.unit, opinion=step.opinion)
+    audit.record(
+        acting,
+        f"documents.{step.kind}",
+        document,
+        unit=step.unit,
+        changes={"step": [StepState.PENDING, StepState.APPROVED], "opinion": [None, step.opinion]},
+    )
+    if step.kind == StepKind.SIGN_OFF:
+        document.state = DocState.SIGNED
+        document.signer = step.assignee
+        document.signed_at = step.acted_at
+        document.disclosure = disclosure
+        document.disclosure_reason = disclosure_reason.strip()
+        document.save(
+            update_fields=[
+                "state",
+                "signer",
+                "signed_at",
+                "disclosure",
+                "disclosure_reason",
+                "updated_at",
+            ]
+        )
+        workitems.open_work_item(
+            None,
+            kind="documents.issue",
+            title=_("Issue: %(title)s") % {"title": document.title},
+            assignee_unit=document.issuing_unit,
+            subject=document,
+            url=document_url(document),
+            due_in_working_days=1,
+        )
+    elif not document.route.filter(
+        round=step.round, order=step.order, state=StepState.PENDING
+    ).exists():
+        _open_next(document, step.round)
+    return document
+
+
+@transaction.atomic
+def send_back(actor, document, *, reason):
+    """Any step can send the draft back to the drafting unit with reasons (Art. 21)."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.state != DocState.IN_ROUTE:
+        raise Conflict(_("This document is not waiting for anyone's approval."))
+    if not (reason or "").strip():
+        raise Invalid(_("Say why it is sent back."), field="reason")
+    step, acting = pending_step_for(actor, document)
+    if step is None:
+        raise NotPermitted(_("Nothing on this document is waiting for you."))
+    now = timezone.now()
+    step.state, step.acted_at, step.acted_by = StepState.RETURNED, now, acting.person
+    step.on_behalf_of, step.opinion = acting.on_behalf_of, reason.strip()
+    step.save()
+    document.route.filter(
+        round=step.round, state__in=[StepState.WAITING, StepState.PENDING]
+    ).update(state=StepState.SKIPPED)
+    for kind in WORK_ITEM_KIND.values():
+        workitems.close_items_for(document, kind=kind, actor=acting, state="cancelled")
+    document.state = DocState.DRAFT
+    document.save(update_fields=["state", "updated_at"])
+    workitems.open_work_item(
+        None,
+        kind="documents.revise",
+        title=_("Sent back: %(title)s") % {"title": document.title},
+        assignee_user=document.drafter,
+        subject=document,
+        url=document_url(document),
+        due_in_working_days=_due_days(document),
+    )
+    _trail(document, "send_back", acting, unit=step.unit, opinion=reason.strip())
+    audit.record(
+        acting,
+        "documents.send_back",
+        document,
+        unit=step.unit,
+        changes={"state": [DocState.IN_ROUTE, DocState.DRAFT], "reason": [None, reason.strip()]},
+    )
+    return document
+
+
+# --- numbering and issue ------------------------------------------------------------
+
+
+def take_number(prefix, year):
+    """The next number for `prefix` in `year`: from 1 each year, never reused, never
+    skipped. The counter row is locked (select_for_update; on SQLite the transaction
+    holds the database's write lock), so simultaneous sign-offs get consecutive numbers.
+    Call inside the issuing transaction: if issuing fails, the number is not taken."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("take_number must run inside the issuing transaction")
+    for _attempt in range(3):
+        counter = NumberCounter.objects.select_for_update().filter(prefix=prefix, year=year).first()
+        if counter is None:
+            try:
+                with transaction.atomic():
+                    counter = NumberCounter.objects.create(prefix=prefix, year=year, last=0)
+            except IntegrityError:
+                continue  # another issuer created it first: lock theirs
+            counter = NumberCounter.objects.select_for_update().get(pk=counter.pk)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return counter.last
+    raise Conflict(_("Could not take a document number; please try again."))
+
+
+def sign_for_days(urgency):
+    days = getattr(settings, "DOCUMENT_SIGN_FOR_DAYS", 3)
+    if urgency == Urgency.EXTRA_URGENT:
+        return 0
+    if urgency == Urgency.URGENT:
+        return 1
+    return days
+
+
+@transaction.atomic
+def issue(actor, document):
+    """Number (登记) and distribute (分发) a signed-off document (§1.5 Art. 25). Either
+    the document is fully issued, or no number is taken."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    acting = permissions.require(actor, "documents.issue", document)
+    if document.state != DocState.SIGNED:
+        raise Conflict(
+            _("Only a signed-off document can be issued (it may have been issued already).")
+        )
+    prefix = document.issuing_unit.doc_prefix
+    if not prefix:
+        raise Invalid(
+            _("The issuing unit has no document-number prefix (代字); ask the IT centre.")
+        )
+    year = timezone.localdate().year
+    document.number_prefix, document.number_year = prefix, year
+    document.number_seq = take_number(prefix, year)
+    document.state = DocState.ISSUED
+    document.issued_at = timezone.now()
+    document.save(
+        update_fields=[
+            "number_prefix",
+            "number_year",
+            "number_seq",
+            "state",
+            "issued_at",
+            "updated_at",
+        ]
+    )
+    workitems.close_items_for(document, kind="documents.issue", actor=acting)
+    days = sign_for_days(document.urgency)
+    recipients = [(u, RecipientKind.MAIN) for u in document.main_recipients.all()]
+    recipients += [(u, RecipientKind.COPY) for u in document.copy_recipients.all()]
+    seen = set()
+    for unit, kind in recipients:
+        if unit.pk in seen:
+            continue
+        seen.add(unit.pk)
+        item = workitems.open_work_item(
+            None,
+            kind=SIGN_FOR_KIND,
+            title=_("Sign for: %(number)s %(title)s")
+            % {"number": document.number, "title": document.title},
+            assignee_unit=unit,
+            subject=document,
+            url=document_url(document),
+            due_in_working_days=days,
+            unit=unit,
+        )
+        Distribution.objects.create(document=document, unit=unit, kind=kind, due_date=item.due_date)
+    _trail(document, "issue", acting, unit=document.issuing_unit, opinion=document.number)
+    audit.record(
+        acting,
+        "documents.issue",
+        document,
+        unit=document.issuing_unit,
+        changes={"number": [None, document.number], "recipients": [None, len(seen)]},
+    )
+    return document
+
+
+@transaction.atomic
+def sign_for(actor, distribution):
+    """A recipient unit's clerk signs for the document (签收), time recorded (§1.5)."""
+    distribution = (
+        Distribution.objects.select_for_update()
+        .select_related("document", "unit")
+        .get(pk=distribution.pk)
+    )
+    acting = permissions.require(actor, "documents.sign_for", distribution, unit=distribution.unit)
+    if distribution.signed_for_at is not None:
+        raise Conflict(_("This document has already been signed for."))
+    distribution.signed_for_at = timezone.now()
+    distribution.signed_for_by = acting.person
+    distribution.save(update_fields=["signed_for_at", "signed_for_by"])
+    document = distribution.document
+    workitems.close_items_for(
+        document, kind=SIGN_FOR_KIND, actor=acting, assignee_unit=distribution.unit
+    )
+    _trail(document, "sign_for", acting, unit=distribution.unit)
+    audit.record(
+        acting,
+        "documents.sign_for",
+        document,
+        unit=distribution.unit,
+        changes={"signed_for_at": [None, distribution.signed_for_at]},
+    )
+    return distribution
+
+
+def get_document(actor, pk):
+    """A document the person may see, or NotFound (also when they may not)."""
+    document = (
+        Document.objects.filter(pk=pk).select_related("issuing_unit", "drafter", "signer").first()
+    )
+    if document is None or not permissions.may(actor, "documents.document.view", document):
+        raise NotFound()
+    return document
+
+
+def units_for_choice():
+    return Unit.objects.filter(is_active=True).exclude(kind__in=[UnitKind.COUNTY, UnitKind.SECTION])
