@@ -568,6 +568,9 @@ def build_county(plan: CountyPlan) -> BuildResult:
         if plan.bulk_staff:
             _bulk_create_staff(plan.bulk_staff, units)
         work_items, notes = _sample_content(plan, units, users)
+        from zhengtong.documents import demo as documents_demo
+
+        documents_demo.load(plan.seed)
     return BuildResult(
         units=len(plan.units),
         staff=len(plan.all_staff),
