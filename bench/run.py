@@ -202,7 +202,13 @@ def bench_calendar():
 
 
 if __name__ == "__main__":
+    import documents as documents_bench  # bench/documents.py
+
     call_command("migrate", verbosity=0)
     print(f"Zhengtong benchmarks on {connection.vendor} ({os.cpu_count()} cores)")
     bench_calendar()
     bench_todo()
+    documents_bench.run(
+        int(os.environ.get("BENCH_DOCUMENTS", "100000")),
+        int(os.environ.get("BENCH_CONCURRENT", "50")),
+    )

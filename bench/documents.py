@@ -1,0 +1,130 @@
+"""Official-document benchmarks (`make bench` runs them after the kernel's).
+
+- issue one signed-off document to 120 recipient units (numbering + distribution +
+  120 sign-for work items), with BENCH_DOCUMENTS documents already in the table
+  (default 100,000); baseline: the same issue into an empty table, measured in the
+  same run;
+- BENCH_CONCURRENT (default 50) simultaneous issues on one prefix: numbers taken,
+  duplicates and gaps (must be 0 and 0).
+"""
+
+import datetime
+import statistics
+import threading
+import time
+
+from django.db import connection
+from django.utils import timezone
+
+from zhengtong.documents import services
+from zhengtong.documents.models import Disclosure, DocState, DocType, Document
+from zhengtong.org.models import Membership, RoleAssignment, Unit, User
+
+
+def line(name, value, unit="", note=""):
+    print(f"{name:<48} {value:>14} {unit:<8} {note}".rstrip(), flush=True)
+
+
+def _setup(tag):
+    county = Unit.objects.filter(kind="county").first()
+    issuer, _ = Unit.objects.get_or_create(
+        name=f"基准发文单位{tag}",
+        defaults={"kind": "department", "parent": county, "doc_prefix": f"基{tag}"},
+    )
+    recipients = list(Unit.objects.filter(kind="department").exclude(pk=issuer.pk)[:120])
+    clerk, _ = User.objects.get_or_create(
+        username=f"bench_clerk{tag}", defaults={"real_name": "基准文书"}
+    )
+    head, _ = User.objects.get_or_create(
+        username=f"bench_head{tag}", defaults={"real_name": "基准局长"}
+    )
+    for user, role in ((clerk, "clerk"), (head, "unit_head")):
+        Membership.objects.get_or_create(user=user, unit=issuer, defaults={"is_primary": True})
+        RoleAssignment.objects.get_or_create(user=user, role=role, unit=issuer)
+    return issuer, recipients, clerk, head
+
+
+def _signed(issuer, recipients, clerk, head, title):
+    document = services.create_draft(
+        clerk, issuing_unit=issuer, doc_type=DocType.NOTICE, title=title, main_recipients=recipients
+    )
+    services.submit(clerk, document, reviewer=head, signer=head)
+    services.approve(head, document)
+    return services.approve(head, document, disclosure=Disclosure.PROACTIVE)
+
+
+def _fill(n):
+    have = Document.objects.count()
+    if have >= n:
+        return have
+    county = Unit.objects.filter(kind="county").first()
+    drafter = User.objects.order_by("id").first()
+    rows = [
+        Document(
+            doc_type="notice",
+            direction="down",
+            title=f"历史公文{i}",
+            issuing_unit=county,
+            drafter=drafter,
+            state=DocState.ISSUED,
+            number_prefix="历",
+            number_year=2020 + i % 6,
+            number_seq=i + 1,
+            issued_at=timezone.now() - datetime.timedelta(days=i % 2000),
+        )
+        for i in range(have, n)
+    ]
+    Document.objects.bulk_create(rows, batch_size=5000)
+    return Document.objects.count()
+
+
+def _time_issue(tag, count):
+    issuer, recipients, clerk, head = _setup(tag)
+    times = []
+    for i in range(count):
+        document = _signed(issuer, recipients, clerk, head, f"基准{tag}-{i}")
+        started = time.perf_counter()
+        services.issue(clerk, document)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), len(recipients)
+
+
+def run(n_documents, concurrent):
+    base_ms, n_recipients = _time_issue("空", 5)
+    total = _fill(n_documents)
+    full_ms, _ = _time_issue("满", 5)
+    line(f"issue to {n_recipients} units, empty table (baseline)", f"{base_ms:.1f}", "ms")
+    line(f"issue to {n_recipients} units, {total:,} documents", f"{full_ms:.1f}", "ms")
+    line("issue time ratio (full / empty)", f"{full_ms / base_ms:.2f}", "x")
+
+    issuer, recipients, clerk, head = _setup("并")
+    documents = [
+        _signed(issuer, recipients[:3], clerk, head, f"并发{i}") for i in range(concurrent)
+    ]
+    barrier = threading.Barrier(concurrent)
+    errors = []
+
+    def issue_one(document):
+        try:
+            barrier.wait(30)
+            services.issue(clerk, document)
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue_one, args=(d,)) for d in documents]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    numbers = sorted(
+        Document.objects.filter(
+            number_prefix=issuer.doc_prefix, number_year=timezone.localdate().year
+        ).values_list("number_seq", flat=True)
+    )
+    duplicates = len(numbers) - len(set(numbers))
+    missing = (max(numbers) - len(set(numbers))) if numbers else 0
+    line(f"{concurrent} simultaneous issues: numbers taken", f"{len(numbers)}", "")
+    line("  duplicate numbers", f"{duplicates}", "")
+    line("  missing numbers", f"{missing}", "", f"errors: {len(errors)}")
