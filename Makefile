@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
-TEST_DEBS := gettext chromium fonts-noto-cjk
+# WeasyPrint's libraries and the CJK fonts the document layout uses (docs/admin-guide.md).
+LAYOUT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai
+TEST_DEBS := gettext chromium $(LAYOUT_DEBS)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo and the tests run with a development key and plain HTTP; production sets
@@ -27,6 +29,7 @@ debs-venv:
 	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || bash scripts/debs.sh python3-venv
 
 debs-demo: debs-venv
+	@bash scripts/debs.sh $(LAYOUT_DEBS)
 
 debs-test: debs-venv
 	@bash scripts/debs.sh $(TEST_DEBS)
