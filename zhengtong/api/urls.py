@@ -3,12 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from zhengtong.documents.api import DocumentViewSet
+
 from . import views
 
 router = DefaultRouter()
 router.register("units", views.UnitViewSet, basename="unit")
 router.register("staff", views.StaffViewSet, basename="staff")
 router.register("work-items", views.WorkItemViewSet, basename="workitem")
+router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -3,6 +3,7 @@ the rules themselves (classification, elements, who may take a step) are the
 operations' in `services.py`, whose errors the views show on these forms."""
 
 from django import forms
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.org import permissions
@@ -18,15 +19,27 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A person, shown with their primary unit and position so namesakes differ."""
+
     def label_from_instance(self, obj):
-        unit = obj.primary_unit
-        position = obj.position
-        details = " · ".join(str(x) for x in (unit.display_short_name if unit else "", position) if x)
+        primary = getattr(obj, "primary_memberships", None) or []
+        unit = primary[0].unit.display_short_name if primary else ""
+        details = " · ".join(x for x in (unit, obj.position) if x)
         return f"{obj.real_name} ({details})" if details else obj.real_name
 
 
 def _active_staff():
-    return User.objects.filter(is_active=True).order_by("real_name", "pk")
+    return (
+        User.objects.filter(is_active=True)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_primary=True).select_related("unit"),
+                to_attr="primary_memberships",
+            )
+        )
+        .order_by("real_name", "pk")
+    )
 
 
 def draftable_units(person):
@@ -172,7 +185,8 @@ class SubmitForm(forms.Form):
             memberships__unit__kind=UnitKind.OFFICE, memberships__unit__is_active=True
         ).distinct()
         candidates = _active_staff().filter(
-            role_assignments__role__in=[Role.UNIT_HEAD, Role.COUNTY_LEADER]
+            Q(role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=unit)
+            | Q(role_assignments__role=Role.COUNTY_LEADER)
         ).distinct()
         signers = [
             p
@@ -277,9 +291,3 @@ class FilterForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
-
-
-def membership_units(person):
-    return Unit.objects.filter(
-        pk__in=Membership.objects.filter(user=person).values("unit_id")
-    ).order_by("sort_order", "pk")

@@ -289,3 +289,76 @@ class Distribution(models.Model):
 
     def __str__(self):
         return f"{self.document} → {self.unit}"
+
+
+class IncomingState(models.TextChoices):
+    REGISTERED = "registered", _("Registered (登记)")
+    PROPOSED = "proposed", _("Handling proposed (拟办)")
+    HANDLING = "handling", _("Being handled (承办)")
+    CLOSED = "closed", _("Closed (办结)")
+    RETURNED = "returned", _("Returned to the sender (退回)")
+
+
+class IncomingRecord(models.Model):
+    """A document received by a unit (收文, STANDARDS.md §1.5 Art. 24): signed for on
+    the platform (then `distribution` links the issued document) or registered by hand
+    from paper, with a scan attached (then the source fields describe it)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="incoming")
+    distribution = models.OneToOneField(
+        Distribution, null=True, blank=True, on_delete=models.PROTECT, related_name="incoming"
+    )
+    source_name = models.CharField(_("sending organ"), max_length=100, blank=True)
+    source_number = models.CharField(_("its document number"), max_length=60, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    received_at = models.DateTimeField(_("received at"))
+    scan = models.ForeignKey(
+        "core.Attachment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("scan"),
+    )
+    serial = models.CharField(_("registration number"), max_length=30)
+    state = models.CharField(
+        max_length=12, choices=IncomingState.choices, default=IncomingState.REGISTERED
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposal = models.TextField(_("proposed handling (拟办意见)"), blank=True)
+    instruction = models.TextField(_("instruction (批办意见)"), blank=True)
+    due_date = models.DateField(_("handling due"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    result = models.TextField(_("result (办理结果)"), blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "serial"], name="documents_incoming_serial"),
+        ]
+
+    def __str__(self):
+        return f"{self.serial} {self.title}"
+
+
+class HandlingTask(models.Model):
+    """One handler's (承办人) or reader's (传阅) part in an incoming record."""
+
+    class Kind(models.TextChoices):
+        HANDLE = "handle", _("Handle (承办)")
+        READ = "read", _("Read (传阅)")
+
+    record = models.ForeignKey(IncomingRecord, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    order = models.PositiveIntegerField(default=0)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.person}"

@@ -81,3 +81,35 @@ def can_sign_off(person, document, unit):
         return True
     county_organs = (UnitKind.COMMITTEE, UnitKind.GOVERNMENT, UnitKind.OFFICE)
     return unit.kind in county_organs and has_role(person, Role.COUNTY_LEADER)
+
+
+# --- incoming documents ---------------------------------------------------------------
+
+
+@rule("documents.register")
+def register(person, obj, unit):
+    """A unit's clerk registers what arrives from outside the platform."""
+    return unit is not None and has_role(person, Role.CLERK, unit)
+
+
+@rule("documents.propose")
+def propose(person, record, unit):
+    """The receiving unit's clerk checks (初审), proposes (拟办) and closes (办结)."""
+    return has_role(person, Role.CLERK, record.unit_id)
+
+
+@rule("documents.instruct")
+def instruct(person, record, unit):
+    """The receiving unit's head instructs (批办)."""
+    return has_role(person, Role.UNIT_HEAD, record.unit_id)
+
+
+@rule("documents.finish_task")
+def finish_task(person, task, unit):
+    return task.person_id == person.pk
+
+
+@rule("documents.incoming.view")
+def incoming_view(person, record, unit):
+    """Members of the receiving unit."""
+    return is_member(person, record.unit_id)

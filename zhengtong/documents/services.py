@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core import audit, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
+from zhengtong.core.models import WorkItem
 from zhengtong.org import permissions
 from zhengtong.org.models import Unit, UnitKind
 
@@ -30,6 +31,9 @@ from .models import (
     DocState,
     DocType,
     Document,
+    HandlingTask,
+    IncomingRecord,
+    IncomingState,
     NumberCounter,
     RecipientKind,
     RouteStep,
@@ -567,12 +571,24 @@ def sign_for(actor, distribution):
         document, kind=SIGN_FOR_KIND, actor=acting, assignee_unit=distribution.unit
     )
     _trail(document, "sign_for", acting, unit=distribution.unit)
+    # Signing for registers it in the unit's incoming book (签收 → 登记, Art. 24).
+    record = _register(
+        acting,
+        unit=distribution.unit,
+        title=document.title,
+        source_name=document.issuing_unit.name,
+        source_number=document.number,
+        distribution=distribution,
+    )
     audit.record(
         acting,
         "documents.sign_for",
         document,
         unit=distribution.unit,
-        changes={"signed_for_at": [None, distribution.signed_for_at]},
+        changes={
+            "signed_for_at": [None, distribution.signed_for_at],
+            "serial": [None, record.serial],
+        },
     )
     return distribution
 
@@ -589,3 +605,348 @@ def get_document(actor, pk):
 
 def units_for_choice():
     return Unit.objects.filter(is_active=True).exclude(kind__in=[UnitKind.COUNTY, UnitKind.SECTION])
+
+
+# --- incoming documents (收文, §1.5 Art. 24) ------------------------------------------
+
+PROPOSE_KIND = "documents.propose"
+INSTRUCT_KIND = "documents.instruct"
+HANDLE_KIND = "documents.handle"
+READ_KIND = "documents.read"
+CLOSE_KIND = "documents.close_incoming"
+
+
+def incoming_url(record):
+    return f"/oa/documents/incoming/{record.pk}/"
+
+
+def _register(acting, *, unit, title, source_name, source_number="", distribution=None, scan=None):
+    """登记: a registration number 收〔YYYY〕N per unit and year, and a work item for the
+    unit's clerk to propose the handling."""
+    year = timezone.localdate().year
+    seq = take_number(f"收#{unit.pk}", year)
+    record = IncomingRecord.objects.create(
+        unit=unit,
+        distribution=distribution,
+        title=title[:200],
+        source_name=source_name[:100],
+        source_number=source_number[:60],
+        received_at=timezone.now(),
+        scan=scan,
+        serial=f"收〔{year}〕{seq}号",
+        registered_by=getattr(acting, "person", acting),
+    )
+    workitems.open_work_item(
+        None,
+        kind=PROPOSE_KIND,
+        title=_("Propose handling: %(title)s") % {"title": record.title},
+        assignee_unit=unit,
+        subject=record,
+        url=incoming_url(record),
+        due_in_working_days=1,
+        unit=unit,
+    )
+    return record
+
+
+@transaction.atomic
+def register_external(actor, *, unit, title, source_name, source_number="", scan=None):
+    """Register a document that came from outside the platform (a paper document from
+    the city, say), with its scan, so it follows the same incoming flow."""
+    acting = permissions.require(actor, "documents.register", None, unit=unit)
+    if not (title or "").strip():
+        raise Invalid(_("A document needs a title."), field="title")
+    if not (source_name or "").strip():
+        raise Invalid(_("Name the organ that sent it."), field="source_name")
+    _refuse_classified("", title, source_number)
+    record = _register(
+        acting,
+        unit=unit,
+        title=title.strip(),
+        source_name=source_name.strip(),
+        source_number=source_number.strip(),
+        scan=scan,
+    )
+    audit.record(
+        acting,
+        "documents.incoming.register",
+        record,
+        unit=unit,
+        changes={"serial": [None, record.serial], "source": [None, record.source_name]},
+    )
+    return record
+
+
+def _incoming_for_update(record):
+    return (
+        IncomingRecord.objects.select_for_update()
+        .select_related("unit", "distribution")
+        .get(pk=record.pk)
+    )
+
+
+def _require_state(record, *states):
+    if record.state not in states:
+        raise Conflict(
+            _("This incoming document is not at that step (it is %(state)s).")
+            % {"state": record.get_state_display()}
+        )
+
+
+def _tell_sender(record, title, body):
+    """Tell the issuing unit's clerks (the sender) about a return or a reply."""
+    from zhengtong.core.notifications import notify
+    from zhengtong.org.models import User
+
+    if record.distribution is None:
+        return 0
+    document = record.distribution.document
+    clerks = User.objects.filter(
+        is_active=True, role_assignments__role="clerk", role_assignments__unit=document.issuing_unit
+    ).distinct()
+    for clerk in clerks:
+        notify(clerk, title, body=body, url=document_url(document))
+    return len(clerks)
+
+
+@transaction.atomic
+def return_to_sender(actor, record, *, reason):
+    """初审: a document that does not belong here or breaks the rules goes back to the
+    sender with reasons."""
+    record = _incoming_for_update(record)
+    acting = permissions.require(actor, "documents.propose", record, unit=record.unit)
+    _require_state(record, IncomingState.REGISTERED)
+    if not (reason or "").strip():
+        raise Invalid(_("Say why it is returned."), field="reason")
+    record.state = IncomingState.RETURNED
+    record.result = reason.strip()
+    record.closed_at = timezone.now()
+    record.save(update_fields=["state", "result", "closed_at"])
+    workitems.close_items_for(record, kind=PROPOSE_KIND, actor=acting)
+    _tell_sender(
+        record,
+        _("Returned by %(unit)s: %(title)s") % {"unit": record.unit.name, "title": record.title},
+        reason.strip(),
+    )
+    audit.record(
+        acting,
+        "documents.incoming.return",
+        record,
+        unit=record.unit,
+        changes={
+            "state": [IncomingState.REGISTERED, IncomingState.RETURNED],
+            "reason": [None, reason.strip()],
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def propose(actor, record, *, proposal, head):
+    """拟办: the clerk proposes how to handle it and passes it to the unit head."""
+    record = _incoming_for_update(record)
+    acting = permissions.require(actor, "documents.propose", record, unit=record.unit)
+    _require_state(record, IncomingState.REGISTERED)
+    if not (proposal or "").strip():
+        raise Invalid(_("Write the proposed handling."), field="proposal")
+    if not permissions.rule_holds("documents.can_review", head, None, record.unit):
+        raise Invalid(_("Choose a head of this unit."), field="head")
+    record.state = IncomingState.PROPOSED
+    record.proposal = proposal.strip()
+    record.save(update_fields=["state", "proposal"])
+    workitems.close_items_for(record, kind=PROPOSE_KIND, actor=acting)
+    workitems.open_work_item(
+        None,
+        kind=INSTRUCT_KIND,
+        title=_("Instruct: %(title)s") % {"title": record.title},
+        assignee_user=head,
+        subject=record,
+        url=incoming_url(record),
+        due_in_working_days=1,
+        unit=record.unit,
+    )
+    audit.record(
+        acting,
+        "documents.incoming.propose",
+        record,
+        unit=record.unit,
+        changes={"proposal": [None, record.proposal], "head": [None, head.pk]},
+    )
+    return record
+
+
+@transaction.atomic
+def instruct(actor, record, *, instruction, handlers, readers=(), due_in_working_days=5):
+    """批办: the unit head instructs; handlers (承办) get work items with the deadline,
+    readers (传阅) read in the order given, one after another."""
+    record = _incoming_for_update(record)
+    acting = permissions.require(actor, "documents.instruct", record, unit=record.unit)
+    _require_state(record, IncomingState.PROPOSED)
+    if not handlers:
+        raise Invalid(_("Choose at least one handler."), field="handlers")
+    outsiders = [p for p in [*handlers, *readers] if not permissions.is_member(p, record.unit)]
+    if outsiders:
+        raise Invalid(
+            _("%(name)s is not a member of this unit.") % {"name": outsiders[0]}, field="handlers"
+        )
+    if not 0 < int(due_in_working_days) <= 60:
+        raise Invalid(_("The deadline is 1 to 60 working days."), field="due_in_working_days")
+    record.state = IncomingState.HANDLING
+    record.instruction = (instruction or "").strip() or _("Agreed as proposed.")
+    for person in handlers:
+        HandlingTask.objects.create(record=record, kind=HandlingTask.Kind.HANDLE, person=person)
+        item = workitems.open_work_item(
+            None,
+            kind=HANDLE_KIND,
+            title=_("Handle: %(title)s") % {"title": record.title},
+            assignee_user=person,
+            subject=record,
+            url=incoming_url(record),
+            due_in_working_days=due_in_working_days,
+            unit=record.unit,
+        )
+        record.due_date = item.due_date
+    for order, person in enumerate(readers, start=1):
+        HandlingTask.objects.create(
+            record=record, kind=HandlingTask.Kind.READ, person=person, order=order
+        )
+    record.save(update_fields=["state", "instruction", "due_date"])
+    _open_next_reader(record)
+    workitems.close_items_for(record, kind=INSTRUCT_KIND, actor=acting)
+    audit.record(
+        acting,
+        "documents.incoming.instruct",
+        record,
+        unit=record.unit,
+        changes={
+            "handlers": [None, [p.pk for p in handlers]],
+            "readers": [None, [p.pk for p in readers]],
+            "due_date": [None, record.due_date],
+        },
+    )
+    return record
+
+
+def _open_next_reader(record):
+    task = (
+        record.tasks.filter(kind=HandlingTask.Kind.READ, done_at__isnull=True)
+        .order_by("order")
+        .first()
+    )
+    if task is None:
+        return None
+    if WorkItem.objects.filter(
+        kind=READ_KIND, assignee_user=task.person, state="open", subject_id=str(record.pk)
+    ).exists():
+        return task
+    workitems.open_work_item(
+        None,
+        kind=READ_KIND,
+        title=_("Read: %(title)s") % {"title": record.title},
+        assignee_user=task.person,
+        subject=record,
+        url=incoming_url(record),
+        due_in_working_days=1,
+        unit=record.unit,
+    )
+    return task
+
+
+@transaction.atomic
+def finish_task(actor, record, *, comment=""):
+    """A handler reports the handling done, or a reader has read it (with a comment);
+    the next reader is then asked. When every handler is done, the clerk is asked to
+    close the record."""
+    record = _incoming_for_update(record)
+    _require_state(record, IncomingState.HANDLING)
+    acting, task = None, None
+    for candidate in record.tasks.filter(done_at__isnull=True).select_related("person"):
+        if candidate.kind == HandlingTask.Kind.READ and candidate != _first_open_reader(record):
+            continue
+        acting = permissions.may(actor, "documents.finish_task", candidate)
+        if acting:
+            task = candidate
+            break
+    if task is None:
+        raise NotPermitted(_("Nothing on this document is waiting for you."))
+    if task.kind == HandlingTask.Kind.HANDLE and not (comment or "").strip():
+        raise Invalid(_("Say what was done."), field="comment")
+    task.done_at = timezone.now()
+    task.comment = (comment or "").strip()
+    task.save(update_fields=["done_at", "comment"])
+    kind = HANDLE_KIND if task.kind == HandlingTask.Kind.HANDLE else READ_KIND
+    workitems.close_items_for(record, kind=kind, actor=acting, assignee_user=task.person)
+    if task.kind == HandlingTask.Kind.READ:
+        _open_next_reader(record)
+    elif not record.tasks.filter(kind=HandlingTask.Kind.HANDLE, done_at__isnull=True).exists():
+        workitems.open_work_item(
+            None,
+            kind=CLOSE_KIND,
+            title=_("Close: %(title)s") % {"title": record.title},
+            assignee_unit=record.unit,
+            subject=record,
+            url=incoming_url(record),
+            due_in_working_days=1,
+            unit=record.unit,
+        )
+    audit.record(
+        acting,
+        f"documents.incoming.{task.kind}",
+        record,
+        unit=record.unit,
+        changes={"comment": [None, task.comment]},
+    )
+    return task
+
+
+def _first_open_reader(record):
+    return (
+        record.tasks.filter(kind=HandlingTask.Kind.READ, done_at__isnull=True)
+        .order_by("order")
+        .first()
+    )
+
+
+@transaction.atomic
+def close_incoming(actor, record, *, result, reply_to_sender=False):
+    """办结: the clerk closes the record with its result, and may reply (答复) to the
+    sender with it."""
+    record = _incoming_for_update(record)
+    acting = permissions.require(actor, "documents.propose", record, unit=record.unit)
+    _require_state(record, IncomingState.HANDLING)
+    if record.tasks.filter(kind=HandlingTask.Kind.HANDLE, done_at__isnull=True).exists():
+        raise Conflict(_("A handler has not finished yet."))
+    if not (result or "").strip():
+        raise Invalid(_("Write the result."), field="result")
+    record.state = IncomingState.CLOSED
+    record.result = result.strip()
+    record.closed_at = timezone.now()
+    record.save(update_fields=["state", "result", "closed_at"])
+    for kind in (CLOSE_KIND, READ_KIND):
+        workitems.close_items_for(
+            record, kind=kind, actor=acting, state="done" if kind == CLOSE_KIND else "cancelled"
+        )
+    if reply_to_sender:
+        _tell_sender(
+            record,
+            _("Reply from %(unit)s: %(title)s") % {"unit": record.unit.name, "title": record.title},
+            record.result,
+        )
+    audit.record(
+        acting,
+        "documents.incoming.close",
+        record,
+        unit=record.unit,
+        changes={
+            "state": [IncomingState.HANDLING, IncomingState.CLOSED],
+            "replied": [None, bool(reply_to_sender)],
+        },
+    )
+    return record
+
+
+def get_incoming(actor, pk):
+    record = IncomingRecord.objects.filter(pk=pk).select_related("unit", "distribution").first()
+    if record is None or not permissions.may(actor, "documents.incoming.view", record):
+        raise NotFound()
+    return record

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("sign-for/", views.sign_for_many, name="sign_for_many"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/send-back/", views.send_back, name="send_back"),
+    path("<int:pk>/issue/", views.issue, name="issue"),
+    path("<int:pk>/sign-for/", views.sign_for, name="sign_for"),
+]

@@ -1,0 +1,484 @@
+"""Staff pages of the official documents (公文): the lists, a new draft, the document
+page with its route, trail and the actions open to the viewer, and one POST view per
+operation. Every change goes through `services`; a domain error is shown on the page
+and changes nothing."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhengtong.core.errors import DomainError, NotFound, NotPermitted
+from zhengtong.core.web import form_error
+from zhengtong.org import permissions
+
+from . import services
+from .forms import ApproveForm, DraftForm, FilterForm, SendBackForm, SubmitForm, draftable_units
+from .models import (
+    Direction,
+    Distribution,
+    DocState,
+    Document,
+    RouteStep,
+    StepKind,
+    StepState,
+    Urgency,
+)
+
+PAGE_SIZE = 30
+
+BOXES = [
+    ("awaiting", gettext_lazy("Awaiting me")),
+    ("to_sign_for", gettext_lazy("To sign for")),
+    ("drafts", gettext_lazy("Drafts")),
+    ("sent", gettext_lazy("Sent")),
+    ("received", gettext_lazy("Received")),
+]
+BOX_CAPTIONS = {
+    "awaiting": gettext_lazy("Documents waiting for your review, countersignature or sign-off"),
+    "to_sign_for": gettext_lazy("Documents sent to your units, not yet signed for"),
+    "drafts": gettext_lazy("Your units' drafts and documents under way, not yet issued"),
+    "sent": gettext_lazy("Documents your units issued"),
+    "received": gettext_lazy("Documents sent to your units"),
+}
+
+# How the trail's actions read (TrailEntry.action).
+TRAIL_ACTIONS = {
+    "draft": gettext_lazy("Drafted"),
+    "submit": gettext_lazy("Submitted"),
+    StepKind.REVIEW: gettext_lazy("Reviewed (核稿)"),
+    StepKind.COUNTERSIGN: gettext_lazy("Countersigned (会签)"),
+    StepKind.OFFICE_REVIEW: gettext_lazy("Office review (复核)"),
+    StepKind.SIGN_OFF: gettext_lazy("Signed off (签发)"),
+    "send_back": gettext_lazy("Sent back"),
+    "issue": gettext_lazy("Issued"),
+    "sign_for": gettext_lazy("Signed for (签收)"),
+}
+
+NUMBER = re.compile(r"^\s*(?P<prefix>.*?)〔(?P<year>\d{4})〕(?P<seq>\d+)号?\s*$")
+
+
+def _urgency_rank(prefix=""):
+    field = f"{prefix}urgency"
+    return Case(
+        When(**{field: Urgency.EXTRA_URGENT}, then=Value(0)),
+        When(**{field: Urgency.URGENT}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def _search(queryset, text, prefix=""):
+    """Title words, or a whole or partial document number (教发〔2026〕3号)."""
+    match = NUMBER.match(text)
+    if match:
+        return queryset.filter(
+            **{
+                f"{prefix}number_prefix": match["prefix"].strip(),
+                f"{prefix}number_year": int(match["year"]),
+                f"{prefix}number_seq": int(match["seq"]),
+            }
+        )
+    return queryset.filter(
+        Q(**{f"{prefix}title__icontains": text}) | Q(**{f"{prefix}number_prefix": text})
+    )
+
+
+def _box_querysets(person):
+    mine = permissions.unit_ids_of(person)
+    acting_for = [person.pk] + [d.pk for d in permissions.delegators_of(person)]
+    return {
+        "awaiting": RouteStep.objects.filter(
+            assignee_id__in=acting_for,
+            state=StepState.PENDING,
+            document__state=DocState.IN_ROUTE,
+        )
+        .select_related("document", "document__issuing_unit", "assignee", "unit")
+        .order_by(_urgency_rank("document__"), "document__created_at", "pk"),
+        "to_sign_for": Distribution.objects.filter(unit_id__in=mine, signed_for_at__isnull=True)
+        .select_related("document", "document__issuing_unit", "unit")
+        .order_by(_urgency_rank("document__"), "due_date", "sent_at", "pk"),
+        "drafts": Document.objects.filter(
+            Q(issuing_unit_id__in=mine) | Q(drafter=person),
+            state__in=[DocState.DRAFT, DocState.IN_ROUTE, DocState.SIGNED],
+        )
+        .select_related("issuing_unit", "drafter")
+        .order_by("-updated_at", "-pk"),
+        "sent": Document.objects.filter(issuing_unit_id__in=mine, state=DocState.ISSUED)
+        .select_related("issuing_unit")
+        .order_by("-issued_at", "-pk"),
+        "received": Distribution.objects.filter(unit_id__in=mine)
+        .select_related("document", "document__issuing_unit", "unit", "signed_for_by")
+        .order_by("-sent_at", "-pk"),
+    }
+
+
+def _filter(box, queryset, data):
+    on_document = box in ("drafts", "sent")
+    prefix = "" if on_document else "document__"
+    if data.get("doc_type"):
+        queryset = queryset.filter(**{f"{prefix}doc_type": data["doc_type"]})
+    if data.get("year"):
+        year_field = {
+            "drafts": "created_at__year",
+            "awaiting": "document__created_at__year",
+            "sent": "number_year",
+        }.get(box, "sent_at__year")
+        queryset = queryset.filter(**{year_field: data["year"]})
+    if data.get("q"):
+        queryset = _search(queryset, data["q"].strip(), prefix)
+    return queryset
+
+
+def _row(box, obj, person):
+    if box in ("drafts", "sent"):
+        return {"document": obj}
+    if box == "awaiting":
+        return {
+            "document": obj.document,
+            "step": obj,
+            "for_whom": obj.assignee if obj.assignee_id != person.pk else None,
+        }
+    return {"document": obj.document, "distribution": obj}
+
+
+@login_required
+def document_list(request):
+    person = request.user
+    querysets = _box_querysets(person)
+    counts = {box: querysets[box].count() for box in ("awaiting", "to_sign_for")}
+    box = request.GET.get("box")
+    if box not in querysets:
+        box = next((b for b in ("awaiting", "to_sign_for") if counts[b]), "drafts")
+    this_year = timezone.localdate().year
+    years = sorted({this_year, *(d.year for d in Document.objects.dates("created_at", "year"))})
+    filters = FilterForm(request.GET or None, years=reversed(years))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    queryset = _filter(box, querysets[box], data)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {"box": box, **{k: v for k, v in data.items() if v}}
+    return render(
+        request,
+        "documents/list.html",
+        {
+            "box": box,
+            "boxes": [(b, label, counts.get(b)) for b, label in BOXES],
+            "caption": BOX_CAPTIONS[box],
+            "filters": filters,
+            "page": page,
+            "rows": [_row(box, obj, person) for obj in page.object_list],
+            "query_string": urlencode(query),
+            "can_draft": bool(draftable_units(person)),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sign_for_many(request):
+    """Sign for several documents at once from the list (one action, each timed)."""
+    ids = [int(i) for i in request.POST.getlist("distribution") if i.isdigit()]
+    done = 0
+    for distribution in Distribution.objects.filter(pk__in=ids).select_related("document"):
+        try:
+            services.sign_for(request.user, distribution)
+        except DomainError as exc:
+            messages.error(request, f"{distribution.document.title}: {exc.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("Signed for %(count)d documents.") % {"count": done})
+    elif not ids:
+        messages.error(request, _("Choose the documents to sign for."))
+    return redirect(f"{reverse('documents:list')}?box=to_sign_for")
+
+
+@login_required
+def new(request):
+    person = request.user
+    units = draftable_units(person)
+    if not units:
+        raise PermissionDenied(_("You are not a member of a unit that issues documents."))
+    primary = person.primary_unit
+    initial = {"issuing_unit": primary.pk if primary in units else units[0].pk, "urgency": ""}
+    form = DraftForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.create_draft(
+                person, issuing_unit=form.cleaned_data["issuing_unit"], **form.operation_fields()
+            )
+        except NotPermitted:
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("documents:detail", pk=document.pk)
+    return render(request, "documents/edit.html", {"form": form, "document": None})
+
+
+def _get(request, pk):
+    try:
+        return services.get_document(request.user, pk)
+    except NotFound as exc:
+        raise Http404(str(exc.message)) from exc
+
+
+def _to_detail(document):
+    return redirect("documents:detail", pk=document.pk)
+
+
+@login_required
+def edit(request, pk):
+    document = _get(request, pk)
+    permissions.require(request.user, "documents.edit", document)
+    if document.state != DocState.DRAFT:
+        messages.error(request, _("Only a draft can be changed; send it back first."))
+        return _to_detail(document)
+    form = DraftForm(request.POST or None, document=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(request.user, document, **form.operation_fields())
+        except NotPermitted:
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return _to_detail(document)
+    return render(request, "documents/edit.html", {"form": form, "document": document})
+
+
+def _chinese_date(moment):
+    day = timezone.localtime(moment).date() if hasattr(moment, "tzinfo") else moment
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def body_html(document):
+    """The sanitised body as paragraphs: plain text is one paragraph per line."""
+    body = document.body or ""
+    if not re.search(r"<(p|h[2-5]|table)\b", body, re.IGNORECASE):
+        body = "".join(f"<p>{line.strip()}</p>" for line in body.splitlines() if line.strip())
+    return mark_safe(services.clean_body(body))  # sanitised again by nh3  # noqa: S308
+
+
+def _layout(document):
+    """What the print-style rendering needs (GB/T 9704 in miniature)."""
+    mains = list(document.main_recipients.all())
+    copies = list(document.copy_recipients.all())
+    dated = document.issued_at or document.signed_at
+    unit = document.issuing_unit
+    unit_name = unit.name_on(timezone.localtime(dated).date()) if dated else unit.name
+    return {
+        "unit_name": unit_name,
+        "mains": "、".join(u.name for u in mains),
+        "copies": "、".join(u.name for u in copies),
+        "body": body_html(document),
+        "attachments": [a.strip() for a in document.attachment_note.splitlines() if a.strip()],
+        "date": _chinese_date(dated) if dated else "",
+        "show_signer": document.direction == Direction.UP and document.signer_id,
+    }
+
+
+def _detail(request, document, **forms):
+    """The document page; `forms` are bound forms (with errors) to show instead of
+    fresh ones, and `action_error` a message from an action without a form."""
+    person = request.user
+    action_error = forms.pop("action_error", None)
+    context = {"document": document, "action_error": action_error}
+    is_draft = document.state == DocState.DRAFT
+    context["can_edit"] = is_draft and bool(permissions.may(person, "documents.edit", document))
+    if context["can_edit"]:
+        context["submit_form"] = forms.get("submit_form") or SubmitForm(document)
+    step, acting = (None, None)
+    if document.state == DocState.IN_ROUTE:
+        step, acting = services.pending_step_for(person, document)
+    context["step"], context["acting"] = step, acting
+    if step is not None:
+        sign_off = step.kind == StepKind.SIGN_OFF
+        context["approve_form"] = forms.get("approve_form") or ApproveForm(
+            sign_off=sign_off, initial={"disclosure": ""}
+        )
+        context["send_back_form"] = forms.get("send_back_form") or SendBackForm()
+    context["can_issue"] = document.state == DocState.SIGNED and bool(
+        permissions.may(person, "documents.issue", document)
+    )
+    distributions = list(document.distributions.select_related("unit", "signed_for_by"))
+    context["to_sign"] = [
+        d
+        for d in distributions
+        if d.signed_for_at is None and permissions.may(person, "documents.sign_for", d)
+    ]
+    if not permissions.is_member(person, document.issuing_unit_id) and not (
+        document.route.filter(assignee=person).exists()
+    ):
+        mine = permissions.unit_ids_of(person)
+        distributions = [d for d in distributions if d.unit_id in mine]
+    context["distributions"] = distributions
+    route = list(
+        document.route.select_related("unit", "assignee", "acted_by", "on_behalf_of").order_by(
+            "round", "order", "pk"
+        )
+    )
+    context["route"] = route
+    context["rounds"] = len({s.round for s in route}) > 1
+    context["trail"] = [
+        {"entry": e, "label": TRAIL_ACTIONS.get(e.action, e.action)}
+        for e in document.trail.select_related("actor", "on_behalf_of", "unit")
+    ]
+    context["layout"] = _layout(document)
+    context["main_recipients"] = document.main_recipients.all()
+    context["copy_recipients"] = document.copy_recipients.all()
+    return render(request, "documents/detail.html", context)
+
+
+@login_required
+def detail(request, pk):
+    return _detail(request, _get(request, pk))
+
+
+def _act(request, document, operation, form_name, form, success):
+    """Run `operation()`; on a domain error show it on `form` (permission errors are
+    403 pages, through the middleware)."""
+    try:
+        operation()
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        form_error(form, exc)
+        return _detail(request, document, **{form_name: form})
+    messages.success(request, success)
+    return _to_detail(document)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    document = _get(request, pk)
+    permissions.require(request.user, "documents.edit", document)
+    if document.state != DocState.DRAFT:
+        messages.error(request, _("This document has already been submitted."))
+        return _to_detail(document)
+    form = SubmitForm(document, request.POST)
+    if not form.is_valid():
+        return _detail(request, document, submit_form=form)
+    data = form.cleaned_data
+
+    def operation():
+        services.submit(
+            request.user,
+            document,
+            reviewer=data["reviewer"],
+            signer=data["signer"],
+            countersigners=data["countersigners"],
+            office_reviewer=data["office_reviewer"],
+        )
+
+    success = _("Submitted: %(name)s reviews it next.") % {"name": data["reviewer"].real_name}
+    return _act(request, document, operation, "submit_form", form, success)
+
+
+def _pending_step(request, document):
+    if document.state != DocState.IN_ROUTE:
+        return None
+    step, _acting = services.pending_step_for(request.user, document)
+    if step is None:
+        raise NotPermitted(_("Nothing on this document is waiting for you."))
+    return step
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    document = _get(request, pk)
+    step = _pending_step(request, document)
+    if step is None:
+        messages.error(request, _("This document is not waiting for anyone's approval."))
+        return _to_detail(document)
+    form = ApproveForm(request.POST, sign_off=step.kind == StepKind.SIGN_OFF)
+    if not form.is_valid():
+        return _detail(request, document, approve_form=form)
+
+    def operation():
+        services.approve(request.user, document, **form.operation_fields())
+
+    success = (
+        _("Signed off. The issuing unit's clerk can now issue it.")
+        if step.kind == StepKind.SIGN_OFF
+        else _("Approved: %(step)s.") % {"step": step.get_kind_display()}
+    )
+    return _act(request, document, operation, "approve_form", form, success)
+
+
+@login_required
+@require_POST
+def send_back(request, pk):
+    document = _get(request, pk)
+    step = _pending_step(request, document)
+    if step is None:
+        messages.error(request, _("This document is not waiting for anyone's approval."))
+        return _to_detail(document)
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, document, send_back_form=form)
+
+    def operation():
+        services.send_back(request.user, document, reason=form.cleaned_data["reason"])
+
+    success = _("Sent back to the drafter.")
+    return _act(request, document, operation, "send_back_form", form, success)
+
+
+@login_required
+@require_POST
+def issue(request, pk):
+    document = _get(request, pk)
+    permissions.require(request.user, "documents.issue", document)
+    try:
+        document = services.issue(request.user, document)
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        return _detail(request, document, action_error=exc.message)
+    messages.success(request, _("Issued as %(number)s.") % {"number": document.number})
+    return _to_detail(document)
+
+
+@login_required
+@require_POST
+def sign_for(request, pk):
+    document = _get(request, pk)
+    mine = document.distributions.select_related("unit")
+    chosen = request.POST.get("distribution", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404()
+        mine = mine.filter(pk=int(chosen))
+    candidates = [d for d in mine if permissions.may(request.user, "documents.sign_for", d)]
+    if not candidates:
+        if chosen and not mine:
+            raise Http404()
+        raise NotPermitted()
+    distribution = next((d for d in candidates if d.signed_for_at is None), candidates[0])
+    try:
+        services.sign_for(request.user, distribution)
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        return _detail(request, document, action_error=exc.message)
+    messages.success(
+        request, _("Signed for on behalf of %(unit)s.") % {"unit": distribution.unit.name}
+    )
+    return _to_detail(document)
