@@ -362,3 +362,95 @@ class HandlingTask(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.person}"
+
+
+class DocumentVersion(models.Model):
+    """A saved version of the draft's text: every change is kept, so a reviewer's changes
+    can be shown as a difference."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    saved_at = models.DateTimeField(auto_now_add=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="documents_version_unique")
+        ]
+
+    def __str__(self):
+        return f"v{self.number} {self.title}"
+
+
+class DisclosureHandoff(models.Model):
+    """An issued document marked 主动公开, waiting for the website's disclosure catalogue
+    (STANDARDS.md §3). The website picks items up through
+    `documents.services.pending_disclosures()` and marks them taken with
+    `mark_disclosure_taken()`; nothing here knows about the website."""
+
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="handoff")
+    queued_at = models.DateTimeField(auto_now_add=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    taken_ref = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["queued_at"]
+
+    def __str__(self):
+        return str(self.document)
+
+
+class Retention(models.TextChoices):
+    """保管期限 (国家档案局令第8号, STANDARDS.md §1.6)."""
+
+    PERMANENT = "permanent", _("永久")
+    YEARS_30 = "30y", _("定期30年")
+    YEARS_10 = "10y", _("定期10年")
+
+
+class ArchiveEntry(models.Model):
+    """A document filed in a unit's archive (归档), read-only from then on. The lead
+    unit keeps the original, co-handlers a copy (Art. 27, §1.6). The archive number
+    follows DA/T 22-2015: 全宗号-年度-保管期限-件号."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="archive")
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="archive_entries"
+    )
+    incoming = models.OneToOneField(
+        "IncomingRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="archive_entry",
+    )
+    is_original = models.BooleanField(default=True)
+    fonds = models.CharField(_("fonds number (全宗号)"), max_length=20)
+    year = models.PositiveIntegerField(_("year"))
+    retention = models.CharField(_("retention"), max_length=10, choices=Retention.choices)
+    item_number = models.PositiveIntegerField(_("item number (件号)"))
+    title = models.CharField(max_length=200)
+    archived_at = models.DateTimeField(auto_now_add=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["year", "retention", "item_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "retention", "item_number"], name="documents_archive_number"
+            ),
+        ]
+
+    def __str__(self):
+        return self.archive_number
+
+    @property
+    def archive_number(self):
+        return f"{self.fonds}-{self.year}-{self.get_retention_display()}-{self.item_number:04d}"

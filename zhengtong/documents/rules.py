@@ -113,3 +113,15 @@ def finish_task(person, task, unit):
 def incoming_view(person, record, unit):
     """Members of the receiving unit."""
     return is_member(person, record.unit_id)
+
+
+@rule("documents.withdraw", delegable=False)
+def withdraw(person, document, unit):
+    """The issuing unit's head withdraws a document."""
+    return has_role(person, Role.UNIT_HEAD, document.issuing_unit_id)
+
+
+@rule("documents.archive")
+def archive(person, document, unit):
+    """The issuing unit's clerk files its documents."""
+    return has_role(person, Role.CLERK, document.issuing_unit_id)

@@ -24,18 +24,22 @@ from zhengtong.org.models import Unit, UnitKind
 from .models import (
     DEFAULT_DIRECTION,
     FIXED_DIRECTION,
+    ArchiveEntry,
     Classification,
     Direction,
     Disclosure,
+    DisclosureHandoff,
     Distribution,
     DocState,
     DocType,
     Document,
+    DocumentVersion,
     HandlingTask,
     IncomingRecord,
     IncomingState,
     NumberCounter,
     RecipientKind,
+    Retention,
     RouteStep,
     StepKind,
     StepState,
@@ -187,6 +191,7 @@ def create_draft(
     )
     document.main_recipients.set(main_recipients)
     document.copy_recipients.set(copy_recipients)
+    _save_version(document, acting)
     _trail(document, "draft", acting, unit=issuing_unit)
     audit.record(
         acting,
@@ -220,6 +225,8 @@ def update_draft(
     if document.doc_type in FIXED_DIRECTION:
         document.direction = DEFAULT_DIRECTION[document.doc_type]
     document.save()
+    if document.title != before["title"] or document.body != before["body"]:
+        _save_version(document, acting)
     if main_recipients is not None:
         document.main_recipients.set(main_recipients)
     if copy_recipients is not None:
@@ -541,6 +548,8 @@ def issue(actor, document):
             unit=unit,
         )
         Distribution.objects.create(document=document, unit=unit, kind=kind, due_date=item.due_date)
+    if document.disclosure == Disclosure.PROACTIVE:
+        DisclosureHandoff.objects.create(document=document)
     _trail(document, "issue", acting, unit=document.issuing_unit, opinion=document.number)
     audit.record(
         acting,
@@ -950,3 +959,244 @@ def get_incoming(actor, pk):
     if record is None or not permissions.may(actor, "documents.incoming.view", record):
         raise NotFound()
     return record
+
+
+# --- versions -----------------------------------------------------------------------
+
+
+def _save_version(document, acting):
+    last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return DocumentVersion.objects.create(
+        document=document,
+        number=last + 1,
+        title=document.title,
+        body=document.body,
+        saved_by=getattr(acting, "person", acting),
+    )
+
+
+def _paragraphs(html):
+    text = re.sub(r"</(p|h[2-5]|tr)>", "\n", html or "")
+    text = re.sub(r"<[^>]+>", "", text)
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def version_diff(older, newer):
+    """What changed between two versions, paragraph by paragraph: a list of
+    (kind, text) with kind "same", "removed" or "added" — a reviewer's changes as the
+    drafter sees them."""
+    import difflib
+
+    a = [older.title, *_paragraphs(older.body)]
+    b = [newer.title, *_paragraphs(newer.body)]
+    result = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            result += [("same", t) for t in a[i1:i2]]
+        else:
+            result += [("removed", t) for t in a[i1:i2]]
+            result += [("added", t) for t in b[j1:j2]]
+    return result
+
+
+# --- withdrawal -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def withdraw(actor, document, *, reason):
+    """Withdraw a document (before or after issue). Its number, if it has one, stays
+    taken and is listed as withdrawn; recipients are told; open items are cancelled."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    acting = permissions.require(actor, "documents.withdraw", document)
+    if document.state == DocState.WITHDRAWN:
+        raise Conflict(_("This document has already been withdrawn."))
+    if document.archive_entries.exists():
+        raise Conflict(_("An archived document cannot be withdrawn."))
+    if not (reason or "").strip():
+        raise Invalid(_("Say why it is withdrawn."), field="reason")
+    before = document.state
+    document.state = DocState.WITHDRAWN
+    document.save(update_fields=["state", "updated_at"])
+    for item in WorkItem.objects.filter(
+        subject_id=str(document.pk), state="open", kind__startswith="documents."
+    ):
+        workitems.close_items_for(document, kind=item.kind, actor=acting, state="cancelled")
+    document.route.filter(state__in=[StepState.WAITING, StepState.PENDING]).update(
+        state=StepState.SKIPPED
+    )
+    from zhengtong.core.notifications import notify
+    from zhengtong.org.models import User
+
+    for distribution in document.distributions.select_related("unit"):
+        for clerk in User.objects.filter(
+            role_assignments__role="clerk", role_assignments__unit=distribution.unit, is_active=True
+        ):
+            notify(
+                clerk,
+                _("Withdrawn: %(number)s %(title)s")
+                % {"number": document.number, "title": document.title},
+                body=reason.strip(),
+                url=document_url(document),
+            )
+    _trail(document, "withdraw", acting, unit=document.issuing_unit, opinion=reason.strip())
+    audit.record(
+        acting,
+        "documents.withdraw",
+        document,
+        unit=document.issuing_unit,
+        changes={"state": [before, DocState.WITHDRAWN], "reason": [None, reason.strip()]},
+    )
+    return document
+
+
+# --- disclosure hand-off to the website -------------------------------------------------
+
+
+def pending_disclosures():
+    """Issued documents marked 主动公开 that the website has not taken yet, oldest first."""
+    return DisclosureHandoff.objects.filter(
+        taken_at__isnull=True, document__state=DocState.ISSUED
+    ).select_related("document", "document__issuing_unit")
+
+
+@transaction.atomic
+def mark_disclosure_taken(handoff, *, ref):
+    """The website has put the document in its catalogue under `ref` (its 索引号)."""
+    handoff = DisclosureHandoff.objects.select_for_update().get(pk=handoff.pk)
+    if handoff.taken_at is not None:
+        raise Conflict(_("This document is already in the catalogue."))
+    handoff.taken_at = timezone.now()
+    handoff.taken_ref = ref[:100]
+    handoff.save(update_fields=["taken_at", "taken_ref"])
+    audit.record(
+        None,
+        "documents.disclosure.taken",
+        handoff.document,
+        unit=handoff.document.issuing_unit,
+        changes={"ref": [None, handoff.taken_ref]},
+    )
+    return handoff
+
+
+# --- archive (归档, §1.6) -------------------------------------------------------------
+
+
+def fonds_of(unit):
+    """全宗号: the unit's organisation code (positions 9–17 of its credit code) or, for a
+    unit without one, a stable code from its id."""
+    return unit.code[8:17] if len(unit.code) == 18 else f"Z{unit.pk:04d}"
+
+
+def _archive(acting, unit, *, title, retention, document=None, incoming=None, is_original=True):
+    if retention not in Retention.values:
+        raise Invalid(
+            _("Choose the retention period (永久, 定期30年, 定期10年)."), field="retention"
+        )
+    year = timezone.localdate().year
+    item = take_number(f"档#{unit.pk}#{retention}", year)
+    return ArchiveEntry.objects.create(
+        unit=unit,
+        document=document,
+        incoming=incoming,
+        is_original=is_original,
+        fonds=fonds_of(unit),
+        year=year,
+        retention=retention,
+        item_number=item,
+        title=title[:200],
+        archived_by=acting.person,
+    )
+
+
+@transaction.atomic
+def archive_document(actor, document, *, retention):
+    """The issuing (lead) unit files the original of an issued document."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    acting = permissions.require(actor, "documents.archive", document, unit=document.issuing_unit)
+    if document.state != DocState.ISSUED:
+        raise Conflict(_("Only an issued document is archived."))
+    if document.archive_entries.filter(unit=document.issuing_unit).exists():
+        raise Conflict(_("This document is already archived."))
+    entry = _archive(
+        acting,
+        document.issuing_unit,
+        title=f"{document.number} {document.title}",
+        retention=retention,
+        document=document,
+        is_original=True,
+    )
+    _trail(document, "archive", acting, unit=document.issuing_unit, opinion=entry.archive_number)
+    audit.record(
+        acting,
+        "documents.archive",
+        document,
+        unit=document.issuing_unit,
+        changes={"archive_number": [None, entry.archive_number]},
+    )
+    return entry
+
+
+@transaction.atomic
+def archive_incoming(actor, record, *, retention):
+    """The receiving unit files a closed incoming document: a copy of a platform
+    document (the issuer keeps the original), or the original of a paper one."""
+    record = _incoming_for_update(record)
+    acting = permissions.require(actor, "documents.propose", record, unit=record.unit)
+    if record.state not in (IncomingState.CLOSED, IncomingState.RETURNED):
+        raise Conflict(_("Close the document before archiving it."))
+    if hasattr(record, "archive_entry"):
+        raise Conflict(_("This document is already archived."))
+    entry = _archive(
+        acting,
+        record.unit,
+        title=f"{record.source_number} {record.title}".strip(),
+        retention=retention,
+        document=getattr(record.distribution, "document", None),
+        incoming=record,
+        is_original=record.distribution is None,
+    )
+    audit.record(
+        acting,
+        "documents.incoming.archive",
+        record,
+        unit=record.unit,
+        changes={"archive_number": [None, entry.archive_number]},
+    )
+    return entry
+
+
+# --- statistics ---------------------------------------------------------------------
+
+
+def unit_statistics(unit, year):
+    """Per unit and year: documents sent, received, signed for on time, and incoming
+    documents handled on time — read from the work items, as assessment does."""
+    from django.db.models import F, Q
+
+    sent = Document.objects.filter(
+        issuing_unit=unit, state=DocState.ISSUED, number_year=year
+    ).count()
+    received = Distribution.objects.filter(unit=unit, sent_at__year=year)
+    sign_for_items = WorkItem.objects.filter(
+        kind=SIGN_FOR_KIND, assignee_unit=unit, created_at__year=year, state="done"
+    )
+    on_time = sign_for_items.filter(
+        Q(due_date__isnull=True) | Q(closed_at__date__lte=F("due_date"))
+    )
+    handle_items = WorkItem.objects.filter(
+        kind=HANDLE_KIND,
+        created_at__year=year,
+        state="done",
+        subject_id__in=IncomingRecord.objects.filter(unit=unit).values_list("pk", flat=True),
+    )
+    handled_on_time = handle_items.filter(
+        Q(due_date__isnull=True) | Q(closed_at__date__lte=F("due_date"))
+    )
+    return {
+        "sent": sent,
+        "received": received.count(),
+        "signed_for": sign_for_items.count(),
+        "signed_for_on_time": on_time.count(),
+        "handled": handle_items.count(),
+        "handled_on_time": handled_on_time.count(),
+    }

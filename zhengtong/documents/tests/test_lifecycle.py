@@ -1,0 +1,91 @@
+"""Versions and their differences, withdrawal, the disclosure hand-off, the archive and
+the statistics."""
+
+import pytest
+from django.utils import timezone
+
+from zhengtong.core.errors import Conflict, Invalid, NotPermitted
+from zhengtong.core.models import Notification, WorkItem
+from zhengtong.documents import services
+from zhengtong.documents.models import DocState, Retention
+
+from .test_incoming import received  # noqa: F401  (fixture)
+from .test_services import draft, office, through_sign_off  # noqa: F401  (fixture)
+
+
+def test_every_change_of_the_text_is_a_version_and_the_difference_is_shown(office):  # noqa: F811
+    document = draft(office, body="<p>第一段。</p><p>第二段。</p>")
+    services.update_draft(office.drafter, document, body="<p>第一段。</p><p>第二段，已修改。</p>")
+    services.update_draft(office.drafter, document, note="此件公开发布")  # no text change
+    v1, v2 = document.versions.all()
+    assert (v1.number, v2.number) == (1, 2)
+    diff = services.version_diff(v1, v2)
+    assert ("removed", "第二段。") in diff and ("added", "第二段，已修改。") in diff
+    assert ("same", "第一段。") in diff
+
+
+def test_withdrawing_keeps_the_number_taken_and_tells_the_recipients(office):  # noqa: F811
+    document = services.issue(office.drafter, through_sign_off(office, draft(office)))
+    number = document.number
+    with pytest.raises(NotPermitted):
+        services.withdraw(office.drafter, document, reason="有误")
+    with pytest.raises(Invalid):
+        services.withdraw(office.head_a, document, reason="")
+    services.withdraw(office.head_a, document, reason="内容有误，重新发文")
+    document.refresh_from_db()
+    assert document.state == DocState.WITHDRAWN and document.number == number
+    assert Notification.objects.filter(
+        recipient=office.town_clerk, body="内容有误，重新发文"
+    ).exists()
+    assert not WorkItem.objects.filter(
+        kind="documents.sign_for", state="open", subject_id=str(document.pk)
+    ).exists()
+    # The next document does not reuse the number.
+    nxt = services.issue(office.drafter, through_sign_off(office, draft(office, title="重新发文")))
+    assert nxt.number_seq == document.number_seq + 1
+
+
+def test_a_proactively_disclosed_document_waits_for_the_website(office):  # noqa: F811
+    document = services.issue(office.drafter, through_sign_off(office, draft(office)))
+    (handoff,) = services.pending_disclosures()
+    assert handoff.document == document
+    services.mark_disclosure_taken(handoff, ref="11330000000000000X/2026-00001")
+    assert not services.pending_disclosures().exists()
+    with pytest.raises(Conflict):
+        services.mark_disclosure_taken(handoff, ref="again")
+
+
+def test_the_issuing_unit_archives_the_original_once(office):  # noqa: F811
+    document = services.issue(office.drafter, through_sign_off(office, draft(office)))
+    with pytest.raises(Invalid):
+        services.archive_document(office.drafter, document, retention="forever")
+    entry = services.archive_document(office.drafter, document, retention=Retention.YEARS_30)
+    year = timezone.localdate().year
+    assert entry.is_original and entry.item_number == 1
+    assert entry.archive_number.endswith(f"-{year}-定期30年-0001")
+    with pytest.raises(Conflict):
+        services.archive_document(office.drafter, document, retention=Retention.YEARS_30)
+    with pytest.raises(Conflict):
+        services.withdraw(office.head_a, document, reason="已归档后不得撤回")
+
+
+def test_a_draft_cannot_be_archived(office):  # noqa: F811
+    with pytest.raises(Conflict):
+        services.archive_document(office.drafter, draft(office), retention=Retention.YEARS_10)
+
+
+def test_the_receiving_unit_archives_a_copy_after_closing(received):  # noqa: F811
+    record = received.record
+    with pytest.raises(Conflict):
+        services.archive_incoming(received.town_clerk, record, retention=Retention.YEARS_10)
+    services.return_to_sender(received.town_clerk, record, reason="不属于本镇")
+    entry = services.archive_incoming(received.town_clerk, record, retention=Retention.YEARS_10)
+    assert entry.is_original is False and entry.unit == received.county.town
+
+
+def test_statistics_count_what_was_sent_received_and_signed_for_on_time(received):  # noqa: F811
+    year = timezone.localdate().year
+    issuer = services.unit_statistics(received.county.a, year)
+    town = services.unit_statistics(received.county.town, year)
+    assert issuer["sent"] == 1
+    assert town["received"] == 1 and town["signed_for"] == 1 and town["signed_for_on_time"] == 1
