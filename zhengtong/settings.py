@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhengtong.org",
     "zhengtong.core",
     "zhengtong.documents",
+    "zhengtong.search",
     "zhengtong.api",
     "zhengtong.demo",
 ]

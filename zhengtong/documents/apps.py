@@ -8,4 +8,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self):
-        from . import rules  # noqa: F401  (register permission rules)
+        from . import rules, search  # noqa: F401  (permission rules, search visibility)

@@ -46,6 +46,7 @@ from .models import (
     TrailEntry,
     Urgency,
 )
+from .search import index_document
 
 # Tags the layout supports: headings of the four levels, paragraphs, tables (§2.4).
 BODY_TAGS = {
@@ -192,6 +193,7 @@ def create_draft(
     document.main_recipients.set(main_recipients)
     document.copy_recipients.set(copy_recipients)
     _save_version(document, acting)
+    index_document(document)
     _trail(document, "draft", acting, unit=issuing_unit)
     audit.record(
         acting,
@@ -227,6 +229,7 @@ def update_draft(
     document.save()
     if document.title != before["title"] or document.body != before["body"]:
         _save_version(document, acting)
+        index_document(document)
     if main_recipients is not None:
         document.main_recipients.set(main_recipients)
     if copy_recipients is not None:
@@ -550,6 +553,7 @@ def issue(actor, document):
         Distribution.objects.create(document=document, unit=unit, kind=kind, due_date=item.due_date)
     if document.disclosure == Disclosure.PROACTIVE:
         DisclosureHandoff.objects.create(document=document)
+    index_document(document)  # now with its number
     _trail(document, "issue", acting, unit=document.issuing_unit, opinion=document.number)
     audit.record(
         acting,
