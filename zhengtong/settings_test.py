@@ -21,4 +21,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # lock then behave as in production (memory databases fail at once with "table is
 # locked" instead of waiting).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
-    DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / "test-zhengtong.sqlite3")  # noqa: F405
+    # One file per test run, so two runs on one machine never share it.
+    DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / f"test-zhengtong-{os.getpid()}.sqlite3")  # noqa: F405

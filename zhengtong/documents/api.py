@@ -43,12 +43,16 @@ from .models import (
 
 def _people_and_units(user):
     """The user and everyone who has delegated their work to them (the view rule is
-    delegable), and the units all of them belong to."""
-    people = [user, *permissions.delegators_of(user)]
-    units = set()
-    for person in people:
-        units |= permissions.unit_ids_of(person)
-    return [p.pk for p in people], sorted(units)
+    delegable), and the units all of them belong to. Asked once per request."""
+    cached = getattr(user, "_zt_document_scope", None)
+    if cached is None:
+        people = [user, *permissions.delegators_of(user)]
+        units = set()
+        for person in people:
+            units |= permissions.unit_ids_of(person)
+        cached = ([p.pk for p in people], sorted(units))
+        user._zt_document_scope = cached
+    return cached
 
 
 def visible_q(user):
@@ -315,6 +319,12 @@ class SubmitSerializer(StrictSerializer):
         required=False, allow_null=True, default=None, help_text=_("复核: a member of an office.")
     )
 
+    def validate_countersigners(self, value):
+        units = [c["unit"].pk for c in value]
+        if len(units) != len(set(units)):
+            raise serializers.ValidationError(_("Each unit countersigns once."))
+        return value
+
 
 class ApproveSerializer(StrictSerializer):
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
@@ -382,14 +392,18 @@ class DocumentFilter(django_filters.FilterSet):
         )
 
     def filter_box(self, queryset, name, value):
-        people, units = _people_and_units(self.request.user)
+        people, _units = _people_and_units(self.request.user)
         if value == "awaiting":
             waiting = RouteStep.objects.filter(
                 document=OuterRef("pk"), assignee_id__in=people, state=StepState.PENDING
             )
             return queryset.filter(Exists(waiting), state=DocState.IN_ROUTE)
+        # As on the page: the user's own units (a delegate signs for the delegator's
+        # unit from the document itself).
         unsigned = Distribution.objects.filter(
-            document=OuterRef("pk"), unit_id__in=units, signed_for_at__isnull=True
+            document=OuterRef("pk"),
+            unit_id__in=permissions.unit_ids_of(self.request.user),
+            signed_for_at__isnull=True,
         )
         return queryset.filter(Exists(unsigned), state=DocState.ISSUED)
 
@@ -424,7 +438,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .select_related("issuing_unit", "drafter")
             .order_by("-created_at", "-id")
         )
-        if self.action != "list":
+        if self.action == "list":
+            qs = qs.defer("body")
+        else:
             qs = qs.select_related("signer").prefetch_related(
                 "joint_units",
                 "main_recipients",

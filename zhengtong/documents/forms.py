@@ -143,9 +143,11 @@ class DraftForm(forms.Form):
 
 
 def _heads_of(unit):
-    return _active_staff().filter(
-        role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=unit
-    ).distinct()
+    return (
+        _active_staff()
+        .filter(role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=unit)
+        .distinct()
+    )
 
 
 class SubmitForm(forms.Form):
@@ -181,13 +183,19 @@ class SubmitForm(forms.Form):
             if permissions.rule_holds("documents.can_review", p, document, unit)
         ]
         self.fields["reviewer"].queryset = _active_staff().filter(pk__in=[p.pk for p in reviewers])
-        self.fields["office_reviewer"].queryset = _active_staff().filter(
-            memberships__unit__kind=UnitKind.OFFICE, memberships__unit__is_active=True
-        ).distinct()
-        candidates = _active_staff().filter(
-            Q(role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=unit)
-            | Q(role_assignments__role=Role.COUNTY_LEADER)
-        ).distinct()
+        self.fields["office_reviewer"].queryset = (
+            _active_staff()
+            .filter(memberships__unit__kind=UnitKind.OFFICE, memberships__unit__is_active=True)
+            .distinct()
+        )
+        candidates = (
+            _active_staff()
+            .filter(
+                Q(role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=unit)
+                | Q(role_assignments__role=Role.COUNTY_LEADER)
+            )
+            .distinct()
+        )
         signers = [
             p
             for p in candidates

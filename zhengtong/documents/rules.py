@@ -58,7 +58,7 @@ def view(person, document, unit):
 @rule("documents.can_review", delegable=False)
 def can_review(person, document, unit):
     """核稿: a head of the issuing unit."""
-    return has_role(person, Role.UNIT_HEAD, unit)
+    return person.is_active and has_role(person, Role.UNIT_HEAD, unit)
 
 
 @rule("documents.can_countersign", delegable=False)
@@ -70,7 +70,7 @@ def can_countersign(person, document, unit):
 @rule("documents.can_office_review", delegable=False)
 def can_office_review(person, document, unit):
     """复核: a member of an office (办公室) checks the draft before sign-off (Art. 20)."""
-    return person.units.filter(kind=UnitKind.OFFICE).exists()
+    return person.is_active and person.units.filter(kind=UnitKind.OFFICE).exists()
 
 
 @rule("documents.can_sign_off", delegable=False)

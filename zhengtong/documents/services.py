@@ -148,6 +148,18 @@ def check_elements(document, *, signer=None):
         raise Invalid(_("An upward document needs its signer (签发人)."), field="signer")
 
 
+def _check_draft_fields(**fields):
+    """The values a draft's fields may take (both create_draft and update_draft)."""
+    if "doc_type" in fields and fields["doc_type"] not in DocType.values:
+        raise Invalid(_("Choose one of the 15 document types."), field="doc_type")
+    if "urgency" in fields and fields["urgency"] not in Urgency.values:
+        raise Invalid(_("Unknown urgency."), field="urgency")
+    if fields.get("direction") and fields["direction"] not in Direction.values:
+        raise Invalid(_("Unknown direction."), field="direction")
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise Invalid(_("A document needs a title."), field="title")
+
+
 def _may_draft(actor, unit):
     return permissions.require(actor, "documents.draft", None, unit=unit)
 
@@ -170,15 +182,10 @@ def create_draft(
 ):
     """Start a draft (拟稿) in the person's unit (§1.4 Art. 19)."""
     acting = _may_draft(actor, issuing_unit)
-    _refuse_classified(classification, title, body)
-    if doc_type not in DocType.values:
-        raise Invalid(_("Choose one of the 15 document types."), field="doc_type")
-    if urgency not in Urgency.values:
-        raise Invalid(_("Unknown urgency."), field="urgency")
+    _refuse_classified(classification, title, body, attachment_note, note)
+    _check_draft_fields(doc_type=doc_type, title=title, urgency=urgency, direction=direction)
     if doc_type in FIXED_DIRECTION or not direction:
         direction = DEFAULT_DIRECTION.get(doc_type, Direction.DOWN)
-    if not (title or "").strip():
-        raise Invalid(_("A document needs a title."), field="title")
     document = Document.objects.create(
         doc_type=doc_type,
         direction=direction,
@@ -218,7 +225,13 @@ def update_draft(
     acting = permissions.require(actor, "documents.edit", document)
     if document.state != DocState.DRAFT:
         raise Conflict(_("Only a draft can be changed; send it back first."))
-    _refuse_classified(classification, fields.get("title", ""), fields.get("body", ""))
+    texts = (str(fields.get(k, "")) for k in ("title", "body", "attachment_note", "note"))
+    _refuse_classified(classification, *texts)
+    _check_draft_fields(
+        **{k: v for k, v in fields.items() if k in ("doc_type", "urgency", "direction", "title")}
+    )
+    if "title" in fields:
+        fields["title"] = fields["title"].strip()
     before = {k: getattr(document, k) for k in EDITABLE}
     for key, value in fields.items():
         if key not in EDITABLE:
@@ -250,6 +263,8 @@ def _check_route(document, reviewer, countersigners, office_reviewer, signer):
         "documents.can_review", reviewer, document, document.issuing_unit
     ):
         raise Invalid(_("The reviewer must be a head of the issuing unit."), field="reviewer")
+    if len({unit.pk for unit, _person in countersigners}) != len(countersigners):
+        raise Invalid(_("Each unit countersigns once."), field="countersigners")
     for unit, person in countersigners:
         if unit.pk == document.issuing_unit_id:
             raise Invalid(_("Countersigning is for other units."), field="countersigners")
@@ -291,7 +306,8 @@ def submit(actor, document, *, reviewer, signer, countersigners=(), office_revie
     steps = [(StepKind.REVIEW, document.issuing_unit, reviewer)]
     steps += [(StepKind.COUNTERSIGN, unit, person) for unit, person in countersigners]
     if office_reviewer is not None:
-        steps.append((StepKind.OFFICE_REVIEW, office_reviewer.primary_unit, office_reviewer))
+        office = office_reviewer.units.filter(kind=UnitKind.OFFICE).first()
+        steps.append((StepKind.OFFICE_REVIEW, office, office_reviewer))
     steps.append((StepKind.SIGN_OFF, document.issuing_unit, signer))
     order = {
         StepKind.REVIEW: 1,
@@ -379,7 +395,7 @@ def approve(actor, document, *, opinion="", disclosure="", disclosure_reason="")
     step.acted_at = timezone.now()
     step.acted_by = acting.person
     step.on_behalf_of = acting.on_behalf_of
-    step.opinion = opinion.strip() or _("圈阅 (read and agreed)")
+    step.opinion = opinion.strip() or "圈阅"  # a circle-mark counts as consent (Art. 22)
     step.save()
     workitems.close_items_for(
         document, kind=WORK_ITEM_KIND[step.kind], actor=acting, assignee_user=step.assignee
@@ -430,11 +446,11 @@ def send_back(actor, document, *, reason):
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.state != DocState.IN_ROUTE:
         raise Conflict(_("This document is not waiting for anyone's approval."))
-    if not (reason or "").strip():
-        raise Invalid(_("Say why it is sent back."), field="reason")
     step, acting = pending_step_for(actor, document)
     if step is None:
         raise NotPermitted(_("Nothing on this document is waiting for you."))
+    if not (reason or "").strip():
+        raise Invalid(_("Say why it is sent back."), field="reason")
     now = timezone.now()
     step.state, step.acted_at, step.acted_by = StepState.RETURNED, now, acting.person
     step.on_behalf_of, step.opinion = acting.on_behalf_of, reason.strip()

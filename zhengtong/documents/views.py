@@ -65,6 +65,8 @@ TRAIL_ACTIONS = {
     "send_back": gettext_lazy("Sent back"),
     "issue": gettext_lazy("Issued"),
     "sign_for": gettext_lazy("Signed for (签收)"),
+    "withdraw": gettext_lazy("Withdrawn"),
+    "archive": gettext_lazy("Archived (归档)"),
 }
 
 NUMBER = re.compile(r"^\s*(?P<prefix>.*?)〔(?P<year>\d{4})〕(?P<seq>\d+)号?\s*$")
@@ -107,7 +109,9 @@ def _box_querysets(person):
         )
         .select_related("document", "document__issuing_unit", "assignee", "unit")
         .order_by(_urgency_rank("document__"), "document__created_at", "pk"),
-        "to_sign_for": Distribution.objects.filter(unit_id__in=mine, signed_for_at__isnull=True)
+        "to_sign_for": Distribution.objects.filter(
+            unit_id__in=mine, signed_for_at__isnull=True, document__state=DocState.ISSUED
+        )
         .select_related("document", "document__issuing_unit", "unit")
         .order_by(_urgency_rank("document__"), "due_date", "sent_at", "pk"),
         "drafts": Document.objects.filter(
@@ -116,7 +120,11 @@ def _box_querysets(person):
         )
         .select_related("issuing_unit", "drafter")
         .order_by("-updated_at", "-pk"),
-        "sent": Document.objects.filter(issuing_unit_id__in=mine, state=DocState.ISSUED)
+        "sent": Document.objects.filter(
+            issuing_unit_id__in=mine,
+            state__in=[DocState.ISSUED, DocState.WITHDRAWN],
+            number_seq__isnull=False,
+        )
         .select_related("issuing_unit")
         .order_by("-issued_at", "-pk"),
         "received": Distribution.objects.filter(unit_id__in=mine)
@@ -191,7 +199,10 @@ def sign_for_many(request):
     """Sign for several documents at once from the list (one action, each timed)."""
     ids = [int(i) for i in request.POST.getlist("distribution") if i.isdigit()]
     done = 0
-    for distribution in Distribution.objects.filter(pk__in=ids).select_related("document"):
+    chosen = Distribution.objects.filter(pk__in=ids).select_related("document", "unit")
+    for distribution in chosen:
+        if not permissions.may(request.user, "documents.sign_for", distribution):
+            continue  # not one of the person's units: say nothing about it
         try:
             services.sign_for(request.user, distribution)
         except DomainError as exc:
@@ -271,7 +282,7 @@ def body_html(document):
     body = document.body or ""
     if not re.search(r"<(p|h[2-5]|table)\b", body, re.IGNORECASE):
         body = "".join(f"<p>{line.strip()}</p>" for line in body.splitlines() if line.strip())
-    return mark_safe(services.clean_body(body))  # sanitised again by nh3  # noqa: S308
+    return mark_safe(services.clean_body(body))  # noqa: S308 (sanitised by nh3 just now)
 
 
 def _layout(document):
@@ -319,7 +330,9 @@ def _detail(request, document, **forms):
     context["to_sign"] = [
         d
         for d in distributions
-        if d.signed_for_at is None and permissions.may(person, "documents.sign_for", d)
+        if document.state == DocState.ISSUED
+        and d.signed_for_at is None
+        and permissions.may(person, "documents.sign_for", d)
     ]
     if not permissions.is_member(person, document.issuing_unit_id) and not (
         document.route.filter(assignee=person).exists()
@@ -333,6 +346,11 @@ def _detail(request, document, **forms):
         )
     )
     context["route"] = route
+    if is_draft and route:
+        latest = max(s.round for s in route)
+        context["returned"] = next(
+            (s for s in route if s.round == latest and s.state == StepState.RETURNED), None
+        )
     context["rounds"] = len({s.round for s in route}) > 1
     context["trail"] = [
         {"entry": e, "label": TRAIL_ACTIONS.get(e.action, e.action)}

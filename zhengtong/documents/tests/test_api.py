@@ -304,7 +304,9 @@ def test_the_list_holds_exactly_the_documents_one_may_see(as_user, org):
         assert listed == visible, user
         # the list agrees with the rule, document by document
         by_rule = {
-            d.pk for d in Document.objects.all() if permissions.may(user, "documents.document.view", d)
+            d.pk
+            for d in Document.objects.all()
+            if permissions.may(user, "documents.document.view", d)
         }
         assert listed == by_rule, user
 
@@ -312,7 +314,11 @@ def test_the_list_holds_exactly_the_documents_one_may_see(as_user, org):
 def test_the_list_is_filtered(as_user, org):
     notice = create(as_user, org)
     report = create(
-        as_user, org, doc_type="report", title="关于开学准备情况的报告", main_recipients=[org.county.government.pk]
+        as_user,
+        org,
+        doc_type="report",
+        title="关于开学准备情况的报告",
+        main_recipients=[org.county.government.pk],
     )
     out = issued(as_user, org)
     client = as_user(org.clerk_a)
@@ -604,6 +610,18 @@ def test_bad_routes_are_a_400_and_change_nothing(as_user, org, changes, field):
     assert snapshot(document) == before
 
 
+def test_a_unit_countersigns_once(as_user, org):
+    document = create(as_user, org)
+    before = snapshot(document)
+    twice = [{"unit": org.county.b.pk, "person": org.head_b.pk}] * 2
+    response = as_user(org.clerk_a).post(
+        f"{API}/{document.pk}/submit/", route_payload(org, countersigners=twice), format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"]["countersigners"] == ["Each unit countersigns once."]
+    assert snapshot(document) == before
+
+
 def test_a_missing_signer_is_named(as_user, org):
     document = create(as_user, org)
     payload = route_payload(org)
@@ -621,7 +639,7 @@ def test_an_inactive_person_is_not_put_on_a_route(as_user, org):
         f"{API}/{document.pk}/submit/", route_payload(org), format="json"
     )
     assert response.status_code == 400
-    assert response.json()["detail"]["countersigners"][0]["person"] == [
+    assert response.json()["detail"]["countersigners"]["0"]["person"] == [
         f"There is no active staff member with id {org.head_b.pk}."
     ]
 

@@ -94,7 +94,9 @@ def test_statistics_count_what_was_sent_received_and_signed_for_on_time(received
 def test_documents_are_found_by_words_only_by_those_who_may_see_them(office):  # noqa: F811
     from zhengtong.search import engine
 
-    document = draft(office, title="关于推进一网通办改革的通知", body="<p>各乡镇要推进政务服务一网通办。</p>")
+    document = draft(
+        office, title="关于推进一网通办改革的通知", body="<p>各乡镇要推进政务服务一网通办。</p>"
+    )
     found = engine.search("一网通办", person=office.head_a, object_type="documents.document")
     assert [h.entry.object_id for h in found] == [str(document.pk)]
     assert engine.search("一网通办", person=office.town_clerk) == []

@@ -383,3 +383,42 @@ def test_simultaneous_issues_get_consecutive_numbers_never_twice(county):
         Document.objects.filter(number_prefix="并发").values_list("number_seq", flat=True)
     )
     assert numbers == list(range(1, len(documents) + 1))
+
+
+def test_a_draft_change_is_checked_like_a_new_draft(office):
+    document = draft(office)
+    for bad in (
+        {"doc_type": "memo"},
+        {"urgency": "whenever"},
+        {"title": "  "},
+        {"direction": "sideways"},
+    ):
+        with pytest.raises(Invalid):
+            services.update_draft(office.drafter, document, **bad)
+    with pytest.raises(Invalid) as caught:
+        services.update_draft(office.drafter, document, note="秘密★ 附注")
+    assert caught.value.code == "classified"
+    document.refresh_from_db()
+    assert document.doc_type == DocType.NOTICE and document.note == ""
+
+
+def test_a_unit_countersigns_only_once(office):
+    document = draft(office)
+    with pytest.raises(Invalid):
+        services.submit(
+            office.drafter,
+            document,
+            reviewer=office.head_a,
+            signer=office.head_a,
+            countersigners=[(office.county.b, office.head_b), (office.county.b, office.head_b)],
+        )
+
+
+def test_a_circle_mark_is_stored_as_such_whatever_the_language(office):
+    from django.utils import translation
+
+    document = draft(office)
+    services.submit(office.drafter, document, reviewer=office.head_a, signer=office.head_a)
+    with translation.override("en"):
+        services.approve(office.head_a, document)
+    assert document.route.get(kind="review").opinion == "圈阅"

@@ -216,8 +216,9 @@ def test_signing_for_another_units_copy_from_the_list_is_refused(client, login, 
     issued(county, staff)
     login(staff.clerk_b)
     theirs = Distribution.objects.get(unit=county.town)
-    response = client.post("/oa/documents/sign-for/", {"distribution": [theirs.pk]})
-    assert response.status_code == 302
+    response = client.post("/oa/documents/sign-for/", {"distribution": [theirs.pk]}, follow=True)
+    assert response.status_code == 200
+    assert theirs.document.title not in text(response)  # not even named in a message
     theirs.refresh_from_db()
     assert theirs.signed_for_at is None
 
@@ -345,9 +346,7 @@ def test_a_head_sees_a_draft_of_the_unit_but_cannot_edit_it(client, login, count
     assert url(document, "edit") not in text(response)
 
 
-def test_a_recipient_sees_the_issued_document_and_only_its_own_copy(
-    client, login, county, staff
-):
+def test_a_recipient_sees_the_issued_document_and_only_its_own_copy(client, login, county, staff):
     document = issued(county, staff)
     login(staff.town_clerk)
     response = client.get(url(document))
@@ -551,8 +550,11 @@ def test_a_head_sends_a_draft_back_with_reasons(client, login, county, staff):
     assert document.state == DocState.DRAFT
     assert document.route.get(kind=StepKind.REVIEW).state == StepState.RETURNED
     assert TrailEntry.objects.filter(document=document, action="send_back").exists()
-    # The drafter may now edit and submit again; the page shows both rounds.
+    # The drafter sees why, may edit and submit again; the page shows both rounds.
     login(staff.clerk_a)
+    page = client.get(url(document))
+    assert page.context["returned"].opinion == "请补充依据"
+    assert "请补充依据" in text(page)
     client.post(url(document, "submit"), submit_post(county, staff))
     page = client.get(url(document))
     assert page.context["rounds"] is True
@@ -695,6 +697,25 @@ def test_the_trail_lists_every_step_in_order(client, login, county, staff, engli
         "Issued",
         "Signed for (签收)",
     ]
-    page = text(response)
-    positions = [page.index(label) for label in labels if label in page]
+    trail = text(response).split('id="trail-h"')[1]
+    positions = [trail.index(f'<th scope="row">{label}</th>') for label in labels]
     assert positions == sorted(positions)
+
+
+def test_the_body_is_shown_sanitised(client, login, county, staff):
+    document = make_draft(
+        county, staff, body='<p onclick="x()">正文</p><script>alert(1)</script><img src=x>'
+    )
+    login(staff.clerk_a)
+    page = text(client.get(url(document)))
+    assert "<p>正文</p>" in page
+    assert "alert(1)" not in page and "onclick" not in page and "<img" not in page
+
+
+def test_a_withdrawn_document_stays_in_sent_and_is_not_signed_for(client, login, county, staff):
+    document = issued(county, staff)
+    services.withdraw(staff.head_a, document, reason="内容有误")
+    login(staff.clerk_a)
+    assert document.title in text(client.get(LIST, {"box": "sent"}))
+    login(staff.town_clerk)
+    assert document.title not in text(client.get(LIST, {"box": "to_sign_for"}))
