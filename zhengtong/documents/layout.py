@@ -521,7 +521,17 @@ def render_docx(document):
         section._sectPr.append(grid)
     grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH * PT_PER_MM * 20 - 0.5)))  # twips
-    grid.set(qn("w:charSpace"), str(round(LETTER_SPACING_PT * 4096)))
+    # Word's character grid: pitch = the default font size + charSpace / 4096 pt, so the
+    # default size must be 16 pt (3号) for 28 characters of 15.79 pt to fill 156 mm.
+    grid.set(qn("w:charSpace"), str(round((CHAR_CELL * PT_PER_MM - BODY_PT) * 4096)))
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for tag in ("w:sz", "w:szCs"):
+        size = default_rpr.find(qn(tag))
+        if size is None:
+            size = OxmlElement(tag)
+            default_rpr.append(size)
+        size.set(qn("w:val"), str(int(BODY_PT * 2)))
 
     def set_font(run, family, size, bold=False, color=None):
         run.font.name = family

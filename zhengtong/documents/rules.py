@@ -46,7 +46,7 @@ def view(person, document, unit):
         return True
     if document.route.filter(assignee=person).exists():
         return True
-    if document.state == DocState.ISSUED:
+    if document.state in (DocState.ISSUED, DocState.WITHDRAWN):
         mine = unit_ids_of(person)
         return document.distributions.filter(unit_id__in=mine).exists()
     return False

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/send-back/", views.send_back, name="send_back"),
     path("<int:pk>/issue/", views.issue, name="issue"),
     path("<int:pk>/sign-for/", views.sign_for, name="sign_for"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

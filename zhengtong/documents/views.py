@@ -356,6 +356,15 @@ def _detail(request, document, **forms):
         {"entry": e, "label": TRAIL_ACTIONS.get(e.action, e.action)}
         for e in document.trail.select_related("actor", "on_behalf_of", "unit")
     ]
+    context["can_withdraw"] = (
+        document.state != DocState.WITHDRAWN
+        and not document.archive_entries.exists()
+        and bool(permissions.may(person, "documents.withdraw", document))
+    )
+    versions = list(document.versions.select_related("saved_by"))
+    context["versions"] = versions
+    if len(versions) > 1:
+        context["version_diff"] = services.version_diff(versions[-2], versions[-1])
     context["layout"] = _layout(document)
     context["main_recipients"] = document.main_recipients.all()
     context["copy_recipients"] = document.copy_recipients.all()
@@ -499,4 +508,20 @@ def sign_for(request, pk):
     messages.success(
         request, _("Signed for on behalf of %(unit)s.") % {"unit": distribution.unit.name}
     )
+    return _to_detail(document)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    """The issuing unit's head withdraws the document (its number stays taken)."""
+    document = _get(request, pk)
+    permissions.require(request.user, "documents.withdraw", document)
+    try:
+        services.withdraw(request.user, document, reason=request.POST.get("reason", ""))
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        return _detail(request, document, action_error=exc.message)
+    messages.success(request, _("The document has been withdrawn."))
     return _to_detail(document)

@@ -719,3 +719,62 @@ def test_a_withdrawn_document_stays_in_sent_and_is_not_signed_for(client, login,
     assert document.title in text(client.get(LIST, {"box": "sent"}))
     login(staff.town_clerk)
     assert document.title not in text(client.get(LIST, {"box": "to_sign_for"}))
+
+
+def test_the_head_withdraws_an_issued_document_from_its_page(client, login, county):
+    from zhengtong.conftest import make_user
+    from zhengtong.documents import services as doc_services
+    from zhengtong.documents.models import Disclosure, DocState, DocType
+    from zhengtong.org.models import Role
+
+    county.a.doc_prefix = "撤发"
+    county.a.save()
+    head = make_user("w_head", county.a, roles=[Role.UNIT_HEAD])
+    clerk = make_user("w_clerk", county.a, roles=[Role.CLERK])
+    document = doc_services.create_draft(
+        clerk,
+        issuing_unit=county.a,
+        doc_type=DocType.NOTICE,
+        title="待撤回的通知",
+        main_recipients=[county.town],
+    )
+    doc_services.submit(clerk, document, reviewer=head, signer=head)
+    doc_services.approve(head, document)
+    doc_services.approve(
+        head, document, disclosure=Disclosure.NOT_DISCLOSED, disclosure_reason="内部事务"
+    )
+    doc_services.issue(clerk, document)
+    login(clerk)
+    assert (
+        client.post(f"/oa/documents/{document.pk}/withdraw/", {"reason": "有误"}).status_code == 403
+    )
+    login(head)
+    page = client.get(f"/oa/documents/{document.pk}/").content.decode()
+    assert f"/oa/documents/{document.pk}/withdraw/" in page
+    response = client.post(f"/oa/documents/{document.pk}/withdraw/", {"reason": ""})
+    assert response.status_code == 200  # the page again, with the error
+    document.refresh_from_db()
+    assert document.state == DocState.ISSUED
+    client.post(f"/oa/documents/{document.pk}/withdraw/", {"reason": "内容有误"})
+    document.refresh_from_db()
+    assert document.state == DocState.WITHDRAWN
+
+
+def test_the_page_shows_what_changed_between_versions(client, login, county):
+    from zhengtong.conftest import make_user
+    from zhengtong.documents import services as doc_services
+    from zhengtong.documents.models import DocType
+    from zhengtong.org.models import Role
+
+    clerk = make_user("v_clerk", county.a, roles=[Role.CLERK])
+    document = doc_services.create_draft(
+        clerk,
+        issuing_unit=county.a,
+        doc_type=DocType.NOTICE,
+        title="版本测试",
+        body="<p>原来的句子。</p>",
+        main_recipients=[county.town],
+    )
+    doc_services.update_draft(clerk, document, body="<p>修改后的句子。</p>")
+    page = login(clerk).get(f"/oa/documents/{document.pk}/").content.decode()
+    assert "<del>原来的句子。</del>" in page and "<ins>修改后的句子。</ins>" in page
