@@ -117,6 +117,8 @@ LETTER_SPACING_PT = (
     )
     / 100
 )
+# The same in Word's unit (twentieths of a point): -5 = -0.25 pt, 28 × 15.75 pt = 155.6 mm.
+DOCX_CHARACTER_SPACING = math.floor(LETTER_SPACING_PT * 20)
 MARK_TOP = 35.0  # §2.3: top edge of the 标志 below the top of the text block
 MARK_MAX = 15.0  # mm, largest 标志 glyph (the 1999 standard's 15 mm width)
 RED_RULE_GAP = 4.0  # §2.3: red line below the 发文字号
@@ -519,11 +521,11 @@ def render_docx(document):
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(round(LINE_PITCH * PT_PER_MM * 20 - 0.5)))  # twips
-    # Word's character grid: pitch = the default font size + charSpace / 4096 pt, so the
-    # default size must be 16 pt (3号) for 28 characters of 15.79 pt to fill 156 mm.
-    grid.set(qn("w:charSpace"), str(round((CHAR_CELL * PT_PER_MM - BODY_PT) * 4096)))
+    # A line grid of 22 lines (579 twips = 28.95 pt). The 28 characters a line come from
+    # character spacing on the runs (-0.25 pt), which Word and LibreOffice both honour;
+    # LibreOffice lays out Word's character grid (linesAndChars) differently from Word.
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(math.floor(LINE_PITCH * PT_PER_MM * 20)))  # twips
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for tag in ("w:sz", "w:szCs"):
@@ -533,13 +535,18 @@ def render_docx(document):
             default_rpr.append(size)
         size.set(qn("w:val"), str(int(BODY_PT * 2)))
 
-    def set_font(run, family, size, bold=False, color=None):
+    def set_font(run, family, size, bold=False, color=None, spacing=True):
         run.font.name = family
         run.font.size = Pt(size)
         run.font.bold = bold
-        rfonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        rpr = run._element.get_or_add_rPr()
+        rfonts = rpr.get_or_add_rFonts()
         for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             rfonts.set(qn(attr), family)
+        if spacing and size == BODY_PT:
+            tracking = OxmlElement("w:spacing")  # twentieths of a point
+            tracking.set(qn("w:val"), str(DOCX_CHARACTER_SPACING))
+            rpr.append(tracking)
         if color:
             run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
         return run

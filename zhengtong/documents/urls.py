@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/issue/", views.issue, name="issue"),
     path("<int:pk>/sign-for/", views.sign_for, name="sign_for"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/import-word/", views.import_word, name="import_word"),
 ]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhengtong.core.errors import DomainError, NotFound, NotPermitted
+from zhengtong.core.errors import DomainError, Invalid, NotFound, NotPermitted
 from zhengtong.core.web import form_error
 from zhengtong.org import permissions
 
@@ -525,3 +525,23 @@ def withdraw(request, pk):
         return _detail(request, document, action_error=exc.message)
     messages.success(request, _("The document has been withdrawn."))
     return _to_detail(document)
+
+
+@login_required
+@require_POST
+def import_word(request, pk):
+    """Replace the draft's text with a .docx written in Word or WPS."""
+    document = _get(request, pk)
+    permissions.require(request.user, "documents.edit", document)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise Invalid(_("Choose a .docx file."), field="file")
+        services.import_docx(request.user, document, upload)
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("documents:edit", pk=document.pk)
+    messages.success(request, _("The text of the Word document is now the draft's body."))
+    return redirect("documents:edit", pk=document.pk)
