@@ -161,7 +161,7 @@ class SubmitForm(forms.Form):
         label=_("Countersign (会签) by"),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "unit-choices"}),
-        help_text=_("Heads of other units whose work the document touches; they sign in turn."),
+        help_text=_("Heads of other units whose work the document touches; they countersign at the same time, each in their own right."),
     )
     office_reviewer = PersonChoiceField(
         label=_("Office review (复核) by"),

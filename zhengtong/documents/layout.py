@@ -429,8 +429,8 @@ def render_pdf(document):
 
 
 class _BodyParser(HTMLParser):
-    """Turns the sanitised body HTML into blocks: ("p"|"h2".."h5", [(text, bold)]) and
-    ("table", [[(text, colspan, is_header)]])."""
+    """The sanitised body HTML as blocks for the DOCX: ("p"|"h2".."h5", [(text, bold)])
+    and ("table", [[(text, colspan, is_header), ...], ...])."""
 
     BLOCKS = {"p", "h2", "h3", "h4", "h5"}
 
@@ -439,9 +439,7 @@ class _BodyParser(HTMLParser):
         self.blocks = []
         self.current = None
         self.bold = 0
-        self.table = None
-        self.row = None
-        self.cell = None
+        self.table = self.row = self.cell = None
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
@@ -488,323 +486,406 @@ class _BodyParser(HTMLParser):
 
 
 def _width_in_chars(text):
-    """Approximate width in 3号 characters: CJK and full-width forms one, others half."""
-    return sum(1 if ord(c) > 0x2E7F else 0.5 for c in text)
+    """Approximate width in characters: CJK and full-width forms one, others one half."""
+    return sum(1 if ord(c) >= 0x2E80 else 0.5 for c in text)
 
 
-def render_docx(document):
-    """The document as an editable .docx with the same page and element layout."""
-    from docx import Document as Docx
-    from docx.enum.section import WD_SECTION
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+# Schema order of the WordprocessingML children we add (ECMA-376 Part 1, §17.3.1.26,
+# §17.3.2.28, §17.4.60): Word rejects a file whose elements are out of order.
+_PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+    "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+    "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+    "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+_RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint "
+    "noProof snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u "
+    "effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+).split()
+_TBLPR_ORDER = (
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption "
+    "tblDescription tblPrChange"
+).split()
+
+
+def _put(parent, name, order, **attrs):
+    """Add (or replace) the child `w:name` of `parent` at its place in schema order."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
 
-    texts = document_texts(document)
-    font = fonts()
-    face = {key: font[key][0] for key in DEFAULT_FONTS if key != "display_bold"}
-    doc = Docx()
-    del WD_SECTION
+    old = parent.find(qn(f"w:{name}"))
+    if old is not None:
+        parent.remove(old)
+    child = OxmlElement(f"w:{name}")
+    for key, value in attrs.items():
+        child.set(qn(f"w:{key}"), str(value))
+    later = order[order.index(name) + 1 :]
+    parent.insert_element_before(child, *(f"w:{tag}" for tag in later))
+    return child
 
-    # §2.1 page
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT)
-    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
-    section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
-    section.header_distance = Mm(15)
-    # §2.6: the number's line starts 7 mm below the text block (footer distance is
-    # measured from the page's bottom edge to the bottom of the footer line).
-    section.footer_distance = Mm(MARGIN_BOTTOM - PAGE_NUMBER_GAP - SMALL_PT / PT_PER_MM * 1.25)
-    grid = section._sectPr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        section._sectPr.append(grid)
-    # A line grid of 22 lines (579 twips = 28.95 pt). The 28 characters a line come from
-    # character spacing on the runs (-0.25 pt), which Word and LibreOffice both honour;
-    # LibreOffice lays out Word's character grid (linesAndChars) differently from Word.
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(math.floor(LINE_PITCH * PT_PER_MM * 20)))  # twips
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    for tag in ("w:sz", "w:szCs"):
-        size = default_rpr.find(qn(tag))
-        if size is None:
-            size = OxmlElement(tag)
-            default_rpr.append(size)
-        size.set(qn("w:val"), str(int(BODY_PT * 2)))
 
-    def set_font(run, family, size, bold=False, color=None, spacing=True):
+def _sub(parent, name, **attrs):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    child = OxmlElement(f"w:{name}")
+    for key, value in attrs.items():
+        child.set(qn(f"w:{key}"), str(value))
+    parent.append(child)
+    return child
+
+
+class _DocxWriter:
+    """Builds the .docx: one method per zone of §2.2."""
+
+    def __init__(self, texts):
+        from docx import Document as Docx
+        from docx.shared import Pt
+
+        self.t = texts
+        font = fonts()
+        self.bold = font["display_bold"]
+        # Word names one family per run: the first configured name of each key.
+        self.face = {key: font[key][0] for key in DEFAULT_FONTS if key != "display_bold"}
+        self.doc = Docx()
+        self.pitch = Pt(LINE_PITCH * PT_PER_MM)
+
+    def chars(self, n, size=None):
+        from docx.shared import Pt
+
+        return Pt(n * (size or CHAR_CELL * PT_PER_MM))
+
+    def run(self, par, text, family=None, size=BODY_PT, bold=False, color=None):
+        """A run with the family set for Latin and East Asian text alike (STACK-NOTES:
+        without w:eastAsia Chinese text keeps the theme font)."""
+        from docx.shared import Pt, RGBColor
+
+        run = par.add_run(text)
+        family = family or self.face["body"]
         run.font.name = family
         run.font.size = Pt(size)
         run.font.bold = bold
         rpr = run._element.get_or_add_rPr()
-        rfonts = rpr.get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            rfonts.set(qn(attr), family)
-        if spacing and size == BODY_PT:
-            tracking = OxmlElement("w:spacing")  # twentieths of a point
-            tracking.set(qn("w:val"), str(DOCX_CHARACTER_SPACING))
-            rpr.append(tracking)
+        _put(rpr, "rFonts", _RPR_ORDER, ascii=family, hAnsi=family, eastAsia=family, cs=family)
         if color:
             run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+        if size == BODY_PT:  # 28 characters a line (§2.1)
+            _put(rpr, "spacing", _RPR_ORDER, val=DOCX_CHARACTER_SPACING)
         return run
 
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(BODY_PT)
-    normal.font.name = face["body"]
-    normal_rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    normal_rfonts.set(qn("w:eastAsia"), face["body"])
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    normal.paragraph_format.line_spacing = Pt(LINE_PITCH * PT_PER_MM)
-    normal.paragraph_format.widow_control = False
-
-    pitch = Pt(LINE_PITCH * PT_PER_MM)
-    char = Pt(CHAR_CELL * PT_PER_MM)
-
-    def paragraph(text="", *, family=None, size=BODY_PT, bold=False, align=None, indent=0):
-        par = doc.add_paragraph()
+    def paragraph(self, text="", *, family=None, size=BODY_PT, bold=False, align=None, indent=0):
+        par = self.doc.add_paragraph()
         if align is not None:
             par.alignment = align
         if indent:
-            par.paragraph_format.first_line_indent = Pt(indent * CHAR_CELL * PT_PER_MM)
+            par.paragraph_format.first_line_indent = self.chars(indent)
         if text:
-            set_font(par.add_run(text), family or face["body"], size, bold)
+            self.run(par, text, family, size, bold)
         return par
 
-    def bottom_border(par, size_eighths, space_pt, color):
-        ppr = par._p.get_or_add_pPr()
-        borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        bottom.set(qn("w:val"), "single")
-        bottom.set(qn("w:sz"), str(size_eighths))
-        bottom.set(qn("w:space"), str(space_pt))
-        bottom.set(qn("w:color"), color)
-        borders.append(bottom)
-        ppr.append(borders)
+    # §2.1 page, line grid and default paragraph
+    def page(self):
+        from docx.enum.text import WD_LINE_SPACING
+        from docx.oxml.ns import qn
+        from docx.shared import Mm, Pt
+
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT)
+        section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
+        section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
+        section.header_distance = Mm(15)
+        # §2.6: the page number's line starts 7 mm below the text block; Word measures
+        # the footer distance from the page's bottom edge to the footer's last line.
+        section.footer_distance = Mm(MARGIN_BOTTOM - PAGE_NUMBER_GAP) - Pt(SMALL_PT * 1.3)
+        # A line grid of 22 lines (579 twips = 28.95 pt). The 28 characters a line come
+        # from character spacing on the runs (-0.25 pt): Word and LibreOffice lay out
+        # Word's character grid (linesAndChars) differently, run spacing they agree on.
+        grid = section._sectPr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = _sub(section._sectPr, "docGrid")
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(math.floor(LINE_PITCH * PT_PER_MM * 20)))
+
+        normal = self.doc.styles["Normal"]
+        normal.font.size = Pt(BODY_PT)
+        normal.font.name = self.face["body"]
+        rpr = normal.element.get_or_add_rPr()
+        _put(
+            rpr,
+            "rFonts",
+            _RPR_ORDER,
+            **{k: self.face["body"] for k in ("ascii", "hAnsi", "eastAsia", "cs")},
+        )
+        fmt = normal.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = self.pitch
+        fmt.widow_control = False
+        ppr = normal.element.get_or_add_pPr()
+        # No extra space between Chinese and Latin text or numbers ("2026年", not "2026 年").
+        _put(ppr, "autoSpaceDE", _PPR_ORDER, val=0)
+        _put(ppr, "autoSpaceDN", _PPR_ORDER, val=0)
 
     # §2.3 版头
-    used = 0.0
-    if texts.urgency:
-        paragraph(texts.urgency, family=face["heading1"])
-        used += LINE_PITCH
-    mark = doc.add_paragraph()
-    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    mark_pt = texts.mark_size * PT_PER_MM
-    mark.paragraph_format.space_before = Mm(MARK_TOP - used)
-    mark.paragraph_format.line_spacing = Pt(mark_pt * 1.15)
-    mark_text = "\n".join(texts.mark_lines)
-    if texts.mark_suffix:
-        mark_text = (
-            mark_text + texts.mark_suffix
-            if len(texts.mark_lines) == 1
-            else "\n".join(n + "　" + texts.mark_suffix for n in texts.mark_lines[:1])
-            + "\n"
-            + "\n".join(texts.mark_lines[1:])
-        )
-    set_font(mark.add_run(mark_text), face["mark"], mark_pt, font["display_bold"], RED)
+    def banner(self):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm, Pt
 
-    number = doc.add_paragraph()
-    number.paragraph_format.space_before = Mm(2 * LINE_PITCH)
-    if texts.is_up and texts.signers:
-        number.paragraph_format.left_indent = char
-        number.paragraph_format.tab_stops.add_tab_stop(
-            Mm(BLOCK_WIDTH - CHAR_CELL * 2), alignment=2
-        )  # right-aligned tab, one character in from the right edge
-        set_font(number.add_run(texts.number + "\t签发人："), face["body"], BODY_PT)
-        set_font(number.add_run("　".join(texts.signers)), face["heading2"], BODY_PT)
-    elif texts.is_letter:
-        number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        set_font(number.add_run(texts.number), face["body"], BODY_PT)
-    else:
-        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(number.add_run(texts.number), face["body"], BODY_PT)
-    # The red separator line: a bottom border 4 mm (11 pt) under the number, as wide as
-    # the paragraph, i.e. the text block; 1.5 pt thick.
-    bottom_border(number, 12, round(RED_RULE_GAP * PT_PER_MM), "FF0000")
+        t, used = self.t, 0.0
+        if t.urgency:
+            self.paragraph(t.urgency, family=self.face["heading1"])
+            used = LINE_PITCH
+        mark = self.doc.add_paragraph()
+        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        mark_pt = t.mark_size * PT_PER_MM
+        mark.paragraph_format.space_before = Mm(MARK_TOP - used)
+        mark.paragraph_format.line_spacing = Pt(mark_pt * 1.1)
+        if len(t.mark_lines) == 1:
+            text = t.mark_lines[0] + t.mark_suffix
+        else:  # joint: one name a line, "文件" after the lead organ
+            text = "\n".join(t.mark_lines)
+            text = text.replace("\n", "　" + t.mark_suffix + "\n", 1)
+        self.run(mark, text, self.face["mark"], mark_pt, self.bold, RED)
+
+        number = self.doc.add_paragraph()
+        number.paragraph_format.space_before = Mm(2 * LINE_PITCH)
+        number.paragraph_format.line_spacing = Pt(BODY_PT * 1.15)
+        if t.is_up and t.signers:
+            # 发文字号 one character in from the left, 签发人 one from the right (§2.3).
+            number.paragraph_format.left_indent = self.chars(1)
+            number.paragraph_format.right_indent = self.chars(1)
+            number.paragraph_format.tab_stops.add_tab_stop(
+                Mm(BLOCK_WIDTH) - self.chars(2), alignment=WD_ALIGN_PARAGRAPH.RIGHT
+            )
+            self.run(number, t.number + "\t签发人：")
+            self.run(number, "　".join(t.signers), self.face["heading2"])
+        else:
+            number.alignment = (
+                WD_ALIGN_PARAGRAPH.RIGHT if t.is_letter else WD_ALIGN_PARAGRAPH.CENTER
+            )
+            if t.is_letter and t.urgency:
+                number.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                number.paragraph_format.tab_stops.add_tab_stop(
+                    Mm(BLOCK_WIDTH), alignment=WD_ALIGN_PARAGRAPH.RIGHT
+                )
+                self.run(number, t.urgency + "\t", self.face["heading1"])
+            self.run(number, t.number)
+        # The red 版头分隔线: the number paragraph's bottom border, 4 mm (11 pt) below
+        # it, as wide as the paragraph, i.e. the text block. Letters get a thick-thin
+        # double line instead (§2.7).
+        ppr = number._p.get_or_add_pPr()
+        borders = _put(ppr, "pBdr", _PPR_ORDER)
+        _sub(
+            borders,
+            "bottom",
+            val="thickThinSmallGap" if t.is_letter else "single",
+            sz=24 if t.is_letter else round(RED_RULE * PT_PER_MM * 8),
+            space=round(RED_RULE_GAP * PT_PER_MM),
+            color="FF0000",
+        )
 
     # §2.4 主体
-    title = paragraph(
-        texts.title,
-        family=face["title"],
-        size=TITLE_PT,
-        bold=font["display_bold"],
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    title.paragraph_format.space_before = Mm(2 * LINE_PITCH)
-    if texts.recipients:
-        paragraph(texts.recipients).paragraph_format.space_before = pitch
+    def main(self):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm
 
-    parser = _BodyParser()
-    parser.feed(texts.body)
-    heading_face = {
-        "h2": face["heading1"],
-        "h3": face["heading2"],
-        "h4": face["body"],
-        "h5": face["body"],
-    }
-    for kind, content in parser.blocks:
-        if kind == "table":
-            columns = max((sum(c[1] for c in row) for row in content), default=0)
-            if not columns:
+        t, face = self.t, self.face
+        title = self.paragraph(
+            t.title,
+            family=face["title"],
+            size=TITLE_PT,
+            bold=self.bold,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
+        title.paragraph_format.space_before = Mm(2 * LINE_PITCH)
+        if t.recipients:
+            self.paragraph(t.recipients).paragraph_format.space_before = self.pitch
+
+        parser = _BodyParser()
+        parser.feed(t.body)
+        heading_face = {"h2": face["heading1"], "h3": face["heading2"]}
+        last = None
+        for kind, content in parser.blocks:
+            if kind == "table":
+                self.table(content)
                 continue
-            table = doc.add_table(rows=len(content), cols=columns)
-            table.style = "Table Grid"
-            table.alignment = WD_TABLE_ALIGNMENT.CENTER
-            for r, row in enumerate(content):
-                col = 0
-                for text, span, header in row:
-                    cell = table.cell(r, col)
-                    if span > 1 and col + span - 1 < columns:
-                        cell = cell.merge(table.cell(r, col + span - 1))
-                    cell.paragraphs[0].paragraph_format.line_spacing = Pt(BODY_PT * 1.5)
-                    set_font(cell.paragraphs[0].add_run(text.strip()), face["body"], 14, header)
-                    col += span
-            continue
-        par = paragraph(indent=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        family = heading_face.get(kind, face["body"])
-        for text, bold in content:
-            set_font(par.add_run(text), family, BODY_PT, bold)
+            last = self.paragraph(indent=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            if kind in ("h2", "h3", "h4", "h5"):
+                last.paragraph_format.keep_with_next = True
+            for text, bold in content:
+                self.run(last, text, heading_face.get(kind, face["body"]), BODY_PT, bold)
+        if last is not None:  # the last lines of text stay with the date (§2.4)
+            last.paragraph_format.keep_with_next = True
+            last.paragraph_format.widow_control = True
 
-    if texts.attachments:
         first = True
-        for number_label, name in texts.attachments:
-            par = doc.add_paragraph()
+        for label, name in t.attachments:
+            par = self.doc.add_paragraph()
             lead = "附件：" if first else ""
-            hang = _width_in_chars("附件：" + number_label)
-            par.paragraph_format.left_indent = Pt((2 + hang) * CHAR_CELL * PT_PER_MM)
-            par.paragraph_format.first_line_indent = Pt(
-                -(_width_in_chars(lead + number_label)) * CHAR_CELL * PT_PER_MM
-            )
+            fmt = par.paragraph_format
+            # Wrapped lines and later attachments align with the first attachment's name.
+            fmt.left_indent = self.chars(2 + _width_in_chars("附件：" + label))
+            fmt.first_line_indent = -self.chars(_width_in_chars(lead + label))
+            fmt.keep_with_next = True
             if first:
-                par.paragraph_format.space_before = pitch
-            set_font(par.add_run(lead + number_label + name), face["body"], BODY_PT)
+                fmt.space_before = self.pitch
+            self.run(par, lead + label + name)
             first = False
 
-    # 署名 and 成文日期 without a seal (§2.4): widths in characters decide who moves.
-    name_w = max(_width_in_chars(n) for n in texts.signatures)
-    date_w = _width_in_chars(texts.date)
-    if name_w >= date_w + 2:
-        name_right, date_right = 2, 2 + name_w - (date_w + 2)
-    else:
-        date_right = 2
-        name_right = date_right + date_w + 2 - name_w
-    for i, name in enumerate(texts.signatures):
-        par = paragraph(name, align=WD_ALIGN_PARAGRAPH.RIGHT)
-        par.paragraph_format.right_indent = Pt(
-            (name_right + name_w - _width_in_chars(name)) * CHAR_CELL * PT_PER_MM
-        )
-        par.paragraph_format.keep_with_next = True
-        if i == 0:
-            par.paragraph_format.space_before = pitch
-    date = paragraph(texts.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    date.paragraph_format.right_indent = Pt(date_right * CHAR_CELL * PT_PER_MM)
-    if texts.note:
-        date.paragraph_format.keep_with_next = True
-        paragraph(texts.note, indent=2)
-    anchor = doc.paragraphs[-1]
-    del anchor
-
-    # §2.5 版记: a table floated to the bottom of the text block of the last page, its
-    # first and last border thick (0.35 mm ≈ 1 pt), the inner one thin (0.25 mm ≈ ¾ pt).
-    rows = []
-    if texts.copy_to:
-        rows.append(("抄送：", texts.copy_to, ""))
-    if not texts.is_letter and texts.printer:
-        rows.append(("", texts.printer, texts.printed_on))
-    if rows:
-        anchor_par = doc.add_paragraph()
-        anchor_par.paragraph_format.line_spacing = Pt(1)
-        table = doc.add_table(rows=len(rows), cols=1)
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        tbl_pr = table._tbl.tblPr
-        position = OxmlElement("w:tblpPr")
-        for key, value in {
-            "w:vertAnchor": "margin",
-            "w:horzAnchor": "margin",
-            "w:tblpYSpec": "bottom",
-            "w:tblpXSpec": "center",
-        }.items():
-            position.set(qn(key), value)
-        tbl_pr.append(position)
-        width = OxmlElement("w:tblW")
-        width.set(qn("w:w"), str(round(BLOCK_WIDTH / 25.4 * 1440)))
-        width.set(qn("w:type"), "dxa")
-        tbl_pr.append(width)
-        borders = OxmlElement("w:tblBorders")
-        lines = {"top": 8, "bottom": 8, "insideH": 6} if not texts.is_letter else {}
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            element = OxmlElement(f"w:{edge}")
-            size = lines.get(edge)
-            element.set(qn("w:val"), "single" if size else "nil")
-            if size:
-                element.set(qn("w:sz"), str(size))
-                element.set(qn("w:space"), "0")
-                element.set(qn("w:color"), "000000")
-            borders.append(element)
-        tbl_pr.append(borders)
-        margins = OxmlElement("w:tblCellMar")
-        for edge in ("left", "right"):
-            element = OxmlElement(f"w:{edge}")
-            element.set(qn("w:w"), "0")
-            element.set(qn("w:type"), "dxa")
-            margins.append(element)
-        tbl_pr.append(margins)
-        small_char = Pt(SMALL_PT)
-        for row, (label, text, right) in zip(table.rows, rows, strict=True):
-            par = row.cells[0].paragraphs[0]
-            par.paragraph_format.left_indent = small_char
-            par.paragraph_format.right_indent = small_char
-            par.paragraph_format.line_spacing = pitch
-            if label:  # wrapped lines align after the colon
-                par.paragraph_format.left_indent = Pt(SMALL_PT * 4)
-                par.paragraph_format.first_line_indent = Pt(-SMALL_PT * 3)
-            if right:
-                par.paragraph_format.tab_stops.add_tab_stop(
-                    Mm(BLOCK_WIDTH) - small_char * 2, alignment=2
-                )
-            set_font(
-                par.add_run(label + text + ("\t" + right if right else "")),
-                face["body"],
-                SMALL_PT,
-            )
-
-    # §2.6 页码: odd pages right, even pages left, one 4号 character in.
-    doc.settings.odd_and_even_pages_header_footer = True
-    for footer, align in (
-        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
-    ):
-        footer.is_linked_to_previous = False
-        par = footer.paragraphs[0]
-        par.alignment = align
-        par.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        if align == WD_ALIGN_PARAGRAPH.RIGHT:
-            par.paragraph_format.right_indent = Pt(SMALL_PT)
+        # 署名 and 成文日期 without a seal: widths in characters decide which one moves.
+        name_w = max(_width_in_chars(n) for n in t.signatures)
+        date_w = _width_in_chars(t.date)
+        if name_w >= date_w + 2:
+            name_right, date_right = 2, 2 + name_w - (date_w + 2)
         else:
-            par.paragraph_format.left_indent = Pt(SMALL_PT)
-        set_font(par.add_run("— "), face["page_number"], SMALL_PT)
-        run = set_font(par.add_run(), face["page_number"], SMALL_PT)
-        for kind, text in (("begin", None), (None, " PAGE "), ("separate", None)):
-            if kind:
-                element = OxmlElement("w:fldChar")
-                element.set(qn("w:fldCharType"), kind)
-            else:
-                element = OxmlElement("w:instrText")
-                element.set(qn("xml:space"), "preserve")
-                element.text = text
-            run._element.append(element)
-        number_run = set_font(par.add_run("1"), face["page_number"], SMALL_PT)
-        end = OxmlElement("w:fldChar")
-        end.set(qn("w:fldCharType"), "end")
-        number_run._element.append(end)
-        set_font(par.add_run(" —"), face["page_number"], SMALL_PT)
+            date_right = 2
+            name_right = date_right + date_w + 2 - name_w
+        for i, name in enumerate(t.signatures):
+            par = self.paragraph(name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            par.paragraph_format.right_indent = self.chars(
+                name_right + name_w - _width_in_chars(name)
+            )
+            par.paragraph_format.keep_with_next = True
+            if i == 0:
+                par.paragraph_format.space_before = self.pitch
+        date = self.paragraph(t.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        date.paragraph_format.right_indent = self.chars(date_right)
+        if t.note:
+            date.paragraph_format.keep_with_next = True
+            self.paragraph(t.note, indent=2)
 
-    doc.core_properties.title = texts.title
-    doc.core_properties.author = texts.printer
-    out = BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    def table(self, rows):
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.shared import Pt
+
+        columns = max((sum(cell[1] for cell in row) for row in rows), default=0)
+        if not columns:
+            return
+        table = self.doc.add_table(rows=len(rows), cols=columns)
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for r, row in enumerate(rows):
+            col = 0
+            for text, span, header in row:
+                if col >= columns:
+                    break
+                cell = table.cell(r, col)
+                if span > 1:
+                    cell = cell.merge(table.cell(r, min(columns, col + span) - 1))
+                par = cell.paragraphs[0]
+                par.paragraph_format.line_spacing = Pt(SMALL_PT * 1.5)
+                self.run(par, text.strip(), size=SMALL_PT, bold=header)
+                col += span
+
+    # §2.5 版记
+    def colophon(self):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm, Pt
+
+        t = self.t
+        rows = []
+        if t.copy_to:
+            rows.append(("抄送：", t.copy_to, ""))
+        if not t.is_letter:
+            rows.append(("", t.printer, t.printed_on))
+        if not rows:
+            return
+        # A table floated to the bottom of the text block of the page it is anchored on
+        # (the last page), the first and last rule thick (0.35 mm ≈ 1 pt, sz 8), the one
+        # between thin (0.25 mm ≈ ¾ pt, sz 6); letters have no rules (§2.7).
+        anchor = self.doc.add_paragraph()
+        anchor.paragraph_format.line_spacing = Pt(1)
+        table = self.doc.add_table(rows=len(rows), cols=1)
+        tbl_pr = table._tbl.tblPr
+        _put(
+            tbl_pr,
+            "tblpPr",
+            _TBLPR_ORDER,
+            vertAnchor="margin",
+            horzAnchor="margin",
+            tblpYSpec="bottom",
+            tblpXSpec="center",
+        )
+        _put(tbl_pr, "tblW", _TBLPR_ORDER, w=round(BLOCK_WIDTH / 25.4 * 1440), type="dxa")
+        borders = _put(tbl_pr, "tblBorders", _TBLPR_ORDER)
+        rules = {} if t.is_letter else {"top": 8, "bottom": 8, "insideH": 6}
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            if edge in rules:
+                _sub(borders, edge, val="single", sz=rules[edge], space=0, color="000000")
+            else:
+                _sub(borders, edge, val="nil")
+        margins = _put(tbl_pr, "tblCellMar", _TBLPR_ORDER)
+        for edge in ("left", "right"):
+            _sub(margins, edge, w=0, type="dxa")
+        width = Mm(BLOCK_WIDTH)
+        table.columns[0].width = width
+        one = Pt(SMALL_PT)  # one 4号 character
+        for row, (label, text, right) in zip(table.rows, rows, strict=True):
+            row.cells[0].width = width
+            par = row.cells[0].paragraphs[0]
+            fmt = par.paragraph_format
+            fmt.line_spacing = self.pitch
+            fmt.left_indent = fmt.right_indent = one
+            if label:  # wrapped lines align after "抄送："
+                fmt.left_indent = one * 4
+                fmt.first_line_indent = -one * 3
+            if right:
+                fmt.tab_stops.add_tab_stop(width - one * 2, alignment=WD_ALIGN_PARAGRAPH.RIGHT)
+            self.run(par, label + text + ("\t" + right if right else ""), size=SMALL_PT)
+
+    # §2.6 页码
+    def page_numbers(self):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+        from docx.shared import Pt
+
+        section = self.doc.sections[0]
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        footers = [(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)]
+        footers.append((section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT))
+        if self.t.is_letter:  # §2.7: no number on the first page
+            section.different_first_page_header_footer = True
+        for footer, align in footers:
+            footer.is_linked_to_previous = False
+            par = footer.paragraphs[0]
+            par.alignment = align
+            fmt = par.paragraph_format
+            fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            if align == WD_ALIGN_PARAGRAPH.RIGHT:  # one 4号 character in
+                fmt.right_indent = Pt(SMALL_PT)
+            else:
+                fmt.left_indent = Pt(SMALL_PT)
+            family = self.face["page_number"]
+            self.run(par, "— ", family, SMALL_PT)
+            field = self.run(par, "", family, SMALL_PT)._element
+            _sub(field, "fldChar", fldCharType="begin")
+            instruction = _sub(field, "instrText")
+            instruction.text = " PAGE "
+            instruction.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            _sub(field, "fldChar", fldCharType="separate")
+            placeholder = self.run(par, "1", family, SMALL_PT)._element
+            _sub(placeholder, "fldChar", fldCharType="end")
+            self.run(par, " —", family, SMALL_PT)
+
+    def save(self):
+        self.doc.core_properties.title = self.t.title
+        self.doc.core_properties.author = self.t.printer
+        out = BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+def render_docx(document):
+    """The document as an editable .docx with the page, 版头, 主体, 版记 and page numbers
+    of GB/T 9704-2012 (§2.1–§2.6). The 版记 is a table floated to the foot of the last
+    page's text block; the even-page rule for it and the 信函格式 double line at the foot
+    of the first page are left to the person finishing the file."""
+    writer = _DocxWriter(document_texts(document))
+    writer.page()
+    writer.banner()
+    writer.main()
+    writer.colophon()
+    writer.page_numbers()
+    return writer.save()

@@ -148,6 +148,16 @@ def check_elements(document, *, signer=None):
         raise Invalid(_("An upward document needs its signer (签发人)."), field="signer")
 
 
+def _set_joint_units(document, joint_units):
+    """联合行文: same-level organs only, never the lead unit itself or its sections (§1.3)."""
+    joint = list(joint_units)
+    if any(u.pk == document.issuing_unit_id or u.kind == UnitKind.SECTION for u in joint):
+        raise Invalid(
+            _("Joint issuing units are other units of the same level."), field="joint_units"
+        )
+    document.joint_units.set(joint)
+
+
 def _check_draft_fields(**fields):
     """The values a draft's fields may take (both create_draft and update_draft)."""
     if "doc_type" in fields and fields["doc_type"] not in DocType.values:
@@ -179,6 +189,7 @@ def create_draft(
     copy_recipients=(),
     attachment_note="",
     note="",
+    joint_units=(),
 ):
     """Start a draft (拟稿) in the person's unit (§1.4 Art. 19)."""
     acting = _may_draft(actor, issuing_unit)
@@ -199,6 +210,7 @@ def create_draft(
     )
     document.main_recipients.set(main_recipients)
     document.copy_recipients.set(copy_recipients)
+    _set_joint_units(document, joint_units)
     _save_version(document, acting)
     index_document(document)
     _trail(document, "draft", acting, unit=issuing_unit)
@@ -217,7 +229,14 @@ EDITABLE = ["title", "body", "doc_type", "direction", "urgency", "attachment_not
 
 @transaction.atomic
 def update_draft(
-    actor, document, *, main_recipients=None, copy_recipients=None, classification="", **fields
+    actor,
+    document,
+    *,
+    main_recipients=None,
+    copy_recipients=None,
+    joint_units=None,
+    classification="",
+    **fields,
 ):
     """Change a draft. Only drafts change; after sign-off a change needs the signer
     again (§1.5 复核), so an issued or signed document is refused here."""
@@ -247,6 +266,8 @@ def update_draft(
         document.main_recipients.set(main_recipients)
     if copy_recipients is not None:
         document.copy_recipients.set(copy_recipients)
+    if joint_units is not None:
+        _set_joint_units(document, joint_units)
     audit.record(
         acting,
         "documents.update",
@@ -291,16 +312,21 @@ def _check_route(document, reviewer, countersigners, office_reviewer, signer):
 
 
 @transaction.atomic
-def submit(actor, document, *, reviewer, signer, countersigners=(), office_reviewer=None):
+def submit(
+    actor, document, *, reviewer, signer, countersigners=(), office_reviewer=None, joint_signers=()
+):
     """Send a draft along its route: review (核稿) by the unit head → countersign (会签) by
-    other units in parallel → office review (复核) → sign-off (签发). The route is
-    stored with the document (§1.4 Arts. 19–22)."""
+    other units in parallel → office review (复核) → sign-off (签发). A joint document is
+    signed off by a leader of every issuing unit (`joint_signers`: (unit, person) for
+    each joint unit), in parallel. The route is stored with the document (§1.4 Arts.
+    19–22)."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     acting = permissions.require(actor, "documents.edit", document)
     if document.state != DocState.DRAFT:
         raise Conflict(_("This document has already been submitted."))
     check_elements(document, signer=signer)
     _check_route(document, reviewer, countersigners, office_reviewer, signer)
+    _check_joint_signers(document, joint_signers)
     last_round = document.route.order_by("-round").values_list("round", flat=True).first() or 0
     rnd = last_round + 1
     steps = [(StepKind.REVIEW, document.issuing_unit, reviewer)]
@@ -309,6 +335,7 @@ def submit(actor, document, *, reviewer, signer, countersigners=(), office_revie
         office = office_reviewer.units.filter(kind=UnitKind.OFFICE).first()
         steps.append((StepKind.OFFICE_REVIEW, office, office_reviewer))
     steps.append((StepKind.SIGN_OFF, document.issuing_unit, signer))
+    steps += [(StepKind.SIGN_OFF, unit, person) for unit, person in joint_signers]
     order = {
         StepKind.REVIEW: 1,
         StepKind.COUNTERSIGN: 2,
@@ -331,6 +358,22 @@ def submit(actor, document, *, reviewer, signer, countersigners=(), office_revie
     )
     _open_next(document, rnd)
     return document
+
+
+def _check_joint_signers(document, joint_signers):
+    """Every joint issuing unit signs off in its own right (Art. 22: 联合行文 is co-signed
+    by the leaders of all issuing organs)."""
+    joint = {u.pk for u in document.joint_units.all()}
+    given = [unit.pk for unit, _person in joint_signers]
+    if sorted(given) != sorted(joint):
+        raise Invalid(_("Choose one signer for each joint issuing unit."), field="joint_signers")
+    for unit, person in joint_signers:
+        if not permissions.rule_holds("documents.can_sign_off", person, document, unit):
+            raise Invalid(
+                _("%(name)s has no authority to sign off for %(unit)s.")
+                % {"name": person, "unit": unit.name},
+                field="joint_signers",
+            )
 
 
 def _due_days(document):
@@ -382,7 +425,8 @@ def approve(actor, document, *, opinion="", disclosure="", disclosure_reason="")
     step, acting = pending_step_for(actor, document)
     if step is None:
         raise NotPermitted(_("Nothing on this document is waiting for you."))
-    if step.kind == StepKind.SIGN_OFF:
+    lead_sign_off = step.kind == StepKind.SIGN_OFF and step.unit_id == document.issuing_unit_id
+    if lead_sign_off:
         if disclosure not in (
             Disclosure.PROACTIVE,
             Disclosure.ON_REQUEST,
@@ -408,12 +452,20 @@ def approve(actor, document, *, opinion="", disclosure="", disclosure_reason="")
         unit=step.unit,
         changes={"step": [StepState.PENDING, StepState.APPROVED], "opinion": [None, step.opinion]},
     )
-    if step.kind == StepKind.SIGN_OFF:
-        document.state = DocState.SIGNED
+    if lead_sign_off:
         document.signer = step.assignee
-        document.signed_at = step.acted_at
         document.disclosure = disclosure
         document.disclosure_reason = disclosure_reason.strip()
+        document.save(update_fields=["signer", "disclosure", "disclosure_reason", "updated_at"])
+    if (
+        step.kind == StepKind.SIGN_OFF
+        and not document.route.filter(
+            round=step.round, kind=StepKind.SIGN_OFF, state=StepState.PENDING
+        ).exists()
+    ):
+        # 成文日期 of a joint document is the date of the last sign-off (Art. 9, §1.2).
+        document.state = DocState.SIGNED
+        document.signed_at = step.acted_at
         document.save(
             update_fields=[
                 "state",

@@ -422,3 +422,28 @@ def test_a_circle_mark_is_stored_as_such_whatever_the_language(office):
     with translation.override("en"):
         services.approve(office.head_a, document)
     assert document.route.get(kind="review").opinion == "圈阅"
+
+
+def test_a_joint_document_is_signed_off_by_every_issuing_unit_and_dated_by_the_last(office):
+    county = office.county
+    document = draft(office, joint_units=[county.b])
+    with pytest.raises(Invalid) as caught:
+        services.submit(office.drafter, document, reviewer=office.head_a, signer=office.head_a)
+    assert caught.value.field == "joint_signers"
+    services.submit(office.drafter, document, reviewer=office.head_a, signer=office.head_a,
+                    joint_signers=[(county.b, office.head_b)])
+    services.approve(office.head_a, document)  # review
+    services.approve(office.head_a, document, disclosure=Disclosure.PROACTIVE)  # lead sign-off
+    document.refresh_from_db()
+    assert document.state == DocState.IN_ROUTE  # waiting for the finance bureau's leader
+    services.approve(office.head_b, document, opinion="同意联合发文")
+    document.refresh_from_db()
+    assert document.state == DocState.SIGNED
+    last = document.route.get(kind="sign_off", unit=county.b)
+    assert document.signed_at == last.acted_at
+    assert document.signer == office.head_a
+
+
+def test_the_lead_unit_cannot_be_its_own_joint_unit(office):
+    with pytest.raises(Invalid):
+        draft(office, joint_units=[office.county.a])
