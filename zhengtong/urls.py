@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("oa/documents/incoming/", include("zhengtong.documents.urls_incoming")),
     path("oa/documents/", include("zhengtong.documents.urls")),
     path("oa/", include("zhengtong.org.urls")),
     path("oa/", include("zhengtong.core.urls")),

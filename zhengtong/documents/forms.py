@@ -93,6 +93,13 @@ class DraftForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "unit-choices"}),
     )
+    joint_units = UnitChoiceField(
+        label=_("Joint issuing units (联合发文)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "unit-choices"}),
+        help_text=_("Other units of the same level that issue it together; each signs it off."),
+    )
     attachment_note = forms.CharField(
         label=_("Attachments (附件说明)"),
         required=False,
@@ -108,6 +115,7 @@ class DraftForm(forms.Form):
         choices = services.units_for_choice().order_by("sort_order", "pk")
         self.fields["main_recipients"].queryset = choices
         self.fields["copy_recipients"].queryset = choices
+        self.fields["joint_units"].queryset = choices
         if units is None:  # editing: the issuing unit does not change
             del self.fields["issuing_unit"]
         else:
@@ -129,6 +137,7 @@ class DraftForm(forms.Form):
             "classification": document.classification,
             "main_recipients": list(document.main_recipients.values_list("pk", flat=True)),
             "copy_recipients": list(document.copy_recipients.values_list("pk", flat=True)),
+            "joint_units": list(document.joint_units.values_list("pk", flat=True)),
             "attachment_note": document.attachment_note,
             "note": document.note,
         }
@@ -139,6 +148,7 @@ class DraftForm(forms.Form):
         data.pop("issuing_unit", None)
         data["main_recipients"] = list(data["main_recipients"])
         data["copy_recipients"] = list(data["copy_recipients"])
+        data["joint_units"] = list(data["joint_units"])
         return data
 
 
@@ -161,7 +171,9 @@ class SubmitForm(forms.Form):
         label=_("Countersign (会签) by"),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "unit-choices"}),
-        help_text=_("Heads of other units whose work the document touches; they countersign at the same time, each in their own right."),
+        help_text=_(
+            "Heads of other units whose work the document touches; they countersign at the same time, each in their own right."
+        ),
     )
     office_reviewer = PersonChoiceField(
         label=_("Office review (复核) by"),
@@ -171,6 +183,12 @@ class SubmitForm(forms.Form):
     )
     signer = PersonChoiceField(
         label=_("Sign-off (签发) by"), queryset=User.objects.none(), empty_label=None
+    )
+    joint_signers = forms.MultipleChoiceField(
+        label=_("Sign-off by each joint issuing unit"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "unit-choices"}),
+        help_text=_("One leader for each joint issuing unit."),
     )
 
     def __init__(self, document, *args, **kwargs):
@@ -220,6 +238,25 @@ class SubmitForm(forms.Form):
             self.pairs[key] = (assignment.unit, assignment.user)
             choices.append((key, f"{assignment.unit.name} — {assignment.user.real_name}"))
         self.fields["countersigners"].choices = choices
+        self.joint_pairs = {}
+        for joint in document.joint_units.all():
+            leaders = (
+                _active_staff()
+                .filter(
+                    Q(role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=joint)
+                    | Q(role_assignments__role=Role.COUNTY_LEADER)
+                )
+                .distinct()
+            )
+            for person in leaders:
+                if permissions.rule_holds("documents.can_sign_off", person, document, joint):
+                    self.joint_pairs[f"{joint.pk}:{person.pk}"] = (joint, person)
+        self.fields["joint_signers"].choices = [
+            (key, f"{unit.name} — {person.real_name}")
+            for key, (unit, person) in self.joint_pairs.items()
+        ]
+        if not self.joint_pairs:
+            del self.fields["joint_signers"]
         if len(reviewers) == 1:
             self.fields["reviewer"].initial = reviewers[0].pk
         own_heads = [p for p in signers if p in reviewers]
@@ -240,6 +277,9 @@ class SubmitForm(forms.Form):
         if len(units) != len(set(units)):
             raise forms.ValidationError(_("Choose one head for each countersigning unit."))
         return pairs
+
+    def clean_joint_signers(self):
+        return [self.joint_pairs[key] for key in self.cleaned_data.get("joint_signers", [])]
 
 
 class ApproveForm(forms.Form):

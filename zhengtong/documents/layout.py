@@ -793,39 +793,39 @@ class _DocxWriter:
             rows.append(("", t.printer, t.printed_on))
         if not rows:
             return
-        # A table floated to the bottom of the text block of the page it is anchored on
-        # (the last page), the first and last rule thick (0.35 mm ≈ 1 pt, sz 8), the one
-        # between thin (0.25 mm ≈ ¾ pt, sz 6); letters have no rules (§2.7).
-        anchor = self.doc.add_paragraph()
-        anchor.paragraph_format.line_spacing = Pt(1)
-        table = self.doc.add_table(rows=len(rows), cols=1)
-        tbl_pr = table._tbl.tblPr
-        _put(
-            tbl_pr,
-            "tblpPr",
-            _TBLPR_ORDER,
-            vertAnchor="margin",
-            horzAnchor="margin",
-            tblpYSpec="bottom",
-            tblpXSpec="center",
-        )
-        _put(tbl_pr, "tblW", _TBLPR_ORDER, w=round(BLOCK_WIDTH / 25.4 * 1440), type="dxa")
-        borders = _put(tbl_pr, "tblBorders", _TBLPR_ORDER)
-        rules = {} if t.is_letter else {"top": 8, "bottom": 8, "insideH": 6}
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            if edge in rules:
-                _sub(borders, edge, val="single", sz=rules[edge], space=0, color="000000")
-            else:
-                _sub(borders, edge, val="nil")
-        margins = _put(tbl_pr, "tblCellMar", _TBLPR_ORDER)
-        for edge in ("left", "right"):
-            _sub(margins, edge, w=0, type="dxa")
+        # Paragraphs in one frame aligned to the bottom of the text block (w:framePr,
+        # yAlign="bottom" relative to the margin) on the page of the last text; the
+        # frame's first and last rule thick (0.35 mm ≈ 1 pt, sz 8), the rule between the
+        # paragraphs thin (0.25 mm ≈ ¾ pt, sz 6); letters have no rules (§2.7). Word and
+        # LibreOffice both place such a frame (LibreOffice lays a floating table as wide
+        # as the text block out in the flow instead).
         width = Mm(BLOCK_WIDTH)
-        table.columns[0].width = width
         one = Pt(SMALL_PT)  # one 4号 character
-        for row, (label, text, right) in zip(table.rows, rows, strict=True):
-            row.cells[0].width = width
-            par = row.cells[0].paragraphs[0]
+        for i, (label, text, right) in enumerate(rows):
+            par = self.doc.add_paragraph()
+            ppr = par._p.get_or_add_pPr()
+            _put(
+                ppr,
+                "framePr",
+                _PPR_ORDER,
+                w=round(BLOCK_WIDTH / 25.4 * 1440),
+                hSpace=0,
+                vSpace=0,
+                wrap="notBeside",
+                hAnchor="margin",
+                vAnchor="margin",
+                xAlign="center",
+                yAlign="bottom",
+            )
+            if not t.is_letter:
+                # Each paragraph draws its own rules (no "between" border, which
+                # LibreOffice does not place in a frame): thick above the first, thin
+                # below every paragraph but the last, thick below the last.
+                borders = _put(ppr, "pBdr", _PPR_ORDER)
+                if i == 0:
+                    _sub(borders, "top", val="single", sz=8, space=0, color="000000")
+                last = i == len(rows) - 1
+                _sub(borders, "bottom", val="single", sz=8 if last else 6, space=0, color="000000")
             fmt = par.paragraph_format
             fmt.line_spacing = self.pitch
             fmt.left_indent = fmt.right_indent = one

@@ -411,6 +411,7 @@ def submit(request, pk):
             signer=data["signer"],
             countersigners=data["countersigners"],
             office_reviewer=data["office_reviewer"],
+            joint_signers=data.get("joint_signers", []),
         )
 
     success = _("Submitted: %(name)s reviews it next.") % {"name": data["reviewer"].real_name}

@@ -153,8 +153,7 @@ class ProposeForm(ActionForm):
         )
         if not heads:
             self.fields["head"].help_text = _(
-                "Nobody can instruct yet: ask the IT centre to record the unit's head "
-                "(单位负责人)."
+                "Nobody can instruct yet: ask the IT centre to record the unit's head (单位负责人)."
             )
 
 
@@ -329,9 +328,7 @@ def _archive_entry(record):
 def incoming_list(request):
     person = request.user
     mine = permissions.unit_ids_of(person)
-    records = IncomingRecord.objects.filter(unit_id__in=mine).select_related(
-        "unit", "distribution"
-    )
+    records = IncomingRecord.objects.filter(unit_id__in=mine).select_related("unit", "distribution")
     this_year = timezone.localdate().year
     years = sorted(
         {this_year, *(d.year for d in records.dates("received_at", "year"))}, reverse=True
@@ -383,9 +380,7 @@ def register(request):
                 exc.field = "scan"
             form_error(form, exc)
         else:
-            messages.success(
-                request, _("Registered as %(serial)s.") % {"serial": record.serial}
-            )
+            messages.success(request, _("Registered as %(serial)s.") % {"serial": record.serial})
             return _to_detail(record)
     return render(request, "documents/incoming/register.html", {"form": form})
 
@@ -540,9 +535,7 @@ def propose(request, pk):
 
     def operation(data):
         chosen["head"] = data["head"]
-        return services.propose(
-            request.user, record, proposal=data["proposal"], head=data["head"]
-        )
+        return services.propose(request.user, record, proposal=data["proposal"], head=data["head"])
 
     return _act(
         request,
@@ -550,8 +543,9 @@ def propose(request, pk):
         operation,
         "propose_form",
         ProposeForm(record, request.POST),
-        lambda _record: _("Proposed: %(name)s instructs next.")
-        % {"name": chosen["head"].real_name},
+        lambda _record: (
+            _("Proposed: %(name)s instructs next.") % {"name": chosen["head"].real_name}
+        ),
     )
 
 
@@ -584,9 +578,9 @@ def finish(request, pk):
         lambda data: services.finish_task(request.user, record, comment=data["comment"]),
         "finish_form",
         FinishForm(request.POST, task=task),
-        lambda done: _("Marked as read.")
-        if done.kind == HandlingTask.Kind.READ
-        else _("Reported done."),
+        lambda done: (
+            _("Marked as read.") if done.kind == HandlingTask.Kind.READ else _("Reported done.")
+        ),
     )
 
 
@@ -609,9 +603,9 @@ def close(request, pk):
         operation,
         "close_form",
         CloseForm(record, request.POST),
-        lambda replied: _("Closed, and the result was sent to the sender.")
-        if replied
-        else _("Closed."),
+        lambda replied: (
+            _("Closed, and the result was sent to the sender.") if replied else _("Closed.")
+        ),
     )
 
 
@@ -694,9 +688,7 @@ def archive_document(request, pk):
         document = services.get_document(request.user, pk)
     except NotFound as exc:
         raise Http404(str(exc.message)) from exc
-    permissions.require(
-        request.user, "documents.archive", document, unit=document.issuing_unit
-    )
+    permissions.require(request.user, "documents.archive", document, unit=document.issuing_unit)
     entry = document.archive_entries.filter(unit=document.issuing_unit).first()
     form = ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -723,4 +715,3 @@ def archive_document(request, pk):
             "issued": document.state == DocState.ISSUED,
         },
     )
-

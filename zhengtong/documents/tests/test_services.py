@@ -430,8 +430,13 @@ def test_a_joint_document_is_signed_off_by_every_issuing_unit_and_dated_by_the_l
     with pytest.raises(Invalid) as caught:
         services.submit(office.drafter, document, reviewer=office.head_a, signer=office.head_a)
     assert caught.value.field == "joint_signers"
-    services.submit(office.drafter, document, reviewer=office.head_a, signer=office.head_a,
-                    joint_signers=[(county.b, office.head_b)])
+    services.submit(
+        office.drafter,
+        document,
+        reviewer=office.head_a,
+        signer=office.head_a,
+        joint_signers=[(county.b, office.head_b)],
+    )
     services.approve(office.head_a, document)  # review
     services.approve(office.head_a, document, disclosure=Disclosure.PROACTIVE)  # lead sign-off
     document.refresh_from_db()

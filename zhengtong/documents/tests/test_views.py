@@ -778,3 +778,42 @@ def test_the_page_shows_what_changed_between_versions(client, login, county):
     doc_services.update_draft(clerk, document, body="<p>修改后的句子。</p>")
     page = login(clerk).get(f"/oa/documents/{document.pk}/").content.decode()
     assert "<del>原来的句子。</del>" in page and "<ins>修改后的句子。</ins>" in page
+
+
+def test_a_joint_document_is_drafted_and_submitted_with_each_units_signer(client, login, county):
+    from zhengtong.conftest import make_user
+    from zhengtong.documents.models import DocState, Document
+    from zhengtong.org.models import Role
+
+    clerk = make_user("j_clerk", county.a, roles=[Role.CLERK])
+    head_a = make_user("j_head_a", county.a, roles=[Role.UNIT_HEAD])
+    head_b = make_user("j_head_b", county.b, roles=[Role.UNIT_HEAD])
+    login(clerk)
+    response = client.post(
+        "/oa/documents/new/",
+        {
+            "issuing_unit": county.a.pk,
+            "doc_type": "notice",
+            "direction": "down",
+            "title": "联合通知",
+            "body": "正文",
+            "main_recipients": [county.town.pk],
+            "joint_units": [county.b.pk],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    document = Document.objects.get(title="联合通知")
+    assert list(document.joint_units.all()) == [county.b]
+    page = client.get(f"/oa/documents/{document.pk}/").content.decode()
+    assert f'value="{county.b.pk}:{head_b.pk}"' in page
+    client.post(
+        f"/oa/documents/{document.pk}/submit/",
+        {
+            "reviewer": head_a.pk,
+            "signer": head_a.pk,
+            "joint_signers": [f"{county.b.pk}:{head_b.pk}"],
+        },
+    )
+    document.refresh_from_db()
+    assert document.state == DocState.IN_ROUTE
+    assert document.route.filter(kind="sign_off", unit=county.b, assignee=head_b).exists()
