@@ -286,6 +286,7 @@ class DraftFieldsSerializer(StrictSerializer):
     )
     main_recipients = _recipients_field()
     copy_recipients = _recipients_field()
+    joint_units = _recipients_field()
     attachment_note = serializers.CharField(required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
@@ -317,6 +318,12 @@ class SubmitSerializer(StrictSerializer):
     countersigners = CountersignerSerializer(many=True, required=False, default=list)
     office_reviewer = _person_field(
         required=False, allow_null=True, default=None, help_text=_("复核: a member of an office.")
+    )
+    joint_signers = CountersignerSerializer(
+        many=True,
+        required=False,
+        default=list,
+        help_text=_("联合行文: one signer for each joint issuing unit."),
     )
 
     def validate_countersigners(self, value):
@@ -528,6 +535,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             signer=data["signer"],
             countersigners=countersigners,
             office_reviewer=data["office_reviewer"],
+            joint_signers=[(c["unit"], c["person"]) for c in data["joint_signers"]],
         )
         return Response(_detail(self._fresh(document), request))
 

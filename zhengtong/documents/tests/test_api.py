@@ -920,3 +920,47 @@ def test_the_route_state_is_stored(as_user, org):
     steps = RouteStep.objects.filter(document=document)
     assert [s.state for s in steps] == [StepState.PENDING] + [StepState.WAITING] * 3
     assert Document.objects.get(pk=document.pk).state == DocState.IN_ROUTE
+
+
+def test_a_joint_document_through_the_api(county):
+    from rest_framework.test import APIClient
+
+    from zhengtong.conftest import make_user
+    from zhengtong.documents.models import Document
+    from zhengtong.org.models import Role
+
+    clerk = make_user("ja_clerk", county.a, roles=[Role.CLERK])
+    head_a = make_user("ja_head_a", county.a, roles=[Role.UNIT_HEAD])
+    head_b = make_user("ja_head_b", county.b, roles=[Role.UNIT_HEAD])
+    api = APIClient()
+    api.force_authenticate(clerk)
+    created = api.post(
+        "/api/v1/documents/",
+        {
+            "issuing_unit": county.a.pk,
+            "doc_type": "notice",
+            "title": "联合通知",
+            "main_recipients": [county.town.pk],
+            "joint_units": [county.b.pk],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    pk = created.json()["id"]
+    missing = api.post(
+        f"/api/v1/documents/{pk}/submit/",
+        {"reviewer": head_a.pk, "signer": head_a.pk},
+        format="json",
+    )
+    assert missing.status_code == 400 and missing.json()["field"] == "joint_signers"
+    ok = api.post(
+        f"/api/v1/documents/{pk}/submit/",
+        {
+            "reviewer": head_a.pk,
+            "signer": head_a.pk,
+            "joint_signers": [{"unit": county.b.pk, "person": head_b.pk}],
+        },
+        format="json",
+    )
+    assert ok.status_code == 200, ok.json()
+    assert Document.objects.get(pk=pk).route.filter(kind="sign_off", unit=county.b).exists()
