@@ -7,8 +7,10 @@ Rules: STANDARDS.md §2 —
        unless stated; 22 lines × 28 characters filling the text block. The standard
        gives no line pitch: it follows from 22 lines in 225 mm (10.227 mm, 28.99 pt).
        28 characters in 156 mm make a 15.79 pt cell, so the 16 pt glyphs are set with
-       -0.21 pt letter spacing (the DOCX uses Word's document grid, linePitch 579 /
-       charSpace -849, the same numbers).
+       -0.24 pt letter spacing (PDF; see LETTER_SPACING_PT) and -0.25 pt character
+       spacing (DOCX, with a line grid of 579 twips = 28.95 pt). Line boxes are a fixed
+       pitch with the glyphs centred in them: the first line box starts at 37 mm and
+       the 22nd ends at 262 mm, the bottom of the text block.
   §2.2 zones: 版头 above the red line, 主体 below it, 版记 between the separator lines
        at the foot of the last page, 页码 outside the text block.
   §2.3 版头: 紧急程度 top-left in 3号黑体; 发文机关标志 red, centred, top edge 35 mm below
@@ -25,24 +27,40 @@ Rules: STANDARDS.md §2 —
        date two characters in, 署名 moved left); the date in Arabic numerals without
        leading zeros (2026年10月9日), kept on the page of the last body line; 附注 in
        round brackets, indented two characters, on the line below the date.
-  §2.5 版记: 抄送 (4号仿宋, one character in, "。" after the last name) and
-       印发机关 / 印发日期 ("2026年10月9日印发"), between a thick first and last line
-       (0.35 mm) with a thin line (0.25 mm) between the elements; the last line lies on
-       the bottom edge of the text block of the last page. The 版记 page is an even page
-       (the back of the last sheet) when DOCUMENT_COLOPHON_ON_EVEN_PAGE is true (the
-       default); blank pages inserted for that, and the 版记 page after them, carry no
-       page number.
+  §2.5 版记: 抄送 (4号仿宋, one character in, "。" after the last name; wrapped lines
+       after the colon) and 印发机关 (the issuing unit) / 印发日期 ("2026年10月10日印发",
+       the issue date, else the signing date), between a thick first and last line
+       (0.35 mm) with a thin line (0.25 mm) between; the last line lies on the bottom
+       edge of the text block of the last page (PDF: a CSS footnote, whose area ends
+       where the text block ends; DOCX: a frame aligned to the bottom of the margin).
+       PDF only: the 版记 page is an even page (the back of the last sheet) when
+       DOCUMENT_COLOPHON_ON_EVEN_PAGE is true (the default): text ending on an odd page
+       puts the 版记 on the next page; an even page without room for it gets a blank
+       page and the 版记 on the next even page, and, per §2.6, neither is numbered. The
+       standard itself only says "the last page" ([L] in STANDARDS.md for "even").
   §2.6 页码: "— 1 —" in 4号 (14 pt) half-width numerals, 7 mm below the text block;
        odd pages right, even pages left, one character in.
-  §2.7 信函格式 (doc_type "letter", PDF): organ name without "文件", red, centred, top
+  §2.7 信函格式 (doc_type "letter"): organ name without "文件", red, centred, top
        edge 30 mm from the top of the page; a red double line (thick over thin) 4 mm
        below it and one (thin over thick) 20 mm above the bottom edge of the page, both
-       170 mm long; 发文字号 flush right under the first double line (gap 7/8 of a 3号
-       character); title two lines below; no page number on the first page; 版记
-       without 印发机关, 印发日期 and separator lines.
+       170 mm long, centred on the text block; 紧急程度 flush left and 发文字号 flush
+       right under the first double line (gap 7/8 of a 3号 character); title two lines
+       below; no page number on the first page; 版记 without 印发机关, 印发日期 and
+       separator lines. The DOCX keeps one page setup: its 标志 sits at the top of the
+       text block (37 mm) and it has no double line at the foot of the first page.
+  Joint documents (§2.3): the organs one a line, "文件" to their right centred on them;
+  署名 one a line in the same order.
+  The name printed for a unit is its name on the signing date (Unit.name_on).
 
-Not drawn: seals (印章, applied by the electronic-seal system or by hand), 份号 (the
-platform does not number copies), 密级 (classified documents are refused, §10.3).
+Not drawn: seals (印章, applied by the electronic-seal system or by hand; the layout is
+the 不加盖印章 variant of §2.4), 份号 (the platform does not number copies), 密级
+(classified documents are refused, §10.3), 附件 bound after the body (§2.4; attachments
+are separate files), 命令 and 纪要 special formats (§2.7 [L]). 主送 is never moved into
+the 版记, however long.
+
+Rendering never uses the network: the template and its CSS are read from disk, fonts
+come from fontconfig, and WeasyPrint gets `local_url_fetcher()`, which refuses every URL
+but files in the print-template folder.
 
 Fonts
 -----
@@ -82,7 +100,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Direction, DocType, Urgency
+from .models import Direction, DocType, StepKind, StepState, Urgency
 
 # --- §2.1 page and text block, in millimetres ---------------------------------------
 PAGE_WIDTH = 210.0
@@ -142,7 +160,6 @@ DEFAULT_FONTS = {
     "page_number": "Noto Serif CJK SC",
     "display_bold": True,
 }
-GENERIC = {"heading1": "sans-serif"}
 
 TEMPLATE = "documents/print/gbt9704.html"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "documents" / "print"
@@ -169,8 +186,9 @@ def fonts():
 
 
 def css_families(families, generic="serif"):
-    quoted = ", ".join('"{}"'.format(f.replace("\\", "").replace('"', "")) for f in families)
-    return f"{quoted}, {generic}"
+    """A CSS font-family list; characters that could end the declaration are dropped."""
+    clean = (re.sub(r'["\\;{}<>]', "", f).strip() for f in families)
+    return ", ".join([f'"{f}"' for f in clean if f] + [generic])
 
 
 def colophon_on_even_page():
@@ -218,12 +236,34 @@ _RECIPIENTS_PARAGRAPH = re.compile(r"^\s*<p>([^<>]{1,120}?)：\s*</p>")
 
 
 def _split_recipients(body):
-    """Drafts often open the body with the 主送机关 line ("各乡镇人民政府："); it is
-    laid out as the 主送 line (flush left) rather than as an indented paragraph."""
+    """Drafts often open the body with the 主送机关 line ("各乡镇人民政府，县直各单位：");
+    it is laid out as the 主送 line (flush left, §2.4) rather than as an indented
+    paragraph. A first paragraph that reads as a sentence ("现将有关事项通知如下：")
+    stays in the body."""
     match = _RECIPIENTS_PARAGRAPH.match(body)
     if not match:
         return "", body
-    return html.unescape(match[1]) + "：", body[match.end() :]
+    text = html.unescape(match[1]).strip()
+    if not text or any(mark in text for mark in ("。", "；", "？", "！", "如下", "：")):
+        return "", body
+    return text + "：", body[match.end() :]
+
+
+def _signers(document, units):
+    """签发人 of an upward document (§2.3): the leader who signed it off for each issuing
+    unit, in the order of the organs (joint documents are signed off by every unit)."""
+    by_unit = {}
+    if document.pk:
+        steps = list(
+            document.route.filter(kind=StepKind.SIGN_OFF, state=StepState.APPROVED)
+            .select_related("assignee")
+            .order_by("round", "id")
+        )
+        last_round = steps[-1].round if steps else None
+        by_unit = {s.unit_id: s.assignee.real_name for s in steps if s.round == last_round}
+    if document.signer_id:
+        by_unit.setdefault(document.issuing_unit_id, document.signer.real_name)
+    return [by_unit[unit.pk] for unit in units if unit.pk in by_unit]
 
 
 @dataclass
@@ -232,10 +272,12 @@ class Texts:
     is_up: bool
     day: object
     mark_lines: list
+    mark_rows: list  # (name, letter spacing) of a joint mark's lines
     mark_suffix: str
     mark_size: float
     number: str
-    signers: list
+    signers: list  # 签发人, one name per issuing unit
+    signer_lines: list  # the names two a line (§2.3)
     urgency: str
     title: str
     recipients: str
@@ -267,34 +309,36 @@ def document_texts(document):
     longest = max(len(n) for n in names) + (len(suffix) if len(names) == 1 else 0)
     joint_extra = len(suffix) + 0.5 if len(names) > 1 else 0
     mark_size = min(MARK_MAX, BLOCK_WIDTH / (longest + joint_extra))
+    # Joint marks: shorter names spread to the width of the longest (equal-width block).
+    widest = max(len(n) for n in names)
+    mark_spacing = [
+        (widest - len(n)) * mark_size / (len(n) - 1) if len(n) > 1 else 0 for n in names
+    ]
 
     body = clean_body(document.body or "")
-    main = []
-    if document.pk:
-        main = list(document.main_recipients.all())
     recipients_line, rest = _split_recipients(body)
     if recipients_line:
-        body = rest
-    elif main:
+        body = rest  # the drafter's wording of the 主送 line wins
+    elif document.pk and (main := list(document.main_recipients.all())):
         recipients_line = _join_units(main, name_day) + "："
     copies = list(document.copy_recipients.all()) if document.pk else []
     printed = _local_date(document.issued_at) or day
     note = (document.note or "").strip()
     if note and not (note.startswith(("（", "(")) and note.endswith(("）", ")"))):
         note = f"（{note}）"
-    signers = []
-    if document.direction == Direction.UP and document.signer_id:
-        signers = [document.signer.real_name]
+    signers = _signers(document, units) if document.direction == Direction.UP else []
     return Texts(
         is_letter=is_letter,
         is_up=document.direction == Direction.UP,
         day=day,
         mark_lines=names,
+        mark_rows=[(n, f"{sp:.3f}mm") for n, sp in zip(names, mark_spacing, strict=True)],
         mark_suffix=suffix,
         mark_size=mark_size,
         number=document.number,
         signers=signers,
-        urgency=Urgency(document.urgency).label if document.urgency else "",
+        signer_lines=["　".join(signers[i : i + 2]) for i in range(0, len(signers), 2)],
+        urgency=str(Urgency(document.urgency).label) if document.urgency else "",
         title=document.title,
         recipients=recipients_line,
         body=body,
@@ -342,7 +386,12 @@ def local_url_fetcher():
 def _context(texts, colophon_mode):
     font = fonts()
     weight = 700 if font["display_bold"] else 400
-    mm = lambda value: f"{value:.3f}mm"  # noqa: E731
+    numbered = [label for label, _ in texts.attachments if label]
+    label = 0 if not numbered else CHAR_CELL * (1.5 if len(numbered) >= 10 else 1)
+
+    def mm(value):
+        return f"{value:.3f}mm"
+
     return {
         "t": texts,
         "colophon_mode": colophon_mode,
@@ -362,7 +411,12 @@ def _context(texts, colophon_mode):
             "two_chars": mm(2 * CHAR_CELL),
             "small_char": f"{SMALL_PT}pt",
             "letter_spacing": f"{LETTER_SPACING_PT}pt",
+            "attachment_lead": mm(3 * CHAR_CELL),  # "附件："
+            "attachment_label": mm(label),  # "1." (one character; "10." one and a half)
+            "attachment_hang": mm(3 * CHAR_CELL + label),
+            "attachment_indent": mm(5 * CHAR_CELL + label),
             "body_pt": f"{BODY_PT}pt",
+            "line_gap": mm(LINE_PITCH - BODY_PT / PT_PER_MM),
             "title_pt": f"{TITLE_PT}pt",
             "small_pt": f"{SMALL_PT}pt",
             "mark_size": mm(texts.mark_size),
@@ -415,13 +469,20 @@ def render_pdf(document):
         ).render()
 
     rendered = layout("foot")
-    if colophon_on_even_page() and not texts.is_letter:
-        colophon_page = _page_of(rendered, COLOPHON_ID)
-        if colophon_page and colophon_page % 2 == 1:
-            body_end = _page_of(rendered, BODY_END_ID) or colophon_page
-            # The text ends on an odd page: the 版记 goes on its back. It ends on an even
-            # page without room: a blank page, then the 版记 page, both unnumbered.
-            rendered = layout("next" if body_end % 2 == 1 else "bare")
+    even = colophon_on_even_page() and not texts.is_letter
+    colophon_page = _page_of(rendered, COLOPHON_ID)
+    if colophon_page:
+        body_end = _page_of(rendered, BODY_END_ID) or colophon_page
+        if colophon_page == body_end and not (even and body_end % 2):
+            pass  # at the foot of the last page of text, an even page when required
+        elif even and body_end % 2 == 0:
+            # No room on the even page the text ends on: a blank page, then the 版记
+            # on the next even page, neither numbered (§2.6).
+            rendered = layout("bare")
+        else:
+            # The text ends on an odd page (the 版记 goes on its back), or there is no
+            # room for the 版记: it goes on the next page, numbered as usual.
+            rendered = layout("next")
     return rendered.write_pdf()
 
 
@@ -631,53 +692,82 @@ class _DocxWriter:
 
     # §2.3 版头
     def banner(self):
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm, Pt
 
         t, used = self.t, 0.0
-        if t.urgency:
+        if t.urgency and not t.is_letter:
             self.paragraph(t.urgency, family=self.face["heading1"])
             used = LINE_PITCH
-        mark = self.doc.add_paragraph()
-        mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
         mark_pt = t.mark_size * PT_PER_MM
-        mark.paragraph_format.space_before = Mm(MARK_TOP - used)
-        mark.paragraph_format.line_spacing = Pt(mark_pt * 1.1)
+        # The 标志's top 35 mm below the top of the text block; a letter's at the top of
+        # the text block (the DOCX keeps one page setup: 37 mm, not the 30 mm of §2.7).
+        space_before = Mm(0 if t.is_letter else MARK_TOP - used)
         if len(t.mark_lines) == 1:
-            text = t.mark_lines[0] + t.mark_suffix
-        else:  # joint: one name a line, "文件" after the lead organ
-            text = "\n".join(t.mark_lines)
-            text = text.replace("\n", "　" + t.mark_suffix + "\n", 1)
-        self.run(mark, text, self.face["mark"], mark_pt, self.bold, RED)
+            mark = self.doc.add_paragraph()
+            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            mark.paragraph_format.space_before = space_before
+            mark.paragraph_format.line_spacing = Pt(mark_pt * 1.1)
+            self.run(
+                mark, t.mark_lines[0] + t.mark_suffix, self.face["mark"], mark_pt, self.bold, RED
+            )
+        else:
+            # Joint document: the organs one a line, "文件" to their right, centred on them.
+            self.paragraph().paragraph_format.space_before = space_before
+            table = self.doc.add_table(rows=1, cols=2)
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            names, suffix = table.rows[0].cells
+            suffix.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            for i, name in enumerate(t.mark_lines):
+                par = names.paragraphs[0] if i == 0 else names.add_paragraph()
+                par.alignment = WD_ALIGN_PARAGRAPH.DISTRIBUTE
+                par.paragraph_format.line_spacing = Pt(mark_pt * 1.1)
+                self.run(par, name, self.face["mark"], mark_pt, self.bold, RED)
+            par = suffix.paragraphs[0]
+            par.paragraph_format.line_spacing = Pt(mark_pt * 1.1)
+            par.paragraph_format.left_indent = Pt(mark_pt / 2)
+            self.run(par, t.mark_suffix, self.face["mark"], mark_pt, self.bold, RED)
+            longest = max(len(n) for n in t.mark_lines)
+            widths = (Pt(mark_pt * (longest + 0.5)), Pt(mark_pt * (len(t.mark_suffix) + 1)))
+            table.autofit = False
+            for column, cell, width in zip(table.columns, (names, suffix), widths, strict=True):
+                column.width = cell.width = width
+            mark = self.paragraph()
+            mark.paragraph_format.line_spacing = Pt(1)
 
         number = self.doc.add_paragraph()
-        number.paragraph_format.space_before = Mm(2 * LINE_PITCH)
         number.paragraph_format.line_spacing = Pt(BODY_PT * 1.15)
-        if t.is_up and t.signers:
-            # 发文字号 one character in from the left, 签发人 one from the right (§2.3).
-            number.paragraph_format.left_indent = self.chars(1)
-            number.paragraph_format.right_indent = self.chars(1)
+        if t.is_letter:
+            # §2.7: the red double line (thick over thin) 4 mm under the 标志, the number
+            # flush right 7/8 of a character below it, 紧急程度 flush left on its line.
+            rule_holder = mark
+            number.paragraph_format.space_before = Mm(LETTER_NUMBER_GAP)
             number.paragraph_format.tab_stops.add_tab_stop(
-                Mm(BLOCK_WIDTH) - self.chars(2), alignment=WD_ALIGN_PARAGRAPH.RIGHT
+                Mm(BLOCK_WIDTH), alignment=WD_ALIGN_PARAGRAPH.RIGHT
             )
-            self.run(number, t.number + "\t签发人：")
-            self.run(number, "　".join(t.signers), self.face["heading2"])
+            if t.urgency:
+                self.run(number, t.urgency, self.face["heading1"])
+            self.run(number, "\t" + t.number)
         else:
-            number.alignment = (
-                WD_ALIGN_PARAGRAPH.RIGHT if t.is_letter else WD_ALIGN_PARAGRAPH.CENTER
-            )
-            if t.is_letter and t.urgency:
-                number.alignment = WD_ALIGN_PARAGRAPH.LEFT
-                number.paragraph_format.tab_stops.add_tab_stop(
-                    Mm(BLOCK_WIDTH), alignment=WD_ALIGN_PARAGRAPH.RIGHT
+            rule_holder = number
+            number.paragraph_format.space_before = Mm(2 * LINE_PITCH)
+            if t.is_up and t.signers:
+                # 发文字号 one character in from the left, 签发人 one in from the right
+                # (tab stops, so that the red line under the paragraph spans the block).
+                tabs = number.paragraph_format.tab_stops
+                tabs.add_tab_stop(self.chars(1))
+                tabs.add_tab_stop(
+                    Mm(BLOCK_WIDTH) - self.chars(1), alignment=WD_ALIGN_PARAGRAPH.RIGHT
                 )
-                self.run(number, t.urgency + "\t", self.face["heading1"])
-            self.run(number, t.number)
-        # The red 版头分隔线: the number paragraph's bottom border, 4 mm (11 pt) below
-        # it, as wide as the paragraph, i.e. the text block. Letters get a thick-thin
-        # double line instead (§2.7).
-        ppr = number._p.get_or_add_pPr()
-        borders = _put(ppr, "pBdr", _PPR_ORDER)
+                self.run(number, "\t" + t.number + "\t签发人：")
+                self.run(number, "　".join(t.signers), self.face["heading2"])
+            else:
+                number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                self.run(number, t.number)
+        # The red 版头分隔线 as a bottom border 4 mm (11 pt) under the paragraph, as wide
+        # as the paragraph, i.e. the text block (§2.3); a letter's double line (§2.7).
+        borders = _put(rule_holder._p.get_or_add_pPr(), "pBdr", _PPR_ORDER)
         _sub(
             borders,
             "bottom",
@@ -793,39 +883,51 @@ class _DocxWriter:
             rows.append(("", t.printer, t.printed_on))
         if not rows:
             return
-        # Paragraphs in one frame aligned to the bottom of the text block (w:framePr,
-        # yAlign="bottom" relative to the margin) on the page of the last text; the
-        # frame's first and last rule thick (0.35 mm ≈ 1 pt, sz 8), the rule between the
-        # paragraphs thin (0.25 mm ≈ ¾ pt, sz 6); letters have no rules (§2.7). Word and
-        # LibreOffice both place such a frame (LibreOffice lays a floating table as wide
-        # as the text block out in the flow instead).
+        # One frame (paragraphs with the same w:framePr) aligned to the bottom of the
+        # text block of the page it falls on — the last page. The rules are paragraphs
+        # of exact height filled black: thick (0.35 mm ≈ 1 pt) first and last, thin
+        # (0.25 mm ≈ 0.7 pt) between the elements; letters have none (§2.7). Word and
+        # LibreOffice both draw this; LibreOffice drops paragraph borders inside a frame
+        # and lays a floating table as wide as the text block out in the flow.
+        frame = {
+            "w": round(BLOCK_WIDTH / 25.4 * 1440),
+            "hSpace": 0,
+            "vSpace": 0,
+            "wrap": "notBeside",
+            "hAnchor": "margin",
+            "vAnchor": "margin",
+            "xAlign": "center",
+            "yAlign": "bottom",
+        }
+
+        # A frame belongs to (is anchored on) the paragraph that follows it: the frame's
+        # paragraphs go just before the last paragraph of the text, so the 版记 lands on
+        # the page where the text ends (after the last paragraph, LibreOffice would push
+        # that following paragraph, and the frame with it, to a new page).
+        last = self.doc.paragraphs[-1]._p
+
+        def framed():
+            par = self.doc.add_paragraph()
+            last.addprevious(par._p)
+            _put(par._p.get_or_add_pPr(), "framePr", _PPR_ORDER, **frame)
+            return par
+
+        def rule(mm):
+            if t.is_letter:
+                return
+            par = framed()
+            ppr = par._p.get_or_add_pPr()
+            _put(ppr, "shd", _PPR_ORDER, val="clear", color="auto", fill="000000")
+            par.paragraph_format.line_spacing = Pt(mm * PT_PER_MM)
+            self.run(par, "", size=1)
+
         width = Mm(BLOCK_WIDTH)
         one = Pt(SMALL_PT)  # one 4号 character
+        rule(COLOPHON_THICK)
         for i, (label, text, right) in enumerate(rows):
-            par = self.doc.add_paragraph()
-            ppr = par._p.get_or_add_pPr()
-            _put(
-                ppr,
-                "framePr",
-                _PPR_ORDER,
-                w=round(BLOCK_WIDTH / 25.4 * 1440),
-                hSpace=0,
-                vSpace=0,
-                wrap="notBeside",
-                hAnchor="margin",
-                vAnchor="margin",
-                xAlign="center",
-                yAlign="bottom",
-            )
-            if not t.is_letter:
-                # Each paragraph draws its own rules (no "between" border, which
-                # LibreOffice does not place in a frame): thick above the first, thin
-                # below every paragraph but the last, thick below the last.
-                borders = _put(ppr, "pBdr", _PPR_ORDER)
-                if i == 0:
-                    _sub(borders, "top", val="single", sz=8, space=0, color="000000")
-                last = i == len(rows) - 1
-                _sub(borders, "bottom", val="single", sz=8 if last else 6, space=0, color="000000")
+            if i:
+                rule(COLOPHON_THIN)
+            par = framed()
             fmt = par.paragraph_format
             fmt.line_spacing = self.pitch
             fmt.left_indent = fmt.right_indent = one
@@ -835,6 +937,7 @@ class _DocxWriter:
             if right:
                 fmt.tab_stops.add_tab_stop(width - one * 2, alignment=WD_ALIGN_PARAGRAPH.RIGHT)
             self.run(par, label + text + ("\t" + right if right else ""), size=SMALL_PT)
+        rule(COLOPHON_THICK)
 
     # §2.6 页码
     def page_numbers(self):
@@ -879,9 +982,10 @@ class _DocxWriter:
 
 def render_docx(document):
     """The document as an editable .docx with the page, 版头, 主体, 版记 and page numbers
-    of GB/T 9704-2012 (§2.1–§2.6). The 版记 is a table floated to the foot of the last
-    page's text block; the even-page rule for it and the 信函格式 double line at the foot
-    of the first page are left to the person finishing the file."""
+    of GB/T 9704-2012 (§2.1–§2.6). The 版记 is a frame aligned to the foot of the text
+    block on the page where the text ends; the even-page rule for it and the 信函格式
+    double line at the foot of the first page are left to the person finishing the
+    file."""
     writer = _DocxWriter(document_texts(document))
     writer.page()
     writer.banner()

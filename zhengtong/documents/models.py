@@ -451,6 +451,10 @@ class ArchiveEntry(models.Model):
     def __str__(self):
         return self.archive_number
 
+    # DA/T 22-2015 codes of the retention periods, fixed whatever the interface language.
+    RETENTION_CODES = {"permanent": "Y", "30y": "D30", "10y": "D10"}
+
     @property
     def archive_number(self):
-        return f"{self.fonds}-{self.year}-{self.get_retention_display()}-{self.item_number:04d}"
+        code = self.RETENTION_CODES[self.retention]
+        return f"{self.fonds}-{self.year}-{code}-{self.item_number:04d}"

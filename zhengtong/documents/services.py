@@ -637,7 +637,7 @@ def issue(actor, document):
 def sign_for(actor, distribution):
     """A recipient unit's clerk signs for the document (签收), time recorded (§1.5)."""
     distribution = (
-        Distribution.objects.select_for_update()
+        Distribution.objects.select_for_update(of=("self",))
         .select_related("document", "unit")
         .get(pk=distribution.pk)
     )
@@ -760,7 +760,7 @@ def register_external(actor, *, unit, title, source_name, source_number="", scan
 
 def _incoming_for_update(record):
     return (
-        IncomingRecord.objects.select_for_update()
+        IncomingRecord.objects.select_for_update(of=("self",))
         .select_related("unit", "distribution")
         .get(pk=record.pk)
     )
@@ -870,7 +870,11 @@ def instruct(actor, record, *, instruction, handlers, readers=(), due_in_working
         raise Invalid(
             _("%(name)s is not a member of this unit.") % {"name": outsiders[0]}, field="handlers"
         )
-    if not 0 < int(due_in_working_days) <= 60:
+    try:
+        due_in_working_days = int(due_in_working_days)
+    except (TypeError, ValueError):
+        due_in_working_days = 0
+    if not 0 < due_in_working_days <= 60:
         raise Invalid(_("The deadline is 1 to 60 working days."), field="due_in_working_days")
     record.state = IncomingState.HANDLING
     record.instruction = (instruction or "").strip() or _("Agreed as proposed.")
@@ -933,6 +937,19 @@ def _open_next_reader(record):
     return task
 
 
+def pending_task_for(actor, record):
+    """The handling task (承办) or reading turn (传阅) waiting for `actor` (or for someone
+    who delegated to them): (task, acting) or (None, None). Readers read in order."""
+    next_reader = _first_open_reader(record)
+    for candidate in record.tasks.filter(done_at__isnull=True).select_related("person"):
+        if candidate.kind == HandlingTask.Kind.READ and candidate != next_reader:
+            continue
+        acting = permissions.may(actor, "documents.finish_task", candidate)
+        if acting:
+            return candidate, acting
+    return None, None
+
+
 @transaction.atomic
 def finish_task(actor, record, *, comment=""):
     """A handler reports the handling done, or a reader has read it (with a comment);
@@ -940,14 +957,7 @@ def finish_task(actor, record, *, comment=""):
     close the record."""
     record = _incoming_for_update(record)
     _require_state(record, IncomingState.HANDLING)
-    acting, task = None, None
-    for candidate in record.tasks.filter(done_at__isnull=True).select_related("person"):
-        if candidate.kind == HandlingTask.Kind.READ and candidate != _first_open_reader(record):
-            continue
-        acting = permissions.may(actor, "documents.finish_task", candidate)
-        if acting:
-            task = candidate
-            break
+    task, acting = pending_task_for(actor, record)
     if task is None:
         raise NotPermitted(_("Nothing on this document is waiting for you."))
     if task.kind == HandlingTask.Kind.HANDLE and not (comment or "").strip():
@@ -1159,12 +1169,15 @@ def fonds_of(unit):
     return unit.code[8:17] if len(unit.code) == 18 else f"Z{unit.pk:04d}"
 
 
-def _archive(acting, unit, *, title, retention, document=None, incoming=None, is_original=True):
+def _archive(
+    acting, unit, *, title, retention, year, document=None, incoming=None, is_original=True
+):
+    """File one item under `year`, the document's own year (issued or received), not
+    the year it happens to be archived in (DA/T 22-2015)."""
     if retention not in Retention.values:
         raise Invalid(
             _("Choose the retention period (永久, 定期30年, 定期10年)."), field="retention"
         )
-    year = timezone.localdate().year
     item = take_number(f"档#{unit.pk}#{retention}", year)
     return ArchiveEntry.objects.create(
         unit=unit,
@@ -1192,6 +1205,7 @@ def archive_document(actor, document, *, retention):
     entry = _archive(
         acting,
         document.issuing_unit,
+        year=timezone.localtime(document.issued_at).year,
         title=f"{document.number} {document.title}",
         retention=retention,
         document=document,
@@ -1221,6 +1235,7 @@ def archive_incoming(actor, record, *, retention):
     entry = _archive(
         acting,
         record.unit,
+        year=timezone.localtime(record.received_at).year,
         title=f"{record.source_number} {record.title}".strip(),
         retention=retention,
         document=getattr(record.distribution, "document", None),
@@ -1255,11 +1270,15 @@ def unit_statistics(unit, year):
     on_time = sign_for_items.filter(
         Q(due_date__isnull=True) | Q(closed_at__date__lte=F("due_date"))
     )
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    # WorkItem.subject_id is text (it holds any object's key): compare text with text.
+    record_keys = (
+        IncomingRecord.objects.filter(unit=unit).annotate(key=Cast("pk", CharField())).values("key")
+    )
     handle_items = WorkItem.objects.filter(
-        kind=HANDLE_KIND,
-        created_at__year=year,
-        state="done",
-        subject_id__in=IncomingRecord.objects.filter(unit=unit).values_list("pk", flat=True),
+        kind=HANDLE_KIND, created_at__year=year, state="done", subject_id__in=record_keys
     )
     handled_on_time = handle_items.filter(
         Q(due_date__isnull=True) | Q(closed_at__date__lte=F("due_date"))

@@ -30,7 +30,9 @@ from zhengtong.org.models import Role, RoleAssignment, Unit, User
 from . import services
 from .models import (
     ArchiveEntry,
+    Distribution,
     DocState,
+    Document,
     HandlingTask,
     IncomingRecord,
     IncomingState,
@@ -301,20 +303,11 @@ def _is_overdue(record, today):
 
 
 def my_task(person, record):
-    """The task the person (or someone they act for) may finish now, as `finish_task`
-    chooses it: a handler's task, or the reader's whose turn it is."""
+    """The task the person (or someone they act for) may finish now (services'
+    own rule, so page and operation always agree)."""
     if record.state != IncomingState.HANDLING:
         return None, None
-    open_tasks = list(record.tasks.filter(done_at__isnull=True).select_related("person"))
-    readers = [t for t in open_tasks if t.kind == HandlingTask.Kind.READ]
-    first_reader = min(readers, key=lambda t: (t.order, t.pk)) if readers else None
-    for task in open_tasks:
-        if task.kind == HandlingTask.Kind.READ and task != first_reader:
-            continue
-        acting = permissions.may(person, "documents.finish_task", task)
-        if acting:
-            return task, acting
-    return None, None
+    return services.pending_task_for(person, record)
 
 
 def _archive_entry(record):
@@ -646,13 +639,14 @@ def stats(request):
     if unit is None:
         raise PermissionDenied(_("You are not a member of a unit."))
     this_year = timezone.localdate().year
-    first = (
-        IncomingRecord.objects.filter(unit=unit)
-        .order_by("received_at")
-        .values_list("received_at__year", flat=True)
-        .first()
-    )
-    years = list(range(this_year, min(first or this_year, this_year) - 1, -1))
+    # From the unit's first year on the platform (received or issued) to this year.
+    firsts = [
+        IncomingRecord.objects.filter(unit=unit).dates("received_at", "year").first(),
+        Distribution.objects.filter(unit=unit).dates("sent_at", "year").first(),
+        Document.objects.filter(issuing_unit=unit).dates("created_at", "year").first(),
+    ]
+    first = min([d.year for d in firsts if d] + [this_year])
+    years = list(range(this_year, first - 1, -1))
     form = StatsForm(request.GET or None, years=years, initial={"year": this_year})
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else this_year
     numbers = services.unit_statistics(unit, year)
