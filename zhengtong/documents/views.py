@@ -31,6 +31,7 @@ from .models import (
     Distribution,
     DocState,
     Document,
+    IncomingRecord,
     RouteStep,
     StepKind,
     StepState,
@@ -356,6 +357,17 @@ def _detail(request, document, **forms):
         {"entry": e, "label": TRAIL_ACTIONS.get(e.action, e.action)}
         for e in document.trail.select_related("actor", "on_behalf_of", "unit")
     ]
+    context["archive_entry"] = document.archive_entries.filter(unit=document.issuing_unit).first()
+    context["can_archive"] = (
+        document.state == DocState.ISSUED
+        and context["archive_entry"] is None
+        and bool(permissions.may(person, "documents.archive", document))
+    )
+    context["my_incoming"] = list(
+        IncomingRecord.objects.filter(
+            distribution__document=document, unit_id__in=permissions.unit_ids_of(person)
+        ).select_related("unit")
+    )
     context["can_withdraw"] = (
         document.state != DocState.WITHDRAWN
         and not document.archive_entries.exists()

@@ -662,3 +662,16 @@ def test_only_the_issuing_clerk_archives_a_document(client, login, received):
     assert client.post(archive_url(document), {"retention": "10y"}).status_code == 404
     assert client.get("/oa/documents/incoming/archive/999999/").status_code == 404
     assert not ArchiveEntry.objects.exists()
+
+
+def test_the_document_page_links_to_the_incoming_record_and_offers_archiving(
+    client, login, received
+):  # noqa: F811
+    document = received.record.distribution.document
+    page = login(received.town_clerk).get(f"/oa/documents/{document.pk}/").content.decode()
+    assert f"/oa/documents/incoming/{received.record.pk}/" in page
+    page = login(received.drafter).get(f"/oa/documents/{document.pk}/").content.decode()
+    assert f"/oa/documents/incoming/archive/{document.pk}/" in page
+    assert (
+        "/oa/documents/incoming/" in login(received.drafter).get("/oa/documents/").content.decode()
+    )
