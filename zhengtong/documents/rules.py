@@ -125,3 +125,11 @@ def withdraw(person, document, unit):
 def archive(person, document, unit):
     """The issuing unit's clerk files its documents."""
     return has_role(person, Role.CLERK, document.issuing_unit_id)
+
+
+@rule("documents.export_archive")
+def export_archive(person, obj, unit):
+    """A unit's clerk or head exports its archive."""
+    return unit is not None and (
+        has_role(person, Role.CLERK, unit) or has_role(person, Role.UNIT_HEAD, unit)
+    )

@@ -1363,3 +1363,58 @@ def import_docx(actor, document, uploaded_file):
     if not body:
         raise Invalid(_("The Word document has no text."), field="file")
     return update_draft(actor, document, body=body)
+
+
+def export_archive(actor, unit, year):
+    """A year's archive of a unit as a zip: one PDF per item in the national layout
+    (named by its archive number) and a metadata sheet (CSV, UTF-8 with BOM so Excel
+    and WPS open it) with 档号, 题名, 文号, 责任者, 日期, 保管期限 and original/copy."""
+    import csv
+    import io
+    import zipfile
+
+    from . import layout
+
+    acting = permissions.require(actor, "documents.export_archive", None, unit=unit)
+    entries = list(
+        ArchiveEntry.objects.filter(unit=unit, year=year).select_related(
+            "document", "document__issuing_unit", "incoming"
+        )
+    )
+    buffer = io.BytesIO()
+    sheet = io.StringIO()
+    writer = csv.writer(sheet)
+    writer.writerow(["档号", "题名", "文号", "责任者", "日期", "保管期限", "原件/复制件", "文件"])
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in entries:
+            document = entry.document
+            filename = ""
+            if document is not None:
+                filename = f"{entry.archive_number}.pdf"
+                archive.writestr(filename, layout.render_pdf(document))
+            source = entry.incoming
+            writer.writerow(
+                [
+                    entry.archive_number,
+                    entry.title,
+                    document.number if document else (source.source_number if source else ""),
+                    document.issuing_unit.name
+                    if document
+                    else (source.source_name if source else ""),
+                    (document.issued_at if document else source.received_at).date().isoformat()
+                    if (document and document.issued_at) or source
+                    else "",
+                    entry.get_retention_display(),
+                    "原件" if entry.is_original else "复制件",
+                    filename,
+                ]
+            )
+        archive.writestr(f"{fonds_of(unit)}-{year}-目录.csv", "\ufeff" + sheet.getvalue())
+    audit.record(
+        acting,
+        "documents.archive.export",
+        unit,
+        unit=unit,
+        changes={"year": [None, year], "items": [None, len(entries)]},
+    )
+    return buffer.getvalue()

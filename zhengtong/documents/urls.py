@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.document_list, name="list"),
     path("sign-for/", views.sign_for_many, name="sign_for_many"),
     path("new/", views.new, name="new"),
+    path("archive/export/", views.archive_export, name="archive_export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/submit/", views.submit, name="submit"),
@@ -16,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/sign-for/", views.sign_for, name="sign_for"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/import-word/", views.import_word, name="import_word"),
+    re_path(r"^(?P<pk>\d+)/file\.(?P<fmt>pdf|docx)$", views.download, name="download"),
 ]

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from zhengtong.core.errors import DomainError, Invalid, NotFound, NotPermitted
 from zhengtong.core.web import form_error
 from zhengtong.org import permissions
+from zhengtong.org.models import Unit
 
 from . import services
 from .forms import ApproveForm, DraftForm, FilterForm, SendBackForm, SubmitForm, draftable_units
@@ -558,3 +559,46 @@ def import_word(request, pk):
         return redirect("documents:edit", pk=document.pk)
     messages.success(request, _("The text of the Word document is now the draft's body."))
     return redirect("documents:edit", pk=document.pk)
+
+
+def _file_response(content, filename, content_type):
+    from django.http import HttpResponse
+
+    from zhengtong.core.views_attachments import content_disposition
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition("attachment", filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def download(request, pk, fmt):
+    """The document in the national layout (GB/T 9704-2012) as PDF or DOCX."""
+    from . import layout
+
+    document = _get(request, pk)
+    name = document.number or document.title
+    if fmt == "pdf":
+        return _file_response(layout.render_pdf(document), f"{name}.pdf", "application/pdf")
+    return _file_response(
+        layout.render_docx(document),
+        f"{name}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@login_required
+def archive_export(request):
+    """A year's archive of one of the person's units, as a zip of PDFs and a sheet."""
+    from django.utils import timezone as tz
+
+    unit_id = request.GET.get("unit") or getattr(request.user.primary_unit, "pk", None)
+    year = request.GET.get("year") or str(tz.localdate().year)
+    if not (str(unit_id).isdigit() and year.isdigit()):
+        raise Http404()
+    unit = Unit.objects.filter(pk=int(unit_id)).first()
+    if unit is None:
+        raise Http404()
+    content = services.export_archive(request.user, unit, int(year))
+    return _file_response(content, f"{services.fonds_of(unit)}-{year}.zip", "application/zip")

@@ -104,3 +104,32 @@ def test_documents_are_found_by_words_only_by_those_who_may_see_them(office):  #
     (hit,) = engine.search("一网通办", person=office.town_clerk)
     assert hit.entry.title.startswith("教发〔")
     assert engine.search("一网通办", public_only=True) == []
+
+
+def test_a_years_archive_exports_as_pdfs_and_a_metadata_sheet(office, client, login):  # noqa: F811
+    import io
+    import zipfile
+
+    document = services.issue(office.drafter, through_sign_off(office, draft(office)))
+    entry = services.archive_document(office.drafter, document, retention=Retention.PERMANENT)
+    year = entry.year
+    content = services.export_archive(office.drafter, office.county.a, year)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        assert f"{entry.archive_number}.pdf" in names
+        assert archive.read(f"{entry.archive_number}.pdf").startswith(b"%PDF")
+        (sheet,) = [n for n in names if n.endswith(".csv")]
+        text = archive.read(sheet).decode("utf-8-sig")
+    assert entry.archive_number in text and document.number in text and "原件" in text
+    with pytest.raises(NotPermitted):
+        services.export_archive(office.outsider, office.county.a, year)
+    response = login(office.drafter).get(
+        f"/oa/documents/archive/export/?unit={office.county.a.pk}&year={year}"
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert (
+        login(office.outsider)
+        .get(f"/oa/documents/archive/export/?unit={office.county.a.pk}&year={year}")
+        .status_code
+        == 403
+    )

@@ -817,3 +817,29 @@ def test_a_joint_document_is_drafted_and_submitted_with_each_units_signer(client
     document.refresh_from_db()
     assert document.state == DocState.IN_ROUTE
     assert document.route.filter(kind="sign_off", unit=county.b, assignee=head_b).exists()
+
+
+def test_the_document_downloads_as_pdf_and_word_for_those_who_may_see_it(client, login, county):
+    from zhengtong.conftest import make_user
+    from zhengtong.documents import services as doc_services
+    from zhengtong.documents.models import DocType
+    from zhengtong.org.models import Role
+
+    clerk = make_user("dl_clerk", county.a, roles=[Role.CLERK])
+    outsider = make_user("dl_out", county.b)
+    document = doc_services.create_draft(
+        clerk,
+        issuing_unit=county.a,
+        doc_type=DocType.NOTICE,
+        title="下载测试",
+        body="<p>正文。</p>",
+        main_recipients=[county.town],
+    )
+    login(clerk)
+    pdf = client.get(f"/oa/documents/{document.pk}/file.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"].startswith("attachment")
+    word = client.get(f"/oa/documents/{document.pk}/file.docx")
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    login(outsider)
+    assert client.get(f"/oa/documents/{document.pk}/file.pdf").status_code == 404
