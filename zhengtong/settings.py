@@ -277,6 +277,15 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhengtong@localhost")
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "1"))
 SITE_NAME = os.environ.get("SITE_NAME", "")
+# Fonts of the official document layout (documents/layout.py; admin guide): a JSON
+# object such as {"body": "仿宋_GB2312"}; keys left out keep the free defaults.
+if os.environ.get("DOCUMENT_FONTS"):
+    import json
+
+    DOCUMENT_FONTS = json.loads(os.environ["DOCUMENT_FONTS"])
+DOCUMENT_COLOPHON_ON_EVEN_PAGE = env_bool("DOCUMENT_COLOPHON_ON_EVEN_PAGE", True)
+DOCUMENT_SIGN_FOR_DAYS = int(os.environ.get("DOCUMENT_SIGN_FOR_DAYS", "3"))
+DOCUMENT_STEP_DAYS = int(os.environ.get("DOCUMENT_STEP_DAYS", "2"))
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
