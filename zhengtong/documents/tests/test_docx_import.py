@@ -11,7 +11,7 @@ from zhengtong.core.errors import Conflict, Invalid, NotPermitted
 from zhengtong.core.models import Attachment
 from zhengtong.documents import services
 
-from .test_services import draft, office, through_sign_off  # noqa: F401  (fixture)
+from .conftest import draft, through_sign_off
 
 
 def word_file(*paragraphs, table=None, name="通知.docx"):
@@ -32,7 +32,7 @@ def word_file(*paragraphs, table=None, name="通知.docx"):
     )
 
 
-def test_a_word_draft_becomes_the_body_with_its_heading_levels(office):  # noqa: F811
+def test_a_word_draft_becomes_the_body_with_its_heading_levels(office):
     document = draft(office)
     upload = word_file(
         "各乡镇：",
@@ -54,7 +54,7 @@ def test_a_word_draft_becomes_the_body_with_its_heading_levels(office):  # noqa:
     assert document.versions.count() == 2
 
 
-def test_a_file_that_is_not_a_word_document_is_refused(office):  # noqa: F811
+def test_a_file_that_is_not_a_word_document_is_refused(office):
     document = draft(office)
     fake = SimpleUploadedFile("通知.docx", b"%PDF-1.4 not a docx", content_type="application/pdf")
     with pytest.raises(Invalid):
@@ -63,14 +63,14 @@ def test_a_file_that_is_not_a_word_document_is_refused(office):  # noqa: F811
     assert document.versions.count() == 1
 
 
-def test_a_classified_word_file_is_refused(office):  # noqa: F811
+def test_a_classified_word_file_is_refused(office):
     document = draft(office)
     with pytest.raises(Invalid) as caught:
         services.import_docx(office.drafter, document, word_file("机密★5年", "正文"))
     assert caught.value.code == "classified"
 
 
-def test_only_a_draft_and_only_its_unit(office):  # noqa: F811
+def test_only_a_draft_and_only_its_unit(office):
     document = draft(office)
     with pytest.raises(NotPermitted):
         services.import_docx(office.outsider, document, word_file("正文"))
@@ -79,7 +79,7 @@ def test_only_a_draft_and_only_its_unit(office):  # noqa: F811
         services.import_docx(office.drafter, signed, word_file("正文"))
 
 
-def test_the_edit_page_imports_a_word_file(client, login, office):  # noqa: F811
+def test_the_edit_page_imports_a_word_file(client, login, office):
     document = draft(office)
     login(office.drafter)
     response = client.post(

@@ -3,28 +3,10 @@ propose, instruct, handle, circulate, close, reply."""
 
 import pytest
 
-from zhengtong.conftest import make_user
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.models import Notification, WorkItem
 from zhengtong.documents import services
 from zhengtong.documents.models import IncomingState
-from zhengtong.org.models import Role
-
-from .test_services import draft, office, through_sign_off  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def received(office):  # noqa: F811
-    """An issued notice signed for by the town: its incoming record."""
-    office.town_head = make_user("town_head", office.county.town, roles=[Role.UNIT_HEAD])
-    office.handler = make_user("town_handler", office.county.town, real_name="孙干事")
-    office.reader = make_user("town_reader", office.county.town, real_name="周副镇长")
-    office.issuer_clerk = office.drafter
-    document = services.issue(office.drafter, through_sign_off(office, draft(office)))
-    distribution = document.distributions.get(unit=office.county.town)
-    services.sign_for(office.town_clerk, distribution)
-    office.record = distribution.incoming
-    return office
 
 
 def open_items(kind, **filters):

@@ -22,9 +22,6 @@ from zhengtong.documents.models import (
 )
 
 # The fixtures come from the service tests; pytest passes them by name.
-# ruff: noqa: F811
-from .test_incoming import received  # noqa: F401
-from .test_services import office  # noqa: F401
 
 LIST = "/oa/documents/incoming/"
 REGISTER = "/oa/documents/incoming/register/"
@@ -666,7 +663,7 @@ def test_only_the_issuing_clerk_archives_a_document(client, login, received):
 
 def test_the_document_page_links_to_the_incoming_record_and_offers_archiving(
     client, login, received
-):  # noqa: F811
+):
     document = received.record.distribution.document
     page = login(received.town_clerk).get(f"/oa/documents/{document.pk}/").content.decode()
     assert f"/oa/documents/incoming/{received.record.pk}/" in page

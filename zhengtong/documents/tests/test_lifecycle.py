@@ -9,11 +9,10 @@ from zhengtong.core.models import Notification, WorkItem
 from zhengtong.documents import services
 from zhengtong.documents.models import DocState, Retention
 
-from .test_incoming import received  # noqa: F401  (fixture)
-from .test_services import draft, office, through_sign_off  # noqa: F401  (fixture)
+from .conftest import draft, through_sign_off
 
 
-def test_every_change_of_the_text_is_a_version_and_the_difference_is_shown(office):  # noqa: F811
+def test_every_change_of_the_text_is_a_version_and_the_difference_is_shown(office):
     document = draft(office, body="<p>第一段。</p><p>第二段。</p>")
     services.update_draft(office.drafter, document, body="<p>第一段。</p><p>第二段，已修改。</p>")
     services.update_draft(office.drafter, document, note="此件公开发布")  # no text change
@@ -24,7 +23,7 @@ def test_every_change_of_the_text_is_a_version_and_the_difference_is_shown(offic
     assert ("same", "第一段。") in diff
 
 
-def test_withdrawing_keeps_the_number_taken_and_tells_the_recipients(office):  # noqa: F811
+def test_withdrawing_keeps_the_number_taken_and_tells_the_recipients(office):
     document = services.issue(office.drafter, through_sign_off(office, draft(office)))
     number = document.number
     with pytest.raises(NotPermitted):
@@ -45,7 +44,7 @@ def test_withdrawing_keeps_the_number_taken_and_tells_the_recipients(office):  #
     assert nxt.number_seq == document.number_seq + 1
 
 
-def test_a_proactively_disclosed_document_waits_for_the_website(office):  # noqa: F811
+def test_a_proactively_disclosed_document_waits_for_the_website(office):
     document = services.issue(office.drafter, through_sign_off(office, draft(office)))
     (handoff,) = services.pending_disclosures()
     assert handoff.document == document
@@ -55,7 +54,7 @@ def test_a_proactively_disclosed_document_waits_for_the_website(office):  # noqa
         services.mark_disclosure_taken(handoff, ref="again")
 
 
-def test_the_issuing_unit_archives_the_original_once(office):  # noqa: F811
+def test_the_issuing_unit_archives_the_original_once(office):
     document = services.issue(office.drafter, through_sign_off(office, draft(office)))
     with pytest.raises(Invalid):
         services.archive_document(office.drafter, document, retention="forever")
@@ -69,12 +68,12 @@ def test_the_issuing_unit_archives_the_original_once(office):  # noqa: F811
         services.withdraw(office.head_a, document, reason="已归档后不得撤回")
 
 
-def test_a_draft_cannot_be_archived(office):  # noqa: F811
+def test_a_draft_cannot_be_archived(office):
     with pytest.raises(Conflict):
         services.archive_document(office.drafter, draft(office), retention=Retention.YEARS_10)
 
 
-def test_the_receiving_unit_archives_a_copy_after_closing(received):  # noqa: F811
+def test_the_receiving_unit_archives_a_copy_after_closing(received):
     record = received.record
     with pytest.raises(Conflict):
         services.archive_incoming(received.town_clerk, record, retention=Retention.YEARS_10)
@@ -83,7 +82,7 @@ def test_the_receiving_unit_archives_a_copy_after_closing(received):  # noqa: F8
     assert entry.is_original is False and entry.unit == received.county.town
 
 
-def test_statistics_count_what_was_sent_received_and_signed_for_on_time(received):  # noqa: F811
+def test_statistics_count_what_was_sent_received_and_signed_for_on_time(received):
     year = timezone.localdate().year
     issuer = services.unit_statistics(received.county.a, year)
     town = services.unit_statistics(received.county.town, year)
@@ -91,7 +90,7 @@ def test_statistics_count_what_was_sent_received_and_signed_for_on_time(received
     assert town["received"] == 1 and town["signed_for"] == 1 and town["signed_for_on_time"] == 1
 
 
-def test_documents_are_found_by_words_only_by_those_who_may_see_them(office):  # noqa: F811
+def test_documents_are_found_by_words_only_by_those_who_may_see_them(office):
     from zhengtong.search import engine
 
     document = draft(
@@ -106,7 +105,7 @@ def test_documents_are_found_by_words_only_by_those_who_may_see_them(office):  #
     assert engine.search("一网通办", public_only=True) == []
 
 
-def test_a_years_archive_exports_as_pdfs_and_a_metadata_sheet(office, client, login):  # noqa: F811
+def test_a_years_archive_exports_as_pdfs_and_a_metadata_sheet(office, client, login):
     import io
     import zipfile
 

@@ -19,47 +19,8 @@ from zhengtong.documents.models import (
     NumberCounter,
     StepState,
 )
+from zhengtong.documents.tests.conftest import draft, through_sign_off
 from zhengtong.org.models import Role, UnitKind
-
-
-@pytest.fixture
-def office(county):
-    county.a.doc_prefix = "教发"
-    county.a.save()
-    people = SimpleNamespace(
-        head_a=make_user("head_a", county.a, roles=[Role.UNIT_HEAD], real_name="李局长"),
-        head_b=make_user("head_b", county.b, roles=[Role.UNIT_HEAD], real_name="王局长"),
-        drafter=make_user("drafter_a", county.a, roles=[Role.CLERK], real_name="张文书"),
-        town_clerk=make_user("town_clerk", county.town, roles=[Role.CLERK], real_name="赵文书"),
-        outsider=make_user("outsider", county.b, real_name="钱科员"),
-    )
-    return SimpleNamespace(county=county, **vars(people))
-
-
-def draft(office, **fields):
-    data = {
-        "issuing_unit": office.county.a,
-        "doc_type": DocType.NOTICE,
-        "title": "关于做好秋季学校安全工作的通知",
-        "body": "<p>各乡镇：</p><p>现将有关事项通知如下。</p><script>alert(1)</script>",
-        "main_recipients": [office.county.town],
-    }
-    return services.create_draft(office.drafter, **(data | fields))
-
-
-def through_sign_off(office, document, *, countersign=True):
-    services.submit(
-        office.drafter,
-        document,
-        reviewer=office.head_a,
-        signer=office.head_a,
-        countersigners=[(office.county.b, office.head_b)] if countersign else [],
-    )
-    services.approve(office.head_a, document, opinion="同意")
-    if countersign:
-        services.approve(office.head_b, document, opinion="同意会签")
-    return services.approve(office.head_a, document, opinion="", disclosure=Disclosure.PROACTIVE)
-
 
 # --- drafting -----------------------------------------------------------------------
 
