@@ -1418,3 +1418,64 @@ def export_archive(actor, unit, year):
         changes={"year": [None, year], "items": [None, len(entries)]},
     )
     return buffer.getvalue()
+
+
+# --- a change after sign-off (§1.5 Art. 25 复核) -----------------------------------------
+
+
+@transaction.atomic
+def amend_signed(actor, document, *, reason, **fields):
+    """Change a signed-off document before it is issued. A substantive change after
+    sign-off goes back to the signer(s) for a new sign-off (Art. 25, 复核); the
+    change, its reason and the new round are on the trail."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    acting = permissions.require(actor, "documents.edit", document)
+    if document.state != DocState.SIGNED:
+        raise Conflict(_("Only a signed-off document that is not issued yet can be amended."))
+    if not (reason or "").strip():
+        raise Invalid(_("Say what changes and why."), field="reason")
+    allowed = {"title", "body", "attachment_note", "note"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise Invalid(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    if not fields:
+        raise Invalid(_("Nothing to change."))
+    _refuse_classified(
+        "", *(str(fields.get(k, "")) for k in ("title", "body", "attachment_note", "note"))
+    )
+    _check_draft_fields(**{k: v for k, v in fields.items() if k == "title"})
+    before = {k: getattr(document, k) for k in allowed}
+    for key, value in fields.items():
+        setattr(document, key, clean_body(value) if key == "body" else value.strip())
+    last_round = document.route.order_by("-round").values_list("round", flat=True).first() or 0
+    signers = list(
+        document.route.filter(round=last_round, kind=StepKind.SIGN_OFF).select_related(
+            "unit", "assignee"
+        )
+    )
+    for step in signers:
+        RouteStep.objects.create(
+            document=document,
+            order=4,
+            kind=StepKind.SIGN_OFF,
+            unit=step.unit,
+            assignee=step.assignee,
+            round=last_round + 1,
+        )
+    document.state = DocState.IN_ROUTE
+    document.signed_at = None
+    document.save()
+    _save_version(document, acting)
+    index_document(document)
+    workitems.close_items_for(document, kind="documents.issue", actor=acting, state="cancelled")
+    _trail(document, "amend", acting, unit=document.issuing_unit, opinion=reason.strip())
+    audit.record(
+        acting,
+        "documents.amend",
+        document,
+        unit=document.issuing_unit,
+        changes=audit.diff(before, {k: getattr(document, k) for k in allowed})
+        | {"reason": [None, reason.strip()]},
+    )
+    _open_next(document, last_round + 1)
+    return document

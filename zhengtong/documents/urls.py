@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/issue/", views.issue, name="issue"),
     path("<int:pk>/sign-for/", views.sign_for, name="sign_for"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/amend/", views.amend, name="amend"),
     path("<int:pk>/import-word/", views.import_word, name="import_word"),
     re_path(r"^(?P<pk>\d+)/file\.(?P<fmt>pdf|docx)$", views.download, name="download"),
 ]

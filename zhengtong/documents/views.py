@@ -69,6 +69,7 @@ TRAIL_ACTIONS = {
     "sign_for": gettext_lazy("Signed for (签收)"),
     "withdraw": gettext_lazy("Withdrawn"),
     "archive": gettext_lazy("Archived (归档)"),
+    "amend": gettext_lazy("Amended after sign-off"),
 }
 
 NUMBER = re.compile(r"^\s*(?P<prefix>.*?)〔(?P<year>\d{4})〕(?P<seq>\d+)号?\s*$")
@@ -369,6 +370,9 @@ def _detail(request, document, **forms):
             distribution__document=document, unit_id__in=permissions.unit_ids_of(person)
         ).select_related("unit")
     )
+    context["can_amend"] = document.state == DocState.SIGNED and bool(
+        permissions.may(person, "documents.edit", document)
+    )
     context["can_withdraw"] = (
         document.state != DocState.WITHDRAWN
         and not document.archive_entries.exists()
@@ -602,3 +606,24 @@ def archive_export(request):
         raise Http404()
     content = services.export_archive(request.user, unit, int(year))
     return _file_response(content, f"{services.fonds_of(unit)}-{year}.zip", "application/zip")
+
+
+@login_required
+@require_POST
+def amend(request, pk):
+    """Change a signed-off document before issue: it goes back to the signer."""
+    document = _get(request, pk)
+    permissions.require(request.user, "documents.edit", document)
+    try:
+        services.amend_signed(
+            request.user,
+            document,
+            reason=request.POST.get("reason", ""),
+            body=request.POST.get("body", document.body),
+        )
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        return _detail(request, document, action_error=exc.message)
+    messages.success(request, _("Changed: the document goes back to the signer."))
+    return _to_detail(document)

@@ -413,3 +413,33 @@ def test_a_joint_document_is_signed_off_by_every_issuing_unit_and_dated_by_the_l
 def test_the_lead_unit_cannot_be_its_own_joint_unit(office):
     with pytest.raises(Invalid):
         draft(office, joint_units=[office.county.a])
+
+
+def test_a_change_after_sign_off_goes_back_to_the_signer(office):
+    document = through_sign_off(office, draft(office))
+    with pytest.raises(Invalid):
+        services.amend_signed(office.drafter, document, reason="", body="<p>改</p>")
+    with pytest.raises(NotPermitted):
+        services.amend_signed(office.outsider, document, reason="改正文", body="<p>改</p>")
+    services.amend_signed(
+        office.drafter, document, reason="补充经费标准", body="<p>补充后的正文。</p>"
+    )
+    document.refresh_from_db()
+    assert document.state == DocState.IN_ROUTE and document.signed_at is None
+    pending = document.route.get(state=StepState.PENDING)
+    assert pending.kind == "sign_off" and pending.assignee == office.head_a and pending.round == 2
+    assert not WorkItem.objects.filter(
+        kind="documents.issue", state="open", subject_id=str(document.pk)
+    ).exists()
+    with pytest.raises(Conflict):
+        services.issue(office.drafter, document)
+    services.approve(office.head_a, document, disclosure=Disclosure.PROACTIVE)
+    issued = services.issue(office.drafter, document)
+    assert issued.number_seq == 1 and "补充后的正文" in issued.body
+    assert "amend" in list(document.trail.values_list("action", flat=True))
+
+
+def test_an_issued_document_cannot_be_amended(office):
+    document = services.issue(office.drafter, through_sign_off(office, draft(office)))
+    with pytest.raises(Conflict):
+        services.amend_signed(office.drafter, document, reason="晚了", body="<p>x</p>")

@@ -843,3 +843,39 @@ def test_the_document_downloads_as_pdf_and_word_for_those_who_may_see_it(client,
     assert word.status_code == 200 and word.content[:2] == b"PK"
     login(outsider)
     assert client.get(f"/oa/documents/{document.pk}/file.pdf").status_code == 404
+
+
+def test_amending_a_signed_document_from_its_page_sends_it_back_to_the_signer(
+    client, login, county
+):
+    from zhengtong.conftest import make_user
+    from zhengtong.documents import services as doc_services
+    from zhengtong.documents.models import Disclosure, DocState, DocType
+    from zhengtong.org.models import Role
+
+    head = make_user("am_head", county.a, roles=[Role.UNIT_HEAD])
+    clerk = make_user("am_clerk", county.a, roles=[Role.CLERK])
+    document = doc_services.create_draft(
+        clerk,
+        issuing_unit=county.a,
+        doc_type=DocType.NOTICE,
+        title="待修改",
+        main_recipients=[county.town],
+    )
+    doc_services.submit(clerk, document, reviewer=head, signer=head)
+    doc_services.approve(head, document)
+    doc_services.approve(head, document, disclosure=Disclosure.PROACTIVE)
+    login(clerk)
+    assert (
+        f"/oa/documents/{document.pk}/amend/"
+        in client.get(f"/oa/documents/{document.pk}/").content.decode()
+    )
+    response = client.post(
+        f"/oa/documents/{document.pk}/amend/", {"body": "<p>新</p>", "reason": ""}
+    )
+    assert response.status_code == 200
+    document.refresh_from_db()
+    assert document.state == DocState.SIGNED
+    client.post(f"/oa/documents/{document.pk}/amend/", {"body": "<p>新正文</p>", "reason": "补充"})
+    document.refresh_from_db()
+    assert document.state == DocState.IN_ROUTE and "新正文" in document.body
