@@ -264,6 +264,13 @@ class SubmitForm(forms.Form):
             self.fields["signer"].initial = own_heads[0].pk
         elif len(signers) == 1:
             self.fields["signer"].initial = signers[0].pk
+        default = services.route_default_for(document)
+        if default is not None:
+            # The unit's usual route comes first (set by its head or unit administrator).
+            for name in ("reviewer", "office_reviewer", "signer"):
+                person = getattr(default, name)
+                if person is not None and self.fields[name].queryset.filter(pk=person.pk).exists():
+                    self.fields[name].initial = person.pk
         for name in ("reviewer", "signer"):
             if not self.fields[name].queryset.exists():
                 self.fields[name].help_text = _(
@@ -339,3 +346,35 @@ class FilterForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+
+class RouteDefaultForm(forms.Form):
+    """Who usually reviews and signs one unit's documents (all types, or one)."""
+
+    doc_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Every type"))] + list(DocType.choices), required=False
+    )
+    reviewer = PersonChoiceField(
+        label=_("Review (核稿) by"), queryset=User.objects.none(), required=False
+    )
+    office_reviewer = PersonChoiceField(
+        label=_("Office review (复核) by"), queryset=User.objects.none(), required=False
+    )
+    signer = PersonChoiceField(
+        label=_("Sign-off (签发) by"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, unit, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = _heads_of(unit)
+        self.fields["office_reviewer"].queryset = (
+            _active_staff().filter(memberships__unit__kind=UnitKind.OFFICE).distinct()
+        )
+        self.fields["signer"].queryset = (
+            _active_staff()
+            .filter(
+                Q(role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=unit)
+                | Q(role_assignments__role=Role.COUNTY_LEADER)
+            )
+            .distinct()
+        )

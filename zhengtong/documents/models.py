@@ -458,3 +458,31 @@ class ArchiveEntry(models.Model):
     def archive_number(self):
         code = self.RETENTION_CODES[self.retention]
         return f"{self.fonds}-{self.year}-{code}-{self.item_number:04d}"
+
+
+class RouteDefault(models.Model):
+    """Who usually reviews and signs a unit's documents (of one type, or of every type
+    when `doc_type` is empty): offered first when a draft is submitted. The route itself
+    is still stored with each document."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="route_defaults")
+    doc_type = models.CharField(max_length=20, choices=DocType.choices, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    office_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "doc_type"], name="documents_route_default_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.doc_type or '*'}"

@@ -133,3 +133,11 @@ def export_archive(person, obj, unit):
     return unit is not None and (
         has_role(person, Role.CLERK, unit) or has_role(person, Role.UNIT_HEAD, unit)
     )
+
+
+@rule("documents.set_route_default", delegable=False)
+def set_route_default(person, obj, unit):
+    """The unit's head or unit administrator sets who usually reviews and signs."""
+    return unit is not None and (
+        has_role(person, Role.UNIT_HEAD, unit) or has_role(person, Role.UNIT_ADMIN, unit)
+    )

@@ -40,6 +40,7 @@ from .models import (
     NumberCounter,
     RecipientKind,
     Retention,
+    RouteDefault,
     RouteStep,
     StepKind,
     StepState,
@@ -1479,3 +1480,59 @@ def amend_signed(actor, document, *, reason, **fields):
     )
     _open_next(document, last_round + 1)
     return document
+
+
+# --- default routes ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_route_default(
+    actor, unit, *, doc_type="", reviewer=None, office_reviewer=None, signer=None
+):
+    """Record who usually reviews and signs the unit's documents (of one type, or all)."""
+    acting = permissions.require(actor, "documents.set_route_default", None, unit=unit)
+    if doc_type and doc_type not in DocType.values:
+        raise Invalid(_("Choose one of the 15 document types."), field="doc_type")
+    if reviewer is not None and not permissions.rule_holds(
+        "documents.can_review", reviewer, None, unit
+    ):
+        raise Invalid(_("The reviewer must be a head of the issuing unit."), field="reviewer")
+    if office_reviewer is not None and not permissions.rule_holds(
+        "documents.can_office_review", office_reviewer, None, None
+    ):
+        raise Invalid(
+            _("The office review is done by a member of an office (办公室)."),
+            field="office_reviewer",
+        )
+    if signer is not None and not permissions.rule_holds(
+        "documents.can_sign_off", signer, None, unit
+    ):
+        raise Invalid(
+            _("%(name)s has no authority to sign off this document.") % {"name": signer},
+            field="signer",
+        )
+    default, _created = RouteDefault.objects.update_or_create(
+        unit=unit,
+        doc_type=doc_type or "",
+        defaults={"reviewer": reviewer, "office_reviewer": office_reviewer, "signer": signer},
+    )
+    audit.record(
+        acting,
+        "documents.route_default",
+        default,
+        unit=unit,
+        changes={
+            "reviewer": [None, getattr(reviewer, "pk", None)],
+            "office_reviewer": [None, getattr(office_reviewer, "pk", None)],
+            "signer": [None, getattr(signer, "pk", None)],
+        },
+    )
+    return default
+
+
+def route_default_for(document):
+    """The default route for this document's unit and type (type-specific first)."""
+    defaults = RouteDefault.objects.filter(
+        unit=document.issuing_unit, doc_type__in=[document.doc_type, ""]
+    ).select_related("reviewer", "office_reviewer", "signer")
+    return sorted(defaults, key=lambda d: d.doc_type == "")[0] if defaults else None

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.document_list, name="list"),
     path("sign-for/", views.sign_for_many, name="sign_for_many"),
     path("new/", views.new, name="new"),
+    path("route-defaults/", views.route_defaults, name="route_defaults"),
     path("archive/export/", views.archive_export, name="archive_export"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -192,6 +192,12 @@ def document_list(request):
             "rows": [_row(box, obj, person) for obj in page.object_list],
             "query_string": urlencode(query),
             "can_draft": bool(draftable_units(person)),
+            "can_set_route": bool(
+                person.primary_unit
+                and permissions.may(
+                    person, "documents.set_route_default", None, unit=person.primary_unit
+                )
+            ),
         },
     )
 
@@ -627,3 +633,31 @@ def amend(request, pk):
         return _detail(request, document, action_error=exc.message)
     messages.success(request, _("Changed: the document goes back to the signer."))
     return _to_detail(document)
+
+
+@login_required
+def route_defaults(request):
+    """The unit head (or unit administrator) records who usually reviews and signs the
+    unit's documents; the submit form then offers them first."""
+    from .forms import RouteDefaultForm
+
+    unit = request.user.primary_unit
+    if unit is None or not permissions.may(
+        request.user, "documents.set_route_default", None, unit=unit
+    ):
+        raise NotPermitted()
+    form = RouteDefaultForm(unit, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_route_default(request.user, unit, **form.cleaned_data)
+        except NotPermitted:
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("documents:route_defaults")
+    defaults = unit.route_defaults.select_related("reviewer", "office_reviewer", "signer")
+    return render(
+        request, "documents/route_defaults.html", {"form": form, "unit": unit, "defaults": defaults}
+    )

@@ -443,3 +443,29 @@ def test_an_issued_document_cannot_be_amended(office):
     document = services.issue(office.drafter, through_sign_off(office, draft(office)))
     with pytest.raises(Conflict):
         services.amend_signed(office.drafter, document, reason="晚了", body="<p>x</p>")
+
+
+def test_a_units_usual_route_is_offered_first(office, client, login):
+    from zhengtong.documents.forms import SubmitForm
+
+    deputy_head = make_user("deputy_head", office.county.a, roles=[Role.UNIT_HEAD])
+    with pytest.raises(NotPermitted):
+        services.set_route_default(office.drafter, office.county.a, reviewer=deputy_head)
+    with pytest.raises(Invalid):
+        services.set_route_default(office.head_a, office.county.a, signer=office.drafter)
+    services.set_route_default(
+        office.head_a, office.county.a, reviewer=deputy_head, signer=office.head_a
+    )
+    services.set_route_default(
+        office.head_a,
+        office.county.a,
+        doc_type=DocType.NOTICE,
+        reviewer=office.head_a,
+        signer=deputy_head,
+    )
+    notice = draft(office)
+    form = SubmitForm(notice)
+    assert form.fields["reviewer"].initial == office.head_a.pk
+    assert form.fields["signer"].initial == deputy_head.pk
+    letter = draft(office, doc_type=DocType.LETTER, title="关于商请支持的函")
+    assert SubmitForm(letter).fields["reviewer"].initial == deputy_head.pk

@@ -879,3 +879,22 @@ def test_amending_a_signed_document_from_its_page_sends_it_back_to_the_signer(
     client.post(f"/oa/documents/{document.pk}/amend/", {"body": "<p>新正文</p>", "reason": "补充"})
     document.refresh_from_db()
     assert document.state == DocState.IN_ROUTE and "新正文" in document.body
+
+
+def test_the_unit_head_records_the_usual_route_and_a_clerk_cannot(client, login, county):
+    from zhengtong.conftest import make_user
+    from zhengtong.documents.models import RouteDefault
+    from zhengtong.org.models import Role
+
+    head = make_user("rd_head", county.a, roles=[Role.UNIT_HEAD])
+    clerk = make_user("rd_clerk", county.a, roles=[Role.CLERK])
+    login(clerk)
+    assert client.get("/oa/documents/route-defaults/").status_code == 403
+    login(head)
+    response = client.post(
+        "/oa/documents/route-defaults/", {"doc_type": "", "reviewer": head.pk, "signer": head.pk}
+    )
+    assert response.status_code == 302
+    assert RouteDefault.objects.get(unit=county.a, doc_type="").signer == head
+    bad = client.post("/oa/documents/route-defaults/", {"doc_type": "", "signer": clerk.pk})
+    assert bad.status_code == 200 and bad.context["form"].errors
