@@ -206,9 +206,12 @@ if __name__ == "__main__":
 
     call_command("migrate", verbosity=0)
     print(f"Zhengtong benchmarks on {connection.vendor} ({os.cpu_count()} cores)")
-    bench_calendar()
-    bench_todo()
-    documents_bench.run(
-        int(os.environ.get("BENCH_DOCUMENTS", "100000")),
-        int(os.environ.get("BENCH_CONCURRENT", "50")),
-    )
+    only = os.environ.get("BENCH_ONLY", "")  # e.g. "documents" to run one group
+    if only in ("", "kernel"):
+        bench_calendar()
+        bench_todo()
+    if only in ("", "documents"):
+        documents_bench.run(
+            int(os.environ.get("BENCH_DOCUMENTS", "100000")),
+            int(os.environ.get("BENCH_CONCURRENT", "50")),
+        )
