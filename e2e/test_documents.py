@@ -157,7 +157,7 @@ def test_a_notice_goes_from_draft_to_signed_for(person, live_server, county):
         "Reviewed (核稿)",
         "Countersigned (会签)",
         "Signed off (签发)",
-        "Issued",
+        "Issued (发文)",
         "Signed for (签收)",
     ]
     who = town.locator("table.doc-trail tbody tr td:nth-child(3)").all_inner_texts()

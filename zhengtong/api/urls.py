@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from zhengtong.documents.api import DocumentViewSet
+from zhengtong.documents.api_incoming import IncomingRecordViewSet
 
 from . import views
 
@@ -12,6 +13,7 @@ router.register("units", views.UnitViewSet, basename="unit")
 router.register("staff", views.StaffViewSet, basename="staff")
 router.register("work-items", views.WorkItemViewSet, basename="workitem")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("incoming", IncomingRecordViewSet, basename="incoming")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -9,6 +9,7 @@ query built from the same facts as that rule (`visible_q`), delegation included.
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -18,11 +19,13 @@ from rest_framework.response import Response
 
 from zhengtong.api.permissions import StaffAccountPolicy
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
+from zhengtong.core.views_attachments import content_disposition
 from zhengtong.org import permissions
 from zhengtong.org.models import Unit, User
 
 from . import services
 from .models import (
+    ArchiveEntry,
     Classification,
     Direction,
     Disclosure,
@@ -31,6 +34,7 @@ from .models import (
     DocType,
     Document,
     RecipientKind,
+    Retention,
     RouteStep,
     StepKind,
     StepState,
@@ -66,7 +70,7 @@ def visible_q(user):
         Q(issuing_unit_id__in=units)
         | Q(drafter_id__in=people)
         | Exists(on_route)
-        | (Q(state=DocState.ISSUED) & Exists(received))
+        | (Q(state__in=[DocState.ISSUED, DocState.WITHDRAWN]) & Exists(received))
     )
 
 
@@ -364,6 +368,77 @@ class SignForSerializer(StrictSerializer):
     )
 
 
+class WithdrawSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        help_text=_("Why it is withdrawn; the recipient units' clerks are told.")
+    )
+
+
+class ArchiveSerializer(StrictSerializer):
+    retention = serializers.ChoiceField(
+        choices=Retention.choices,
+        help_text=_("保管期限: `permanent` (永久), `30y` (定期30年) or `10y` (定期10年)."),
+    )
+
+
+class ArchiveEntrySerializer(serializers.ModelSerializer):
+    """An item filed in a unit's archive (归档)."""
+
+    archive_number = serializers.CharField(
+        read_only=True, help_text=_("档号 (DA/T 22-2015): 全宗号-年度-保管期限-件号.")
+    )
+    unit = UnitRefSerializer(read_only=True)
+    retention = CodeField(Retention.choices)
+    archived_by = PersonRefSerializer(read_only=True)
+
+    class Meta:
+        model = ArchiveEntry
+        fields = [
+            "id",
+            "archive_number",
+            "unit",
+            "fonds",
+            "year",
+            "retention",
+            "item_number",
+            "title",
+            "is_original",
+            "document",
+            "incoming",
+            "archived_at",
+            "archived_by",
+        ]
+        read_only_fields = fields
+
+
+class ArchiveExportSerializer(serializers.Serializer):
+    """The query of an archive export."""
+
+    unit = _unit_field(help_text=_("One of your units (you are its clerk or head)."))
+    year = serializers.IntegerField(
+        min_value=1,
+        max_value=9999,
+        help_text=_("The archive year (the year the items were issued or received)."),
+        error_messages={
+            "invalid": _("Give a year such as 2026."),
+            "min_value": _("Give a year such as 2026."),
+            "max_value": _("Give a year such as 2026."),
+        },
+    )
+
+
+def file_response(content, filename, content_type):
+    """A download: the file as an attachment under its (Chinese) name."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition("attachment", filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 # --- the API ------------------------------------------------------------------------------
 
 
@@ -431,6 +506,15 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     permission_classes = [StaffAccountPolicy]
     filterset_class = DocumentFilter
+    # Actions that answer with a file rather than JSON.
+    file_actions = ("pdf", "docx", "archive_export")
+
+    def perform_content_negotiation(self, request, force=False):
+        """A download answers with its own type whatever the Accept header asks (a client
+        asking for application/pdf gets the PDF); its errors are JSON."""
+        return super().perform_content_negotiation(
+            request, force=force or self.action in self.file_actions
+        )
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -586,6 +670,73 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         distribution = _distribution_to_sign(request.user, document, data["unit"])
         services.sign_for(request.user, distribution)
         return Response(_detail(self._fresh(document), request))
+
+    @extend_schema(
+        summary="Withdraw a document (撤回); its number stays taken",
+        request=WithdrawSerializer,
+        responses=DocumentSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        document = self.get_object()
+        data = self._valid(WithdrawSerializer)
+        document = services.withdraw(request.user, document, reason=data["reason"])
+        return Response(_detail(self._fresh(document), request))
+
+    @extend_schema(
+        summary="File an issued document in the issuing unit's archive (归档)",
+        request=ArchiveSerializer,
+        responses={201: ArchiveEntrySerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        document = self.get_object()
+        data = self._valid(ArchiveSerializer)
+        entry = services.archive_document(request.user, document, retention=data["retention"])
+        return Response(ArchiveEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The document as a PDF in the national layout (GB/T 9704-2012)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        from . import layout
+
+        document = self.get_object()
+        name = document.number or document.title
+        return file_response(layout.render_pdf(document), f"{name}.pdf", "application/pdf")
+
+    @extend_schema(
+        summary="The document as an editable Word file in the national layout",
+        responses={(200, DOCX_TYPE): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def docx(self, request, pk=None):
+        from . import layout
+
+        document = self.get_object()
+        name = document.number or document.title
+        return file_response(layout.render_docx(document), f"{name}.docx", DOCX_TYPE)
+
+    @extend_schema(
+        summary="A year's archive of one of my units: a zip of PDFs and the 目录 sheet",
+        parameters=[ArchiveExportSerializer],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="archive-export",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def archive_export(self, request):
+        query = ArchiveExportSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit, year = query.validated_data["unit"], query.validated_data["year"]
+        content = services.export_archive(request.user, unit, year)
+        return file_response(content, f"{services.fonds_of(unit)}-{year}.zip", "application/zip")
 
 
 def _distribution_to_sign(user, document, unit):

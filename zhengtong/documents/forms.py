@@ -59,7 +59,8 @@ class DraftForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocType.choices)
     direction = forms.ChoiceField(
         label=_("Direction"),
-        choices=Direction.choices,
+        choices=[("", _("As usual for the type"))] + list(Direction.choices),
+        required=False,
         help_text=_("A report, request, motion or letter always goes its own way."),
     )
     title = forms.CharField(label=_("Title"), max_length=200)

@@ -866,11 +866,14 @@ def instruct(actor, record, *, instruction, handlers, readers=(), due_in_working
     _require_state(record, IncomingState.PROPOSED)
     if not handlers:
         raise Invalid(_("Choose at least one handler."), field="handlers")
-    outsiders = [p for p in [*handlers, *readers] if not permissions.is_member(p, record.unit)]
-    if outsiders:
-        raise Invalid(
-            _("%(name)s is not a member of this unit.") % {"name": outsiders[0]}, field="handlers"
-        )
+    for field, people in (("handlers", handlers), ("readers", readers)):
+        if len({p.pk for p in people}) != len(people):
+            raise Invalid(_("Name each person once."), field=field)
+        outsiders = [p for p in people if not permissions.is_member(p, record.unit)]
+        if outsiders:
+            raise Invalid(
+                _("%(name)s is not a member of this unit.") % {"name": outsiders[0]}, field=field
+            )
     try:
         due_in_working_days = int(due_in_working_days)
     except (TypeError, ValueError):
@@ -1402,7 +1405,9 @@ def export_archive(actor, unit, year):
                     document.issuing_unit.name
                     if document
                     else (source.source_name if source else ""),
-                    (document.issued_at if document else source.received_at).date().isoformat()
+                    timezone.localtime(document.issued_at if document else source.received_at)
+                    .date()
+                    .isoformat()
                     if (document and document.issued_at) or source
                     else "",
                     entry.get_retention_display(),

@@ -31,6 +31,7 @@ from .models import (
     Direction,
     Distribution,
     DocState,
+    DocType,
     Document,
     IncomingRecord,
     RouteStep,
@@ -65,7 +66,7 @@ TRAIL_ACTIONS = {
     StepKind.OFFICE_REVIEW: gettext_lazy("Office review (复核)"),
     StepKind.SIGN_OFF: gettext_lazy("Signed off (签发)"),
     "send_back": gettext_lazy("Sent back"),
-    "issue": gettext_lazy("Issued"),
+    "issue": gettext_lazy("Issued (发文)"),
     "sign_for": gettext_lazy("Signed for (签收)"),
     "withdraw": gettext_lazy("Withdrawn"),
     "archive": gettext_lazy("Archived (归档)"),
@@ -232,7 +233,12 @@ def new(request):
     if not units:
         raise PermissionDenied(_("You are not a member of a unit that issues documents."))
     primary = person.primary_unit
-    initial = {"issuing_unit": primary.pk if primary in units else units[0].pk, "urgency": ""}
+    initial = {
+        "issuing_unit": primary.pk if primary in units else units[0].pk,
+        "urgency": "",
+        "doc_type": DocType.NOTICE,  # the commonest type; 决议 (the first) rarely is
+        "direction": "",
+    }
     form = DraftForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
