@@ -139,8 +139,15 @@ def cancel_work_item(actor, item):
 
 
 @transaction.atomic
-def close_items_for(subject, *, kind=None, state=WorkItemState.DONE, actor=None,
-                    assignee_user=None, assignee_unit=None):
+def close_items_for(
+    subject,
+    *,
+    kind=None,
+    state=WorkItemState.DONE,
+    actor=None,
+    assignee_user=None,
+    assignee_unit=None,
+):
     """Close every open item about `subject` (optionally of one kind, or of one
     assignee). Used by a subsystem's operation once the step the items stood for is
     done."""
