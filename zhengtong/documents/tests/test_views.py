@@ -694,7 +694,7 @@ def test_the_trail_lists_every_step_in_order(client, login, county, staff, engli
         "Reviewed (核稿)",
         "Countersigned (会签)",
         "Signed off (签发)",
-        "Issued",
+        "Issued (发文)",
         "Signed for (签收)",
     ]
     trail = text(response).split('id="trail-h"')[1]
