@@ -35,8 +35,11 @@ def _tokenizer():
     if _jieba is None:
         with _jieba_lock:
             if _jieba is None:
+                import logging
+
                 import jieba
 
+                jieba.setLogLevel(logging.WARNING)  # it logs its dictionary loading at DEBUG
                 cache_dir = Path(getattr(settings, "VAR_DIR", "/tmp")) / "jieba"
                 cache_dir.mkdir(parents=True, exist_ok=True)
                 tokenizer = jieba.Tokenizer()
