@@ -86,8 +86,10 @@ def _urgency_rank(prefix=""):
     )
 
 
-def _search(queryset, text, prefix=""):
-    """Title words, or a whole or partial document number (教发〔2026〕3号)."""
+def _search(queryset, text, prefix="", person=None):
+    """A whole document number (教发〔2026〕3号), or words found anywhere in the title or
+    the text through the shared Chinese full-text index (search.engine), or a title
+    fragment / number prefix."""
     match = NUMBER.match(text)
     if match:
         return queryset.filter(
@@ -97,8 +99,14 @@ def _search(queryset, text, prefix=""):
                 f"{prefix}number_seq": int(match["seq"]),
             }
         )
+    from zhengtong.search import engine
+
+    hits = engine.search(text, person=person, object_type="documents.document", limit=200)
+    found = [int(h.entry.object_id) for h in hits]
     return queryset.filter(
-        Q(**{f"{prefix}title__icontains": text}) | Q(**{f"{prefix}number_prefix": text})
+        Q(**{f"{prefix}title__icontains": text})
+        | Q(**{f"{prefix}number_prefix": text})
+        | Q(**{f"{prefix}pk__in": found})
     )
 
 
@@ -137,7 +145,7 @@ def _box_querysets(person):
     }
 
 
-def _filter(box, queryset, data):
+def _filter(box, queryset, data, person=None):
     on_document = box in ("drafts", "sent")
     prefix = "" if on_document else "document__"
     if data.get("doc_type"):
@@ -150,7 +158,7 @@ def _filter(box, queryset, data):
         }.get(box, "sent_at__year")
         queryset = queryset.filter(**{year_field: data["year"]})
     if data.get("q"):
-        queryset = _search(queryset, data["q"].strip(), prefix)
+        queryset = _search(queryset, data["q"].strip(), prefix, person=person)
     return queryset
 
 
@@ -178,7 +186,7 @@ def document_list(request):
     years = sorted({this_year, *(d.year for d in Document.objects.dates("created_at", "year"))})
     filters = FilterForm(request.GET or None, years=reversed(years))
     data = filters.cleaned_data if filters.is_valid() else {}
-    queryset = _filter(box, querysets[box], data)
+    queryset = _filter(box, querysets[box], data, person)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = {"box": box, **{k: v for k, v in data.items() if v}}
     return render(

@@ -898,3 +898,31 @@ def test_the_unit_head_records_the_usual_route_and_a_clerk_cannot(client, login,
     assert RouteDefault.objects.get(unit=county.a, doc_type="").signer == head
     bad = client.post("/oa/documents/route-defaults/", {"doc_type": "", "signer": clerk.pk})
     assert bad.status_code == 200 and bad.context["form"].errors
+
+
+def test_the_list_finds_documents_by_words_in_their_text(client, login, county):
+    from zhengtong.conftest import make_user
+    from zhengtong.documents import services as doc_services
+    from zhengtong.documents.models import DocType
+    from zhengtong.org.models import Role
+
+    clerk = make_user("fs_clerk", county.a, roles=[Role.CLERK])
+    found = doc_services.create_draft(
+        clerk,
+        issuing_unit=county.a,
+        doc_type=DocType.NOTICE,
+        title="关于做好有关工作的通知",
+        body="<p>各乡镇要做好森林防火工作。</p>",
+        main_recipients=[county.town],
+    )
+    doc_services.create_draft(
+        clerk,
+        issuing_unit=county.a,
+        doc_type=DocType.NOTICE,
+        title="关于报送统计数据的通知",
+        body="<p>按时报送。</p>",
+        main_recipients=[county.town],
+    )
+    page = login(clerk).get("/oa/documents/", {"box": "drafts", "q": "森林防火"}).content.decode()
+    assert f"/oa/documents/{found.pk}/" in page
+    assert "关于报送统计数据的通知" not in page
