@@ -571,6 +571,7 @@ def build_county(plan: CountyPlan) -> BuildResult:
         from zhengtong.documents import demo as documents_demo
 
         documents_demo.load(plan.seed)
+        documents_demo.load_more(plan.seed)
     return BuildResult(
         units=len(plan.units),
         staff=len(plan.all_staff),

@@ -117,3 +117,53 @@ def load(seed=2026, *, bureau_name_contains="教育局"):
             kind=services.SIGN_FOR_KIND, assignee_unit=late.unit, subject_id=str(late.document_id)
         ).update(due_date=late.due_date)
     return made
+
+
+# Other departments' routine notices to the towns, issued and handled there, so every
+# unit has a year's flow of documents to look at (titles are invented).
+MORE_TITLES = {
+    "水利局": ["关于做好汛期安全防范工作的通知", "关于开展农村饮水安全排查的通知"],
+    "农业农村局": ["关于做好秋冬种生产工作的通知", "关于开展高标准农田建设检查的通知"],
+    "应急管理局": ["关于开展安全生产大检查的通知", "关于做好森林防火工作的通知"],
+    "民政局": ["关于做好困难群众冬季救助工作的通知", "关于开展养老机构安全检查的通知"],
+    "卫生健康委员会": ["关于做好冬春季传染病防控工作的通知"],
+}
+
+
+def load_more(seed=2026):
+    """Issued notices from five more departments; each town signs for most of them and
+    the first town handles and archives one. Returns how many documents were made."""
+    rng = random.Random(seed + 1)
+    towns = list(
+        Unit.objects.filter(kind=UnitKind.TOWN, is_active=True).order_by("sort_order", "id")
+    )
+    made = 0
+    for name, titles in MORE_TITLES.items():
+        unit = Unit.objects.filter(kind=UnitKind.DEPARTMENT, name__contains=name).first()
+        if unit is None or not unit.doc_prefix:
+            continue
+        clerk, head = _role_holder(Role.CLERK, unit), _role_holder(Role.UNIT_HEAD, unit)
+        if not (clerk and head):
+            continue
+        for title in titles:
+            document = services.create_draft(
+                clerk,
+                issuing_unit=unit,
+                doc_type=DocType.NOTICE,
+                title=title,
+                body=f"<p>为切实做好{title[4:-3]}，现将有关事项通知如下。</p>"
+                "<h2>一、工作要求</h2><p>各乡镇要明确专人负责，按时完成各项任务。</p>"
+                "<p>（虚构演示数据）</p>",
+                main_recipients=towns,
+            )
+            services.submit(clerk, document, reviewer=head, signer=head)
+            services.approve(head, document, opinion="同意。")
+            services.approve(head, document, disclosure=Disclosure.PROACTIVE)
+            services.issue(clerk, document)
+            made += 1
+            for distribution in document.distributions.select_related("unit"):
+                if rng.random() < 0.8:
+                    town_clerk = _role_holder(Role.CLERK, distribution.unit)
+                    if town_clerk:
+                        services.sign_for(town_clerk, distribution)
+    return made
