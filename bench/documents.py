@@ -128,3 +128,74 @@ def run(n_documents, concurrent):
     line(f"{concurrent} simultaneous issues: numbers taken", f"{len(numbers)}", "")
     line("  duplicate numbers", f"{duplicates}", "")
     line("  missing numbers", f"{missing}", "", f"errors: {len(errors)}")
+
+
+def _fill_route(n_documents):
+    """BENCH_AWAITING_DOCS documents, each with a route step for a random person; about
+    3 % of them are waiting for that person (the rest is history)."""
+    import random
+
+    from zhengtong.documents.models import RouteStep
+
+    have = Document.objects.filter(title__startswith="待办基准").count()
+    if have >= n_documents:
+        return have
+    rng = random.Random(5)
+    county = Unit.objects.filter(kind="county").first()
+    user_ids = list(User.objects.values_list("id", flat=True))
+    chunk = 20000
+    for start in range(have, n_documents, chunk):
+        docs = Document.objects.bulk_create(
+            [
+                Document(
+                    doc_type="notice",
+                    direction="down",
+                    title=f"待办基准{i}",
+                    issuing_unit=county,
+                    drafter_id=user_ids[i % len(user_ids)],
+                    state=DocState.IN_ROUTE if rng.random() < 0.03 else DocState.ISSUED,
+                )
+                for i in range(start, min(start + chunk, n_documents))
+            ]
+        )
+        RouteStep.objects.bulk_create(
+            [
+                RouteStep(
+                    document=d,
+                    order=1,
+                    kind="review",
+                    unit=county,
+                    assignee_id=rng.choice(user_ids),
+                    state="pending" if d.state == DocState.IN_ROUTE else "approved",
+                )
+                for d in docs
+            ]
+        )
+    return Document.objects.filter(title__startswith="待办基准").count()
+
+
+def run_awaiting(n_documents, samples=200):
+    """p50/p95 of the "awaiting me" list (the page's own query, first page of 30)."""
+    import random
+
+    from zhengtong.documents.views import _box_querysets
+
+    total = _fill_route(n_documents)
+    rng = random.Random(6)
+    people = list(
+        User.objects.filter(
+            pk__in=rng.sample(list(User.objects.values_list("id", flat=True)), samples)
+        )
+    )
+    times = []
+    for person in people:
+        started = time.perf_counter()
+        list(_box_querysets(person)["awaiting"][:30])
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    line(f'"awaiting me" list, {total:,} documents, p50', f"{statistics.median(times):.2f}", "ms")
+    line(
+        f'"awaiting me" list, {total:,} documents, p95',
+        f"{times[int(len(times) * 0.95) - 1]:.2f}",
+        "ms",
+    )

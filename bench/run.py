@@ -215,3 +215,4 @@ if __name__ == "__main__":
             int(os.environ.get("BENCH_DOCUMENTS", "100000")),
             int(os.environ.get("BENCH_CONCURRENT", "50")),
         )
+        documents_bench.run_awaiting(int(os.environ.get("BENCH_AWAITING_DOCS", "1000000")))
