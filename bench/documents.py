@@ -119,12 +119,15 @@ def run(n_documents, concurrent):
     for t in threads:
         t.join(120)
     numbers = sorted(
-        Document.objects.filter(
-            number_prefix=issuer.doc_prefix, number_year=timezone.localdate().year
-        ).values_list("number_seq", flat=True)
+        n
+        for n in Document.objects.filter(pk__in=[d.pk for d in documents]).values_list(
+            "number_seq", flat=True
+        )
+        if n is not None
     )
     duplicates = len(numbers) - len(set(numbers))
-    missing = (max(numbers) - len(set(numbers))) if numbers else 0
+    # This run's numbers must be consecutive (earlier runs may have taken lower ones).
+    missing = (max(numbers) - min(numbers) + 1 - len(set(numbers))) if numbers else concurrent
     line(f"{concurrent} simultaneous issues: numbers taken", f"{len(numbers)}", "")
     line("  duplicate numbers", f"{duplicates}", "")
     line("  missing numbers", f"{missing}", "", f"errors: {len(errors)}")
