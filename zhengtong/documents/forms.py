@@ -67,12 +67,29 @@ class DraftForm(forms.Form):
     body = forms.CharField(
         label=_("Body"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=forms.Textarea(attrs={"rows": 14, "data-editor": "1"}),
         help_text=_(
             "Plain paragraphs, one per line, or simple HTML (headings, paragraphs, tables). "
             "Anything else is removed when saved."
         ),
     )
+
+    def _init_editor(self):
+        # The toolbar's labels (static/zt/editor.js), translated here.
+        widget = self.fields["body"].widget
+        widget.attrs["data-editor-label"] = str(_("Mark the line as"))
+        widget.attrs["data-editor-buttons"] = "|".join(
+            str(x)
+            for x in (
+                _("Heading 一、"),
+                _("Heading （一）"),
+                _("Heading 1."),
+                _("Heading （1）"),
+                _("Paragraph"),
+                _("Table"),
+            )
+        )
+
     urgency = forms.ChoiceField(
         label=_("Urgency"), choices=Urgency.choices, required=False, widget=forms.RadioSelect
     )
@@ -113,6 +130,7 @@ class DraftForm(forms.Form):
         if document is not None:
             kwargs.setdefault("initial", self.initial_for(document))
         super().__init__(*args, **kwargs)
+        self._init_editor()
         choices = services.units_for_choice().order_by("sort_order", "pk")
         self.fields["main_recipients"].queryset = choices
         self.fields["copy_recipients"].queryset = choices
