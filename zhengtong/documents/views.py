@@ -506,6 +506,19 @@ def send_back(request, pk):
     return _act(request, document, operation, "send_back_form", form, success)
 
 
+def _do(request, document, operation, success):
+    """Run a page action: on a domain error show the page again with the message
+    (nothing changed); a refusal stays a 403."""
+    try:
+        operation()
+    except NotPermitted:
+        raise
+    except DomainError as exc:
+        return _detail(request, document, action_error=exc.message)
+    messages.success(request, success() if callable(success) else success)
+    return _to_detail(document)
+
+
 @login_required
 @require_POST
 def issue(request, pk):
@@ -555,14 +568,12 @@ def withdraw(request, pk):
     """The issuing unit's head withdraws the document (its number stays taken)."""
     document = _get(request, pk)
     permissions.require(request.user, "documents.withdraw", document)
-    try:
-        services.withdraw(request.user, document, reason=request.POST.get("reason", ""))
-    except NotPermitted:
-        raise
-    except DomainError as exc:
-        return _detail(request, document, action_error=exc.message)
-    messages.success(request, _("The document has been withdrawn."))
-    return _to_detail(document)
+    return _do(
+        request,
+        document,
+        lambda: services.withdraw(request.user, document, reason=request.POST.get("reason", "")),
+        _("The document has been withdrawn."),
+    )
 
 
 @login_required
@@ -634,19 +645,17 @@ def amend(request, pk):
     """Change a signed-off document before issue: it goes back to the signer."""
     document = _get(request, pk)
     permissions.require(request.user, "documents.edit", document)
-    try:
-        services.amend_signed(
+    return _do(
+        request,
+        document,
+        lambda: services.amend_signed(
             request.user,
             document,
             reason=request.POST.get("reason", ""),
             body=request.POST.get("body", document.body),
-        )
-    except NotPermitted:
-        raise
-    except DomainError as exc:
-        return _detail(request, document, action_error=exc.message)
-    messages.success(request, _("Changed: the document goes back to the signer."))
-    return _to_detail(document)
+        ),
+        _("Changed: the document goes back to the signer."),
+    )
 
 
 @login_required
