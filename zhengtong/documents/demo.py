@@ -98,9 +98,11 @@ def load(seed=2026, *, bureau_name_contains="教育局"):
     made += 1
     signed(TITLES[3])  # signed off, waiting to be issued by the clerk
     made += 1
-    for title in TITLES[4:]:
+    for index, title in enumerate(TITLES[4:]):
         document = services.issue(clerk, signed(title))
         made += 1
+        if index == 0:  # the oldest one is already filed
+            services.archive_document(clerk, document, retention=services.Retention.PERMANENT)
         for distribution in document.distributions.select_related("unit"):
             if rng.random() < 0.6:
                 town_clerk = _role_holder(Role.CLERK, distribution.unit)
@@ -166,4 +168,35 @@ def load_more(seed=2026):
                     town_clerk = _role_holder(Role.CLERK, distribution.unit)
                     if town_clerk:
                         services.sign_for(town_clerk, distribution)
+    _handle_one(towns[0] if towns else None)
     return made
+
+
+def _handle_one(town):
+    """In the first town (the `clerk` demo log-in's), one received notice is handled
+    to the end and archived, and another waits for the head's instruction."""
+    if town is None:
+        return
+    clerk, head = _role_holder(Role.CLERK, town), _role_holder(Role.UNIT_HEAD, town)
+    members = (
+        list(
+            User.objects.filter(memberships__unit=town, is_active=True).exclude(
+                pk__in=[clerk.pk, head.pk]
+            )
+        )
+        if clerk and head
+        else []
+    )
+    records = list(services.IncomingRecord.objects.filter(unit=town).order_by("id")[:2])
+    if not (clerk and head and members and records):
+        return
+    done = records[0]
+    services.propose(clerk, done, proposal=f"请{members[0].real_name}同志办理。", head=head)
+    services.instruct(
+        head, done, instruction="同意。", handlers=[members[0]], due_in_working_days=5
+    )
+    services.finish_task(members[0], done, comment="已按要求完成排查并报送情况。")
+    services.close_incoming(clerk, done, result="已按要求办结。", reply_to_sender=True)
+    services.archive_incoming(clerk, done, retention=services.Retention.YEARS_10)
+    if len(records) > 1:
+        services.propose(clerk, records[1], proposal="建议由镇安监办牵头办理。", head=head)
