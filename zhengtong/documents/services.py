@@ -702,6 +702,22 @@ def incoming_url(record):
     return f"/oa/documents/incoming/{record.pk}/"
 
 
+def _incoming_item(record, kind, title, *, person=None, unit=None, days=1):
+    """A work item about an incoming record: for a person, or else for the receiving
+    unit (its clerks see it), due in `days` working days."""
+    return workitems.open_work_item(
+        None,
+        kind=kind,
+        title=title,
+        assignee_user=person,
+        assignee_unit=None if person is not None else (unit or record.unit),
+        subject=record,
+        url=incoming_url(record),
+        due_in_working_days=days,
+        unit=record.unit,
+    )
+
+
 def _register(acting, *, unit, title, source_name, source_number="", distribution=None, scan=None):
     """登记: a registration number 收〔YYYY〕N per unit and year, and a work item for the
     unit's clerk to propose the handling."""
@@ -718,16 +734,7 @@ def _register(acting, *, unit, title, source_name, source_number="", distributio
         serial=f"收〔{year}〕{seq}号",
         registered_by=getattr(acting, "person", acting),
     )
-    workitems.open_work_item(
-        None,
-        kind=PROPOSE_KIND,
-        title=_("Propose handling: %(title)s") % {"title": record.title},
-        assignee_unit=unit,
-        subject=record,
-        url=incoming_url(record),
-        due_in_working_days=1,
-        unit=unit,
-    )
+    _incoming_item(record, PROPOSE_KIND, _("Propose handling: %(title)s") % {"title": record.title})
     return record
 
 
@@ -837,15 +844,8 @@ def propose(actor, record, *, proposal, head):
     record.proposal = proposal.strip()
     record.save(update_fields=["state", "proposal"])
     workitems.close_items_for(record, kind=PROPOSE_KIND, actor=acting)
-    workitems.open_work_item(
-        None,
-        kind=INSTRUCT_KIND,
-        title=_("Instruct: %(title)s") % {"title": record.title},
-        assignee_user=head,
-        subject=record,
-        url=incoming_url(record),
-        due_in_working_days=1,
-        unit=record.unit,
+    _incoming_item(
+        record, INSTRUCT_KIND, _("Instruct: %(title)s") % {"title": record.title}, person=head
     )
     audit.record(
         acting,
@@ -884,15 +884,12 @@ def instruct(actor, record, *, instruction, handlers, readers=(), due_in_working
     record.instruction = (instruction or "").strip() or _("Agreed as proposed.")
     for person in handlers:
         HandlingTask.objects.create(record=record, kind=HandlingTask.Kind.HANDLE, person=person)
-        item = workitems.open_work_item(
-            None,
-            kind=HANDLE_KIND,
-            title=_("Handle: %(title)s") % {"title": record.title},
-            assignee_user=person,
-            subject=record,
-            url=incoming_url(record),
-            due_in_working_days=due_in_working_days,
-            unit=record.unit,
+        item = _incoming_item(
+            record,
+            HANDLE_KIND,
+            _("Handle: %(title)s") % {"title": record.title},
+            person=person,
+            days=due_in_working_days,
         )
         record.due_date = item.due_date
     for order, person in enumerate(readers, start=1):
@@ -928,15 +925,8 @@ def _open_next_reader(record):
         kind=READ_KIND, assignee_user=task.person, state="open", subject_id=str(record.pk)
     ).exists():
         return task
-    workitems.open_work_item(
-        None,
-        kind=READ_KIND,
-        title=_("Read: %(title)s") % {"title": record.title},
-        assignee_user=task.person,
-        subject=record,
-        url=incoming_url(record),
-        due_in_working_days=1,
-        unit=record.unit,
+    _incoming_item(
+        record, READ_KIND, _("Read: %(title)s") % {"title": record.title}, person=task.person
     )
     return task
 
@@ -974,16 +964,7 @@ def finish_task(actor, record, *, comment=""):
     if task.kind == HandlingTask.Kind.READ:
         _open_next_reader(record)
     elif not record.tasks.filter(kind=HandlingTask.Kind.HANDLE, done_at__isnull=True).exists():
-        workitems.open_work_item(
-            None,
-            kind=CLOSE_KIND,
-            title=_("Close: %(title)s") % {"title": record.title},
-            assignee_unit=record.unit,
-            subject=record,
-            url=incoming_url(record),
-            due_in_working_days=1,
-            unit=record.unit,
-        )
+        _incoming_item(record, CLOSE_KIND, _("Close: %(title)s") % {"title": record.title})
     audit.record(
         acting,
         f"documents.incoming.{task.kind}",
