@@ -62,3 +62,38 @@ def received(office):
     services.sign_for(office.town_clerk, distribution)
     office.record = distribution.incoming
     return office
+
+
+# --- steps of the incoming flow, for tests that start further along -----------------
+
+
+def proposed(received):
+    services.propose(
+        received.town_clerk, received.record, proposal="请孙干事办理。", head=received.town_head
+    )
+    return received.record
+
+
+def instructed(received, readers=None):
+    proposed(received)
+    services.instruct(
+        received.town_head,
+        received.record,
+        instruction="同意",
+        handlers=[received.handler],
+        readers=[received.reader] if readers is None else readers,
+        due_in_working_days=5,
+    )
+    return received.record
+
+
+def handled(received):
+    instructed(received, readers=[])
+    services.finish_task(received.handler, received.record, comment="已办理完毕。")
+    return received.record
+
+
+def closed(received):
+    handled(received)
+    services.close_incoming(received.town_clerk, received.record, result="已按要求完成。")
+    return received.record

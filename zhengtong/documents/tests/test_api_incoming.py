@@ -24,7 +24,14 @@ from zhengtong.documents.models import (
     IncomingRecord,
     TrailEntry,
 )
-from zhengtong.documents.tests.conftest import draft, through_sign_off
+from zhengtong.documents.tests.conftest import (
+    closed,
+    draft,
+    handled,
+    instructed,
+    proposed,
+    through_sign_off,
+)
 from zhengtong.org.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -81,38 +88,6 @@ def paper(received):
         source_number="市政办发〔2026〕8号",
     )
     return received
-
-
-def proposed(received):
-    services.propose(
-        received.town_clerk, received.record, proposal="请孙干事办理。", head=received.town_head
-    )
-    return received.record
-
-
-def instructed(received, readers=None):
-    proposed(received)
-    services.instruct(
-        received.town_head,
-        received.record,
-        instruction="同意",
-        handlers=[received.handler],
-        readers=[received.reader] if readers is None else readers,
-        due_in_working_days=5,
-    )
-    return received.record
-
-
-def handled(received):
-    instructed(received, readers=[])
-    services.finish_task(received.handler, received.record, comment="已办理完毕。")
-    return received.record
-
-
-def closed(received):
-    handled(received)
-    services.close_incoming(received.town_clerk, received.record, result="已按要求完成。")
-    return received.record
 
 
 def snapshot(record=None):

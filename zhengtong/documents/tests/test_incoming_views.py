@@ -20,6 +20,7 @@ from zhengtong.documents.models import (
     IncomingState,
     Retention,
 )
+from zhengtong.documents.tests.conftest import closed, handled, instructed, proposed
 
 # The fixtures come from the service tests; pytest passes them by name.
 
@@ -47,38 +48,6 @@ def fresh(record):
 
 def pdf(name="scan.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def proposed(received):
-    services.propose(
-        received.town_clerk, received.record, proposal="请孙干事办理。", head=received.town_head
-    )
-    return received.record
-
-
-def instructed(received, readers=None):
-    proposed(received)
-    services.instruct(
-        received.town_head,
-        received.record,
-        instruction="同意",
-        handlers=[received.handler],
-        readers=[received.reader] if readers is None else readers,
-        due_in_working_days=5,
-    )
-    return received.record
-
-
-def handled(received):
-    instructed(received, readers=[])
-    services.finish_task(received.handler, received.record, comment="已办理完毕。")
-    return received.record
-
-
-def closed(received):
-    handled(received)
-    services.close_incoming(received.town_clerk, received.record, result="已按要求完成。")
-    return received.record
 
 
 # --- the incoming book --------------------------------------------------------------------
