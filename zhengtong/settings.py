@@ -66,10 +66,29 @@ INSTALLED_APPS = [
     "zhengtong.documents",
     "zhengtong.search",
     "zhengtong.api",
+    "zhengtong.portal",
     "zhengtong.demo",
+    # Wagtail (the website, edited at /cms/), after our apps so our templates win.
+    "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
+    "wagtail.contrib.table_block",
+    "wagtail.contrib.typed_table_block",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
+    # First: a cached public page is answered before anything else runs (portal/cache.py).
+    "zhengtong.portal.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The Wagtail editor's own policy under /cms/ (portal/middleware.py).
+    "zhengtong.portal.middleware.CmsContentSecurityPolicy",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -104,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "zhengtong.core.context_processors.site",
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -310,6 +332,41 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["zhengtong.api.schema.only_api_paths"],
 }
+
+# --- Website (Wagtail at /cms/) ---------------------------------------------------------
+WAGTAIL_SITE_NAME = SITE_NAME or "Zhengtong"
+WAGTAILADMIN_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Staff sign in once, at /oa/login/ (password policy, lockout, two-factor sign-in).
+WAGTAILADMIN_LOGIN_URL = "/oa/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "/oa/login/"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+# No calls to outside hosts (a government intranet and our CSP block them).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAILEMBEDS_FINDERS = []
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = min(ATTACHMENT_MAX_BYTES, 20 * 1024 * 1024)
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ofd", "mp4", "txt", "csv", "zip"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {
+        "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
+        "OPTIONS": {
+            "features": ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
+        },
+    }
+}
+# Whole public pages are cached (portal/cache.py); this long, or until what they show changes.
+PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", str(24 * 3600)))
+# When set, published pages are also written here as files for nginx (deploy/nginx.conf).
+PORTAL_STATIC_DIR = os.environ.get("PORTAL_STATIC_DIR", "")
+PORTAL_REVIEW_DAYS = int(os.environ.get("PORTAL_REVIEW_DAYS", "1"))
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,13 @@
-"""URL map. Staff work under /oa/, the IT centre under /admin/, the API under /api/.
-The public site's sections (ARCHITECTURE.md) join as their issues land."""
+"""URL map. Staff work under /oa/, editors under /cms/, the IT centre under /admin/, the
+API under /api/. Everything else is the public website (Wagtail's page tree, last)."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -17,6 +20,9 @@ urlpatterns = [
     path("files/", include("zhengtong.core.urls_attachments")),
     path("api/", include("zhengtong.api.urls")),
     path("admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("wj/", include(wagtaildocs_urls)),
+    path("", include("zhengtong.portal.urls")),
     path("", include("zhengtong.core.urls_public")),
 ]
 
@@ -24,3 +30,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# The public website's pages: last, so every named path above wins.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -286,3 +286,20 @@ def check_landline(value) -> str:
 def validate_landline(value) -> None:
     """Django validator for mainland landline numbers (STANDARDS.md §9.3)."""
     check_landline(value)
+
+
+def validate_phone(value) -> None:
+    """A contact telephone: a mainland mobile or a landline with its area code."""
+    try:
+        check_mobile(value)
+    except ValidationError:
+        try:
+            check_landline(value)
+        except ValidationError:
+            raise ValidationError(
+                _(
+                    "Enter a mobile number (11 digits starting with 1) or a landline number "
+                    "with its area code, for example 0551-12345678."
+                ),
+                code="phone_format",
+            ) from None

@@ -1,0 +1,18 @@
+from wagtail.models import Site
+
+from zhengtong.portal import models as pm
+from zhengtong.portal.sitetree import SECTIONS, ensure_site, section
+
+
+def test_the_site_has_every_section_of_the_url_map_live(site):
+    for spec in SECTIONS:
+        page = section(spec.slug)
+        assert page is not None and page.live, spec.slug
+        assert page.url == f"/{spec.slug}/"
+
+
+def test_setting_up_twice_changes_nothing(site, county):
+    count = pm.SectionPage.objects.count()
+    assert ensure_site(county.root, office=county.government).pk == site.pk
+    assert pm.SectionPage.objects.count() == count
+    assert Site.objects.get(is_default_site=True).root_page_id == site.pk
