@@ -170,6 +170,9 @@ class DisclosureFields(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.title
+
 
 def _body_field():
     return StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
@@ -480,6 +483,9 @@ class IndexNumberCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="portal_index_counter_unique")
         ]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}: {self.last}"
 
 
 class CatalogueEntry(models.Model):
