@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from . import models as m
 
@@ -56,7 +56,11 @@ def ensure_site(county, *, hostname="localhost", port=80, office=None):
     """Create the home page (titled with the county's name) and every section, publish
     them, and make the home page the default site's root. `office` (the government
     office) is the responsible unit of the home page and the sections."""
-    root = Page.get_first_root_node()
+    # Wagtail's migrations create the default locale and the tree's root; a flushed
+    # database (browser tests) has neither.
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code="zh-hans")
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = m.HomePage.objects.first()
     if home is None:
         # Wagtail's initial migration leaves a "Welcome" page as the default root.
