@@ -5,7 +5,9 @@ Figures:
 - the staff to-do list with BENCH_WORKITEMS work items (default 10 million): p50/p95 of
   `core.workitems.todo_list`, against the same queries with the ledger's indexes off;
 - add-working-days throughput of `core.calendar` against the `chinesecalendar`
-  package's own `find_workday` (the baseline).
+  package's own `find_workday` (the baseline);
+- the website (bench/portal.py): nginx static file vs the embedded server's page cache
+  vs nginx in front with the page files, and an uncached render.
 
 The data lives in its own SQLite file (var/bench/bench.sqlite3, reused between runs), or
 in the database named by BENCH_DATABASE_URL.
@@ -31,6 +33,10 @@ else:
     os.environ.pop("DATABASE_URL", None)
     os.environ["SQLITE_PATH"] = str(bench_dir / "bench.sqlite3")
 os.environ["DJANGO_SETTINGS_MODULE"] = "zhengtong.settings"
+if os.environ.get("BENCH_ONLY") == "portal":
+    import portal as portal_bench  # bench/portal.py: its own scratch site
+
+    portal_bench.environment()
 
 import django  # noqa: E402
 
@@ -216,3 +222,10 @@ if __name__ == "__main__":
             int(os.environ.get("BENCH_CONCURRENT", "50")),
         )
         documents_bench.run_awaiting(int(os.environ.get("BENCH_AWAITING_DOCS", "1000000")))
+    if only == "portal":
+        portal_bench.run()
+    elif only == "":
+        # The website needs its own scratch database and settings: a separate process.
+        import subprocess
+
+        subprocess.run([sys.executable, __file__], env={**os.environ, "BENCH_ONLY": "portal"})

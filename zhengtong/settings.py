@@ -354,6 +354,9 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = min(ATTACHMENT_MAX_BYTES, 20 * 1024 * 1024)
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ofd", "mp4", "txt", "csv", "zip"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Uploads in the editor pass the kernel's attachment checks (portal/uploads.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "zhengtong.portal.uploads.CheckedImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "zhengtong.portal.uploads.CheckedDocumentForm"
 WAGTAILADMIN_RICH_TEXT_EDITORS = {
     "default": {
         "WIDGET": "wagtail.admin.rich_text.DraftailRichTextArea",
@@ -364,9 +367,15 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 }
 # Whole public pages are cached (portal/cache.py); this long, or until what they show changes.
 PORTAL_CACHE_SECONDS = int(os.environ.get("PORTAL_CACHE_SECONDS", str(24 * 3600)))
+PORTAL_CACHE = env_bool("PORTAL_CACHE", True)
+# Memory each web process may use for the pages it keeps (portal/cache.py).
+PORTAL_CACHE_BYTES = int(os.environ.get("PORTAL_CACHE_MB", "64")) * 1024 * 1024
 # When set, published pages are also written here as files for nginx (deploy/nginx.conf).
 PORTAL_STATIC_DIR = os.environ.get("PORTAL_STATIC_DIR", "")
 PORTAL_REVIEW_DAYS = int(os.environ.get("PORTAL_REVIEW_DAYS", "1"))
+# The final review step publishes the page after the pre-publication checks; the reviewer
+# needs no publish permission of their own (portal/workflow.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "zhengtong.portal.workflow.publish_approved"
 
 LOGGING = {
     "version": 1,

@@ -23,3 +23,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # One file per test run, so two runs on one machine never share it.
     DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / f"test-zhengtong-{os.getpid()}.sqlite3")  # noqa: F405
+
+# The whole-page cache keeps pages in process memory, which would outlive each test's
+# database; its own tests switch it on (portal/tests/test_cache.py).
+PORTAL_CACHE = False

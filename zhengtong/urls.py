@@ -1,7 +1,6 @@
 """URL map. Staff work under /oa/, editors under /cms/, the IT centre under /admin/, the
 API under /api/. Everything else is the public website (Wagtail's page tree, last)."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -25,11 +24,6 @@ urlpatterns = [
     path("", include("zhengtong.portal.urls")),
     path("", include("zhengtong.core.urls_public")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # The public website's pages: last, so every named path above wins.
 urlpatterns += [path("", include(wagtail_urls))]

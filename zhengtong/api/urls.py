@@ -5,6 +5,8 @@ from rest_framework.routers import DefaultRouter
 
 from zhengtong.documents.api import DocumentViewSet
 from zhengtong.documents.api_incoming import IncomingRecordViewSet
+from zhengtong.portal import api as portal_api
+from zhengtong.portal import api_catalogue
 
 from . import views
 
@@ -14,6 +16,8 @@ router.register("staff", views.StaffViewSet, basename="staff")
 router.register("work-items", views.WorkItemViewSet, basename="workitem")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("incoming", IncomingRecordViewSet, basename="incoming")
+portal_api.register(router)  # /api/v1/public/...: the website, read-only, for everyone
+api_catalogue.register(router)  # /api/v1/catalogue/: the disclosure catalogue, read-only
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -20,5 +20,7 @@ def site(request):
     if user is not None and user.is_authenticated:
         context["nav_it_centre"] = bool(may(user, "core.view_dashboard"))
         context["nav_audit"] = bool(may(user, "core.view_audit"))
+        # Editors and reviewers work on the website at /cms/ (Wagtail's own permission).
+        context["nav_website"] = user.has_perm("wagtailadmin.access_admin")
         context["unread_count"] = user.notifications.filter(read_at__isnull=True).count()
     return context

@@ -64,3 +64,13 @@ def verify_audit_chain():
     for auditor in auditors:
         notify(auditor, title, body=problem.reason, url="/oa/audit/")
     return len(auditors)
+
+
+@task()
+def publish_scheduled_pages():
+    """Every minute: publish the website's pages whose go-live time has come and
+    unpublish those that expired (Wagtail's `publish_scheduled`, STANDARDS.md §5.2:
+    the publication time is the system's)."""
+    from django.core.management import call_command
+
+    call_command("publish_scheduled")

@@ -572,6 +572,14 @@ def build_county(plan: CountyPlan) -> BuildResult:
 
         documents_demo.load(plan.seed)
         documents_demo.load_more(plan.seed)
+        from zhengtong.portal import demo as website_demo
+
+        try:
+            website_demo.load_website(
+                units["county"], units["government_office"], units, seed=plan.seed
+            )
+        except website_demo.AlreadyFilled:  # a website with content exists: leave it
+            pass
     return BuildResult(
         units=len(plan.units),
         staff=len(plan.all_staff),

@@ -9,4 +9,15 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # Publication → catalogue, search index, cache, review work items.
-        from . import receivers  # noqa: F401
+        # rules_catalogue: who may act on the disclosure hand-off and on enquiries.
+        import datetime
+
+        from zhengtong.core import scheduler
+
+        from . import receivers, rules_catalogue  # noqa: F401
+        from .catalogue import file_disclosure_items
+
+        # Catch-up of the office's "to disclose" work items for issued documents.
+        scheduler.register(
+            scheduler.Job("disclosure_items", datetime.time(8, 10), file_disclosure_items)
+        )

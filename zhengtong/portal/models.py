@@ -20,6 +20,7 @@ from wagtail.search import index
 from zhengtong.core.validators import validate_phone
 
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .forms import CountyPageForm
 
 # --- Choices ----------------------------------------------------------------------------
 
@@ -114,6 +115,8 @@ class CountyPage(Page):
     )
 
     promote_panels = Page.promote_panels + [FieldPanel("owner_unit")]
+    # Refuses submitting or publishing while the pre-publication checks find problems.
+    base_form_class = CountyPageForm
 
     class Meta:
         abstract = True
@@ -788,3 +791,7 @@ class SiteSettings(BaseSiteSetting):
 
     def sensitive_word_list(self):
         return [w.strip() for w in self.sensitive_words.splitlines() if w.strip()]
+
+
+# Review workflow and editing permissions (portal/workflow.py, portal/cms_permissions.py).
+from .models_workflow import *  # noqa: E402,F403

@@ -82,6 +82,9 @@ def ensure_site(county, *, hostname="localhost", port=80, office=None):
         page = spec.model(title=spec.title, slug=spec.slug, owner_unit=office)
         home.add_child(instance=page)
         page.save_revision().publish()
+    from .workflow import ensure_review_workflow
+
+    ensure_review_workflow()
     return home
 
 

@@ -185,13 +185,25 @@ def test_a_message_link_never_leads_off_the_site(login, clerk_a, url):
 def test_the_scheduler_enqueues_each_job_once_a_day(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = scheduler.tick(now=shanghai(2030, 6, 12, 8, 10))
-    assert first == ["audit_chain", "daily_digests", "reminders", "calendar_years"]
+    assert first == [
+        "audit_chain",
+        "daily_digests",
+        "reminders",
+        "calendar_years",
+        "disclosure_items",
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         again = scheduler.tick(now=shanghai(2030, 6, 12, 17, 0))
     assert again == []
     with django_capture_on_commit_callbacks(execute=True):
         next_day = scheduler.tick(now=shanghai(2030, 6, 13, 9, 0))
-    assert next_day == ["audit_chain", "daily_digests", "reminders", "calendar_years"]
+    assert next_day == [
+        "audit_chain",
+        "daily_digests",
+        "reminders",
+        "calendar_years",
+        "disclosure_items",
+    ]
     assert ScheduledRun.objects.filter(job="reminders").count() == 2
 
 

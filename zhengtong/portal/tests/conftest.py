@@ -37,6 +37,7 @@ def editor_b(county):
 
 def add_article(parent, title="县教育局召开秋季开学工作会议", *, unit=None, publish=True, **fields):
     """An article under `parent`, saved as a revision and (by default) published."""
+    fields.setdefault("live", publish)  # Wagtail pages are live by default
     page = pm.ArticlePage(title=title, owner_unit=unit, source_unit=unit, **fields)
     parent.add_child(instance=page)
     revision = page.save_revision()

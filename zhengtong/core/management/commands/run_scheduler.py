@@ -2,11 +2,14 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from zhengtong.core.scheduler import tick
+from zhengtong.core.scheduler import tick, tick_frequent
 
 
 class Command(BaseCommand):
-    help = "Run the periodic scheduler (reminders, digests, calendar warnings)."
+    help = (
+        "Run the periodic scheduler (reminders, digests, calendar warnings; the website's "
+        "scheduled publishing every minute)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one tick and exit.")
@@ -14,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=30, **options):
         while True:
-            names = tick()
+            names = tick() + tick_frequent()
             if names:
                 self.stdout.write("enqueued: " + ", ".join(names))
             if once:

@@ -1,0 +1,3182 @@
+"""The demo county's government website: every section of 禾溪县's portal filled with
+generated, FICTIONAL content (news, notices, policies with interpretations, the
+disclosure guide, annual reports and catalogue items, investment projects, topics,
+the county overview, leaders), with pictures, attachments and one short video.
+
+`load_website(county_root, office, units, seed=...)` is called by the demo loader
+(`zhengtong.demo.generator.build_county`) inside its transaction, after the county's
+units and staff exist. Pictures are drawn with Pillow from a `random.Random` seeded
+with the seed (landscapes, fields, town, industrial park, service hall, meeting
+room, abstract portrait placeholders: never photographs of anyone); attachments are
+small generated PDF, Word and Excel files; the video is the committed
+`demo_assets/hexi-landscape.mp4` (scripts/make_demo_video.py). The same seed gives
+the same pictures, texts and numbers; dates are relative to today.
+
+Every page is published through Wagtail (so the pre-publication checks, the
+catalogue's 索引号 and the search index all run as for an editor's page). The county
+is invented: its place names, people, numbers and documents do not exist, and nothing
+is copied from a real government website.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Collection, Page, Revision
+
+from zhengtong.demo import data
+from zhengtong.org.models import Membership, Role, Unit, UnitKind, User
+
+from . import models as m
+from . import sitetree
+
+DEFAULT_SEED = 2026
+ASSETS = Path(__file__).with_name("demo_assets")
+VIDEO_FILE = ASSETS / "hexi-landscape.mp4"
+COLLECTION_NAME = "禾溪县演示素材"
+FONT_CANDIDATES = [
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # face 2: SC
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+]
+MARK = data.FICTION_MARK  # （虚构演示数据）
+SENSITIVE_WORDS = ["绝密", "机密", "内部资料", "演示敏感词"]
+
+
+@dataclass
+class LoadResult:
+    pages: int
+    images: int
+    documents: int
+    seconds: float
+
+
+class AlreadyFilled(Exception):
+    """The website already has content (the demo's news section is not empty)."""
+
+
+def load_website(county_root, office, units=None, *, seed=DEFAULT_SEED):
+    """Fill the website of the demo county. `units` is the demo's dict of units by key
+    (generator.py); without it units are looked up by name. Returns a LoadResult;
+    raises AlreadyFilled (changing nothing) when the news section has pages already."""
+    import time
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        loader = _Loader(county_root, office, units or {}, seed)
+        loader.run()
+    return LoadResult(
+        pages=loader.pages,
+        images=loader.images,
+        documents=loader.documents,
+        seconds=time.perf_counter() - started,
+    )
+
+
+# --- pictures ---------------------------------------------------------------------------
+
+_FONTS = {}
+
+
+def _font(size):
+    """A CJK font of `size` px, or None when no CJK font is installed (the pictures are
+    then drawn without their caption)."""
+    from PIL import ImageFont
+
+    if size not in _FONTS:
+        _FONTS[size] = None
+        for path, index in FONT_CANDIDATES:
+            if Path(path).exists():
+                try:
+                    _FONTS[size] = ImageFont.truetype(path, size, index=index)
+                    break
+                except OSError:
+                    continue
+    return _FONTS[size]
+
+
+SKIES = {
+    "morning": ((120, 170, 225), (250, 228, 195), (255, 222, 150)),
+    "noon": ((70, 140, 220), (195, 222, 245), (255, 246, 205)),
+    "evening": ((86, 96, 165), (250, 176, 128), (255, 196, 112)),
+}
+GREENS = [(70, 125, 95), (58, 112, 78), (45, 96, 62), (96, 140, 100), (120, 150, 90)]
+
+
+def _sky(draw, w, h, top, bottom):
+    for y in range(h):
+        k = y / max(h - 1, 1)
+        colour = tuple(int(top[i] + (bottom[i] - top[i]) * k) for i in range(3))
+        draw.line([(0, y), (w, y)], fill=colour)
+
+
+def _hills(draw, rng, w, h, base, amp, colour):
+    import math
+
+    p1, p2 = rng.random() * 6, rng.random() * 6
+    f1, f2 = rng.uniform(2, 4), rng.uniform(6, 11)
+    points = [(0, h)]
+    for x in range(0, w + 16, 16):
+        y = base - amp * (0.6 * math.sin(x / w * f1 + p1) + 0.4 * math.sin(x / w * f2 + p2))
+        points.append((x, y))
+    points.append((w, h))
+    draw.polygon(points, fill=colour)
+
+
+def _tree(draw, x, y, s, colour):
+    draw.rectangle([x - s * 0.08, y - s * 0.3, x + s * 0.08, y], fill=(95, 70, 50))
+    draw.ellipse([x - s * 0.35, y - s * 1.0, x + s * 0.35, y - s * 0.25], fill=colour)
+
+
+def _clouds(draw, rng, w, h):
+    for _i in range(rng.randint(2, 4)):
+        cx, cy = rng.uniform(0, w), rng.uniform(0.08, 0.28) * h
+        for dx, r in ((0, 0.05), (0.06, 0.07), (0.13, 0.045)):
+            r *= h
+            x = cx + dx * h
+            draw.ellipse([x - r, cy - r * 0.6, x + r, cy + r * 0.6], fill=(248, 250, 252))
+
+
+def _scene_landscape(rng, draw, w, h):
+    import math
+
+    top, bottom, sun = SKIES[rng.choice(sorted(SKIES))]
+    _sky(draw, w, h, top, bottom)
+    sx, sy, r = rng.uniform(0.15, 0.85) * w, rng.uniform(0.15, 0.38) * h, h * 0.06
+    draw.ellipse([sx - r, sy - r, sx + r, sy + r], fill=sun)
+    _clouds(draw, rng, w, h)
+    for base, amp, colour in ((0.55, 0.12, (150, 175, 185)), (0.63, 0.09, GREENS[0])):
+        _hills(draw, rng, w, h, base * h, amp * h, colour)
+    _hills(draw, rng, w, h, 0.72 * h, 0.07 * h, GREENS[2])
+    left, right = [], []
+    wobble = rng.random()
+    for j in range(11):  # a river winding towards the viewer
+        t = j / 10
+        y = h * (0.74 + 0.26 * t)
+        cx = w * (0.5 + 0.25 * math.sin(t * 3 + wobble))
+        half = w * (0.01 + 0.12 * t * t)
+        left.append((cx - half, y))
+        right.append((cx + half, y))
+    draw.polygon(left + right[::-1], fill=(135, 185, 215))
+    for _i in range(rng.randint(8, 16)):
+        _tree(
+            draw,
+            rng.uniform(0, w),
+            rng.uniform(0.76, 0.98) * h,
+            rng.uniform(0.05, 0.12) * h,
+            rng.choice(GREENS),
+        )
+
+
+def _scene_fields(rng, draw, w, h):
+    top, bottom, _sun = SKIES[rng.choice(sorted(SKIES))]
+    _sky(draw, w, h, top, bottom)
+    _clouds(draw, rng, w, h)
+    horizon = int(h * 0.42)
+    _hills(draw, rng, w, h, horizon, h * 0.05, (140, 170, 160))
+    draw.rectangle([0, horizon + h * 0.05, w, h], fill=(110, 160, 70))
+    vx = rng.uniform(0.3, 0.7) * w
+    colours = [(142, 180, 80), (205, 185, 90), (110, 160, 70), (225, 205, 120), (90, 140, 60)]
+    n = 14
+    for i in range(n):
+        x0, x1 = -w + i * (3 * w / n), -w + (i + 1) * (3 * w / n)
+        colour = colours[(i + rng.randint(0, 1)) % len(colours)]
+        draw.polygon([(vx, horizon), (x0, h), (x1, h)], fill=colour)
+    for i in range(n + 1):
+        draw.line([(vx, horizon), (-w + i * (3 * w / n), h)], fill=(95, 120, 60), width=2)
+    for _i in range(rng.randint(3, 6)):
+        _tree(draw, rng.uniform(0, w), horizon + rng.uniform(2, 12), h * 0.06, GREENS[2])
+
+
+def _scene_town(rng, draw, w, h):
+    top, bottom, _sun = SKIES[rng.choice(sorted(SKIES))]
+    _sky(draw, w, h, top, bottom)
+    _clouds(draw, rng, w, h)
+    _hills(draw, rng, w, h, h * 0.5, h * 0.08, (150, 175, 185))
+    ground = h * 0.8
+    x = -rng.uniform(0, 40)
+    while x < w:
+        bw, bh = rng.uniform(0.06, 0.12) * w, rng.uniform(0.2, 0.5) * h
+        shade = rng.randint(200, 240)
+        tint = rng.choice([(0, 0, 0), (10, 0, -10), (-10, 0, 10), (5, 5, -15)])
+        draw.rectangle(
+            [x, ground - bh, x + bw, ground],
+            fill=tuple(max(0, min(255, shade + t)) for t in tint),
+        )
+        draw.rectangle([x, ground - bh, x + bw, ground - bh + h * 0.012], fill=(170, 90, 70))
+        wy = ground - bh + h * 0.04
+        while wy < ground - h * 0.05:
+            wx = x + bw * 0.12
+            while wx < x + bw * 0.8:
+                draw.rectangle([wx, wy, wx + bw * 0.12, wy + h * 0.025], fill=(120, 160, 195))
+                wx += bw * 0.22
+            wy += h * 0.055
+        x += bw + rng.uniform(0.005, 0.03) * w
+    draw.rectangle([0, ground, w, h], fill=(120, 120, 125))
+    draw.rectangle([0, ground + h * 0.02, w, ground + h * 0.035], fill=(235, 235, 235))
+    for i in range(0, w, max(1, w // 8)):
+        y = ground + (h - ground) * 0.55
+        draw.rectangle([i, y, i + w * 0.05, y + (h - ground) * 0.05], fill=(240, 240, 240))
+    for _i in range(rng.randint(6, 10)):
+        _tree(draw, rng.uniform(0, w), ground + h * 0.015, h * 0.09, rng.choice(GREENS))
+
+
+def _scene_park(rng, draw, w, h):
+    top, bottom, _sun = SKIES["noon"]
+    _sky(draw, w, h, top, bottom)
+    _clouds(draw, rng, w, h)
+    _hills(draw, rng, w, h, h * 0.48, h * 0.07, (150, 175, 185))
+    ground = h * 0.7
+    draw.rectangle([0, ground, w, h], fill=(110, 150, 90))
+    x = rng.uniform(0, 0.05) * w
+    while x < w:
+        bw, bh = rng.uniform(0.18, 0.3) * w, rng.uniform(0.12, 0.2) * h
+        draw.rectangle([x, ground - bh, x + bw, ground], fill=(225, 228, 232))
+        for i in range(5):  # sawtooth roof
+            tx = x + i * bw / 5
+            draw.polygon(
+                [
+                    (tx, ground - bh),
+                    (tx + bw / 5, ground - bh),
+                    (tx + bw / 5, ground - bh - h * 0.05),
+                ],
+                fill=(80, 120, 170),
+            )
+        draw.rectangle([x, ground - bh * 0.35, x + bw, ground - bh * 0.3], fill=(70, 110, 160))
+        x += bw + rng.uniform(0.03, 0.06) * w
+    for row in range(3):  # solar panels
+        y = ground + h * (0.06 + row * 0.08)
+        for i in range(12):
+            px = i * w / 12 + row * 10
+            draw.polygon(
+                [
+                    (px, y),
+                    (px + w / 14, y),
+                    (px + w / 14 - 8, y + h * 0.05),
+                    (px - 8, y + h * 0.05),
+                ],
+                fill=(40, 70, 120),
+            )
+
+
+def _scene_hall(rng, draw, w, h):
+    draw.rectangle([0, 0, w, h], fill=(236, 232, 225))
+    draw.rectangle([0, 0, w, h * 0.12], fill=(250, 248, 244))
+    for i in range(6):
+        lx = (i + 0.5) * w / 6
+        draw.ellipse([lx - w * 0.03, h * 0.04, lx + w * 0.03, h * 0.08], fill=(255, 250, 220))
+    draw.rectangle([w * 0.2, h * 0.16, w * 0.8, h * 0.3], fill=(170, 40, 40))
+    floor = h * 0.6
+    draw.polygon([(0, h), (w, h), (w * 0.85, floor), (w * 0.15, floor)], fill=(205, 195, 180))
+    for i in range(9):
+        x0 = w * 0.15 + i * w * 0.7 / 8
+        draw.line([(x0, floor), (w * (i / 8), h)], fill=(185, 175, 160), width=2)
+    n = rng.randint(5, 7)
+    for i in range(n):  # service counters with their screens
+        x0 = w * 0.12 + i * w * 0.76 / n
+        x1 = x0 + w * 0.76 / n - w * 0.015
+        draw.rectangle([x0, h * 0.42, x1, floor], fill=(120, 90, 70))
+        draw.rectangle([x0 + 6, h * 0.36, x1 - 6, h * 0.42], fill=(60, 110, 170))
+
+
+def _scene_meeting(rng, draw, w, h):
+    draw.rectangle([0, 0, w, h], fill=(232, 228, 220))
+    draw.rectangle([0, 0, w, h * 0.45], fill=(180, 58, 52))
+    draw.rectangle([w * 0.3, h * 0.1, w * 0.7, h * 0.2], fill=(220, 180, 90))
+    draw.rectangle([0, h * 0.45, w, h], fill=(200, 185, 160))
+    for row in range(4):
+        y = h * (0.5 + row * 0.12)
+        left, right = w * (0.08 - row * 0.02), w * (0.92 + row * 0.02)
+        draw.rectangle([left, y, right, y + h * 0.05], fill=(110, 75, 55))
+        seats = 10 + row * 2
+        for i in range(seats):  # name cards on the tables
+            cx = left + (i + 0.5) * (right - left) / seats
+            draw.rectangle(
+                [cx - 8 - row, y + h * 0.012, cx + 8 + row, y + h * 0.032], fill=(250, 250, 250)
+            )
+
+
+def _scene_abstract(rng, draw, w, h):
+    """A banner: soft diagonal bands in one hue."""
+    base = rng.choice([(40, 100, 170), (30, 120, 90), (170, 60, 50), (190, 120, 40)])
+    _sky(draw, w, h, tuple(min(255, c + 60) for c in base), base)
+    for i in range(7):
+        shade = tuple(min(255, c + 25 * (i % 3)) for c in base)
+        x = w * (i / 6) + rng.uniform(-40, 40)
+        draw.polygon([(x, 0), (x + w * 0.12, 0), (x - w * 0.2, h), (x - w * 0.32, h)], fill=shade)
+
+
+SCENES = {
+    "landscape": _scene_landscape,
+    "fields": _scene_fields,
+    "town": _scene_town,
+    "park": _scene_park,
+    "hall": _scene_hall,
+    "meeting": _scene_meeting,
+    "abstract": _scene_abstract,
+}
+
+# What each kind of scene shows, for its description (alt text).
+SCENE_WORDS = {
+    "landscape": "远山、河流和树木的风景插画",
+    "fields": "向远方延伸的成片农田插画",
+    "town": "县城街道与楼房的插画",
+    "park": "工业园区厂房和光伏板的插画",
+    "hall": "政务服务大厅办事窗口的插画",
+    "meeting": "会议室主席台和座位的插画",
+    "abstract": "斜向色带组成的抽象图案",
+}
+
+
+def draw_picture(rng, scene, caption, size=(960, 540)):
+    """JPEG bytes of a generated picture with `caption` on a band at the bottom."""
+    from PIL import Image, ImageDraw
+
+    w, h = size
+    img = Image.new("RGB", size)
+    draw = ImageDraw.Draw(img)
+    SCENES[scene](rng, draw, w, h)
+    font = _font(max(14, int(min(w, h * 1.78) * 0.031)))
+    if font is not None and caption:
+        band_h = int(font.size * 1.9)
+        band = Image.new("RGBA", (w, band_h), (0, 0, 0, 125))
+        img.paste(band, (0, h - band_h), band)
+        draw = ImageDraw.Draw(img)
+        draw.text((w * 0.025, h - band_h / 2), caption, font=font, fill="white", anchor="lm")
+        small = _font(max(11, int(font.size * 0.6)))
+        draw.text(
+            (w * 0.975, h - band_h / 2), "演示图片", font=small, fill=(230, 230, 230), anchor="rm"
+        )
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=70, optimize=True)
+    return out.getvalue()
+
+
+def draw_portrait(rng, initial, size=(360, 480)):
+    """An abstract placeholder for a leader's photo: a coloured disc with one character
+    on a soft background. Not a picture of anyone."""
+    from PIL import Image, ImageDraw
+
+    w, h = size
+    img = Image.new("RGB", size)
+    draw = ImageDraw.Draw(img)
+    base = rng.choice([(52, 94, 150), (60, 120, 110), (140, 70, 60), (95, 85, 140)])
+    _sky(draw, w, h, (238, 240, 244), (205, 212, 222))
+    r = w * 0.33
+    cx, cy = w / 2, h * 0.42
+    draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=base)
+    font = _font(int(r * 1.1))
+    if font is not None:
+        draw.text((cx, cy), initial, font=font, fill="white", anchor="mm")
+        label = _font(max(12, int(w * 0.05)))
+        draw.text((cx, h * 0.86), "照片（演示占位图）", font=label, fill=(90, 96, 110), anchor="mm")
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=75, optimize=True)
+    return out.getvalue()
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+
+def simple_pdf(title, paragraphs):
+    """A small A4 PDF of a title and paragraphs of Chinese text. It uses the standard
+    Chinese font STSong-Light (Adobe-GB1, UniGB-UCS2-H), which PDF readers supply, so
+    nothing is embedded and the file stays a few kilobytes (laying it out with
+    WeasyPrint and an embedded Noto CJK font takes several seconds per file)."""
+
+    def width(ch):
+        return 0.5 if ord(ch) < 0x80 else 1.0
+
+    def wrap(text, size, limit=451.0):
+        lines, line, used = [], "", 0.0
+        for ch in text:
+            cw = width(ch) * size
+            if used + cw > limit:
+                lines.append(line)
+                line, used = "", 0.0
+            line += ch
+            used += cw
+        lines.append(line)
+        return lines
+
+    def hexstr(text):
+        return "<" + text.encode("utf-16-be").hex().upper() + ">"
+
+    rows = [(18, t) for t in wrap(title, 18)] + [(12, "")]
+    for para in paragraphs:
+        rows += [(12, t) for t in wrap("\u3000\u3000" + para, 12)]
+    rows += [(12, ""), (10, data.FICTION_MARK)]
+    pages, current, y = [], [], 780.0
+    for size, text in rows:
+        leading = size * 1.7
+        if y - leading < 60:
+            pages.append(current)
+            current, y = [], 780.0
+        y -= leading
+        x = 297.5 - sum(width(c) for c in text) * size / 2 if size == 18 else 72
+        current.append(f"BT /F1 {size} Tf {x:.1f} {y:.1f} Td {hexstr(text)} Tj ET")
+    pages.append(current)
+
+    objects = {
+        1: "<< /Type /Catalog /Pages 2 0 R >>",
+        3: "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        "/DescendantFonts [4 0 R] >>",
+        4: "<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> "
+        "/FontDescriptor 5 0 R /DW 1000 /W [1 95 500] >>",
+        5: "<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
+        "/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 "
+        "/CapHeight 880 /StemV 93 >>",
+    }
+    kids = []
+    for i, lines in enumerate(pages):
+        page_no, content_no = 6 + 2 * i, 7 + 2 * i
+        stream = "\n".join(lines).encode("ascii")
+        objects[page_no] = (
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content_no} 0 R >>"
+        )
+        objects[content_no] = stream
+        kids.append(f"{page_no} 0 R")
+    objects[2] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        body = objects[number]
+        out.write(f"{number} 0 obj\n".encode())
+        if isinstance(body, bytes):
+            out.write(f"<< /Length {len(body)} >>\nstream\n".encode() + body + b"\nendstream")
+        else:
+            out.write(body.encode("ascii"))
+        out.write(b"\nendobj\n")
+    xref = out.tell()
+    count = max(objects) + 1
+    out.write(f"xref\n0 {count}\n0000000000 65535 f \n".encode())
+    for number in range(1, count):
+        out.write(f"{offsets[number]:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {count} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def simple_docx(title, paragraphs, table=None):
+    """A small Word file: title, paragraphs and an optional table (rows of strings)."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for style_name in ("Normal", "Title", "Heading 1"):
+        style = document.styles[style_name]
+        style.font.name = "宋体"
+        style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    document.add_heading(title, level=1)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        grid.style = "Table Grid"
+        for r, row in enumerate(table):
+            for c, cell in enumerate(row):
+                grid.cell(r, c).text = cell
+    document.add_paragraph(data.FICTION_MARK)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def simple_xlsx(title, rows):
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    sheet.append([data.FICTION_MARK])
+    for column in sheet.columns:
+        sheet.column_dimensions[column[0].column_letter].width = 18
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --- body blocks (raw StreamField data) ---------------------------------------------------------
+
+
+def esc(text):
+    return html.escape(str(text), quote=False)
+
+
+def rich(*parts):
+    """Rich text from parts: "## heading", "- item" lines of a list, or a paragraph."""
+    out, items = [], []
+    for part in parts:
+        if part.startswith("- "):
+            items.append(f"<li>{esc(part[2:])}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if part.startswith("### "):
+            out.append(f"<h3>{esc(part[4:])}</h3>")
+        elif part.startswith("## "):
+            out.append(f"<h2>{esc(part[3:])}</h2>")
+        else:
+            out.append(f"<p>{esc(part)}</p>")
+    if items:
+        out.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(out)
+
+
+def para(*parts):
+    return {"type": "paragraph", "value": rich(*parts)}
+
+
+def _figure_value(image, caption=""):
+    return {
+        "image": {"image": image.pk, "decorative": False, "alt_text": image.description},
+        "caption": caption,
+    }
+
+
+def figure(image, caption=""):
+    return {"type": "figure", "value": _figure_value(image, caption)}
+
+
+def gallery(title, images):
+    return {
+        "type": "gallery",
+        "value": {"title": title, "images": [_figure_value(i, i.title) for i in images]},
+    }
+
+
+def table(rows, caption="", header=True):
+    return {
+        "type": "table",
+        "value": {
+            "data": [[str(c) for c in row] for row in rows],
+            "cell": [],
+            "mergeCells": [],
+            "first_row_is_table_header": header,
+            "first_col_is_header": False,
+            "table_header_choice": "row" if header else "",
+            "table_caption": caption,
+        },
+    }
+
+
+def attachments(*documents):
+    return {"type": "attachments", "value": {"files": [d.pk for d in documents]}}
+
+
+def video(document, poster, title, transcript):
+    return {
+        "type": "video",
+        "value": {
+            "video": document.pk,
+            "poster": poster.pk,
+            "title": title,
+            "transcript": transcript,
+        },
+    }
+
+
+# --- the loader ------------------------------------------------------------------------------
+
+
+class _Loader:
+    def __init__(self, county_root, office, units, seed):
+        self.county = county_root
+        self.office = office
+        self.units = units
+        self.seed = seed
+        self.rng = random.Random(f"zhengtong-demo:{seed}:website")
+        self.picture_rng = random.Random(f"zhengtong-demo:{seed}:website-pictures")
+        self.today = timezone.localdate()
+        self.pages = self.images = self.documents = 0
+        self.name = county_root.name  # 禾溪县
+        self.image_serial = 0
+
+    # units and people -----------------------------------------------------------------
+
+    def dept(self, suffix):
+        unit = self.units.get(f"dept:{suffix}")
+        if unit is None:
+            unit = Unit.objects.filter(name=f"{self.name}{suffix}").first()
+        return unit
+
+    def government(self):
+        return (
+            self.units.get("government")
+            or Unit.objects.filter(kind=UnitKind.GOVERNMENT, is_active=True).order_by("pk").first()
+        )
+
+    def towns(self):
+        return list(
+            Unit.objects.filter(kind=UnitKind.TOWN, is_active=True).order_by("sort_order", "pk")
+        )
+
+    def holder(self, role, unit):
+        if unit is None:
+            return None
+        return (
+            User.objects.filter(role_assignments__role=role, role_assignments__unit=unit)
+            .order_by("pk")
+            .first()
+        )
+
+    def staff_of(self, unit):
+        """(user, position) of the people whose primary unit is `unit`, in order."""
+        rows = (
+            Membership.objects.filter(unit=unit, is_primary=True)
+            .select_related("user")
+            .order_by("user_id")
+        )
+        return [(row.user, row.position or row.user.position) for row in rows]
+
+    # dates -------------------------------------------------------------------------------
+
+    def moment(self, days_ago, hour=None):
+        """A time of day `days_ago` days before today (a working hour)."""
+        day = self.today - datetime.timedelta(days=days_ago)
+        hour = hour if hour is not None else self.rng.randint(8, 17)
+        minute = self.rng.randrange(0, 60)
+        naive = datetime.datetime.combine(day, datetime.time(hour, minute))
+        return timezone.make_aware(naive)
+
+    def date_in(self, month, first=1, last=28):
+        """(days ago, year) of a day of `month` in the past year: this year's if that
+        day has passed, else last year's. For items that belong to a season."""
+        day = self.rng.randint(first, last)
+        date = datetime.date(self.today.year, month, day)
+        if date >= self.today:
+            date = datetime.date(self.today.year - 1, month, day)
+        return (self.today - date).days, date.year
+
+    def spread(self, count, low, high):
+        """`count` distinct day offsets between low and high, one in each of `count`
+        equal stretches (so that every month has some), oldest last."""
+        width = (high - low) / count
+        return [
+            self.rng.randrange(
+                int(low + i * width), max(int(low + (i + 1) * width), int(low + i * width) + 1)
+            )
+            for i in range(count)
+        ]
+
+    # media -------------------------------------------------------------------------------
+
+    def collection(self):
+        if not hasattr(self, "_collection"):
+            root = Collection.get_first_root_node()
+            existing = root.get_children().filter(name=COLLECTION_NAME).first()
+            self._collection = existing or root.add_child(name=COLLECTION_NAME)
+        return self._collection
+
+    def picture(self, scene, caption, description, *, size=(960, 540), title=None):
+        """A Wagtail image drawn for the demo, with its description (alt text)."""
+        from wagtail.images import get_image_model
+
+        self.image_serial += 1
+        content = draw_picture(self.picture_rng, scene, caption, size)
+        image = get_image_model()(
+            title=title or caption,
+            description=description,
+            collection=self.collection(),
+            file=ImageFile(io.BytesIO(content), name=f"demo-{self.image_serial:03d}-{scene}.jpg"),
+        )
+        image._set_image_file_metadata()
+        image.save()
+        self.images += 1
+        return image
+
+    def scene_picture(self, scene, caption):
+        description = f"{SCENE_WORDS[scene]}，图上文字为“{caption}”（虚构演示图片）"
+        return self.picture(scene, caption, description)
+
+    def portrait(self, person_name, position):
+        from wagtail.images import get_image_model
+
+        self.image_serial += 1
+        content = draw_portrait(self.picture_rng, person_name[0])
+        image = get_image_model()(
+            title=f"{position}{person_name}（照片占位图）",
+            description=(
+                f"{person_name}的照片占位图：圆形色块中写着“{person_name[0]}”字，"
+                "不是真人照片（虚构演示）"
+            ),
+            collection=self.collection(),
+            file=ImageFile(io.BytesIO(content), name=f"demo-{self.image_serial:03d}-portrait.jpg"),
+        )
+        image._set_image_file_metadata()
+        image.save()
+        self.images += 1
+        return image
+
+    def document(self, title, filename, content):
+        from wagtail.documents import get_document_model
+
+        doc = get_document_model()(
+            title=title, collection=self.collection(), file=ContentFile(content, name=filename)
+        )
+        doc._set_document_file_metadata()
+        doc.save()
+        self.documents += 1
+        return doc
+
+    def video_document(self):
+        if not hasattr(self, "_video"):
+            self._video = self.document(
+                "禾溪县风光短片（虚构演示视频）", "hexi-landscape.mp4", VIDEO_FILE.read_bytes()
+            )
+        return self._video
+
+    # pages -------------------------------------------------------------------------------
+
+    def publish(self, parent, page, *, days_ago=None, when=None, owner=None):
+        """Add `page` under `parent` and publish it. DEMO DATA ONLY: the publication dates
+        are set to `when` (or `days_ago` days back) so that the demo's items spread over
+        the past year; real pages get theirs from Wagtail when they go live (§5.2)."""
+        if when is None and days_ago is not None:
+            when = self.moment(days_ago)
+        if when is not None:
+            page.first_published_at = when
+        if owner is not None:
+            page.owner = owner
+        parent.add_child(instance=page)
+        revision = page.save_revision(user=owner, clean=False)  # add_child has cleaned it
+        revision.publish()  # by the system: the demo loads as no one
+        if when is not None:
+            Page.objects.filter(pk=page.pk).update(
+                first_published_at=when, last_published_at=when, latest_revision_created_at=when
+            )
+            Revision.objects.filter(pk=revision.pk).update(created_at=when)
+            page.first_published_at = page.last_published_at = when
+        self.pages += 1
+        return page
+
+    def republish(self, page, **fields):
+        """Change fields of an existing (skeleton) page and publish the change."""
+        for name, value in fields.items():
+            setattr(page, name, value)
+        page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+    # ---------------------------------------------------------------------------------------
+
+    def run(self):
+        news = sitetree.section("zwdt")
+        if news is not None and news.get_children().exists():
+            raise AlreadyFilled(self.name)
+        home = sitetree.ensure_site(self.county, office=self.office)
+        self.site_settings(home)
+        from . import workflow
+
+        if hasattr(workflow, "ensure_review_workflow"):
+            workflow.ensure_review_workflow(home)
+        self.towns_ = self.towns()
+        self.editor = self.holder(Role.EDITOR, self.office)
+        self.republish(
+            home,
+            intro=f"欢迎访问{self.name}人民政府门户网站。本站为政通平台的虚构演示站点，"
+            "所有地名、人名、数字和文件均为虚构。",
+            owner=self.editor,
+        )
+        self.fill_news()
+        self.fill_notices()
+        self.fill_policies()
+        self.fill_disclosure()
+        self.fill_investment()
+        self.fill_topics()
+        self.fill_about()
+        self.fill_leaders()
+        self.fill_services()
+
+    def site_settings(self, home):
+        from wagtail.models import Site
+
+        site = Site.objects.get(is_default_site=True)
+        settings = m.SiteSettings.for_site(site)
+        settings.sponsor = f"{self.name}人民政府"
+        settings.organiser = self.office.name
+        settings.contact_phone = self.office.phone
+        settings.contact_email = "zfwz@hexi.example"
+        settings.address = f"{self.office.address}（邮编 {self.office.postcode or data.POSTCODE}）"
+        # Clearly fictional numbers: 990101 is the invented division code (no province
+        # code starts with 99); "禾" is no province's abbreviation.
+        settings.site_code = f"{data.REGION_CODE}0001"
+        settings.icp_number = "禾ICP备20260001号（虚构）"
+        settings.police_number = f"禾公网安备 {data.REGION_CODE}02000001号（虚构）"
+        settings.police_code = f"{data.REGION_CODE}02000001"
+        settings.investment_unit = self.dept("投资促进局") or self.dept("商务局")
+        settings.sensitive_words = "\n".join(SENSITIVE_WORDS)
+        settings.save()
+
+    # 政务动态 ------------------------------------------------------------------------------
+
+    def town_name(self, i):
+        towns = self.towns_
+        return towns[i % len(towns)].short_name if towns else "丰源镇"
+
+    def fill_news(self):
+        news = sitetree.section("zwdt")
+        self.republish(
+            news,
+            intro=rich(f"{self.name}人民政府及各部门、各乡镇的工作动态。{MARK}"),
+        )
+        head = self.holder(Role.UNIT_HEAD, self.government())
+        head_name = head.real_name if head else "县长"
+        items = _news_items(self, head_name)
+        free = iter(self.spread(sum("month" not in i for i in items), 1, 360))
+        for i, item in enumerate(items):
+            day = self.date_in(item["month"])[0] if "month" in item else next(free)
+            self.add_article(news, item, day, with_cover=i % 4 != 3, extra_figure=i % 5 == 0)
+        # Departments' own columns under 政务动态, each owned (edited and reviewed) by
+        # the department.
+        for suffix, slug, title, entries in _department_news(self):
+            unit = self.dept(suffix)
+            if unit is None:
+                continue
+            editor = self.holder(Role.EDITOR, unit)
+            column = self.publish(
+                news,
+                m.SectionPage(
+                    title=title,
+                    slug=slug,
+                    owner_unit=unit,
+                    intro=rich(f"{unit.name}的工作动态。{MARK}"),
+                ),
+                days_ago=365,
+                owner=editor,
+            )
+            free = iter(self.spread(len(entries), 3, 330))
+            for j, item in enumerate(entries):
+                day = self.date_in(item["month"])[0] if "month" in item else next(free)
+                self.add_article(column, item, day, unit=unit, owner=editor, with_cover=j != 1)
+            if suffix == "教育局" and editor is not None:
+                # A draft waiting for its editor to submit it for review (three steps:
+                # the department's reviewer, the government office, publication).
+                draft = m.ArticlePage(
+                    title="县教育局开展秋冬季校园安全大检查",
+                    owner_unit=unit,
+                    source_unit=unit,
+                    in_catalogue=False,
+                    topic=m.Topic.EDUCATION,
+                    summary="县教育局组织力量对全县中小学校开展秋冬季校园安全大检查。",
+                    body=[
+                        para(
+                            "县教育局组织力量对全县中小学校开展秋冬季校园安全大检查，"
+                            "重点检查消防设施、食堂食品安全和校车运行情况。" + MARK
+                        )
+                    ],
+                    live=False,
+                    owner=editor,
+                )
+                column.add_child(instance=draft)
+                draft.save_revision(user=editor)
+                self.pages += 1
+
+    def add_article(
+        self, parent, item, day, *, unit=None, owner=None, with_cover=True, extra_figure=False
+    ):
+        """An ArticlePage under `parent` from `item` (see `_item`), published `day` days
+        ago. `unit` is the responsible unit (default: the parent's); the source is the
+        item's unit."""
+        source = item.get("unit") or unit or self.office
+        owner = owner or self.holder(Role.EDITOR, unit) or self.editor
+        cover = self.scene_picture(item["scene"], item["caption"]) if with_cover else None
+        body = [para(*item["body"])]
+        if extra_figure:
+            second = self.scene_picture(item.get("scene2", "landscape"), item["caption2"])
+            body.append(figure(second, item["caption2"]))
+        if item.get("table"):
+            body.append(table(*item["table"]))
+        if item.get("files"):
+            body.append(attachments(*item["files"]))
+        body.append(para(MARK))
+        when = self.moment(day)
+        page = m.ArticlePage(
+            title=item["title"],
+            slug=f"t{when:%Y%m%d}-{self.pages + 1:03d}",
+            owner_unit=unit,
+            source_unit=source,
+            cover=cover,
+            summary=item["summary"],
+            body=body,
+            in_catalogue=item.get("in_catalogue", False),
+            topic=item.get("topic", m.Topic.GENERAL),
+            category=item.get("category", m.DisclosureCategory.OTHER),
+        )
+        return self.publish(parent, page, when=when, owner=owner)
+
+    # 通知公告 ------------------------------------------------------------------------------
+
+    def fill_notices(self):
+        notices = sitetree.section("tzgg")
+        self.republish(notices, intro=rich(f"{self.name}人民政府及各部门发布的通知、公告。{MARK}"))
+        items = _notices(self)
+        free = iter(self.spread(len(items), 1, 340))
+        for item in items:
+            item.setdefault("in_catalogue", True)
+            day = item["days"] if "days" in item else next(free)
+            self.add_article(notices, item, day, with_cover=False)
+
+    # 政策文件 ------------------------------------------------------------------------------
+
+    def fill_policies(self):
+        index = sitetree.section("zcfg")
+        self.republish(
+            index,
+            intro=rich(
+                f"{self.name}人民政府及其办公室、各部门制发的规范性文件和政策文件，"
+                f"以及同步发布的政策解读。已修改、已废止的文件在原页面标注。{MARK}"
+            ),
+        )
+        government = self.government()
+        created = {}
+        for spec in _policies(self):
+            unit = (
+                self.dept(spec["unit"])
+                if spec["unit"]
+                else (self.office if spec.get("office") else government)
+            )
+            issued = self.today - datetime.timedelta(days=spec["days"])
+            number = spec["number"].format(year=issued.year)
+            replaced_by = created.get(spec.get("replaced_by"))
+            page = m.PolicyPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                owner_unit=unit,
+                doc_number=number,
+                issuing_unit=unit,
+                issued_on=issued,
+                validity=spec.get("validity", m.Validity.VALID),
+                replaced_by=replaced_by,
+                summary=spec["summary"],
+                body=[
+                    para(*_policy_body(self, spec, unit, issued, number)),
+                    *([attachments(spec["file"])] if spec.get("file") else []),
+                ],
+                in_catalogue=True,
+                topic=spec["topic"],
+                category=spec.get("category", m.DisclosureCategory.REGULATIONS),
+            )
+            owner = self.holder(Role.EDITOR, unit) or self.editor
+            created[spec["slug"]] = self.publish(
+                index, page, days_ago=max(spec["days"] - 2, 1), owner=owner
+            )
+        for spec in _interpretations():
+            policy = created[spec["policy"]]
+            unit = self.dept(spec["unit"]) or self.office
+            page = m.InterpretationPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                owner_unit=unit,
+                policy=policy,
+                source_unit=unit,
+                summary=spec["summary"],
+                body=[para(*spec["body"], f"原文链接见本页“所解读的政策”。{MARK}")],
+                in_catalogue=True,
+                topic=policy.topic,
+                category=policy.category,
+            )
+            published = timezone.localtime(policy.first_published_at)
+            self.publish(
+                index, page, when=published + datetime.timedelta(hours=2), owner=self.editor
+            )
+        self.policies = created
+
+    # 政府信息公开 ---------------------------------------------------------------------------
+
+    def fill_disclosure(self):
+        index = sitetree.section("xxgk")
+        office = self.office
+        self.republish(
+            index,
+            intro=rich(
+                f"{self.name}人民政府信息公开平台：公开指南、公开目录、法定主动公开内容和"
+                f"政府信息公开工作年度报告。{MARK}"
+            ),
+        )
+        self.publish(
+            index,
+            m.StandardPage(
+                title="政府信息公开指南",
+                slug="gkzn",
+                owner_unit=office,
+                summary=f"{self.name}人民政府信息公开的分类编排、获取方式和工作机构。",
+                body=_guide_body(self),
+            ),
+            days_ago=40,
+            owner=self.editor,
+        )
+        self.publish(
+            index,
+            m.StandardPage(
+                title="依申请公开",
+                slug="ysqgk",
+                owner_unit=office,
+                summary="如何申请获取未主动公开的政府信息。",
+                body=_application_body(self),
+            ),
+            days_ago=40,
+            owner=self.editor,
+        )
+        for year in (self.today.year - 3, self.today.year - 2, self.today.year - 1):
+            when = timezone.make_aware(datetime.datetime(year + 1, 3, 20 + year % 5, 10, 0))
+            if when.date() >= self.today:
+                when = self.moment(1)
+            self.publish(
+                index,
+                m.AnnualReportPage(
+                    title=f"{self.name}人民政府{year}年政府信息公开工作年度报告",
+                    slug=f"ndbg{year}",
+                    owner_unit=office,
+                    year=year,
+                    body=_annual_report(self, year),
+                    in_catalogue=True,
+                    topic=m.Topic.GENERAL,
+                    category=m.DisclosureCategory.OTHER,
+                ),
+                when=when,
+                owner=self.editor,
+            )
+        for slug, title, items in _disclosure_sections(self):
+            column = self.publish(
+                index,
+                m.SectionPage(title=title, slug=slug, owner_unit=office, intro=rich(MARK)),
+                days_ago=365,
+                owner=self.editor,
+            )
+            free = iter(self.spread(len(items), 5, 350))
+            for item in items:
+                item["in_catalogue"] = True
+                day = item["days"] if "days" in item else next(free)
+                if item.get("disclosed_document"):
+                    self.add_disclosed_document(column, item, day)
+                else:
+                    self.add_article(column, item, day, with_cover=False)
+
+    def add_disclosed_document(self, parent, item, day):
+        unit = item["unit"]
+        issued = self.today - datetime.timedelta(days=day + 3)
+        number = item["number"].format(year=issued.year)
+        pdf = self.document(
+            f"{item['title']}（PDF）",
+            f"{item['slug']}.pdf",
+            simple_pdf(item["title"], [f"{number}"] + item["body"]),
+        )
+        page = m.DisclosedDocumentPage(
+            title=item["title"],
+            slug=item["slug"],
+            owner_unit=unit,
+            doc_number=number,
+            issuing_unit=unit,
+            issued_on=issued,
+            summary=item["summary"],
+            body_html=rich(*item["body"], MARK),
+            pdf=pdf,
+            in_catalogue=True,
+            topic=item["topic"],
+            category=item["category"],
+        )
+        return self.publish(parent, page, days_ago=day, owner=self.editor)
+
+    # 招商引资 ------------------------------------------------------------------------------
+
+    def fill_investment(self):
+        index = sitetree.section("zsyz")
+        bureau = self.dept("投资促进局") or self.dept("商务局") or self.office
+        editor = self.holder(Role.EDITOR, bureau) or self.editor
+        staff = [u for u, _p in self.staff_of(bureau)]
+        contact = staff[1] if len(staff) > 1 else (staff[0] if staff else None)
+        contact_name = contact.real_name if contact else "投资服务科"
+        self.republish(
+            index,
+            intro=rich(
+                f"{self.name}欢迎各界投资者。这里发布招商项目、投资政策、资源禀赋和投资环境，"
+                f"投资咨询由{bureau.name}受理。{MARK}"
+            ),
+        )
+        for k, spec in enumerate(_projects(self)):
+            cover = self.scene_picture(spec["scene"], spec["title"])
+            page = m.ProjectPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                owner_unit=bureau,
+                sector=spec["sector"],
+                location=spec["location"],
+                investment=spec["investment"],
+                land_area=spec.get("land"),
+                status=spec["status"],
+                contact_name=contact_name,
+                contact_phone=bureau.phone,
+                cover=cover,
+                summary=spec["summary"],
+                body=[para(*spec["body"], MARK)],
+            )
+            self.publish(index, page, days_ago=30 + 37 * k, owner=editor)
+        poster = self.picture(
+            "landscape",
+            f"{self.name}风光（视频封面）",
+            f"视频封面：{SCENE_WORDS['landscape']}，图上文字为“{self.name}风光”（虚构演示图片）",
+        )
+        for k, spec in enumerate(_investment_pages(self)):
+            images = [self.scene_picture(scene, caption) for scene, caption in spec["gallery"]]
+            body = [para(*spec["body"]), gallery(spec["gallery_title"], images)]
+            if spec.get("video"):
+                body.append(
+                    video(
+                        self.video_document(),
+                        poster,
+                        f"{self.name}风光短片（虚构演示视频）",
+                        "短片约 3 秒：远山和田野间，太阳缓缓升起，云朵飘过，河面泛着波光。"
+                        "画面左上角写着“禾溪县 · 虚构演示视频”。",
+                    )
+                )
+            body.append(para(MARK))
+            self.publish(
+                index,
+                m.StandardPage(
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    owner_unit=bureau,
+                    summary=spec["summary"],
+                    body=body,
+                ),
+                days_ago=60 + 20 * k,
+                owner=editor,
+            )
+        self.poster = poster
+
+    # 专题专栏 ------------------------------------------------------------------------------
+
+    def fill_topics(self):
+        index = sitetree.section("ztzl")
+        self.republish(index, intro=rich(f"围绕县委、县政府重点工作开设的专题。{MARK}"))
+        for k, spec in enumerate(_topics(self)):
+            unit = self.dept(spec["unit"]) or self.office
+            banner = self.picture(
+                spec["scene"],
+                spec["title"],
+                f"专题横幅：{SCENE_WORDS[spec['scene']]}，图上文字为“{spec['title']}”（虚构演示图片）",
+                size=(1200, 320),
+            )
+            topic = self.publish(
+                index,
+                m.TopicPage(
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    owner_unit=unit,
+                    banner=banner,
+                    summary=spec["summary"],
+                    body=[para(*spec["body"], MARK)],
+                ),
+                days_ago=300 - 40 * k,
+                owner=self.editor,
+            )
+            days = self.spread(len(spec["articles"]), 3, 280)
+            for j, (item, day) in enumerate(zip(spec["articles"], days, strict=True)):
+                item["unit"] = unit
+                self.add_article(topic, item, day, with_cover=j != 2)
+
+    # 走进县情、机构设置 --------------------------------------------------------------------
+
+    def fill_about(self):
+        about = sitetree.section("zjxq")
+        towns = self.towns_
+        pictures = [
+            self.scene_picture("landscape", f"{self.name} · 禾溪两岸"),
+            self.scene_picture("fields", f"{self.name} · 万亩良田"),
+            self.scene_picture("town", f"{self.name} · 县城新貌"),
+        ]
+        self.republish(
+            about,
+            summary=f"{self.name}的地理、人口、历史和经济社会概况（虚构）。",
+            body=_about_body(self, towns, pictures, self.video_document(), self.poster),
+            owner_unit=self.office,
+        )
+        directory = sitetree.section("jgsz")
+        self.republish(
+            directory,
+            intro=rich(
+                f"{self.name}人民政府工作部门、直属机构和乡镇人民政府的职能、地址和联系电话。"
+                f"信息随机构调整自动更新。{MARK}"
+            ),
+        )
+
+    def fill_leaders(self):
+        index = sitetree.section("ldxx")
+        self.republish(index, intro=rich(f"{self.name}人民政府领导成员及分工。{MARK}"))
+        government = self.government()
+        order = {"县长": 0, "常务副县长": 1, "副县长": 2}
+        leaders = sorted(
+            ((user, title) for user, title in self.staff_of(government) if title in order),
+            key=lambda p: (order[p[1]], p[0].pk),
+        )
+        people = [(user, title, f"{self.name}人民政府{title}") for user, title in leaders]
+        head = self.holder(Role.UNIT_HEAD, self.office)
+        if head is not None:
+            people.append((head, "办公室主任", f"{self.name}人民政府党组成员、办公室主任"))
+        portfolios = _portfolios()
+        towns = self.towns_
+        for k, (user, title, position) in enumerate(people[:6]):
+            portfolio = portfolios[-1] if title == "办公室主任" else portfolios[min(k, 4)]
+            born = 1968 + self.rng.randint(0, 12)
+            town = towns[k % len(towns)].name if towns else f"{self.name}某镇"
+            first_dept = self.rng.choice(["发展和改革局", "财政局", "农业农村局", "教育局"])
+            biography = (
+                f"{born}年生，大学学历。曾任{self.name}{first_dept}副局长、{town}党委书记等职，"
+                f"现任{position}。{MARK}"
+            )
+            self.publish(
+                index,
+                m.LeaderPage(
+                    title=user.real_name,
+                    slug=f"leader-{k + 1}",
+                    owner_unit=self.office,
+                    position=position,
+                    photo=self.portrait(user.real_name, title),
+                    portfolio=portfolio,
+                    biography=biography,
+                    sort_order=(k + 1) * 10,
+                ),
+                days_ago=200,
+                owner=self.editor,
+            )
+
+    # 办事服务、互动交流 --------------------------------------------------------------------
+
+    def fill_services(self):
+        hall_unit = self.dept("行政审批服务局") or self.office
+        picture = self.scene_picture("hall", f"{self.name}政务服务中心")
+        self.republish(
+            sitetree.section("bsfw"),
+            summary="政务服务中心、乡镇便民服务中心和网上办事的介绍。",
+            body=[
+                para(
+                    "## 县政务服务中心",
+                    f"{self.name}政务服务中心由{hall_unit.name}管理，设综合受理、企业开办、"
+                    "工程建设项目审批、社会事务、不动产登记等区域，实行“前台综合受理、后台分类审批、"
+                    "统一窗口出件”。",
+                    f"地址：{hall_unit.address}。",
+                    f"电话：{hall_unit.phone}。",
+                    "办公时间：法定工作日上午 8:30—12:00，下午 14:30—17:30（节假日安排另行公告）。",
+                ),
+                figure(picture, f"{self.name}政务服务中心（示意图）"),
+                para(
+                    "## 乡镇便民服务中心",
+                    f"全县{len(self.towns_)}个乡镇均设便民服务中心，"
+                    "可办理社会保障、民政救助、农业农村等高频事项。",
+                    "## 网上办事",
+                    "政务服务事项的办事指南、在线申报和进度查询将在网上办事大厅提供"
+                    "（建设中），届时可在本栏目进入。",
+                    MARK,
+                ),
+            ],
+        )
+        self.republish(
+            sitetree.section("hdjl"),
+            summary="县长信箱、咨询投诉、意见征集和在线访谈。",
+            body=[
+                para(
+                    "## 县长信箱",
+                    "群众和企业可通过县长信箱反映问题、提出意见建议。来信由县政府办公室登记后"
+                    "转交承办单位办理，答复情况在网上公开（个人信息不公开）。",
+                    "## 咨询投诉",
+                    "对政策和办事有疑问，或对行政机关工作人员的服务有意见，可在线咨询或投诉，"
+                    "也可拨打12345政务服务便民热线。",
+                    "## 意见征集",
+                    "涉及群众切身利益的规范性文件和政策措施，起草单位在出台前公开征求意见，"
+                    "并公布意见采纳情况。",
+                    "## 在线访谈",
+                    "县政府部门负责人定期做客在线访谈，解读政策、回应关切。",
+                    "以上功能正在建设中，上线后将在本栏目提供入口。",
+                    MARK,
+                )
+            ],
+        )
+
+
+# --- content --------------------------------------------------------------------------------------
+# All of it invented for the demo; any likeness to a real place or document is chance.
+
+
+def _item(title, scene, caption, lead, detail, *, topic, unit=None, category=None, **more):
+    item = {
+        "title": title,
+        "scene": scene,
+        "caption": caption,
+        "caption2": more.pop("caption2", caption + "（二）"),
+        "summary": lead,
+        "body": [lead, detail, *more.pop("more", [])],
+        "topic": topic,
+        "unit": unit,
+    }
+    if category:
+        item["category"] = category
+    item.update(more)
+    return item
+
+
+def _news_items(loader, head_name):
+    d, t, T, C = loader.dept, loader.town_name, m.Topic, m.DisclosureCategory
+    county = loader.name
+    rng = loader.rng
+    n = rng.randint
+    return [
+        _item(
+            f"县政府召开第{n(10, 30)}次常务会议",
+            "meeting",
+            "县政府常务会议",
+            f"县长{head_name}主持召开县政府常务会议，研究部署近期重点工作。",
+            "会议听取了全县经济运行情况汇报，研究了重点项目推进、安全生产和民生实事等事项，"
+            "要求各部门对照年度目标查漏补缺，确保各项任务按期完成。",
+            topic=T.GENERAL,
+            unit=loader.office,
+        ),
+        _item(
+            f"全县春季农业生产暨高标准农田建设现场推进会在{t(0)}召开",
+            "fields",
+            f"{t(0)}高标准农田",
+            f"全县春季农业生产暨高标准农田建设现场推进会在{t(0)}召开。",
+            f"与会人员实地察看了{t(0)}高标准农田建设项目，交流了春耕备耕、农资供应和"
+            f"农技服务经验。今年全县计划新建高标准农田{n(2, 5)}万亩。",
+            topic=T.AGRICULTURE,
+            month=3,
+            unit=d("农业农村局"),
+            caption2="春耕备耕现场",
+            scene2="fields",
+        ),
+        _item(
+            f"{head_name}带队督导汛期安全防范工作",
+            "landscape",
+            "汛期河道巡查",
+            f"县长{head_name}带队深入水库、河道和地质灾害隐患点，督导汛期安全防范工作。",
+            "督导组要求压实防汛责任，加强雨情水情监测预警，落实人员转移避险预案，"
+            "确保人民群众生命财产安全。",
+            topic=T.EMERGENCY,
+            month=6,
+            unit=d("应急管理局"),
+            category=C.EMERGENCIES,
+            in_catalogue=True,
+        ),
+        _item(
+            f"{t(1)}“溪畔人家”乡村旅游季开幕",
+            "landscape",
+            f"{t(1)}溪畔风光",
+            f"{t(1)}“溪畔人家”乡村旅游季近日开幕，推出赏花、采摘、农家美食等活动。",
+            "旅游季期间，当地将开放多条徒步线路和亲子研学点，带动农家乐和农特产品销售，"
+            "让游客在山水之间感受乡村之美。",
+            topic=T.CULTURE,
+            month=4,
+            unit=d("文化和旅游局"),
+        ),
+        _item(
+            "县行政审批服务局推出“一件事一次办”套餐服务",
+            "hall",
+            "政务服务中心综合窗口",
+            "县行政审批服务局推出开办餐饮店、新生儿出生等“一件事一次办”套餐服务。",
+            "申请人只需到一个窗口、提交一套材料，即可办结多个关联事项，"
+            "办理环节和申请材料平均压减一半以上。",
+            topic=T.GENERAL,
+            unit=d("行政审批服务局"),
+            category=C.LICENSING,
+            in_catalogue=True,
+        ),
+        _item(
+            f"{county}工业园区{n(4, 8)}个新签约项目集中开工",
+            "park",
+            "工业园区新开工项目",
+            f"{county}工业园区新签约项目集中开工仪式举行，涉及农产品加工、新型建材等产业。",
+            "项目全部建成后预计新增就业岗位800余个。园区将继续做好水电路网等配套，"
+            "为项目建设提供全程代办服务。",
+            topic=T.INDUSTRY,
+            unit=d("工业和信息化局"),
+        ),
+        _item(
+            "全县义务教育学校秋季学期顺利开学",
+            "town",
+            "县城学校开学日",
+            "全县义务教育阶段学校秋季学期顺利开学，各校开学秩序井然。",
+            "开学前，县教育局组织开展了校舍安全、食堂卫生和校车安全检查，"
+            "新建成的两所学校同步投入使用，新增学位1000余个。",
+            topic=T.EDUCATION,
+            month=9,
+            unit=d("教育局"),
+        ),
+        _item(
+            "县卫生健康委员会开展“健康义诊进乡村”活动",
+            "landscape",
+            "健康义诊进乡村",
+            "县卫生健康委员会组织县级医院专家开展“健康义诊进乡村”活动。",
+            f"义诊队伍先后走进{t(2)}、{t(3)}等地，为群众提供健康咨询、血压血糖检测和用药指导，"
+            "并为行动不便的老人上门服务。",
+            topic=T.HEALTH,
+            unit=d("卫生健康委员会"),
+        ),
+        _item(
+            f"县人社局举办春风行动专场招聘会 提供岗位{n(10, 20)}00余个",
+            "town",
+            "春风行动招聘会",
+            "县人力资源和社会保障局举办春风行动专场招聘会。",
+            "招聘会吸引县内外数十家企业参加，涉及制造、物流、家政和电商等行业，"
+            "现场达成初步就业意向数百人次。",
+            topic=T.EMPLOYMENT,
+            month=2,
+            unit=d("人力资源和社会保障局"),
+            category=C.LIVELIHOOD,
+            in_catalogue=True,
+        ),
+        _item(
+            "县市场监管局开展节日期间食品安全专项检查",
+            "town",
+            "食品安全检查",
+            "节日前夕，县市场监督管理局开展食品安全专项检查。",
+            "检查重点为商超、农贸市场和餐饮单位，对发现的问题已督促整改到位，"
+            "抽检结果将在政府信息公开平台公布。",
+            topic=T.MARKET,
+            month=9,
+            unit=d("市场监督管理局"),
+            category=C.INSPECTIONS,
+            in_catalogue=True,
+        ),
+        _item(
+            "县生态环境分局通报上半年全县空气质量情况",
+            "landscape",
+            "蓝天下的禾溪",
+            "县生态环境分局通报，上半年全县空气质量优良天数比例同比上升。",
+            "下一步，将继续加强扬尘、秸秆焚烧和餐饮油烟治理，持续巩固大气污染防治成效。",
+            topic=T.ENVIRONMENT,
+            month=7,
+            unit=d("生态环境分局"),
+            category=C.INSPECTIONS,
+            in_catalogue=True,
+        ),
+        _item(
+            "全县森林防火工作会议召开",
+            "meeting",
+            "森林防火工作会议",
+            "全县森林防火工作会议召开，安排部署秋冬季森林防火工作。",
+            "会议要求严格野外火源管理，加强重点时段巡山护林，确保一旦发生火情能够快速处置。",
+            topic=T.EMERGENCY,
+            month=10,
+            unit=d("林业局"),
+        ),
+        _item(
+            f"县住建局推进老旧小区改造 今年计划改造{n(8, 15)}个小区",
+            "town",
+            "改造后的老旧小区",
+            "县住房和城乡建设局加快推进城区老旧小区改造。",
+            "改造内容包括雨污分流、外墙保温、加装照明和增设停车位等，"
+            "改造方案均经居民议事会讨论，施工期间尽量减少对居民出行的影响。",
+            topic=T.CONSTRUCTION,
+            unit=d("住房和城乡建设局"),
+            category=C.COUNTY_PUBLIC,
+            in_catalogue=True,
+        ),
+        _item(
+            f"{t(4)}至{t(5)}公路改造工程完工通车",
+            "landscape",
+            "改造后的乡村公路",
+            f"{t(4)}至{t(5)}公路改造工程完工通车。",
+            "改造后的公路路面拓宽至7米，沿线设置了安全防护设施，两地之间行车时间缩短约20分钟。",
+            topic=T.INDUSTRY,
+            unit=d("交通运输局"),
+        ),
+        _item(
+            "县民政局开展困难群众冬季走访慰问",
+            "town",
+            "冬季走访慰问",
+            "县民政局联合各乡镇开展困难群众冬季走访慰问。",
+            "工作人员逐户了解困难群众的生活和取暖情况，送去棉被和生活用品，"
+            "对符合条件的及时纳入临时救助。",
+            topic=T.CIVIL,
+            month=1,
+            unit=d("民政局"),
+            category=C.COUNTY_ORDER,
+            in_catalogue=True,
+        ),
+        _item(
+            "县统计局发布前三季度全县经济运行情况",
+            "town",
+            "县城街景",
+            "县统计局发布前三季度全县经济运行情况，主要指标保持平稳增长。",
+            f"前三季度，全县地区生产总值同比增长{n(4, 7)}.{n(0, 9)}%，"
+            f"规模以上工业增加值同比增长{n(5, 9)}.{n(0, 9)}%，"
+            f"社会消费品零售总额同比增长{n(3, 6)}.{n(0, 9)}%（数据均为虚构）。",
+            topic=T.ECONOMY,
+            month=10,
+            unit=d("统计局"),
+            category=C.STATISTICS,
+            in_catalogue=True,
+        ),
+        _item(
+            f"{county}举办第三届稻香文化节",
+            "fields",
+            "稻香文化节",
+            f"{county}第三届稻香文化节开幕，展示禾溪稻作文化和农耕民俗。",
+            "文化节期间举办了农民丰收趣味赛、稻田音乐会和农特产品展销，吸引周边游客前来参观。",
+            topic=T.CULTURE,
+            month=9,
+            unit=d("文化和旅游局"),
+        ),
+        _item(
+            f"县水利局完成{t(6)}小型水库除险加固",
+            "landscape",
+            "加固后的小型水库",
+            f"县水利局完成{t(6)}小型水库除险加固工程。",
+            "工程对大坝进行了防渗处理，更换了放水设施，增设了雨量和水位监测设备，"
+            "水库下游群众的防洪安全得到保障。",
+            topic=T.AGRICULTURE,
+            unit=d("水利局"),
+            category=C.PROJECTS,
+            in_catalogue=True,
+        ),
+        _item(
+            "县政府与三家企业签订合作协议 共建农产品加工基地",
+            "meeting",
+            "项目签约仪式",
+            "县政府与三家企业签订合作协议，共同建设农产品加工基地。",
+            "基地将围绕稻米、茶叶和果蔬开展精深加工，建成后带动周边农户增收。",
+            topic=T.COMMERCE,
+            unit=d("投资促进局"),
+        ),
+        _item(
+            "县医保局开展医保政策进村入户宣传",
+            "landscape",
+            "医保政策宣传",
+            "县医疗保障局组织工作人员开展医保政策进村入户宣传。",
+            "宣传重点为城乡居民医保参保缴费、门诊共济和异地就医备案等内容，现场解答群众疑问。",
+            topic=T.HEALTH,
+            unit=d("医疗保障局"),
+        ),
+        _item(
+            "县司法局举办“法律明白人”培训班",
+            "meeting",
+            "“法律明白人”培训班",
+            "县司法局举办“法律明白人”培训班，各村（社区）骨干参加培训。",
+            "培训围绕人民调解、婚姻家庭和土地承包等常见法律问题展开，"
+            "提升基层依法化解矛盾纠纷的能力。",
+            topic=T.JUSTICE,
+            unit=d("司法局"),
+        ),
+        _item(
+            "县政务数据共享平台上线运行",
+            "hall",
+            "政务数据共享",
+            "县数据资源管理局建设的政务数据共享平台上线运行。",
+            "平台已接入数十个部门的数据目录，群众办事可免交部分证明材料，"
+            "实现“数据多跑路、群众少跑腿”。",
+            topic=T.GENERAL,
+            unit=d("数据资源管理局"),
+        ),
+        _item(
+            f"{county}召开优化营商环境工作推进会",
+            "meeting",
+            "优化营商环境推进会",
+            f"{county}召开优化营商环境工作推进会，通报营商环境评价情况。",
+            "会议要求各部门对标先进找差距，在企业开办、工程建设审批和涉企服务等方面再提速。",
+            topic=T.COMMERCE,
+            unit=d("发展和改革局"),
+        ),
+        _item(
+            "全县秋粮收购工作有序开展",
+            "fields",
+            "秋粮收获",
+            "全县秋粮收购工作有序开展，各收购点运转正常。",
+            "县发展和改革局督促收购企业严格执行收购政策，做到不压级压价、不打白条，"
+            "保护种粮农民利益。",
+            topic=T.AGRICULTURE,
+            month=10,
+            unit=d("发展和改革局"),
+        ),
+        _item(
+            "县应急管理局组织开展防汛应急演练",
+            "landscape",
+            "防汛应急演练",
+            "县应急管理局联合相关部门在禾溪沿岸开展防汛应急演练。",
+            "演练模拟了河道水位超警、群众转移安置和抢险救援等场景，"
+            "检验了预案的可操作性和各部门协同能力。",
+            topic=T.EMERGENCY,
+            month=5,
+            unit=d("应急管理局"),
+            category=C.EMERGENCIES,
+            in_catalogue=True,
+        ),
+        _item(
+            f"{t(7)}建成标准化便民服务中心",
+            "hall",
+            f"{t(7)}便民服务中心",
+            f"{t(7)}标准化便民服务中心建成投用。",
+            "中心设置综合窗口和自助服务区，可办理社保、民政、农业等百余项事项，"
+            "群众在家门口就能办事。",
+            topic=T.GENERAL,
+            unit=d("行政审批服务局"),
+        ),
+        _item(
+            "县林业局启动春季造林绿化行动",
+            "landscape",
+            "春季造林绿化",
+            "县林业局启动春季造林绿化行动。",
+            f"今年全县计划完成造林{n(5, 9)}千亩，重点在荒山、河岸和村庄周边补植补造，"
+            "并组织干部群众开展义务植树。",
+            topic=T.ENVIRONMENT,
+            month=3,
+            unit=d("林业局"),
+        ),
+        _item(
+            "县退役军人事务局举办退役军人专场招聘会",
+            "town",
+            "退役军人专场招聘会",
+            "县退役军人事务局举办退役军人专场招聘会。",
+            "招聘会提供安保、物流、驾驶和技术类岗位，并设置政策咨询台，"
+            "为退役军人就业创业提供服务。",
+            topic=T.EMPLOYMENT,
+            unit=d("退役军人事务局"),
+        ),
+        _item(
+            "县审计局完成年度预算执行审计",
+            "meeting",
+            "审计工作会议",
+            "县审计局完成本级年度预算执行和其他财政收支情况审计。",
+            "审计发现的问题已交有关部门整改，整改情况将按规定向社会公告。",
+            topic=T.FINANCE,
+            month=8,
+            unit=d("审计局"),
+        ),
+        _item(
+            "县商务局组织农产品电商直播培训",
+            "town",
+            "电商直播培训",
+            "县商务局组织开展农产品电商直播培训。",
+            "培训邀请电商从业者讲授选品、直播和售后服务等实操技能，帮助农户和合作社拓宽销售渠道。",
+            topic=T.COMMERCE,
+            unit=d("商务局"),
+        ),
+    ]
+
+
+def _department_news(loader):
+    t, T = loader.town_name, m.Topic
+
+    def item(title, scene, caption, lead, detail, topic, month=None):
+        extra = {"month": month} if month else {}
+        return _item(title, scene, caption, lead, detail, topic=topic, **extra)
+
+    return [
+        (
+            "教育局",
+            "jydt",
+            "教育动态",
+            [
+                item(
+                    "县教育局召开新学期教育工作会议",
+                    "meeting",
+                    "新学期教育工作会议",
+                    "县教育局召开新学期教育工作会议，部署本学期重点工作。",
+                    "会议要求各校抓好课堂教学质量、课后服务和校园安全，办好人民满意的教育。",
+                    T.EDUCATION,
+                    9,
+                ),
+                item(
+                    f"{t(2)}中心小学新教学楼投入使用",
+                    "town",
+                    "新教学楼",
+                    f"{t(2)}中心小学新教学楼投入使用。",
+                    "新教学楼设有普通教室、科学实验室和图书室，可容纳学生近千人。",
+                    T.EDUCATION,
+                ),
+                item(
+                    "全县中小学开展防溺水安全教育",
+                    "landscape",
+                    "防溺水安全教育",
+                    "全县中小学开展防溺水安全教育。",
+                    "各校通过主题班会、家长会和致家长一封信等形式，提醒学生不私自下水游泳。",
+                    T.EDUCATION,
+                    6,
+                ),
+                item(
+                    "县教育局组织乡村教师专题培训",
+                    "meeting",
+                    "乡村教师专题培训",
+                    "县教育局组织乡村教师专题培训。",
+                    "培训围绕课堂教学改革、作业设计和心理健康教育展开，参训教师二百余人。",
+                    T.EDUCATION,
+                ),
+            ],
+        ),
+        (
+            "农业农村局",
+            "nyncdt",
+            "农业农村动态",
+            [
+                item(
+                    "县农业农村局开展农机安全生产检查",
+                    "fields",
+                    "农机安全检查",
+                    "县农业农村局开展农机安全生产检查。",
+                    "检查组深入农机合作社，查看农机具安全状况和操作人员持证情况。",
+                    T.AGRICULTURE,
+                ),
+                item(
+                    f"{t(3)}稻渔综合种养示范基地获丰收",
+                    "fields",
+                    "稻渔综合种养基地",
+                    f"{t(3)}稻渔综合种养示范基地迎来丰收。",
+                    "基地采用“一水两用、一田双收”模式，亩均效益明显提高。",
+                    T.AGRICULTURE,
+                    9,
+                ),
+                item(
+                    "县农业农村局举办高素质农民培训班",
+                    "meeting",
+                    "高素质农民培训班",
+                    "县农业农村局举办高素质农民培训班。",
+                    "培训内容涵盖绿色种植、农产品品牌建设和农村电商，学员均为种养大户和合作社骨干。",
+                    T.AGRICULTURE,
+                ),
+            ],
+        ),
+        (
+            "卫生健康委员会",
+            "wsjk",
+            "卫生健康动态",
+            [
+                item(
+                    "县人民医院与乡镇卫生院组建医共体",
+                    "town",
+                    "县域医共体",
+                    "县人民医院与各乡镇卫生院组建紧密型县域医共体。",
+                    "医共体内实行专家下沉、检查结果互认和双向转诊，群众在家门口就能看上好医生。",
+                    T.HEALTH,
+                ),
+                item(
+                    "全县开展老年人健康体检",
+                    "hall",
+                    "老年人健康体检",
+                    "全县开展65岁及以上老年人免费健康体检。",
+                    "体检项目包括血常规、心电图和腹部超声等，体检结果纳入居民健康档案。",
+                    T.HEALTH,
+                ),
+                item(
+                    "县卫健委开展爱国卫生月活动",
+                    "town",
+                    "爱国卫生月",
+                    "县卫生健康委员会开展爱国卫生月活动。",
+                    "活动以清洁家园为主题，组织开展环境卫生整治和健康知识宣传。",
+                    T.HEALTH,
+                    4,
+                ),
+            ],
+        ),
+        (
+            "人力资源和社会保障局",
+            "rsdt",
+            "人社动态",
+            [
+                item(
+                    "县人社局开展根治欠薪专项行动",
+                    "town",
+                    "根治欠薪专项行动",
+                    "县人力资源和社会保障局开展根治欠薪专项行动。",
+                    "行动重点检查在建工程项目和劳动密集型企业，督促用人单位按时足额支付工资。",
+                    T.EMPLOYMENT,
+                    12,
+                ),
+                item(
+                    "县人社局举办创业培训班",
+                    "meeting",
+                    "创业培训班",
+                    "县人力资源和社会保障局举办创业培训班。",
+                    "培训合格的学员可按规定申请创业担保贷款和创业补贴。",
+                    T.EMPLOYMENT,
+                ),
+                item(
+                    "社保经办服务下沉到乡镇",
+                    "hall",
+                    "社保服务窗口",
+                    "县社会保险经办服务下沉到各乡镇便民服务中心。",
+                    "参保登记、待遇资格认证等高频事项可在乡镇就近办理。",
+                    T.EMPLOYMENT,
+                ),
+            ],
+        ),
+    ]
+
+
+def _person_names(loader, count):
+    """Fictional names for lists in notices (not staff of the demo)."""
+    rng = random.Random(f"zhengtong-demo:{loader.seed}:website-names")
+    names = []
+    while len(names) < count:
+        pool = data.GIVEN_FEMALE if rng.random() < 0.5 else data.GIVEN_MALE
+        name = rng.choice(data.SURNAMES) + rng.choice(pool) + rng.choice(pool)
+        if name not in names and name not in data.BLOCKED_NAMES:
+            names.append(name)
+    return names
+
+
+def _notices(loader):
+    d, t, T, C = loader.dept, loader.town_name, m.Topic, m.DisclosureCategory
+    county = loader.name
+    # Items that belong to a time of year get a date in it, and their titles its year.
+    new_year_days, new_year = loader.date_in(12, 20, 28)
+    recruit_days, recruit_year = loader.date_in(4)
+    licence_days, licence_year = loader.date_in(3)
+    insurance_days, insurance_year = loader.date_in(10)
+    civil_days, civil_year = loader.date_in(7)
+    trainee_days, trainee_year = loader.date_in(6)
+    hall = d("行政审批服务局") or loader.office
+
+    def notice(title, body, topic, unit, category=C.OTHER, **more):
+        return {
+            "title": title,
+            "summary": body[0],
+            "body": body,
+            "topic": topic,
+            "unit": unit,
+            "category": category,
+            "scene": "town",
+            "caption": title,
+            "caption2": title,
+            **more,
+        }
+
+    hr = d("人力资源和社会保障局") or loader.office
+    names = _person_names(loader, 6)
+    form = loader.document(
+        f"{county}{recruit_year}年公开招聘事业单位工作人员报名登记表",
+        "hexi-recruitment-form.docx",
+        simple_docx(
+            f"{county}{recruit_year}年公开招聘事业单位工作人员报名登记表",
+            ["请如实填写以下信息，并附身份证、学历证书复印件。"],
+            table=[
+                ["姓名", "", "性别", ""],
+                ["出生年月", "", "政治面貌", ""],
+                ["学历", "", "专业", ""],
+                ["报考岗位", "", "联系电话", ""],
+                ["学习和工作经历", "", "", ""],
+            ],
+        ),
+    )
+    posts = loader.document(
+        f"{county}{recruit_year}年公开招聘事业单位工作人员岗位表",
+        "hexi-recruitment-posts.xlsx",
+        simple_xlsx(
+            f"{county}{recruit_year}年公开招聘事业单位工作人员岗位表",
+            [
+                ["岗位代码", "招聘单位", "岗位名称", "人数", "学历要求", "专业要求"],
+                ["01", f"{county}农业技术推广中心", "农技员", 2, "本科", "农学类"],
+                ["02", f"{county}疾病预防控制中心", "检验员", 1, "本科", "医学检验技术"],
+                ["03", f"{county}城乡规划服务中心", "规划员", 1, "本科", "城乡规划"],
+                ["04", f"{county}融媒体中心", "编辑", 2, "本科", "新闻传播学类"],
+            ],
+        ),
+    )
+    parking_draft = loader.document(
+        f"{county}城区停车管理办法（征求意见稿）",
+        "hexi-parking-draft.pdf",
+        simple_pdf(
+            f"{county}城区停车管理办法（征求意见稿）",
+            [
+                "第一条 为了规范城区停车秩序，提高道路通行效率，结合本县实际，制定本办法。",
+                "第二条 本办法适用于本县城区范围内停车设施的规划、建设、使用和管理。",
+                "第三条 县住房和城乡建设局负责停车设施建设的统筹协调，县公安局负责道路停车秩序管理。",
+                "第四条 鼓励利用闲置地块建设公共停车场，鼓励机关、企事业单位停车场错时对外开放。",
+                "第五条 本办法自发布之日起施行。",
+            ],
+        ),
+    )
+    licence_list = loader.document(
+        f"{county}县级行政许可事项清单（{licence_year}年版）",
+        "hexi-licensing-list.pdf",
+        simple_pdf(
+            f"{county}县级行政许可事项清单（{licence_year}年版）",
+            [
+                "一、本清单列明县级行政许可事项的名称、实施机关和设定依据。",
+                "二、清单共列入行政许可事项若干项，分属县发展和改革局、县教育局、县住房和城乡建设局、"
+                "县交通运输局、县市场监督管理局等部门。",
+                "三、清单实行动态调整，调整情况及时向社会公布。",
+            ],
+        ),
+    )
+    return [
+        notice(
+            f"关于{new_year + 1}年元旦期间政务服务安排的公告",
+            [
+                "元旦假期期间，县政务服务中心暂停窗口服务，网上可办事项正常受理。",
+                "假期结束后首个工作日恢复正常办公。如有急办事项，请拨打县政务服务中心电话"
+                f"{hall.phone}预约。",
+            ],
+            T.GENERAL,
+            hall,
+            days=new_year_days,
+        ),
+        notice(
+            f"{county}{recruit_year}年公开招聘事业单位工作人员公告",
+            [
+                f"根据工作需要，{county}{recruit_year}年面向社会公开招聘事业单位工作人员6名。",
+                "报名采取现场报名方式，报名者须填写报名登记表。岗位、人数和资格条件见附件。",
+                "笔试和面试的时间、地点另行公告。",
+            ],
+            T.EMPLOYMENT,
+            hr,
+            C.RECRUITMENT,
+            files=[form, posts],
+            days=recruit_days,
+        ),
+        notice(
+            f"关于征求《{county}城区停车管理办法（征求意见稿）》意见的公告",
+            [
+                "为规范城区停车管理，县住房和城乡建设局起草了《城区停车管理办法（征求意见稿）》，"
+                "现向社会公开征求意见。",
+                "意见征集期为30日。意见可通过本网站互动交流栏目提交，或邮寄至县住房和城乡建设局。",
+            ],
+            T.CONSTRUCTION,
+            d("住房和城乡建设局"),
+            C.COUNTY_PUBLIC,
+            files=[parking_draft],
+            days=180,
+        ),
+        notice(
+            "关于城区部分路段临时停水的通知",
+            [
+                "因供水管网改造施工，城区溪岸路、稻香路沿线将临时停水一天。",
+                "请沿线单位和居民提前做好储水准备。给您带来的不便，敬请谅解。",
+            ],
+            T.CONSTRUCTION,
+            d("住房和城乡建设局"),
+            C.COUNTY_PUBLIC,
+        ),
+        notice(
+            f"关于开展{insurance_year + 1}年度城乡居民医疗保险集中参保缴费的通告",
+            [
+                f"{insurance_year + 1}年度城乡居民医疗保险集中参保缴费工作已经开始。",
+                "参保人员可通过手机缴费、银行代收或到村（社区）办理，请在集中缴费期内及时缴纳。",
+            ],
+            T.HEALTH,
+            d("医疗保障局"),
+            C.LIVELIHOOD,
+            days=insurance_days,
+        ),
+        notice(
+            "关于做好秸秆禁烧和综合利用工作的通告",
+            [
+                "秋收期间，全县范围内禁止露天焚烧秸秆。",
+                "鼓励秸秆还田、饲料化和能源化利用，相关补助政策可向所在乡镇咨询。",
+            ],
+            T.ENVIRONMENT,
+            d("生态环境分局"),
+            days=loader.date_in(10)[0],
+        ),
+        notice(
+            f"{county}{civil_year}年考试录用公务员拟录用人员公示",
+            [
+                "根据公务员录用有关规定，经笔试、面试、体检和考察，现将拟录用人员予以公示。",
+                "公示期为5个工作日。对公示人员有异议的，可向县委组织部、县人力资源和社会保障局反映。",
+            ],
+            T.EMPLOYMENT,
+            hr,
+            C.RECRUITMENT,
+            table=(
+                [["职位", "拟录用人员", "性别", "学历"]]
+                + [
+                    [post, names[i], "—", "本科"]
+                    for i, post in enumerate(
+                        ["县财政局综合岗", "县审计局审计岗", f"{t(0)}综合岗", f"{t(1)}综合岗"]
+                    )
+                ],
+                "拟录用人员名单（虚构）",
+            ),
+            days=civil_days,
+        ),
+        notice(
+            f"关于公布{county}县级行政许可事项清单的公告",
+            [
+                "为深化“放管服”改革，现公布县级行政许可事项清单。",
+                "清单之外，不得违法实施行政许可。清单见附件。",
+            ],
+            T.GENERAL,
+            hall,
+            C.LICENSING,
+            files=[licence_list],
+            days=licence_days,
+        ),
+        notice(
+            f"关于{t(8)}集体土地征收启动公告",
+            [
+                f"因{t(8)}农产品物流园项目建设需要，拟征收{t(8)}部分集体土地。",
+                "征收范围、土地现状调查和补偿安置方案将另行公告，请相关权利人配合调查登记。",
+            ],
+            T.LAND,
+            d("自然资源局"),
+            C.COUNTY_LAND,
+        ),
+        notice(
+            "关于开展全县农业经营主体调查的通知",
+            [
+                "为摸清全县农业经营主体发展情况，县统计局、县农业农村局联合开展农业经营主体调查。",
+                "调查员将入户登记，请各经营主体如实提供信息。调查数据仅用于统计目的。",
+            ],
+            T.ECONOMY,
+            d("统计局"),
+            C.STATISTICS,
+        ),
+        notice(
+            "关于发布森林火险黄色预警的通告",
+            [
+                "近期全县晴燥少雨，森林火险等级较高，现发布森林火险黄色预警。",
+                "预警期间禁止野外用火，进山人员不得携带火种。发现火情请立即报告。",
+            ],
+            T.EMERGENCY,
+            d("林业局"),
+            C.EMERGENCIES,
+            days=loader.date_in(3)[0],
+        ),
+        notice(
+            "关于规范县城区户外广告设置的通告",
+            [
+                "为改善城市面貌，县城区户外广告设置实行审批管理。",
+                "未经审批设置的户外广告，设置人应在通告发布之日起30日内自行拆除。",
+            ],
+            T.CONSTRUCTION,
+            d("住房和城乡建设局"),
+        ),
+        notice(
+            f"关于做好{trainee_year}年度高校毕业生就业见习工作的通知",
+            [
+                "各见习单位应为见习人员安排指导老师，按规定发放见习补贴。",
+                "见习期满留用的，按规定享受相关就业扶持政策。",
+            ],
+            T.EMPLOYMENT,
+            hr,
+            C.LIVELIHOOD,
+            days=trainee_days,
+        ),
+        notice(
+            "关于县政务服务中心延长午间服务时间的公告",
+            [
+                "为方便企业和群众办事，县政务服务中心综合窗口午间延时服务至13:00。",
+                "其他窗口的办公时间不变。",
+            ],
+            T.GENERAL,
+            hall,
+        ),
+        notice(
+            f"关于调整{county}城乡居民最低生活保障标准的公示",
+            [
+                "经县人民政府同意，拟提高全县城乡居民最低生活保障标准。",
+                "调整后的标准自公布之日的次月起执行，详见政策文件栏目。",
+            ],
+            T.CIVIL,
+            d("民政局"),
+            C.LIVELIHOOD,
+            days=110,
+        ),
+    ]
+
+
+def _policies(loader):
+    T, C, V = m.Topic, m.DisclosureCategory, m.Validity
+    county = loader.name
+    # Oldest first where one replaces another: the replacement is created first.
+    return [
+        {
+            "slug": "mygyfz-2",
+            "title": f"{county}人民政府关于修改《{county}促进民营经济发展若干措施》的决定",
+            "number": "禾政发〔{year}〕5号",
+            "unit": None,
+            "days": 120,
+            "topic": T.ECONOMY,
+            "summary": "对促进民营经济发展若干措施中的融资支持和要素保障条款作了修改。",
+            "purpose": "进一步优化民营经济发展环境",
+            "scope": "本县行政区域内的民营企业",
+            "lead": "县发展和改革局",
+        },
+        {
+            "slug": "mygyfz",
+            "title": f"{county}人民政府关于印发《{county}促进民营经济发展若干措施》的通知",
+            "number": "禾政发〔{year}〕9号",
+            "unit": None,
+            "days": 520,
+            "topic": T.ECONOMY,
+            "validity": V.AMENDED,
+            "replaced_by": "mygyfz-2",
+            "summary": "从市场准入、融资支持、要素保障和服务优化四个方面支持民营经济发展。",
+            "purpose": "支持民营经济发展壮大",
+            "scope": "本县行政区域内的民营企业",
+            "lead": "县发展和改革局",
+        },
+        {
+            "slug": "tcgl",
+            "title": f"{county}人民政府办公室关于印发《{county}城区停车管理办法》的通知",
+            "number": "禾政办发〔{year}〕21号",
+            "unit": None,
+            "office": True,
+            "days": 60,
+            "topic": T.CONSTRUCTION,
+            "summary": "规范城区停车设施规划、建设和管理，鼓励错时共享停车。",
+            "purpose": "规范城区停车秩序，提高道路通行效率",
+            "scope": "本县城区范围内停车设施的规划、建设、使用和管理",
+            "lead": "县住房和城乡建设局",
+        },
+        {
+            "slug": "tcgl-zx",
+            "title": f"{county}人民政府办公室关于印发《{county}城区停车管理暂行办法》的通知",
+            "number": "禾政办发〔{year}〕14号",
+            "unit": None,
+            "office": True,
+            "days": 1000,
+            "topic": T.CONSTRUCTION,
+            "validity": V.REPEALED,
+            "replaced_by": "tcgl",
+            "summary": "已被《城区停车管理办法》废止。",
+            "purpose": "加强城区停车管理",
+            "scope": "本县城区道路和公共停车场",
+            "lead": "县公安局",
+        },
+        {
+            "slug": "yshj",
+            "title": f"{county}人民政府关于印发《{county}优化营商环境若干措施》的通知",
+            "number": "禾政发〔{year}〕3号",
+            "unit": None,
+            "days": 200,
+            "topic": T.COMMERCE,
+            "category": C.PLANS,
+            "summary": "围绕企业开办、工程建设审批、融资和政务服务提出二十条措施。",
+            "purpose": "持续优化营商环境，激发市场主体活力",
+            "scope": "本县各级行政机关和公共服务单位",
+            "lead": "县发展和改革局",
+        },
+        {
+            "slug": "gbzn",
+            "title": f"{county}人民政府办公室关于印发《{county}高标准农田建设管护办法》的通知",
+            "number": "禾政办发〔{year}〕8号",
+            "unit": None,
+            "office": True,
+            "days": 300,
+            "topic": T.AGRICULTURE,
+            "summary": "明确高标准农田建成后的管护主体、管护内容和资金保障。",
+            "purpose": "加强高标准农田建后管护，确保长期发挥效益",
+            "scope": "本县行政区域内已建成的高标准农田",
+            "lead": "县农业农村局",
+        },
+        {
+            "slug": "dbbz",
+            "title": f"{county}人民政府关于调整城乡居民最低生活保障标准的通知",
+            "number": "禾政发〔{year}〕11号",
+            "unit": None,
+            "days": 90,
+            "topic": T.CIVIL,
+            "category": C.LIVELIHOOD,
+            "summary": "提高城乡居民最低生活保障标准，自次月起执行。",
+            "purpose": "保障困难群众基本生活",
+            "scope": "本县城乡居民最低生活保障对象",
+            "lead": "县民政局",
+        },
+        {
+            "slug": "zsrx",
+            "title": f"{county}教育局关于印发《{county}义务教育阶段招生入学实施办法》的通知",
+            "number": "禾教发〔{year}〕6号",
+            "unit": "教育局",
+            "days": 180,
+            "topic": T.EDUCATION,
+            "summary": "明确义务教育阶段学校招生范围、报名条件和入学程序。",
+            "purpose": "规范义务教育阶段招生入学工作",
+            "scope": "本县义务教育阶段公办和民办学校",
+            "lead": "县教育局",
+        },
+        {
+            "slug": "jycy",
+            "title": f"{county}人力资源和社会保障局关于印发《{county}就业创业补贴实施细则》的通知",
+            "number": "禾人社发〔{year}〕4号",
+            "unit": "人力资源和社会保障局",
+            "days": 240,
+            "topic": T.EMPLOYMENT,
+            "category": C.LIVELIHOOD,
+            "summary": "规定一次性创业补贴、社会保险补贴和就业见习补贴的条件和申领程序。",
+            "purpose": "促进就业创业",
+            "scope": "在本县就业创业的劳动者和吸纳就业的用人单位",
+            "lead": "县人力资源和社会保障局",
+        },
+        {
+            "slug": "slfh",
+            "title": f"{county}人民政府办公室关于印发《{county}森林火灾应急预案》的通知",
+            "number": "禾政办发〔{year}〕17号",
+            "unit": None,
+            "office": True,
+            "days": 330,
+            "topic": T.EMERGENCY,
+            "category": C.EMERGENCIES,
+            "summary": "规定森林火灾的分级、预警、响应和善后处置。",
+            "purpose": "科学有序处置森林火灾",
+            "scope": "本县行政区域内发生的森林火灾的预防和应急处置",
+            "lead": "县应急管理局、县林业局",
+        },
+    ]
+
+
+def _policy_body(loader, spec, unit, issued, number):
+    name = spec["title"].split("《")[-1].split("》")[0] if "《" in spec["title"] else ""
+    lines = [
+        "各乡镇人民政府，县直各单位："
+        if unit.kind != UnitKind.DEPARTMENT
+        else "各乡镇，各有关单位：",
+    ]
+    if spec["title"].endswith("的决定"):
+        lines.append(
+            f"经县人民政府研究，决定对《{name}》作如下修改：将第四条中的融资支持措施调整为"
+            "“设立县级应急转贷资金，为符合条件的民营企业提供转贷服务”；"
+            "将第六条中的用地保障措施调整为“优先保障民营企业重点项目用地”。"
+            f"本决定自公布之日起施行。《{name}》根据本决定作相应修改，重新公布。",
+        )
+    elif name:
+        lines.append(f"现将《{name}》印发给你们，请结合实际认真贯彻执行。")
+    else:
+        lines.append(f"为{spec['purpose']}，经县人民政府研究，现就有关事项通知如下。")
+    lines.append(f"{unit.name}")
+    lines.append(f"{issued.year}年{issued.month}月{issued.day}日")
+    if name and not spec["title"].endswith("的决定"):
+        lines += [
+            f"## {name}",
+            f"第一条 为了{spec['purpose']}，根据有关法律法规和政策规定，结合本县实际，制定本办法。",
+            f"第二条 本办法适用于{spec['scope']}。",
+            f"第三条 {spec['lead']}负责本办法的组织实施，其他有关部门和各乡镇人民政府按照各自职责"
+            "做好相关工作。",
+            "第四条 有关部门应当简化办事程序，公开办理条件和时限，为群众和企业提供便利。",
+            "第五条 对落实本办法成效明显的单位和个人，按照有关规定给予表扬。",
+            f"第六条 本办法由{spec['lead']}负责解释，自发布之日起施行，有效期五年。",
+        ]
+    elif not name:
+        lines += [
+            f"一、提高标准。自通知印发的次月起，城市低保标准提高到每人每月{780 + 20 * (issued.year % 5)}元，"
+            f"农村低保标准提高到每人每月{620 + 20 * (issued.year % 5)}元（标准为虚构）。",
+            f"二、落实责任。{spec['lead']}负责组织实施，县财政局做好资金保障。",
+            "三、加强监督。各乡镇要做好政策宣传和动态管理，确保应保尽保。",
+        ]
+    if spec.get("validity") == m.Validity.REPEALED:
+        lines.append("（本文件已废止，现行文件见本页标注的替代文件。）")
+    elif spec.get("validity") == m.Validity.AMENDED:
+        lines.append("（本文件已修改，修改内容见本页标注的修改决定。）")
+    lines.append(MARK)
+    return lines
+
+
+def _interpretations():
+    return [
+        {
+            "slug": "jd-yshj",
+            "policy": "yshj",
+            "unit": "发展和改革局",
+            "title": "《优化营商环境若干措施》政策解读",
+            "summary": "县发展和改革局就《优化营商环境若干措施》的出台背景和主要内容作出解读。",
+            "body": [
+                "## 一、出台背景",
+                "为持续优化营商环境，县发展和改革局在广泛听取企业意见的基础上起草了若干措施。",
+                "## 二、主要内容",
+                "措施共二十条，重点包括：企业开办一日办结、工程建设项目审批提速、"
+                "拓宽企业融资渠道、推行政务服务“一网通办”。",
+                "## 三、适用对象",
+                "在本县登记注册的各类市场主体。",
+            ],
+        },
+        {
+            "slug": "jd-mygyfz",
+            "policy": "mygyfz-2",
+            "unit": "工业和信息化局",
+            "title": "图解：关于修改《促进民营经济发展若干措施》的决定",
+            "summary": "一图读懂此次修改涉及的融资支持和用地保障条款。",
+            "body": [
+                "## 修改了什么",
+                "- 融资支持：设立县级应急转贷资金。",
+                "- 要素保障：优先保障民营企业重点项目用地。",
+                "## 什么时候施行",
+                "决定自公布之日起施行。",
+            ],
+        },
+        {
+            "slug": "jd-tcgl",
+            "policy": "tcgl",
+            "unit": "住房和城乡建设局",
+            "title": "《城区停车管理办法》解读",
+            "summary": "新办法与原暂行办法相比有哪些变化。",
+            "body": [
+                "## 为什么制定新办法",
+                "原暂行办法已不能适应城区停车需求的变化，新办法出台后原暂行办法同时废止。",
+                "## 主要变化",
+                "- 鼓励机关、企事业单位停车场错时对外开放。",
+                "- 明确公共停车场建设的用地和审批支持。",
+            ],
+        },
+        {
+            "slug": "jd-zsrx",
+            "policy": "zsrx",
+            "unit": "教育局",
+            "title": "《义务教育阶段招生入学实施办法》答问",
+            "summary": "县教育局就家长关心的招生范围、报名材料等问题作出解答。",
+            "body": [
+                "## 问：孩子上学按什么划分学区？",
+                "答：按照相对就近入学原则，以户籍和实际居住地划定招生范围。",
+                "## 问：报名需要哪些材料？",
+                "答：户口簿、房产证明或居住证明等，具体以当年招生公告为准。",
+            ],
+        },
+        {
+            "slug": "jd-jycy",
+            "policy": "jycy",
+            "unit": "人力资源和社会保障局",
+            "title": "《就业创业补贴实施细则》政策解读",
+            "summary": "哪些人可以申领就业创业补贴，怎样申领。",
+            "body": [
+                "## 一、补贴种类",
+                "一次性创业补贴、社会保险补贴和就业见习补贴。",
+                "## 二、申领方式",
+                "申请人可到县人力资源和社会保障局或乡镇便民服务中心提交申请，也可在网上申报。",
+            ],
+        },
+    ]
+
+
+def _guide_body(loader):
+    office = loader.office
+    county = loader.name
+    fax = f"{data.AREA_CODE}-0{loader.rng.randrange(10**6):06d}"
+    return [
+        para(
+            f"为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，"
+            f"编制本指南。本指南每年更新，如需了解{county}各部门、各乡镇的政府信息公开工作，"
+            "请查阅其公开指南。",
+            "## 一、主动公开",
+            "（一）公开范围。主动公开的政府信息包括机关职能、机构设置、办公地址、办公时间、"
+            "联系方式、负责人姓名，规范性文件，国民经济和社会发展规划，统计信息，"
+            "行政许可和行政处罚，财政预算、决算，重大建设项目，社会救助和就业等条例规定的内容。",
+            "（二）分类与编排。政府信息按主题分类（如综合政务、农业农村、教育科技）和法定主动公开内容"
+            "分类编排；每条信息有唯一的索引号，由发布机构的统一社会信用代码、年份和顺序号组成。",
+            "（三）公开方式。主动公开的政府信息在本网站“政府信息公开”栏目集中发布，可检索、查阅和下载；"
+            "同时在县档案馆、县图书馆和县政务服务中心设置政府信息查阅点。",
+            "（四）公开时限。属于主动公开范围的政府信息，自形成或者变更之日起20个工作日内予以公开。",
+            "## 二、依申请公开",
+            "公民、法人或者其他组织可以向本机关申请获取政府信息。申请应当采用书面形式，"
+            "可以当面提交，也可以邮寄或通过网络提交。申请内容包括申请人的姓名或者名称、身份证明、"
+            "联系方式，所需政府信息的名称、文号或者便于查询的其他特征性描述，以及获取方式。",
+            "能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内答复；"
+            "需要延长的，经负责人同意并告知申请人，延长期限最长不超过20个工作日。"
+            "依申请提供政府信息不收取费用。",
+            "## 三、政府信息公开工作机构",
+            f"名称：{office.name}（县政务公开办公室）",
+            f"地址：{office.address}",
+            f"邮编：{office.postcode or data.POSTCODE}",
+            "办公时间：法定工作日上午8:30—12:00，下午14:30—17:30",
+            f"电话：{office.phone}",
+            f"传真：{fax}",
+            "电子邮箱：zwgk@hexi.example",
+            "## 四、监督和救济",
+            "公民、法人或者其他组织认为行政机关在政府信息公开工作中侵犯其合法权益的，"
+            "可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，"
+            "也可以依法申请行政复议或者提起行政诉讼。",
+            MARK,
+        )
+    ]
+
+
+def _application_body(loader):
+    office = loader.office
+    return [
+        para(
+            "## 谁可以申请",
+            "公民、法人或者其他组织均可申请获取未主动公开的政府信息。",
+            "## 怎样申请",
+            "- 当面提交：到政府信息公开工作机构填写申请表。",
+            "- 信函提交：在信封上注明“政府信息公开申请”，邮寄至政府信息公开工作机构。",
+            "- 网上提交：网上申请功能正在建设中。",
+            "## 受理机构",
+            f"{office.name}（县政务公开办公室），地址：{office.address}，电话：{office.phone}。",
+            "## 答复时限",
+            "自收到申请之日起20个工作日内答复；需要延长的，最长延长20个工作日。",
+            MARK,
+        )
+    ]
+
+
+def _annual_report(loader, year):
+    rng = random.Random(f"zhengtong-demo:{loader.seed}:report:{year}")
+    county = loader.name
+    made, repealed = rng.randint(8, 16), rng.randint(1, 4)
+    valid = rng.randint(60, 90)
+    new_p, new_o = rng.randint(20, 40), rng.randint(3, 10)
+    carried = rng.randint(0, 3)
+    total = new_p + new_o + carried
+    kept = rng.randint(0, 2)
+    results = [0] * 6
+    remaining = total - kept
+    for i, share in enumerate((0.55, 0.1, 0.05, 0.2, 0.05)):
+        results[i] = int(remaining * share)
+    results[5] = remaining - sum(results[:5])
+    review = [rng.randint(0, 2), rng.randint(0, 1), 0, rng.randint(0, 1)]
+    lawsuit = [rng.randint(0, 1), 0, 0, 0]
+    labels = [
+        "（一）予以公开",
+        "（二）部分公开",
+        "（三）不予公开",
+        "（四）无法提供",
+        "（五）不予处理",
+        "（六）其他处理",
+    ]
+    return [
+        para(
+            f"本报告根据《中华人民共和国政府信息公开条例》编制，报告中所列数据的统计期限为{year}年1月1日"
+            f"至12月31日。本报告电子版可在{county}人民政府门户网站下载。",
+            "## 一、总体情况",
+            f"{year}年，{county}人民政府坚持以公开为常态、不公开为例外，围绕重点领域信息公开、"
+            "政策解读和平台建设开展工作。全年通过门户网站主动公开政府信息"
+            f"{rng.randint(1800, 3200)}条，发布政策解读{rng.randint(20, 40)}篇，"
+            "政府信息公开工作机制进一步完善。",
+            "## 二、主动公开政府信息情况",
+        ),
+        table(
+            [
+                ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                ["规章", 0, 0, 0],
+                ["行政规范性文件", made, repealed, valid],
+            ],
+            "第二十条第（一）项",
+        ),
+        table(
+            [
+                ["信息内容", "本年处理决定数量"],
+                ["行政许可", rng.randint(3000, 6000)],
+                ["行政处罚", rng.randint(200, 600)],
+                ["行政强制", rng.randint(5, 40)],
+            ],
+            "第二十条第（五）（六）项",
+        ),
+        table(
+            [
+                ["信息内容", "本年收费金额（单位：万元）"],
+                ["行政事业性收费", f"{rng.randint(800, 1600)}.{rng.randint(10, 99)}"],
+            ],
+            "第二十条第（八）项",
+        ),
+        para("## 三、收到和处理政府信息公开申请情况"),
+        table(
+            [
+                ["项目", "自然人", "法人或其他组织", "总计"],
+                ["一、本年新收政府信息公开申请数量", new_p, new_o, new_p + new_o],
+                ["二、上年结转政府信息公开申请数量", carried, 0, carried],
+            ]
+            + [
+                ["三、本年度办理结果" + label, "", "", v]
+                for label, v in zip(labels, results, strict=True)
+            ]
+            + [["四、结转下年度继续办理", "", "", kept]],
+            "收到和处理政府信息公开申请情况（总计栏：第一、二行之和等于办理结果与结转之和）",
+        ),
+        para("## 四、政府信息公开行政复议、行政诉讼情况"),
+        table(
+            [
+                ["类别", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+                ["行政复议", *review, sum(review)],
+                ["行政诉讼", *lawsuit, sum(lawsuit)],
+            ],
+            "政府信息公开行政复议、行政诉讼情况",
+        ),
+        para(
+            "## 五、存在的主要问题及改进情况",
+            "一是部分单位政策解读形式较为单一；二是个别栏目更新不够及时。"
+            f"{year + 1}年将加强图解、问答等多种解读形式，建立栏目更新提醒和考核机制。",
+            "## 六、其他需要报告的事项",
+            f"本年度未收取信息处理费。{MARK}",
+        ),
+    ]
+
+
+def _disclosure_sections(loader):
+    d, T, C = loader.dept, m.Topic, m.DisclosureCategory
+    county = loader.name
+    # Each item is dated in its time of year; its title takes that date's year.
+    budget_days, budget_year = loader.date_in(2)
+    accounts_days, accounts_year = loader.date_in(9)
+    purchase_days, purchase_year = loader.date_in(3)
+    bulletin_days, bulletin_year = loader.date_in(4)
+    monthly_days, monthly_year = loader.date_in(10, 15, 28)
+    projects_days, projects_year = loader.date_in(2)
+    quarter_days, quarter_year = loader.date_in(10, 10, 28)
+    penalty_days, penalty_year = loader.date_in(8)
+    rng = loader.rng
+    office = loader.office
+    finance = d("财政局") or office
+    stats = d("统计局") or office
+    market = d("市场监督管理局") or office
+    hall = d("行政审批服务局") or office
+
+    def item(title, unit, topic, category, body, **more):
+        return {
+            "title": title,
+            "summary": body[0],
+            "body": body,
+            "unit": unit,
+            "topic": topic,
+            "category": category,
+            "scene": "town",
+            "caption": title,
+            **more,
+        }
+
+    budget = loader.document(
+        f"{county}{budget_year}年财政预算公开表",
+        f"hexi-budget-{budget_year}.xlsx",
+        simple_xlsx(
+            f"{county}{budget_year}年一般公共预算收支表（单位：万元）",
+            [
+                ["项目", "预算数"],
+                ["一般公共预算收入", 98000 + rng.randint(0, 9000)],
+                ["其中：税收收入", 61000 + rng.randint(0, 6000)],
+                ["一般公共预算支出", 265000 + rng.randint(0, 20000)],
+                ["其中：教育支出", 52000 + rng.randint(0, 5000)],
+                ["社会保障和就业支出", 41000 + rng.randint(0, 5000)],
+            ],
+        ),
+    )
+    return [
+        (
+            "jgzn",
+            "机构职能",
+            [
+                item(
+                    f"{office.name}机构职能",
+                    office,
+                    T.GENERAL,
+                    C.ORGANISATION,
+                    [
+                        f"{office.name}是县人民政府的办事机构。",
+                        f"主要职责：{office.duties}",
+                        f"地址：{office.address}；办公时间：法定工作日上午8:30—12:00，"
+                        f"下午14:30—17:30；电话：{office.phone}。",
+                    ],
+                ),
+            ],
+        ),
+        (
+            "czxx",
+            "财政信息",
+            [
+                item(
+                    f"{county}{budget_year}年财政预算公开",
+                    finance,
+                    T.FINANCE,
+                    C.BUDGET,
+                    [
+                        f"经县人民代表大会批准，现公开{county}{budget_year}年一般公共预算、政府性基金预算等情况。",
+                        "预算公开表见附件（数据为虚构）。",
+                    ],
+                    files=[budget],
+                    days=budget_days,
+                ),
+                item(
+                    f"{county}{accounts_year - 1}年财政决算公开",
+                    finance,
+                    T.FINANCE,
+                    C.BUDGET,
+                    [
+                        f"经县人民代表大会常务委员会批准，现公开{county}{accounts_year - 1}年财政决算。",
+                        "全县一般公共预算收支平衡，“三公”经费支出比上年下降。",
+                    ],
+                    days=accounts_days,
+                ),
+                item(
+                    f"{county}行政事业性收费目录清单",
+                    finance,
+                    T.FINANCE,
+                    C.FEES,
+                    ["现公布全县行政事业性收费目录清单，清单之外的收费一律不得收取。"],
+                    table=(
+                        [
+                            ["执收单位", "收费项目", "收费依据"],
+                            ["县自然资源局", "不动产登记费", "国家规定的收费标准"],
+                            ["县公安局", "证照工本费", "国家规定的收费标准"],
+                            ["县住房和城乡建设局", "污水处理费", "省级规定的收费标准"],
+                        ],
+                        "行政事业性收费目录清单（节选，虚构）",
+                    ),
+                ),
+                item(
+                    f"{county}{purchase_year}年政府采购意向公开",
+                    finance,
+                    T.FINANCE,
+                    C.PROCUREMENT,
+                    ["为便于供应商提前了解采购信息，现将部分单位政府采购意向公开如下。"],
+                    table=(
+                        [
+                            ["采购单位", "采购项目", "预算金额（万元）", "预计采购时间"],
+                            [
+                                "县教育局",
+                                "中小学课桌椅采购",
+                                rng.randint(80, 200),
+                                f"{purchase_year}年第二季度",
+                            ],
+                            [
+                                "县卫生健康委员会",
+                                "乡镇卫生院医疗设备采购",
+                                rng.randint(150, 400),
+                                f"{purchase_year}年第二季度",
+                            ],
+                            [
+                                "县住房和城乡建设局",
+                                "城区路灯维护服务",
+                                rng.randint(40, 90),
+                                f"{purchase_year}年第三季度",
+                            ],
+                        ],
+                        "政府采购意向（虚构）",
+                    ),
+                    days=purchase_days,
+                ),
+            ],
+        ),
+        (
+            "tjxx",
+            "统计信息",
+            [
+                item(
+                    f"{county}{bulletin_year - 1}年国民经济和社会发展统计公报",
+                    stats,
+                    T.ECONOMY,
+                    C.STATISTICS,
+                    [
+                        f"{bulletin_year - 1}年，全县经济运行稳中向好，民生保障持续改善（以下数据均为虚构）。",
+                        f"全年地区生产总值{rng.randint(180, 260)}亿元，比上年增长{rng.randint(4, 7)}.{rng.randint(0, 9)}%。",
+                        f"年末全县户籍人口{rng.randint(36, 42)}.{rng.randint(0, 9)}万人。",
+                    ],
+                    table=(
+                        [
+                            ["指标", "数值", "比上年增长（%）"],
+                            [
+                                "地区生产总值（亿元）",
+                                rng.randint(180, 260),
+                                f"{rng.randint(4, 7)}.{rng.randint(0, 9)}",
+                            ],
+                            [
+                                "粮食总产量（万吨）",
+                                f"{rng.randint(20, 30)}.{rng.randint(0, 9)}",
+                                f"{rng.randint(0, 3)}.{rng.randint(0, 9)}",
+                            ],
+                            [
+                                "城镇居民人均可支配收入（元）",
+                                rng.randint(38000, 45000),
+                                f"{rng.randint(4, 6)}.{rng.randint(0, 9)}",
+                            ],
+                            [
+                                "农村居民人均可支配收入（元）",
+                                rng.randint(19000, 24000),
+                                f"{rng.randint(6, 8)}.{rng.randint(0, 9)}",
+                            ],
+                        ],
+                        "主要指标（虚构）",
+                    ),
+                    days=bulletin_days,
+                ),
+                item(
+                    f"{county}{monthly_year}年1—9月主要经济指标",
+                    stats,
+                    T.ECONOMY,
+                    C.STATISTICS,
+                    ["现发布全县1—9月主要经济指标（虚构数据）。"],
+                    table=(
+                        [
+                            ["指标", "1—9月", "同比增长（%）"],
+                            [
+                                "规模以上工业增加值（亿元）",
+                                rng.randint(40, 60),
+                                f"{rng.randint(5, 9)}.{rng.randint(0, 9)}",
+                            ],
+                            [
+                                "固定资产投资（亿元）",
+                                rng.randint(60, 90),
+                                f"{rng.randint(3, 8)}.{rng.randint(0, 9)}",
+                            ],
+                            [
+                                "社会消费品零售总额（亿元）",
+                                rng.randint(50, 80),
+                                f"{rng.randint(3, 6)}.{rng.randint(0, 9)}",
+                            ],
+                        ],
+                        "主要经济指标（虚构）",
+                    ),
+                    days=monthly_days,
+                ),
+            ],
+        ),
+        (
+            "zdly",
+            "重点领域信息",
+            [
+                item(
+                    f"{county}{projects_year}年重大建设项目计划",
+                    d("发展和改革局") or office,
+                    T.ECONOMY,
+                    C.PROJECTS,
+                    [f"经县人民政府同意，现公布{county}{projects_year}年重大建设项目计划。"],
+                    table=(
+                        [
+                            ["项目名称", "建设内容", "总投资（亿元）"],
+                            [
+                                "禾溪综合治理工程",
+                                "河道清淤、堤防加固和滨水步道",
+                                f"{rng.randint(3, 6)}.{rng.randint(0, 9)}",
+                            ],
+                            [
+                                "县第二人民医院新院区",
+                                "门诊、住院和医技综合楼",
+                                f"{rng.randint(4, 8)}.{rng.randint(0, 9)}",
+                            ],
+                            [
+                                "工业园区标准厂房三期",
+                                "标准厂房和配套设施",
+                                f"{rng.randint(2, 4)}.{rng.randint(0, 9)}",
+                            ],
+                        ],
+                        "重大建设项目（虚构）",
+                    ),
+                    days=projects_days,
+                ),
+                item(
+                    f"{county}集体土地征收补偿标准",
+                    d("自然资源局") or office,
+                    T.LAND,
+                    C.COUNTY_LAND,
+                    [
+                        "根据有关规定，现公布全县集体土地征收区片综合地价和地上附着物补偿标准。",
+                        "征收土地应当依法履行公告、调查、听证等程序，补偿款足额支付到位后方可交地。",
+                    ],
+                ),
+                item(
+                    f"{county}突发事件总体应急预案",
+                    d("应急管理局") or office,
+                    T.EMERGENCY,
+                    C.EMERGENCIES,
+                    [
+                        "本预案规定了全县突发事件的分类分级、组织体系、预警和应急响应。",
+                        "突发事件按照性质分为自然灾害、事故灾难、公共卫生事件和社会安全事件四类。",
+                    ],
+                ),
+                item(
+                    f"{quarter_year}年第三季度食品安全监督抽检信息",
+                    market,
+                    T.MARKET,
+                    C.INSPECTIONS,
+                    [
+                        f"{quarter_year}年第三季度，县市场监督管理局共抽检食品样品{rng.randint(150, 300)}批次。"
+                    ],
+                    table=(
+                        [
+                            ["食品类别", "抽检批次", "合格批次"],
+                            ["粮食加工品", 40, 40],
+                            ["蔬菜", 60, 59],
+                            ["餐饮食品", 50, 50],
+                        ],
+                        "抽检结果（虚构）",
+                    ),
+                    days=quarter_days,
+                ),
+                item(
+                    "县市场监督管理局行政处罚决定信息",
+                    market,
+                    T.MARKET,
+                    C.PENALTIES,
+                    ["现公开本季度作出的具有一定社会影响的行政处罚决定。"],
+                    table=(
+                        [
+                            ["决定书文号", "当事人", "违法行为", "处罚内容"],
+                            [
+                                f"禾市监罚〔{penalty_year}〕12号",
+                                "某商贸有限公司",
+                                "销售过期食品",
+                                "警告、罚款",
+                            ],
+                            [
+                                f"禾市监罚〔{penalty_year}〕15号",
+                                "某餐饮店",
+                                "未按规定公示许可证",
+                                "警告",
+                            ],
+                        ],
+                        "行政处罚决定（虚构）",
+                    ),
+                    days=penalty_days,
+                ),
+                item(
+                    "县行政审批服务局行政许可办理结果",
+                    hall,
+                    T.GENERAL,
+                    C.LICENSING,
+                    [
+                        f"{quarter_year}年第三季度办结行政许可事项{rng.randint(900, 1500)}件，按时办结率100%。"
+                    ],
+                    days=quarter_days + 1,
+                ),
+                {
+                    "disclosed_document": True,
+                    "slug": "xzxksxqd",
+                    "title": f"{county}人民政府关于公布县级政务服务事项目录的通知",
+                    "number": "禾政发〔{year}〕7号",
+                    "unit": loader.government(),
+                    "topic": T.GENERAL,
+                    "category": C.LICENSING,
+                    "summary": "公布县级政务服务事项目录，实行动态管理。",
+                    "body": [
+                        "各乡镇人民政府，县直各单位：",
+                        "现将县级政务服务事项目录予以公布。目录实行动态管理，各单位要按照目录"
+                        "编制办事指南，做到同一事项同一标准、同一编码。",
+                    ],
+                },
+            ],
+        ),
+    ]
+
+
+def _projects(loader):
+    t, S, P = loader.town_name, m.Sector, m.ProjectStatus
+    county = loader.name
+
+    def body(intro, content, benefit, cooperation):
+        return [
+            "## 项目概况",
+            intro,
+            "## 建设内容",
+            content,
+            "## 效益分析",
+            benefit,
+            "## 合作方式",
+            cooperation,
+            "## 配套条件",
+            "项目所在地水、电、路、通信等基础设施完善，县投资促进局提供全程代办服务。",
+        ]
+
+    return [
+        {
+            "slug": "dmjsjg",
+            "title": "稻米精深加工项目",
+            "scene": "park",
+            "sector": S.AGRICULTURE,
+            "location": f"{county}工业园区农产品加工区",
+            "investment": "18000",
+            "land": "120",
+            "status": P.SEEKING,
+            "summary": "依托全县优质稻米基地，建设稻米精深加工和米糠综合利用生产线。",
+            "body": body(
+                "全县常年水稻种植面积数十万亩，优质稻米原料充足。",
+                "建设年加工稻米10万吨生产线、米糠油生产线和仓储物流设施。",
+                "项目达产后预计年销售收入5亿元，带动农户增收。",
+                "独资、合资均可。",
+            ),
+        },
+        {
+            "slug": "sdlydjq",
+            "title": "溪畔湿地生态旅游度假区项目",
+            "scene": "landscape",
+            "sector": S.TOURISM,
+            "location": f"{t(1)}溪畔一带",
+            "investment": "35000",
+            "land": "600",
+            "status": P.NEGOTIATING,
+            "summary": "利用禾溪沿岸湿地和田园风光，建设生态观光、休闲度假和研学基地。",
+            "body": body(
+                "项目区湿地资源丰富，距县城约20公里。",
+                "建设湿地公园、民宿集群、研学营地和游客服务中心。",
+                "项目建成后预计年接待游客50万人次。",
+                "合资合作或特许经营。",
+            ),
+        },
+        {
+            "slug": "llwlzx",
+            "title": "冷链物流中心项目",
+            "scene": "park",
+            "sector": S.LOGISTICS,
+            "location": f"{t(8)}农产品物流园",
+            "investment": "12000",
+            "land": "80",
+            "status": P.SEEKING,
+            "summary": "建设农产品冷链仓储、分拣配送和电商服务中心。",
+            "body": body(
+                "县内果蔬、茶叶等农产品季节性强，冷链需求旺盛。",
+                "建设冷库5万吨、分拣中心和电商服务中心。",
+                "项目建成后可降低农产品损耗，带动电商销售。",
+                "独资或合资。",
+            ),
+        },
+        {
+            "slug": "fbsgf",
+            "title": "工业园区分布式光伏发电项目",
+            "scene": "park",
+            "sector": S.ENERGY,
+            "location": f"{county}工业园区标准厂房屋顶",
+            "investment": "8000",
+            "land": None,
+            "status": P.SIGNED,
+            "summary": "利用园区标准厂房屋顶建设分布式光伏电站，已签约。",
+            "body": body(
+                "园区标准厂房屋顶面积约30万平方米。",
+                "建设分布式光伏电站，采用“自发自用、余电上网”模式。",
+                "预计年发电量约3000万千瓦时。",
+                "合同能源管理。",
+            ),
+        },
+        {
+            "slug": "xxjc",
+            "title": "新型建材生产项目",
+            "scene": "park",
+            "sector": S.MANUFACTURING,
+            "location": f"{county}工业园区",
+            "investment": "20000",
+            "land": "150",
+            "status": P.SEEKING,
+            "summary": "建设装配式建筑构件和绿色建材生产线。",
+            "body": body(
+                "周边县市城镇建设对装配式建筑构件需求稳定增长。",
+                "建设预制构件生产线和绿色建材研发中心。",
+                "项目达产后预计年产值6亿元。",
+                "独资、合资均可。",
+            ),
+        },
+        {
+            "slug": "ylfwzht",
+            "title": "县城养老服务综合体项目",
+            "scene": "town",
+            "sector": S.SERVICES,
+            "location": f"{county}城区惠民路片区",
+            "investment": "9000",
+            "land": "40",
+            "status": P.NEGOTIATING,
+            "summary": "建设集养老照护、康复医疗和社区服务于一体的养老服务综合体。",
+            "body": body(
+                "全县60岁以上人口占比逐年提高，养老服务需求旺盛。",
+                "建设养老床位500张及康复医疗、日间照料设施。",
+                "项目可享受养老服务设施建设补助。",
+                "公建民营或合资合作。",
+            ),
+        },
+    ]
+
+
+def _investment_pages(loader):
+    county = loader.name
+    return [
+        {
+            "slug": "tzzc",
+            "title": "投资政策",
+            "summary": f"{county}支持产业发展和招商引资的主要政策（虚构）。",
+            "body": [
+                "## 用地支持",
+                "对符合产业政策的重点项目优先安排用地指标，工业用地可采取长期租赁、先租后让、"
+                "弹性年期出让等方式供应。",
+                "## 财政奖补",
+                "对新落户的规模以上工业企业，按其对地方经济的贡献给予一定奖励；"
+                "对技术改造项目给予设备投资补助。",
+                "## 人才支持",
+                "引进的高层次人才可享受安家补贴、子女入学和医疗保健等服务。",
+                "## 全程代办",
+                "项目落地实行“一个项目、一名领导、一个专班、一套方案”，审批事项全程代办。",
+            ],
+            "gallery_title": "产业园区",
+            "gallery": [
+                ("park", "工业园区标准厂房"),
+                ("park", "园区光伏屋顶"),
+                ("town", "园区配套生活区"),
+                ("hall", "企业服务中心"),
+            ],
+        },
+        {
+            "slug": "zyby",
+            "title": "资源禀赋",
+            "summary": f"{county}的农业、生态、文化旅游和劳动力资源（虚构）。",
+            "body": [
+                "## 农业资源",
+                "全县耕地面积数十万亩，是优质稻米、茶叶和水果产区。",
+                "## 生态资源",
+                "禾溪纵贯全境，森林覆盖率较高，湿地和山地景观丰富。",
+                "## 文化旅游资源",
+                "境内有古村落、古驿道和稻作文化遗存，乡村旅游发展潜力大。",
+                "## 劳动力资源",
+                "全县劳动力资源充足，县职业技术学校每年培养各类技能人才千余人。",
+            ],
+            "gallery_title": "山水田园",
+            "gallery": [
+                ("fields", "万亩稻田"),
+                ("landscape", "禾溪湿地"),
+                ("landscape", "茶园山色"),
+                ("fields", "丰收时节"),
+            ],
+        },
+        {
+            "slug": "tzhj",
+            "title": "投资环境",
+            "summary": f"{county}的交通区位、园区平台和政务服务（虚构）。",
+            "video": True,
+            "body": [
+                "## 交通区位",
+                "县城距最近的高速公路出入口约10公里，距高铁站约40分钟车程，县内公路通达各乡镇。",
+                "## 园区平台",
+                "县工业园区规划面积数千亩，已建成标准厂房数十万平方米，水电气和污水处理设施齐全。",
+                "## 政务服务",
+                "企业开办一日办结，工程建设项目审批实行并联审批和容缺受理，"
+                "县政务服务中心设立企业服务专区。",
+            ],
+            "gallery_title": "投资环境",
+            "gallery": [
+                ("town", "县城新区"),
+                ("park", "园区道路"),
+                ("hall", "企业服务专区"),
+                ("landscape", "滨河风光"),
+            ],
+        },
+    ]
+
+
+def _topics(loader):
+    T = m.Topic
+    t = loader.town_name
+    county = loader.name
+
+    def article(title, scene, lead, detail, topic):
+        return _item(title, scene, title, lead, detail, topic=topic)
+
+    return [
+        {
+            "slug": "yhyshj",
+            "title": "优化营商环境",
+            "unit": "发展和改革局",
+            "scene": "town",
+            "summary": f"{county}优化营商环境的政策措施、工作动态和典型经验。",
+            "body": [
+                "营商环境就是生产力。本专题集中发布全县优化营商环境的政策、动态和经验做法，"
+                "欢迎企业和群众提出意见建议。",
+            ],
+            "articles": [
+                article(
+                    "企业开办实现一日办结",
+                    "hall",
+                    "县政务服务中心企业开办专区实现营业执照、公章刻制、税务登记一日办结。",
+                    "专区提供免费帮办代办服务，新开办企业可免费领取首套公章。",
+                    T.COMMERCE,
+                ),
+                article(
+                    "工程建设项目审批推行“拿地即开工”",
+                    "park",
+                    "工业园区推行“拿地即开工”审批模式。",
+                    "通过提前介入、并联审批和容缺受理，项目从取得土地到开工的时间大幅缩短。",
+                    T.CONSTRUCTION,
+                ),
+                article(
+                    "县领导走访企业 现场解决发展难题",
+                    "park",
+                    "县领导带队走访园区企业，听取企业意见建议。",
+                    "对企业反映的用工、融资和物流问题，现场明确责任单位和办理时限。",
+                    T.COMMERCE,
+                ),
+            ],
+        },
+        {
+            "slug": "xczx",
+            "title": "乡村振兴",
+            "unit": "农业农村局",
+            "scene": "fields",
+            "summary": f"{county}推进乡村振兴的政策措施、工作动态和村庄风貌。",
+            "body": [
+                "本专题集中发布全县推进乡村产业、人才、文化、生态和组织振兴的政策与动态。",
+            ],
+            "articles": [
+                article(
+                    f"{t(2)}茶叶产业带动村民增收",
+                    "landscape",
+                    f"{t(2)}发展茶叶种植和加工，形成“合作社+农户”的经营模式。",
+                    "茶园管护、采摘和加工为村民提供了家门口的就业岗位。",
+                    T.AGRICULTURE,
+                ),
+                article(
+                    "全县农村人居环境整治见成效",
+                    "fields",
+                    "全县持续开展农村人居环境整治。",
+                    "各村开展垃圾分类、厕所改造和村庄绿化，村容村貌明显改善。",
+                    T.AGRICULTURE,
+                ),
+                article(
+                    f"{t(5)}打造“稻香”乡村旅游品牌",
+                    "fields",
+                    f"{t(5)}依托稻田景观打造“稻香”乡村旅游品牌。",
+                    "稻田画、农耕体验和农家民宿吸引了周边游客，带动农产品销售。",
+                    T.CULTURE,
+                ),
+            ],
+        },
+    ]
+
+
+def _about_body(loader, towns, pictures, video_doc, poster):
+    county = loader.name
+    rng = loader.rng
+    town_names = "、".join(u.short_name for u in towns) or "若干乡镇"
+    towns_count = sum(1 for u in towns if u.short_name.endswith("镇"))
+    townships = len(towns) - towns_count
+    area = 1800 + rng.randint(0, 300)
+    population = f"{rng.randint(36, 42)}.{rng.randint(0, 9)}"
+    return [
+        para(
+            f"{county}是一个虚构的县，用于演示政通平台。以下县情均为虚构，与任何真实地方无关。",
+            "## 地理位置",
+            f"{county}地处丘陵与平原交界地带，地势西北高、东南低。禾溪自西北向东南贯穿全境，"
+            f"县域总面积约{area}平方公里，属亚热带季风气候，四季分明，雨量充沛。",
+        ),
+        figure(pictures[0], "禾溪两岸风光（示意图）"),
+        para(
+            "## 行政区划与人口",
+            f"全县辖{towns_count}个镇、{townships}个乡：{town_names}。户籍人口约{population}万人。",
+            "## 历史沿革",
+            f"{county}因禾溪得名，境内稻作历史悠久，素有“稻香之乡”之称。"
+            "县城古称溪口，为旧时沿溪商旅往来的集镇（虚构）。",
+        ),
+        figure(pictures[1], "禾溪平原的万亩良田（示意图）"),
+        para(
+            "## 经济社会",
+            "全县形成了以优质稻米、茶叶、农产品加工和新型建材为主的产业体系，"
+            "乡村旅游和电子商务快速发展。教育、医疗、养老等公共服务体系不断完善。",
+        ),
+        figure(pictures[2], "县城新貌（示意图）"),
+        video(
+            video_doc,
+            poster,
+            f"{county}风光短片（虚构演示视频）",
+            "短片约 3 秒：远山和田野间，太阳缓缓升起，云朵飘过，河面泛着波光。",
+        ),
+        para(MARK),
+    ]
+
+
+def _portfolios():
+    return [
+        "主持县人民政府全面工作。负责审计方面工作。",
+        "负责县人民政府常务工作。负责发展改革、财政、统计、自然资源、住房和城乡建设、"
+        "投资促进等方面工作。",
+        "负责农业农村、水利、林业、乡村振兴等方面工作。",
+        "负责教育、卫生健康、医疗保障、文化和旅游、民政、退役军人事务等方面工作。",
+        "负责公安、司法、应急管理、市场监管、信访等方面工作。",
+        "协助县长处理县人民政府日常工作，负责县人民政府办公室工作。",
+    ]

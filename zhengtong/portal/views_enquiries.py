@@ -1,0 +1,211 @@
+"""Investor enquiries: the public form at /zsyz/zxly/ (optionally ?project=<page id>)
+and the answering unit's staff pages at /oa/website/enquiries/.
+
+The form page carries a CSRF token and is never cached (Cache-Control: private,
+no-store). Spam is kept out by a honeypot field (filled in → nothing is stored, the
+sender sees the ordinary thank-you page) and a limit of ENQUIRY_RATE_LIMIT enquiries
+per address per hour (Django's cache)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from zhengtong.core.errors import DomainError, NotPermitted
+from zhengtong.core.masking import mask_phone
+from zhengtong.core.middleware import client_ip
+from zhengtong.core.validators import validate_phone
+from zhengtong.core.web import form_error
+from zhengtong.org import permissions
+
+from . import enquiries
+from .models import InvestorEnquiry, ProjectPage
+
+ENQUIRY_RATE_LIMIT = 5
+ENQUIRY_RATE_WINDOW = 3600  # seconds
+
+
+class EnquiryForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
+    company = forms.CharField(label=gettext_lazy("Company"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=gettext_lazy("Telephone"),
+        max_length=40,
+        validators=[validate_phone],
+        help_text=gettext_lazy("A mobile number, or a landline with its area code."),
+    )
+    email = forms.EmailField(label=gettext_lazy("E-mail (optional)"), required=False)
+    message = forms.CharField(
+        label=gettext_lazy("Your enquiry"),
+        max_length=enquiries.MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("At most 2000 characters."),
+    )
+    project = forms.ModelChoiceField(
+        queryset=ProjectPage.objects.live(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": gettext_lazy("This project is no longer offered.")},
+    )
+    # The honeypot: hidden from people (CSS class and aria-hidden), filled in by bots.
+    website = forms.CharField(
+        label=gettext_lazy("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_message(self):
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise forms.ValidationError(_("Write your enquiry."))
+        return message
+
+
+def _rate_key(request):
+    return f"portal:enquiry:{client_ip(request) or 'unknown'}"
+
+
+def _over_limit(request):
+    return (cache.get(_rate_key(request)) or 0) >= ENQUIRY_RATE_LIMIT
+
+
+def _count(request):
+    key = _rate_key(request)
+    cache.add(key, 0, ENQUIRY_RATE_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, ENQUIRY_RATE_WINDOW)
+
+
+def _project_from(request):
+    value = request.GET.get("project", "")
+    if not value.isdigit():
+        return None
+    return ProjectPage.objects.live().filter(pk=int(value)).first()
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry_form(request):
+    """投资咨询: the public form."""
+    status = 200
+    if request.method == "POST":
+        form = EnquiryForm(request.POST)
+        if _over_limit(request):
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Too many enquiries have been sent from your network in the last hour. "
+                    "Please try again in an hour, or telephone us."
+                ),
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            _count(request)
+            if data.pop("website"):
+                return redirect(reverse("catalogue:enquiry_thanks"))  # a bot: drop it
+            try:
+                enquiries.submit_enquiry(**data)
+            except DomainError as exc:
+                form_error(form, exc)
+                status = exc.status
+            else:
+                return redirect(reverse("catalogue:enquiry_thanks"))
+        else:
+            status = 400
+        project = form.cleaned_data.get("project") if hasattr(form, "cleaned_data") else None
+    else:
+        project = _project_from(request)
+        form = EnquiryForm(initial={"project": project.pk if project else None})
+    return render(
+        request,
+        "portal/enquiry.html",
+        {"form": form, "project": project, "days": enquiries.REPLY_WORKING_DAYS},
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def enquiry_thanks(request):
+    return render(
+        request,
+        "portal/enquiry_thanks.html",
+        {"days": enquiries.REPLY_WORKING_DAYS, "due": enquiries.reply_due_date()},
+    )
+
+
+# --- staff ----------------------------------------------------------------------------
+
+
+class AnswerForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("How was it answered?"),
+        max_length=enquiries.NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("For example: telephoned on 12 May, site visit arranged."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def enquiry_list(request):
+    """The enquiries of the person's units, unanswered first; phones masked."""
+    mine = permissions.unit_ids_of(request.user)
+    rows = InvestorEnquiry.objects.filter(unit_id__in=mine).select_related("project", "unit")
+    unit = enquiries.enquiry_unit()
+    if not permissions.may(request.user, "portal.enquiries", unit=unit) and not rows.exists():
+        raise PermissionDenied()
+    # Unanswered first (NULL answered_at), newest first within each group.
+    ordered = rows.order_by(F("answered_at").desc(nulls_first=True), "-created_at")
+    page = Paginator(ordered, 30).get_page(request.GET.get("page"))
+    listed = [(e, mask_phone(e.phone)) for e in page]
+    return render(
+        request, "portal/staff/enquiries.html", {"page": page, "rows": listed, "unit": unit}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry_detail(request, pk):
+    try:
+        enquiry = InvestorEnquiry.objects.select_related("project", "unit").get(pk=pk)
+    except InvestorEnquiry.DoesNotExist as exc:
+        raise Http404() from exc
+    permissions.require(request.user, "portal.investorenquiry.view", enquiry)
+    status = 200
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST":
+        permissions.require(request.user, "portal.answer_enquiry", enquiry)
+        if form.is_valid():
+            try:
+                enquiries.answer_enquiry(request.user, enquiry, form.cleaned_data["note"])
+            except NotPermitted:
+                raise
+            except DomainError as exc:
+                form_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Marked as answered."))
+                return redirect(reverse("catalogue:enquiries"))
+        else:
+            status = 400
+    return render(
+        request,
+        "portal/staff/enquiry_detail.html",
+        {"enquiry": enquiry, "form": form},
+        status=status,
+    )
