@@ -1,20 +1,35 @@
 """Sample official documents for the demo county, made through the real operations so
 that they carry routes, trails, numbers, work items and audit records like any other.
 
-Documents of the education bureau (the `head` demo log-in) in every state: drafts,
+`load()` first plays a year of the county's documents (`load_year`, below): about 200
+outgoing documents of 19 units over the last twelve months, in every state, then the
+education bureau's documents of today (the `head` demo log-in) in every state: drafts,
 under review, waiting for the head's sign-off, signed and waiting to be issued,
-issued to every town (some towns have signed for it, one is overdue).
+issued to every town (some towns have signed for it, one is overdue). `load_more()`
+adds five departments' notices of today to the towns.
 """
 
+import contextlib
 import datetime
+import heapq
 import random
+from dataclasses import dataclass, field
+from unittest import mock
 
 from django.utils import timezone
 
 from zhengtong.org.models import Role, Unit, UnitKind, User
 
 from . import services
-from .models import Disclosure, DocType
+from .models import (
+    Disclosure,
+    DocState,
+    DocType,
+    IncomingState,
+    Retention,
+    StepKind,
+    StepState,
+)
 
 TITLES = [
     "关于做好秋季学期学校安全工作的通知",
@@ -38,8 +53,15 @@ def _role_holder(role, unit):
     )
 
 
-def load(seed=2026, *, bureau_name_contains="教育局"):
-    """Create the sample documents; returns how many. Needs the demo county's units."""
+def load(seed=2026, *, bureau_name_contains="教育局", year=True):
+    """Create the sample documents (with `year`, first a year of the county's documents,
+    see `load_year`); returns how many. Needs the demo county's units."""
+    made = load_year(seed) if year else 0
+    return made + _load_today(seed, bureau_name_contains)
+
+
+def _load_today(seed, bureau_name_contains):
+    """The education bureau's documents of today, in every state."""
     rng = random.Random(seed)
     bureau = Unit.objects.filter(
         kind=UnitKind.DEPARTMENT, name__contains=bureau_name_contains
@@ -85,6 +107,7 @@ def load(seed=2026, *, bureau_name_contains="教育局"):
         )
 
     made = 0
+    first_today = services.Document.objects.order_by("-pk").values_list("pk", flat=True).first()
     new(TITLES[0])  # a draft
     made += 1
     in_review = new(TITLES[1])
@@ -109,7 +132,13 @@ def load(seed=2026, *, bureau_name_contains="教育局"):
                 if town_clerk:
                     services.sign_for(town_clerk, distribution)
     # One town has let a sign-for run past its due date.
-    late = services.Distribution.objects.filter(signed_for_at__isnull=True).order_by("id").first()
+    late = (
+        services.Distribution.objects.filter(
+            signed_for_at__isnull=True, document_id__gt=first_today or 0
+        )
+        .order_by("id")
+        .first()
+    )
     if late is not None:
         late.due_date = timezone.localdate() - datetime.timedelta(days=2)
         late.save(update_fields=["due_date"])
@@ -121,8 +150,8 @@ def load(seed=2026, *, bureau_name_contains="教育局"):
     return made
 
 
-# Other departments' routine notices to the towns, issued and handled there, so every
-# unit has a year's flow of documents to look at (titles are invented).
+# Other departments' routine notices of today to the towns (titles are invented); the
+# year's flow of documents in every unit comes from `load_year`.
 MORE_TITLES = {
     "水利局": ["关于做好汛期安全防范工作的通知", "关于开展农村饮水安全排查的通知"],
     "农业农村局": ["关于做好秋冬种生产工作的通知", "关于开展高标准农田建设检查的通知"],
@@ -133,8 +162,9 @@ MORE_TITLES = {
 
 
 def load_more(seed=2026):
-    """Issued notices from five more departments; each town signs for most of them and
-    the first town handles and archives one. Returns how many documents were made."""
+    """Issued notices from five more departments; each town has signed for some of
+    them and the first town handles and archives one. Returns how many documents were
+    made."""
     rng = random.Random(seed + 1)
     towns = list(
         Unit.objects.filter(kind=UnitKind.TOWN, is_active=True).order_by("sort_order", "id")
@@ -164,7 +194,7 @@ def load_more(seed=2026):
             services.issue(clerk, document)
             made += 1
             for distribution in document.distributions.select_related("unit"):
-                if rng.random() < 0.8:
+                if rng.random() < 0.3:
                     town_clerk = _role_holder(Role.CLERK, distribution.unit)
                     if town_clerk:
                         services.sign_for(town_clerk, distribution)
@@ -187,7 +217,11 @@ def _handle_one(town):
         if clerk and head
         else []
     )
-    records = list(services.IncomingRecord.objects.filter(unit=town).order_by("id")[:2])
+    records = list(
+        services.IncomingRecord.objects.filter(unit=town, state=IncomingState.REGISTERED).order_by(
+            "-received_at", "-id"
+        )[:2]
+    )
     if not (clerk and head and members and records):
         return
     done = records[0]
@@ -200,3 +234,642 @@ def _handle_one(town):
     services.archive_incoming(clerk, done, retention=services.Retention.YEARS_10)
     if len(records) > 1:
         services.propose(clerk, records[1], proposal="建议由镇安监办牵头办理。", head=head)
+
+
+# --- a year of documents -----------------------------------------------------------------
+#
+# `load_year` plays the county's last twelve months as a queue of events in time order:
+# each document is drafted on a working day, submitted, reviewed, countersigned, signed
+# off, issued and signed for, and each copy received is proposed, instructed, handled,
+# closed and filed, all through the operations of `services`, each at its own moment.
+# An event falls due only before the moment the demo is loaded: what would happen later
+# has not happened yet, so the newest documents are naturally drafts, under review or
+# waiting to be signed for, and the few steps planned never to happen become overdue.
+# Numbers, registration numbers and archive numbers are therefore taken in time order:
+# consecutive per prefix and year, from 1 in January.
+
+DEPARTMENT_TOPICS = {
+    "教育局": ["学校安全", "学生资助", "校园食品安全", "教师培训", "义务教育招生入学"],
+    "财政局": ["预算执行", "政府采购", "国有资产清查", "财政资金绩效评价", "非税收入征管"],
+    "水利局": ["汛期安全防范", "农村饮水安全", "水库除险加固", "河道采砂管理"],
+    "农业农村局": ["秋冬种生产", "高标准农田建设", "动物疫病防控", "农村人居环境整治"],
+    "应急管理局": ["安全生产大检查", "森林防火", "防灾减灾宣传", "危险化学品安全"],
+    "民政局": ["困难群众救助", "养老机构安全", "社会组织年检", "留守儿童关爱"],
+    "卫生健康委员会": ["传染病防控", "基本公共卫生服务", "家庭医生签约", "爱国卫生运动"],
+    "自然资源局": ["耕地保护", "地质灾害防治", "不动产登记", "国土空间规划"],
+    "住房和城乡建设局": ["农村危房改造", "建筑施工安全", "城镇燃气安全", "老旧小区改造"],
+    "交通运输局": ["农村公路养护", "道路运输安全", "春运", "桥梁安全排查"],
+    "市场监督管理局": ["食品安全抽检", "特种设备安全", "价格监督检查", "药品安全"],
+    "人力资源和社会保障局": ["农民工工资支付", "城乡居民养老保险", "就业援助", "职业技能培训"],
+    "文化和旅游局": ["文物安全", "乡村旅游", "公共文化服务", "旅游安全"],
+}
+GOVERNMENT_TOPICS = ["优化营商环境", "乡村振兴", "安全生产", "防汛抗旱", "森林防火", "重点项目建设"]
+OFFICE_TOPICS = ["政务公开", "公文办理", "督查考核", "政务服务", "值班值守", "信息报送"]
+COMMITTEE_OFFICE_TOPICS = ["基层党建", "机关作风建设", "督查督办", "信息报送"]
+TOWN_TOPICS = ["村级道路硬化", "集镇污水处理", "水毁设施修复", "村级活动场所改造", "饮水工程"]
+
+TITLE_PATTERNS = {
+    DocType.NOTICE: [
+        "关于做好{t}工作的通知",
+        "关于进一步加强{t}工作的通知",
+        "关于开展{t}专项检查的通知",
+        "关于印发{y}年{t}工作要点的通知",
+    ],
+    DocType.REQUEST: ["关于申请{t}专项资金的请示", "关于{t}有关事项的请示"],
+    DocType.REPORT: ["关于{y}年{t}工作情况的报告", "关于{t}工作进展情况的报告"],
+    DocType.LETTER: [
+        "关于商请协助做好{t}工作的函",
+        "关于征求{t}工作方案意见的函",
+        "关于提供{t}有关数据的函",
+    ],
+    DocType.CIRCULAR: ["关于{t}工作检查情况的通报"],
+    DocType.OPINION: ["关于加快推进{t}工作的实施意见"],
+    DocType.MINUTES: ["{t}工作专题会议纪要"],
+}
+
+# Outgoing documents a department writes in the year (the government, its office, the
+# committee's office and three towns write some more, and the government answers each
+# 请示). The volume is bounded by the time the demo may take: every step is a real
+# operation writing audit records (about 10 ms each on SQLite), and a document with its
+# copies signed for and handled by the recipients makes about 30 of them: each one more
+# a department adds about 13 documents and 5 s.
+PER_DEPARTMENT = 3
+
+# Where a document stops for good (plays no further event): a few of the last weeks'
+# documents, so that every state and every step of the route is on show.
+STOPS = ("draft", "review", "countersign", "office_review", "sign_off", "signed")
+STEP_STOP = {
+    StepKind.REVIEW: "review",
+    StepKind.COUNTERSIGN: "countersign",
+    StepKind.OFFICE_REVIEW: "office_review",
+    StepKind.SIGN_OFF: "sign_off",
+}
+
+
+class _DemoClock:
+    """THE ONE BACKDATING HELPER of the demo. While `running()` is active,
+    `django.utils.timezone.now()` returns this clock's time instead of the real time,
+    so the rows the operations write (documents, route steps, trail, work items and
+    their due dates, audit records, distributions, incoming records, archive entries,
+    numbers and their years) carry the moment of the simulated event. It only ever
+    runs inside `load_year`, always before the real present, and every call moves it on
+    by a millisecond so that the rows of one event keep their order."""
+
+    def __init__(self, start):
+        self.moment = start
+
+    def now(self):
+        self.moment += datetime.timedelta(milliseconds=1)
+        return self.moment
+
+    @contextlib.contextmanager
+    def running(self):
+        with mock.patch.object(timezone, "now", self.now):
+            yield
+
+
+@dataclass(order=True)
+class _Event:
+    at: datetime.datetime
+    seq: int
+    action: object = field(compare=False)
+    args: tuple = field(compare=False, default=())
+
+
+@dataclass
+class _Plan:
+    """One outgoing document of the year: who writes it, to whom, and its fate."""
+
+    unit: object
+    doc_type: str
+    title: str
+    topic: str
+    start: datetime.datetime
+    main: list
+    copy: list = field(default_factory=list)
+    countersign: list = field(default_factory=list)
+    office_reviewer: object = None
+    signer: object = None
+    urgency: str = ""
+    attachment_note: str = ""
+    stop: str = ""  # one of STOPS, or "" for the whole way
+    send_back: bool = False
+    withdraw: bool = False
+    request: object = None  # the 请示 a 批复 answers
+    drafter: object = None
+    document: object = None
+    scheduled: set = field(default_factory=set)
+
+
+class _Year:
+    def __init__(self, seed, end):
+        self.rng = random.Random(seed * 7919 + 17)
+        self.end = end  # the real present: nothing happens from here on
+        self.start = end - datetime.timedelta(days=365)
+        self.queue = []
+        self.seq = 0
+        self.staff = {}
+        self.plans = []
+
+    # --- time ----------------------------------------------------------------------
+
+    def at(self, when, action, *args):
+        """Schedule `action(*args)` at `when`; later than the present, it never happens."""
+        if when < self.end:
+            self.seq += 1
+            heapq.heappush(self.queue, _Event(when, self.seq, action, args))
+
+    def _office_hours(self, day):
+        minutes = self.rng.randint(8 * 60 + 30, 17 * 60 + 30)
+        naive = datetime.datetime.combine(day, datetime.time(minutes // 60, minutes % 60))
+        return timezone.make_aware(naive)
+
+    def later(self, moment, working_days):
+        """A moment `working_days` working days after `moment` (0: later the same day,
+        or the next working morning after office hours)."""
+        from zhengtong.core import calendar
+
+        if working_days == 0:
+            moment += datetime.timedelta(minutes=self.rng.randint(15, 150))
+            if timezone.localtime(moment).hour < 18:
+                return moment
+            working_days = 1
+        day = timezone.localtime(moment).date()
+        while working_days > 0:
+            day += datetime.timedelta(days=1)
+            if calendar.is_working_day(day):
+                working_days -= 1
+        return self._office_hours(day)
+
+    def run(self):
+        clock = _DemoClock(self.start)
+        with clock.running():
+            while self.queue:
+                event = heapq.heappop(self.queue)
+                clock.moment = max(clock.moment, event.at)
+                event.action(*event.args)
+
+    # --- people --------------------------------------------------------------------
+
+    def people(self, unit):
+        """(clerk, head, others) of a unit, read once."""
+        if unit.pk not in self.staff:
+            clerk, head = _role_holder(Role.CLERK, unit), _role_holder(Role.UNIT_HEAD, unit)
+            others = list(
+                User.objects.filter(memberships__unit=unit, is_active=True)
+                .exclude(pk__in=[p.pk for p in (clerk, head) if p])
+                .order_by("id")
+            )
+            self.staff[unit.pk] = (clerk, head, others)
+        return self.staff[unit.pk]
+
+    def drafter(self, unit):
+        clerk, _head, others = self.people(unit)
+        return self.rng.choice(others) if others and self.rng.random() < 0.5 else clerk
+
+    # --- the plan ------------------------------------------------------------------
+
+    def plan(self, units):
+        rng = self.rng
+        towns, departments = units["towns"], units["departments"]
+        government, gov_office = units["government"], units["government_office"]
+        leaders = units["leaders"]
+
+        def some(pool, low, high):
+            return rng.sample(pool, min(len(pool), rng.randint(low, high)))
+
+        def title(doc_type, topic, when):
+            pattern = rng.choice(TITLE_PATTERNS[doc_type])
+            return pattern.format(t=topic, y=timezone.localtime(when).year)
+
+        def day_in_year():
+            while True:
+                moment = self._office_hours(
+                    (self.start + datetime.timedelta(days=rng.randint(1, 363))).date()
+                )
+                if moment < self.end and _is_working_day(moment):
+                    return moment
+
+        def add(unit, doc_type, topics, main, **extra):
+            when = extra.pop("start", None) or day_in_year()
+            topic = rng.choice(topics)
+            self.plans.append(
+                _Plan(
+                    unit=unit,
+                    doc_type=doc_type,
+                    title=title(doc_type, topic, when),
+                    topic=topic,
+                    start=when,
+                    main=main,
+                    urgency=rng.choices(["", "urgent", "extra_urgent"], [88, 10, 2])[0],
+                    send_back=rng.random() < 0.07,
+                    **extra,
+                )
+            )
+
+        for name, unit in departments.items():
+            topics = DEPARTMENT_TOPICS[name]
+            others = [u for n, u in departments.items() if n != name]
+            for _i in range(PER_DEPARTMENT):
+                kind = rng.choices(
+                    [
+                        DocType.NOTICE,
+                        DocType.REPORT,
+                        DocType.REQUEST,
+                        DocType.LETTER,
+                        DocType.CIRCULAR,
+                    ],
+                    [45, 17, 10, 18, 10],
+                )[0]
+                if kind == DocType.NOTICE:
+                    main = some(towns, 1, 3)
+                    copy = [gov_office] if rng.random() < 0.15 else []
+                    cosign = [rng.choice(others)] if rng.random() < 0.2 else []
+                    note = "1.工作情况统计表\n2.联系人信息表" if rng.random() < 0.3 else ""
+                    add(
+                        unit,
+                        kind,
+                        topics,
+                        main,
+                        copy=copy,
+                        countersign=cosign,
+                        attachment_note=note,
+                    )
+                elif kind in (DocType.REPORT, DocType.REQUEST):
+                    add(unit, kind, topics, [government])
+                elif kind == DocType.LETTER:
+                    add(unit, kind, topics, [rng.choice(others)])
+                else:
+                    add(unit, kind, topics, some(towns, 1, 3))
+        for _i in range(6):
+            kind = rng.choices([DocType.NOTICE, DocType.OPINION], [80, 20])[0]
+            main = some(list(departments.values()), 2, 3)
+            add(
+                government,
+                kind,
+                GOVERNMENT_TOPICS,
+                main,
+                office_reviewer=units["office_reviewer"],
+                signer=rng.choice(leaders),
+            )
+        for _i in range(6):
+            kind = rng.choices([DocType.NOTICE, DocType.MINUTES, DocType.CIRCULAR], [50, 35, 15])[0]
+            add(
+                gov_office,
+                kind,
+                OFFICE_TOPICS,
+                some(list(departments.values()), 1, 3),
+                signer=rng.choice(leaders) if rng.random() < 0.4 else None,
+            )
+        committee_office = units.get("committee_office")
+        if committee_office is not None:
+            for _i in range(3):
+                add(
+                    committee_office,
+                    DocType.NOTICE,
+                    COMMITTEE_OFFICE_TOPICS,
+                    some(list(departments.values()), 1, 2) + some(towns, 1, 1),
+                    signer=units["committee_leader"],
+                )
+        for town in towns[:3]:
+            for _i in range(3):
+                kind = rng.choices([DocType.REQUEST, DocType.REPORT], [40, 60])[0]
+                add(town, kind, TOWN_TOPICS, [government])
+
+        # Notices of the last weeks that stop for good at each state and step of the
+        # route (two of each), so that every one is on show whatever the date: started
+        # 16 to 28 days ago, they have reached their stop by now.
+        recent_days = [
+            day
+            for day in (self.end.date() - datetime.timedelta(days=n) for n in range(16, 29))
+            if _is_working_day(day)
+        ]
+        names = list(departments)
+        for i, stop in enumerate(STOPS * 2):
+            name = names[(3 * i + 1) % len(names)]
+            unit = departments[name]
+            cosign = [u for n, u in departments.items() if n != name][i % 3]
+            add(
+                unit,
+                DocType.NOTICE,
+                DEPARTMENT_TOPICS[name],
+                some(towns, 2, 3),
+                start=self._office_hours(rng.choice(recent_days)),
+                countersign=[cosign] if stop == "countersign" or i % 2 else [],
+                office_reviewer=units["office_reviewer"] if stop == "office_review" else None,
+                stop=stop,
+            )
+            self.plans[-1].send_back = False
+        for plan in rng.sample(
+            [p for p in self.plans if p.doc_type == DocType.NOTICE and not p.stop], 2
+        ):
+            plan.withdraw = True
+        for plan in self.plans:
+            self.at(plan.start, self.draft, plan)
+
+    # --- outgoing --------------------------------------------------------------------
+
+    def draft(self, plan):
+        drafter = self.drafter(plan.unit)
+        subject = plan.topic + ("" if plan.topic.endswith("工作") else "工作")
+        plan.document = services.create_draft(
+            drafter,
+            issuing_unit=plan.unit,
+            doc_type=plan.doc_type,
+            title=plan.title,
+            body=_body(plan, subject),
+            main_recipients=plan.main,
+            copy_recipients=plan.copy,
+            urgency=plan.urgency,
+            attachment_note=plan.attachment_note,
+            note=f"联系人：{drafter.real_name}（虚构）" if self.rng.random() < 0.3 else "",
+        )
+        plan.drafter = drafter
+        if plan.stop != "draft":
+            self.at(self.later(self.now(), self.rng.choice([0, 0, 1])), self.submit, plan)
+
+    def now(self):
+        return timezone.now()
+
+    def submit(self, plan):
+        _clerk, head, _others = self.people(plan.unit)
+        countersigners = [(u, self.people(u)[1]) for u in plan.countersign]
+        services.submit(
+            plan.drafter,
+            plan.document,
+            reviewer=head,
+            signer=plan.signer or head,
+            countersigners=countersigners,
+            office_reviewer=plan.office_reviewer,
+        )
+        self.schedule_steps(plan)
+
+    def schedule_steps(self, plan):
+        for step in plan.document.route.filter(state=StepState.PENDING).select_related("assignee"):
+            if step.pk in plan.scheduled:
+                continue
+            plan.scheduled.add(step.pk)
+            if plan.stop == STEP_STOP[step.kind]:
+                continue
+            days = self.rng.choice([0, 0, 1, 1, 2])
+            self.at(self.later(self.now(), days), self.act, plan, step.assignee)
+
+    def act(self, plan, person):
+        document = plan.document
+        step, _acting = services.pending_step_for(person, document)
+        if step.kind == StepKind.REVIEW and plan.send_back:
+            plan.send_back = False
+            services.send_back(person, document, reason="请进一步核实数据，精简文字后再报。")
+            self.at(self.later(self.now(), 1), self.revise, plan)
+            return
+        lead = step.kind == StepKind.SIGN_OFF
+        disclosure = reason = ""
+        if lead:
+            proactive = plan.doc_type in (DocType.NOTICE, DocType.OPINION, DocType.CIRCULAR)
+            if plan.withdraw:  # withdrawn before the website takes it
+                disclosure = Disclosure.ON_REQUEST
+            elif proactive and self.rng.random() < 0.6:
+                disclosure = Disclosure.PROACTIVE
+            elif self.rng.random() < 0.7:
+                disclosure = Disclosure.ON_REQUEST
+            else:
+                disclosure, reason = Disclosure.NOT_DISCLOSED, "属于内部事务信息。"
+        opinion = self.rng.choice(["同意。", "同意，请按程序办理。", "", "已阅，同意。"])
+        if lead and opinion:
+            opinion = "同意印发。"
+        document = services.approve(
+            person, document, opinion=opinion, disclosure=disclosure, disclosure_reason=reason
+        )
+        if document.state == DocState.SIGNED:
+            if plan.stop != "signed":
+                self.at(self.later(self.now(), self.rng.choice([0, 0, 1])), self.issue, plan)
+        else:
+            self.schedule_steps(plan)
+
+    def revise(self, plan):
+        document = plan.document
+        services.update_draft(
+            plan.drafter,
+            document,
+            body=document.body.replace("（虚构演示数据）", "（虚构演示数据，已按审核意见修改）"),
+        )
+        self.at(self.later(self.now(), 0), self.submit, plan)
+
+    def issue(self, plan):
+        clerk = self.people(plan.unit)[0]
+        document = services.issue(clerk, plan.document)
+        rng = self.rng
+        for distribution in document.distributions.select_related("unit"):
+            roll = rng.random()
+            if roll < 0.02:
+                continue  # never signed for: overdue
+            if roll < 0.08:
+                days = rng.randint(4, 8)  # late
+            else:
+                days = rng.choice([0, 0, 0, 0, 1, 1, 2])
+            self.at(self.later(self.now(), days), self.sign_for, distribution)
+        if plan.withdraw:
+            self.at(self.later(self.now(), 1), self.withdraw, plan)
+        elif rng.random() < 0.7:
+            self.at(self.later(self.now(), rng.randint(10, 40)), self.archive, plan)
+
+    def withdraw(self, plan):
+        head = self.people(plan.unit)[1]
+        services.withdraw(head, plan.document, reason="文中数据有误，撤回后重新印发。")
+
+    def archive(self, plan):
+        clerk = self.people(plan.unit)[0]
+        document = services.Document.objects.get(pk=plan.document.pk)
+        if document.state == DocState.ISSUED:
+            retention = self.rng.choice(
+                [Retention.PERMANENT, Retention.YEARS_30, Retention.YEARS_10, Retention.YEARS_10]
+            )
+            services.archive_document(clerk, document, retention=retention)
+
+    # --- incoming --------------------------------------------------------------------
+
+    def sign_for(self, distribution):
+        clerk = self.people(distribution.unit)[0]
+        document = services.Document.objects.get(pk=distribution.document_id)
+        if document.state != DocState.ISSUED:
+            return  # withdrawn in the meantime
+        services.sign_for(clerk, distribution)
+        record = services.IncomingRecord.objects.get(distribution=distribution)
+        self.at(self.later(self.now(), self.rng.choice([0, 0, 1])), self.propose, record)
+
+    def propose(self, record):
+        clerk, head, others = self.people(record.unit)
+        handler = self.rng.choice(others) if others else clerk
+        services.propose(clerk, record, proposal=f"建议由{handler.real_name}同志阅办。", head=head)
+        self.at(self.later(self.now(), self.rng.choice([0, 1])), self.instruct, record, handler)
+
+    def instruct(self, record, handler):
+        head = self.people(record.unit)[1]
+        days = 10 if record.distribution.document.doc_type == DocType.REQUEST else 5
+        services.instruct(
+            head,
+            record,
+            instruction="同意，请抓紧办理。",
+            handlers=[handler],
+            due_in_working_days=days,
+        )
+        roll = self.rng.random()
+        if roll < 0.04:
+            return  # never finished: overdue
+        wait = self.rng.randint(7, 14) if roll < 0.12 else self.rng.randint(1, 4)
+        self.at(self.later(self.now(), wait), self.finish, record, handler)
+
+    def finish(self, record, handler):
+        services.finish_task(handler, record, comment="已按要求办理，情况已报。")
+        self.at(self.later(self.now(), self.rng.choice([0, 1])), self.close, record)
+
+    def close(self, record):
+        clerk = self.people(record.unit)[0]
+        document = record.distribution.document
+        result = "已批复。" if document.doc_type == DocType.REQUEST else "已按要求办结。"
+        services.close_incoming(clerk, record, result=result)
+        if self.rng.random() < 0.5:
+            self.at(self.later(self.now(), self.rng.randint(5, 30)), self.file_incoming, record)
+        if document.doc_type == DocType.REQUEST:
+            self.reply_to(record, document)
+
+    def reply_to(self, record, request):
+        """The government answers a 请示 with a 批复 (drafted once it is handled)."""
+        government = record.unit
+        plan = _Plan(
+            unit=government,
+            doc_type=DocType.REPLY,
+            title=_reply_title(request),
+            topic="",
+            start=self.later(self.now(), 1),
+            main=[request.issuing_unit],
+            office_reviewer=self.office_reviewer,
+            signer=self.rng.choice(self.leaders),
+            request=request,
+        )
+        self.plans.append(plan)
+        self.at(plan.start, self.draft, plan)
+
+    def file_incoming(self, record):
+        clerk = self.people(record.unit)[0]
+        services.archive_incoming(clerk, record, retention=Retention.YEARS_10)
+
+
+def _is_working_day(moment):
+    from zhengtong.core import calendar
+
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localtime(moment).date()
+    return calendar.is_working_day(moment)
+
+
+def _reply_title(request):
+    subject = request.title.removeprefix("关于").removesuffix("的请示")
+    return f"关于{request.issuing_unit.short_name or request.issuing_unit.name}{subject}的批复"
+
+
+def _body(plan, subject):
+    """A short fictional text in the shape of the type."""
+    if plan.doc_type == DocType.REPLY:
+        return (
+            f"<p>你单位《{plan.request.title}》（{plan.request.number}）收悉。经研究，"
+            "现批复如下：</p><p>一、原则同意所请事项。</p>"
+            "<p>二、请严格按照有关规定组织实施，确保资金安全和工作实效。</p>"
+            "<p>此复。</p><p>（虚构演示数据）</p>"
+        )
+    if plan.doc_type == DocType.REQUEST:
+        return (
+            f"<p>为做好{subject}，根据有关规定，结合我单位实际，现将有关事项请示如下。</p>"
+            "<h2>一、基本情况</h2><p>目前相关工作已完成前期准备，尚有部分经费缺口。</p>"
+            "<h2>二、请示事项</h2><p>恳请县政府予以支持。</p>"
+            "<p>妥否，请批示。</p><p>（虚构演示数据）</p>"
+        )
+    if plan.doc_type == DocType.REPORT:
+        return (
+            f"<p>现将{subject}报告如下。</p>"
+            "<h2>一、主要做法</h2><p>（一）加强组织领导。（二）细化工作措施。</p>"
+            "<h2>二、存在问题</h2><p>工作进展不够平衡，基层力量较为薄弱。</p>"
+            "<h2>三、下一步打算</h2><p>持续抓好整改落实。</p>"
+            "<p>特此报告。</p><p>（虚构演示数据）</p>"
+        )
+    if plan.doc_type == DocType.LETTER:
+        return (
+            f"<p>为做好{subject}，现商请贵单位给予支持配合，"
+            "请于10个工作日内将有关情况函复我单位。</p>"
+            "<p>感谢支持！</p><p>（虚构演示数据）</p>"
+        )
+    if plan.doc_type == DocType.MINUTES:
+        return (
+            f"<p>会议听取了{subject}情况汇报，研究部署了下一阶段工作。现纪要如下：</p>"
+            "<h2>一、会议认为</h2><p>前一阶段工作总体有序推进。</p>"
+            "<h2>二、会议要求</h2><p>各有关单位要按照职责分工，抓好落实。</p>"
+            "<p>（虚构演示数据）</p>"
+        )
+    return (
+        f"<p>为做好{subject}，现将有关事项通知如下。</p>"
+        "<h2>一、提高认识，加强领导</h2><p>各单位要高度重视，明确责任分工。</p>"
+        "<h2>二、突出重点，抓好落实</h2><p>（一）认真组织自查。（二）及时整改问题。</p>"
+        "<h2>三、按时报送工作情况</h2><p>请于规定时间内报送工作情况。</p>"
+        "<p>（虚构演示数据）</p>"
+    )
+
+
+def _year_units():
+    def one(kind, **lookup):
+        return Unit.objects.filter(kind=kind, is_active=True, **lookup).order_by("id").first()
+
+    government = one(UnitKind.GOVERNMENT)
+    office = Unit.objects.filter(kind=UnitKind.OFFICE, parent=government).first()
+    committee = one(UnitKind.COMMITTEE)
+    committee_office = Unit.objects.filter(kind=UnitKind.OFFICE, parent=committee).first()
+    departments = {}
+    for name in DEPARTMENT_TOPICS:
+        unit = one(UnitKind.DEPARTMENT, name__endswith=name)
+        if unit is not None and unit.doc_prefix:
+            departments[name] = unit
+    towns = list(
+        Unit.objects.filter(kind=UnitKind.TOWN, is_active=True).order_by("sort_order", "id")
+    )
+    leaders = list(
+        User.objects.filter(
+            role_assignments__role=Role.COUNTY_LEADER, memberships__unit=government, is_active=True
+        )
+        .distinct()
+        .order_by("id")
+    )
+    committee_leader = (
+        User.objects.filter(
+            role_assignments__role=Role.COUNTY_LEADER, memberships__unit=committee, is_active=True
+        )
+        .order_by("id")
+        .first()
+    )
+    reviewer = (_role_holder(Role.REVIEWER, office) if office is not None else None) or (
+        office and _role_holder(Role.UNIT_HEAD, office)
+    )
+    if not (government and office and departments and towns and leaders and reviewer):
+        return None
+    return {
+        "government": government,
+        "government_office": office,
+        "committee_office": committee_office if committee_leader else None,
+        "committee_leader": committee_leader,
+        "departments": departments,
+        "finance": departments.get("财政局"),
+        "towns": towns,
+        "leaders": leaders,
+        "office_reviewer": reviewer,
+    }
+
+
+def load_year(seed=2026, *, end=None):
+    """The county's last twelve months of documents (see above); returns how many
+    outgoing documents were made. `end`: the present (default now)."""
+    units = _year_units()
+    if units is None:
+        return 0
+    year = _Year(seed, end or timezone.now())
+    year.leaders, year.office_reviewer = units["leaders"], units["office_reviewer"]
+    year.plan(units)
+    year.run()
+    return sum(1 for plan in year.plans if plan.document is not None)

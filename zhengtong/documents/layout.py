@@ -27,6 +27,11 @@ Rules: STANDARDS.md §2 —
        date two characters in, 署名 moved left); the date in Arabic numerals without
        leading zeros (2026年10月9日), kept on the page of the last body line; 附注 in
        round brackets, indented two characters, on the line below the date.
+       附件 whose text is given (`attachments`, see `AttachmentText`) follow, each on a
+       new page, before the 版记: "附件" and its number (as in the 附件说明; no number
+       when there is one attachment) in 3号黑体 flush left on the first line, the title
+       centred on the third line (2号, like the document's title), then the text in the
+       format of the body; page numbers continue.
   §2.5 版记: 抄送 (4号仿宋, one character in, "。" after the last name; wrapped lines
        after the colon) and 印发机关 (the issuing unit) / 印发日期 ("2026年10月10日印发",
        the issue date, else the signing date), between a thick first and last line
@@ -47,15 +52,18 @@ Rules: STANDARDS.md §2 —
        right under the first double line (gap 7/8 of a 3号 character); title two lines
        below; no page number on the first page; 版记 without 印发机关, 印发日期 and
        separator lines. The DOCX keeps one page setup: its 标志 sits at the top of the
-       text block (37 mm) and it has no double line at the foot of the first page.
+       text block (37 mm); both double lines are 170 mm long (paragraph borders, the
+       upper one under the 标志 with the paragraph widened 7 mm each side, the lower one
+       a frame in the first page's footer, 20 mm above the bottom edge).
   Joint documents (§2.3): the organs one a line, "文件" to their right centred on them;
   署名 one a line in the same order.
   The name printed for a unit is its name on the signing date (Unit.name_on).
 
 Not drawn: seals (印章, applied by the electronic-seal system or by hand; the layout is
 the 不加盖印章 variant of §2.4), 份号 (the platform does not number copies), 密级
-(classified documents are refused, §10.3), 附件 bound after the body (§2.4; attachments
-are separate files), 命令 and 纪要 special formats (§2.7 [L]). 主送 is never moved into
+(classified documents are refused, §10.3), 附件 given only by name (their files are
+separate; only texts passed as `attachments` are bound after the body), 命令 and 纪要
+special formats (§2.7 [L]). 主送 is never moved into
 the 版记, however long.
 
 Rendering never uses the network: the template and its CSS are read from disk, fonts
@@ -150,6 +158,7 @@ LETTER_MARK_TOP = 30.0
 LETTER_RULE_LENGTH = 170.0
 LETTER_FOOT_RULE = 20.0  # above the bottom edge of the page
 LETTER_NUMBER_GAP = BODY_PT * 7 / 8 / PT_PER_MM  # 7/8 of a 3号 character, in mm
+LETTER_FOOT_RULE_HEIGHT = 1 / PT_PER_MM  # DOCX: the 1 pt paragraph above that double line
 
 DEFAULT_FONTS = {
     "title": "Noto Serif CJK SC",
@@ -289,10 +298,51 @@ class Texts:
     copy_to: str
     printer: str
     printed_on: str
+    attachment_pages: list = ()  # AttachmentPage, one per attachment bound after the body
 
 
-def document_texts(document):
-    """Everything the two renderers print, as strings (the layout-neutral part)."""
+@dataclass
+class AttachmentText:
+    """The text of an attachment to bind after the body (§2.4): its title (empty: the
+    name in the 附件说明) and its text as body HTML (cleaned like the body)."""
+
+    title: str = ""
+    body: str = ""
+
+
+@dataclass
+class AttachmentPage:
+    label: str  # "附件1", or "附件" for the only attachment
+    title: str
+    body: str
+
+
+def _attachment_pages(listed, attachments):
+    """The attachments' pages, numbered as in the 附件说明 (`listed`: its (label, name)
+    items); an attachment without a title takes the listed name."""
+    from .services import clean_body
+
+    pages = []
+    attachments = list(attachments or ())
+    several = len(attachments) > 1 or len(listed) > 1
+    for i, attachment in enumerate(attachments):
+        label, name = listed[i] if i < len(listed) else (f"{i + 1}.", "")
+        number = label.rstrip(".") if label else str(i + 1)
+        title = (attachment.title or "").strip() or name
+        pages.append(
+            AttachmentPage(
+                label="附件" + (number if several else ""),
+                title=title,
+                body=clean_body(attachment.body or ""),
+            )
+        )
+    return pages
+
+
+def document_texts(document, attachments=()):
+    """Everything the two renderers print, as strings (the layout-neutral part).
+    `attachments`: AttachmentText of the attachments to bind after the body, in the
+    order of the 附件说明."""
     from .services import clean_body
 
     day = _local_date(document.signed_at)
@@ -327,6 +377,7 @@ def document_texts(document):
     if note and not (note.startswith(("（", "(")) and note.endswith(("）", ")"))):
         note = f"（{note}）"
     signers = _signers(document, units) if document.direction == Direction.UP else []
+    listed = _attachments(document.attachment_note)
     return Texts(
         is_letter=is_letter,
         is_up=document.direction == Direction.UP,
@@ -342,13 +393,14 @@ def document_texts(document):
         title=document.title,
         recipients=recipients_line,
         body=body,
-        attachments=_attachments(document.attachment_note),
+        attachments=listed,
         signatures=names if not is_letter else [u.name_on(name_day) for u in units],
         date=chinese_date(day) if day else "　　　　年　　月　　日",
         note=note,
         copy_to=_join_units(copies, name_day) + "。" if copies else "",
         printer=document.issuing_unit.name_on(name_day),
         printed_on=chinese_date(printed) + "印发" if printed else "",
+        attachment_pages=_attachment_pages(listed, attachments),
     )
 
 
@@ -443,11 +495,12 @@ def _context(texts, colophon_mode):
     }
 
 
-def render_html(document, colophon_mode="foot"):
+def render_html(document, colophon_mode="foot", attachments=()):
     """The print HTML. `colophon_mode`: "foot" (版记 at the foot of the page the text
     ends on), "next" (on the next page, numbered) or "bare" (on the next even page after
     a blank page; neither page numbered, §2.6)."""
-    return render_to_string(TEMPLATE, _context(document_texts(document), colophon_mode))
+    texts = document_texts(document, attachments)
+    return render_to_string(TEMPLATE, _context(texts, colophon_mode))
 
 
 def _page_of(rendered, anchor):
@@ -457,10 +510,11 @@ def _page_of(rendered, anchor):
     return None
 
 
-def render_pdf(document):
-    """The document as a GB/T 9704-2012 PDF (bytes); see the module docstring."""
+def render_pdf(document, attachments=()):
+    """The document as a GB/T 9704-2012 PDF (bytes); see the module docstring.
+    `attachments`: AttachmentText to bind after the body, each from a new page."""
     weasyprint, _ = _weasyprint()
-    texts = document_texts(document)
+    texts = document_texts(document, attachments)
 
     def layout(mode):
         source = render_to_string(TEMPLATE, _context(texts, mode))
@@ -712,6 +766,12 @@ class _DocxWriter:
             self.run(
                 mark, t.mark_lines[0] + t.mark_suffix, self.face["mark"], mark_pt, self.bold, RED
             )
+            if t.is_letter:
+                # §2.7: the double line under it is 170 mm long, centred on the text
+                # block: the paragraph (and so its border) reaches 7 mm past each side.
+                overhang = -Mm((LETTER_RULE_LENGTH - BLOCK_WIDTH) / 2)
+                mark.paragraph_format.left_indent = overhang
+                mark.paragraph_format.right_indent = overhang
         else:
             # Joint document: the organs one a line, "文件" to their right, centred on them.
             self.paragraph().paragraph_format.space_before = space_before
@@ -794,19 +854,7 @@ class _DocxWriter:
         if t.recipients:
             self.paragraph(t.recipients).paragraph_format.space_before = self.pitch
 
-        parser = _BodyParser()
-        parser.feed(t.body)
-        heading_face = {"h2": face["heading1"], "h3": face["heading2"]}
-        last = None
-        for kind, content in parser.blocks:
-            if kind == "table":
-                self.table(content)
-                continue
-            last = self.paragraph(indent=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-            if kind in ("h2", "h3", "h4", "h5"):
-                last.paragraph_format.keep_with_next = True
-            for text, bold in content:
-                self.run(last, text, heading_face.get(kind, face["body"]), BODY_PT, bold)
+        last = self.blocks(t.body)
         if last is not None:  # the last lines of text stay with the date (§2.4)
             last.paragraph_format.keep_with_next = True
             last.paragraph_format.widow_control = True
@@ -846,6 +894,46 @@ class _DocxWriter:
         if t.note:
             date.paragraph_format.keep_with_next = True
             self.paragraph(t.note, indent=2)
+
+    def blocks(self, body):
+        """The body HTML as paragraphs (headings in the font of their level) and
+        tables; returns the last paragraph."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        face = self.face
+        parser = _BodyParser()
+        parser.feed(body)
+        heading_face = {"h2": face["heading1"], "h3": face["heading2"]}
+        last = None
+        for kind, content in parser.blocks:
+            if kind == "table":
+                self.table(content)
+                continue
+            last = self.paragraph(indent=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            if kind in ("h2", "h3", "h4", "h5"):
+                last.paragraph_format.keep_with_next = True
+            for text, bold in content:
+                self.run(last, text, heading_face.get(kind, face["body"]), BODY_PT, bold)
+        return last
+
+    # §2.4 附件: each from a new page, label flush left, title on the third line
+    def attachment_pages(self):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        for page in self.t.attachment_pages:
+            label = self.paragraph(page.label, family=self.face["heading1"])
+            label.paragraph_format.page_break_before = True
+            label.paragraph_format.keep_with_next = True
+            title = self.paragraph(
+                page.title,
+                family=self.face["title"],
+                size=TITLE_PT,
+                bold=self.bold,
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+            )
+            title.paragraph_format.space_before = self.pitch  # line 2 blank, title on 3
+            title.paragraph_format.keep_with_next = True
+            self.blocks(page.body)
 
     def table(self, rows):
         from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -948,8 +1036,9 @@ class _DocxWriter:
         self.doc.settings.odd_and_even_pages_header_footer = True
         footers = [(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)]
         footers.append((section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT))
-        if self.t.is_letter:  # §2.7: no number on the first page
+        if self.t.is_letter:  # §2.7: no number on the first page, the lower double line
             section.different_first_page_header_footer = True
+            self.letter_foot_rule()
         for footer, align in footers:
             footer.is_linked_to_previous = False
             par = footer.paragraphs[0]
@@ -972,6 +1061,35 @@ class _DocxWriter:
             _sub(placeholder, "fldChar", fldCharType="end")
             self.run(par, " —", family, SMALL_PT)
 
+    def letter_foot_rule(self):
+        """§2.7: the red double line (thin over thick) 20 mm above the bottom edge of the
+        first page, 170 mm long and centred on the text block: the top border of a frame
+        placed on the page from the first page's footer."""
+        from docx.shared import Pt
+
+        def twips(mm):
+            return round(mm / 25.4 * 1440)
+
+        footer = self.doc.sections[0].first_page_footer
+        footer.is_linked_to_previous = False
+        par = footer.paragraphs[0]
+        ppr = par._p.get_or_add_pPr()
+        _put(
+            ppr,
+            "framePr",
+            _PPR_ORDER,
+            w=twips(LETTER_RULE_LENGTH),
+            x=twips(MARGIN_LEFT - (LETTER_RULE_LENGTH - BLOCK_WIDTH) / 2),
+            y=twips(PAGE_HEIGHT - LETTER_FOOT_RULE - LETTER_FOOT_RULE_HEIGHT),
+            hAnchor="page",
+            vAnchor="page",
+            wrap="notBeside",
+        )
+        borders = _put(ppr, "pBdr", _PPR_ORDER)
+        _sub(borders, "bottom", val="thinThickSmallGap", sz=24, space=0, color="FF0000")
+        par.paragraph_format.line_spacing = Pt(1)
+        self.run(par, "", size=1)
+
     def save(self):
         self.doc.core_properties.title = self.t.title
         self.doc.core_properties.author = self.t.printer
@@ -980,16 +1098,16 @@ class _DocxWriter:
         return out.getvalue()
 
 
-def render_docx(document):
-    """The document as an editable .docx with the page, 版头, 主体, 版记 and page numbers
-    of GB/T 9704-2012 (§2.1–§2.6). The 版记 is a frame aligned to the foot of the text
-    block on the page where the text ends; the even-page rule for it and the 信函格式
-    double line at the foot of the first page are left to the person finishing the
-    file."""
-    writer = _DocxWriter(document_texts(document))
+def render_docx(document, attachments=()):
+    """The document as an editable .docx with the page, 版头, 主体, 附件, 版记 and page
+    numbers of GB/T 9704-2012 (§2.1–§2.6), or the 信函格式 of a 函 (§2.7). The 版记 is a
+    frame aligned to the foot of the text block on the page where the text ends; the
+    even-page rule for it is left to the person finishing the file."""
+    writer = _DocxWriter(document_texts(document, attachments))
     writer.page()
     writer.banner()
     writer.main()
+    writer.attachment_pages()
     writer.colophon()
     writer.page_numbers()
     return writer.save()

@@ -39,7 +39,9 @@ def home_page():
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is None:
         return None
-    return site.root_page.specific
+    home = site.root_page.specific
+    # Before set-up the default site is Wagtail's own "Welcome" page, not ours.
+    return home if isinstance(home, m.HomePage) else None
 
 
 def section(slug):

@@ -675,3 +675,175 @@ def test_docx_page_number_footers(docx_file):
         assert "PAGE" in xml and "fldChar" in xml
         assert paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
     assert odd.alignment == 2 and even.alignment == 0  # right, left
+
+
+# --- 附件 bound after the body (§2.4) ------------------------------------------------------
+
+CHECKLIST = layout.AttachmentText(
+    body="<p>一、校舍安全情况。</p><p>二、消防设施情况。</p><p>附件一的最后一行。</p>"
+)
+LEDGER = layout.AttachmentText(
+    title="安全隐患整改台账（样表）",
+    body="<p>请各乡镇按样表逐项登记隐患和整改情况。</p><p>附件二的最后一行。</p>",
+)
+
+
+def first_line(page):
+    return sorted(page.extract_text_lines(), key=lambda line: line["top"])[0]
+
+
+def test_attachments_follow_the_body_each_from_a_new_page(units):
+    document = make_document(units, body=ONE_LINE * 3)
+    data = layout.render_pdf(document, attachments=[CHECKLIST, LEDGER])
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        pages = pdf.pages
+        body = next(i for i, p in enumerate(pages) if text_line(p, "附件："))
+        # 附件说明, then the signature and date, on the body's last page; no attachment yet.
+        assert text_line(pages[body], "2026年10月9日")
+        assert not text_line(pages[body], "附件一的最后一行")
+        labels = {}
+        for i, page in enumerate(pages):
+            line = first_line(page)
+            if line["text"] in ("附件1", "附件2"):
+                labels[line["text"]] = i
+        assert list(labels) == ["附件1", "附件2"]
+        assert body < labels["附件1"] < labels["附件2"]
+        for label, index in labels.items():
+            page = pages[index]
+            line = text_line(page, label)
+            # "附件N" in 3号黑体, flush left on the first line of the text block.
+            assert mm(line["x0"]) == pytest.approx(28, abs=0.5)
+            assert all("Sans" in c["fontname"] for c in line["chars"])
+            assert line["chars"][0]["size"] == pytest.approx(16, abs=0.1)
+            assert line_box_top(page, line["chars"]) == pytest.approx(37, abs=0.5)
+        # The title, as in the 附件说明 unless given, centred on the third line.
+        for label, title in (
+            ("附件1", "全县学校安全检查表"),
+            ("附件2", "安全隐患整改台账（样表）"),
+        ):
+            page = pages[labels[label]]
+            line = text_line(page, title)
+            assert line["chars"][0]["size"] == pytest.approx(22, abs=0.1)
+            centre = (mm(line["x0"]) + mm(line["x1"])) / 2
+            assert centre == pytest.approx(28 + 78, abs=1)
+            assert line_box_top(page, line["chars"]) == pytest.approx(37 + 2 * PITCH, abs=1)
+        # Its text in the format of the body: indented two characters.
+        text = text_line(pages[labels["附件1"]], "一、校舍安全情况")
+        assert mm(text["x0"]) - 28 == pytest.approx(2 * CELL, abs=0.5)
+        assert text_line(pages[labels["附件2"]], "附件二的最后一行")
+        # Page numbers continue; the 版记 comes after the attachments, on the last page.
+        for page in pages:
+            if text_line(page, "附件1") or text_line(page, "附件2"):
+                assert text_line(page, f"— {page.page_number} —")
+        assert text_line(pages[-1], "2026年10月10日印发")
+        assert labels["附件2"] <= len(pages) - 1
+        assert not any(text_line(p, "印发") for p in pages[: labels["附件2"]])
+
+
+def test_the_only_attachment_is_labelled_without_a_number(units):
+    document = make_document(units, body=ONE_LINE, attachment_note="全县学校安全检查表")
+    texts = layout.document_texts(document, attachments=[CHECKLIST])
+    assert [(p.label, p.title) for p in texts.attachment_pages] == [("附件", "全县学校安全检查表")]
+    # Without attachment texts nothing is bound after the body.
+    assert layout.document_texts(document).attachment_pages == []
+
+
+def test_attachment_text_is_cleaned_like_the_body(units):
+    document = make_document(units, body=ONE_LINE)
+    dirty = layout.AttachmentText(body='<p onclick="x()">正文</p><script>alert(1)</script>')
+    page = layout.document_texts(document, attachments=[dirty]).attachment_pages[0]
+    assert "script" not in page.body and "onclick" not in page.body
+    assert "正文" in page.body
+
+
+def test_docx_attachments_each_from_a_new_page(units):
+    from docx import Document as Docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = make_document(units, body=ONE_LINE)
+    docx = Docx(BytesIO(layout.render_docx(document, attachments=[CHECKLIST, LEDGER])))
+    paragraphs = docx.paragraphs
+    texts = [p.text for p in paragraphs]
+    breaks = [p.text for p in paragraphs if p.paragraph_format.page_break_before]
+    assert breaks == ["附件1", "附件2"]
+    # After the 附件说明, the signature and the date; then the attachments in order.
+    order = [
+        texts.index(t) for t in ("附件：1.全县学校安全检查表", "2026年10月9日", "附件1", "附件2")
+    ]
+    assert order == sorted(order)
+    label = paragraphs[texts.index("附件1")]
+    assert label.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "Noto Sans CJK SC"
+    title = paragraphs[texts.index("附件1") + 1]
+    assert title.text == "全县学校安全检查表" and title.alignment == 1  # centred
+    assert title.runs[0].font.size == Pt(22)
+    assert title.paragraph_format.space_before > Pt(28)  # one blank line: title on line 3
+    body = paragraphs[texts.index("一、校舍安全情况。")]
+    assert body.paragraph_format.first_line_indent > Pt(30)
+    assert texts.index("附件二的最后一行。") > texts.index("附件2")
+
+
+# --- DOCX 信函格式 (§2.7) ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def letter_docx(units):
+    from docx import Document as Docx
+
+    document = make_document(units, doc_type=DocType.LETTER, direction=Direction.PARALLEL)
+    return Docx(BytesIO(layout.render_docx(document)))
+
+
+def test_docx_letter_format(letter_docx):
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, RGBColor
+
+    paragraphs = letter_docx.paragraphs
+    mark = paragraphs[0]
+    # The organ's name without "文件", red, centred at the top of the text block.
+    assert mark.text == "青山县教育局"
+    assert all(run.font.color.rgb == RGBColor(0xFF, 0, 0) for run in mark.runs)
+    assert mark.alignment == 1 and not mark.paragraph_format.space_before
+    # Under it the red double line, thick over thin, 170 mm: 7 mm past each side.
+    bottom = mark._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert bottom.get(qn("w:val")) == "thickThinSmallGap"
+    assert bottom.get(qn("w:color")) == "FF0000"
+    for indent in (mark.paragraph_format.left_indent, mark.paragraph_format.right_indent):
+        assert abs(indent + Mm(7)) < Mm(0.1)
+    # 紧急程度 flush left and the number flush right on the line under the double line.
+    number = paragraphs[1]
+    assert number.text == "加急\t青教发〔2026〕12号"
+    stops = list(number.paragraph_format.tab_stops)
+    assert len(stops) == 1 and stops[0].alignment == 2  # right
+    assert abs(stops[0].position - Mm(156)) < Mm(0.1)
+    assert number._p.pPr.find(qn("w:pBdr")) is None  # no single red line of §2.3
+    # The lower double line (thin over thick), 170 mm, 20 mm above the foot of page 1.
+    section = letter_docx.sections[0]
+    assert section.different_first_page_header_footer
+    foot = section.first_page_footer.paragraphs[0]
+    frame = foot._p.pPr.find(qn("w:framePr"))
+    twips = 1440 / 25.4
+    assert int(frame.get(qn("w:w"))) == pytest.approx(170 * twips, abs=2)
+    assert int(frame.get(qn("w:x"))) == pytest.approx(21 * twips, abs=2)  # (210-170)/2
+    assert int(frame.get(qn("w:y"))) == pytest.approx(277 * twips, abs=0.5 * twips)
+    assert frame.get(qn("w:vAnchor")) == "page" and frame.get(qn("w:hAnchor")) == "page"
+    lower = foot._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert lower.get(qn("w:val")) == "thinThickSmallGap"
+    assert lower.get(qn("w:color")) == "FF0000"
+    assert "PAGE" not in foot._p.xml  # no page number on the first page
+    assert "PAGE" in section.footer.paragraphs[0]._p.xml
+    # 版记: 抄送 only, without 印发机关, 印发日期 and separator lines.
+    assert any(p.text.startswith("抄送：") for p in paragraphs)
+    assert not any("印发" in p.text for p in paragraphs)
+    shaded = [p for p in paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:shd"))]
+    assert shaded == []
+
+
+def test_docx_of_a_notice_has_no_letter_lines(docx_file):
+    from docx.oxml.ns import qn
+
+    section = docx_file.sections[0]
+    assert not section.different_first_page_header_footer
+    mark = next(p for p in docx_file.paragraphs if "青山县教育局文件" in p.text)
+    assert mark.paragraph_format.left_indent is None
+    assert mark._p.pPr.find(qn("w:pBdr")) is None  # the red line is under the number
