@@ -11,6 +11,7 @@ dates is a veto item, §5.2).
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -48,7 +49,7 @@ class Topic(models.TextChoices):
     COMMERCE = "commerce", _("Commerce and investment")
     EDUCATION = "education", _("Education, science and technology")
     CULTURE = "culture", _("Culture and tourism")
-    HEALTH = "health", _("Health")
+    HEALTH = "health", pgettext_lazy("disclosure topic", "Health")
     EMPLOYMENT = "employment", _("Employment and social security")
     CIVIL = "civil", _("Civil affairs and social assistance")
     JUSTICE = "justice", _("Public security and justice")
@@ -93,7 +94,7 @@ class Sector(models.TextChoices):
     TOURISM = "tourism", _("Culture and tourism")
     LOGISTICS = "logistics", _("Trade and logistics")
     ENERGY = "energy", _("New energy")
-    SERVICES = "services", _("Services")
+    SERVICES = "services", pgettext_lazy("investment sector", "Services")
 
 
 # --- Shared pieces ------------------------------------------------------------------------

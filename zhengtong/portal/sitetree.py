@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Locale, Page, Site
 
 from . import models as m
@@ -101,6 +102,6 @@ SECTION_LABELS = {
     "zsyz": _("Investment"),
     "ztzl": _("Topics"),
     "zjxq": _("About the county"),
-    "jgsz": _("Organisation"),
+    "jgsz": pgettext_lazy("website section", "Organisation"),
     "ldxx": _("Leaders"),
 }
