@@ -12,7 +12,8 @@ $PY manage.py db_worker --queue-name '*' >var/worker.log 2>&1 & pids+=($!)
 $PY manage.py run_scheduler >var/scheduler.log 2>&1 & pids+=($!)
 $PY manage.py demo --logins
 echo
-echo "Zhengtong demo: http://$HOST:$PORT/oa/   (Ctrl-C stops the server, worker and scheduler)"
+echo "Zhengtong demo: website http://$HOST:$PORT/  staff http://$HOST:$PORT/oa/  editing http://$HOST:$PORT/cms/"
+echo "(Ctrl-C stops the server, worker and scheduler)"
 echo "Logs of the worker and scheduler: var/worker.log, var/scheduler.log"
 .venv/bin/gunicorn zhengtong.wsgi:application --bind "$HOST:$PORT" --workers 2 --access-logfile - &
 pids+=($!)
