@@ -134,8 +134,8 @@ def test_the_directory_and_account_pages_pass_the_accessibility_check(page, live
 
 def test_the_unit_tree_is_not_hard_coded(page, live_server, county):
     Unit.objects.filter(pk=county["county"].pk).update(name="另一个县")
-    page.goto(f"{live_server.url}/")
-    assert page.get_by_role("heading", level=1).inner_text() == "另一个县"
+    page.goto(f"{live_server.url}/oa/login/")
+    assert page.title().endswith("另一个县")
 
 
 def test_the_accessibility_check_itself_catches_a_serious_fault(page):

@@ -147,7 +147,3 @@ def readyz(request):
         {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
     )
 
-
-def home(request):
-    """Until the website issue lands, the root shows the county's name and the way in."""
-    return render(request, "core/home.html")
