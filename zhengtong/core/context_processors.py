@@ -1,6 +1,7 @@
 """Template context shared by every page: the county's name and the staff menu."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 
@@ -14,7 +15,8 @@ def county_name():
 def site(request):
     from zhengtong.org.permissions import may
 
-    name = settings.SITE_NAME or county_name() or _("Zhengtong")
+    # Read when a template shows it (the public pages show the site's own name).
+    name = SimpleLazyObject(lambda: settings.SITE_NAME or county_name() or _("Zhengtong"))
     context = {"site_name": name}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

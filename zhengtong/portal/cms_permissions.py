@@ -208,16 +208,21 @@ def county_page_models():
 def unit_subtree_roots():
     """{unit_id: {page_id, ...}}: the roots of the subtrees each unit is responsible for.
     A page is a root when it names a unit and its nearest ancestor naming a unit names
-    another one (or none)."""
+    another one (or none). One query: the page types' tables are read as one UNION."""
+    querysets = [
+        model.objects.filter(owner_unit__isnull=False)
+        .order_by()
+        .values_list("pk", "path", "owner_unit_id")
+        for model in county_page_models()
+    ]
+    if not querysets:
+        return defaultdict(set)
+    rows = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
     owners = {}
     ids = {}
-    for model in county_page_models():
-        rows = model.objects.filter(owner_unit__isnull=False).values_list(
-            "pk", "path", "owner_unit_id"
-        )
-        for pk, path, unit_id in rows:
-            owners[path] = unit_id
-            ids[path] = pk
+    for pk, path, unit_id in rows:
+        owners[path] = unit_id
+        ids[path] = pk
     roots = defaultdict(set)
     step = 4  # treebeard's path step
     for path, unit_id in owners.items():
@@ -232,20 +237,58 @@ def unit_subtree_roots():
 
 
 @transaction.atomic
-def sync_page_permissions():
-    """Give each unit's editors group page permissions on exactly its subtrees' roots."""
+def sync_page_permissions(full=False):
+    """Give each unit's editors group page permissions on exactly its subtrees' roots.
+
+    A handful of queries whatever the number of units (it runs on every change of a
+    page's responsible unit, 28 times while the demo website loads): the roots, the
+    managed groups and their page permissions are read at once and only the difference
+    is written. Groups are made (with their model and collection permissions) for units
+    that have none yet; `full=True` (sync_all, the management command) also re-asserts
+    the model and collection permissions of every existing group."""
+    from wagtail.models import GroupPagePermission
+    from wagtail.models.pages import get_default_page_content_type
+
     from zhengtong.org.models import Unit
 
     from .models_workflow import CmsGroup, CmsGroupKind
 
     roots = unit_subtree_roots()
-    linked = set(
-        CmsGroup.objects.filter(kind=CmsGroupKind.UNIT_EDITORS).values_list("unit_id", flat=True)
-    )
-    for unit in Unit.objects.filter(pk__in=set(roots) | linked):
-        _set_page_permissions(
-            editors_group(unit), roots.get(unit.pk, set()), EDITOR_PAGE_PERMISSIONS
+    groups = dict(
+        CmsGroup.objects.filter(kind=CmsGroupKind.UNIT_EDITORS, unit__isnull=False).values_list(
+            "unit_id", "group_id"
         )
+    )
+    missing = set(roots) - set(groups)
+    units = Unit.objects.filter(pk__in=(set(groups) | missing) if full else missing)
+    for unit in units:
+        groups[unit.pk] = editors_group(unit).pk
+    perm_ids = list(
+        Permission.objects.filter(
+            content_type=get_default_page_content_type(), codename__in=EDITOR_PAGE_PERMISSIONS
+        ).values_list("pk", flat=True)
+    )
+    want = {
+        (group_id, page_id, perm_id)
+        for unit_id, group_id in groups.items()
+        for page_id in roots.get(unit_id, ())
+        for perm_id in perm_ids
+    }
+    existing = GroupPagePermission.objects.filter(group_id__in=groups.values()).values_list(
+        "pk", "group_id", "page_id", "permission_id"
+    )
+    have = {}
+    for pk, *key in existing:
+        have[tuple(key)] = pk
+    stale = [pk for key, pk in have.items() if key not in want]
+    if stale:
+        GroupPagePermission.objects.filter(pk__in=stale).delete()
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group_id=g, page_id=p, permission_id=q)
+            for g, p, q in sorted(want - set(have))
+        ]
+    )
     return roots
 
 
@@ -293,7 +336,7 @@ def sync_all():
     or in a managed group. Returns (units with subtrees, people synced)."""
     from .models_workflow import CmsGroup
 
-    roots = sync_page_permissions()
+    roots = sync_page_permissions(full=True)
     it_admins_group()
     reviewers_group()
     people = User.objects.filter(role_assignments__isnull=False) | User.objects.filter(

@@ -45,7 +45,7 @@ def isodatetime(value):
 
 def _site(context):
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
+    site = Site.find_for_request(request) if request is not None else None  # kept on request
     if site is None:
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     return site
@@ -72,11 +72,18 @@ def site_title(context):
 
 @register.simple_tag(takes_context=True)
 def nav_sections(context):
-    """The live, public sections under the home page, in the order of the page tree."""
+    """The live, public sections under the home page, in the order of the page tree
+    (read once per request with the home page's other children: portal/context.py)."""
+    from ..context import home_children
+
     home = site_home(context)
     if home is None:
         return []
-    return list(home.get_children().live().public().only("id", "title", "url_path", "path"))
+    return [
+        child
+        for child in home_children(home, context.get("request"))
+        if child.live and child.zt_public
+    ]
 
 
 @register.filter
@@ -87,22 +94,45 @@ def is_within(page, section):
     return page.path.startswith(section.path)
 
 
-@register.simple_tag
-def breadcrumb_trail(page):
-    """The ancestors of `page` from the home page down (the tree's root excluded)."""
+@register.simple_tag(takes_context=True)
+def breadcrumb_trail(context, page):
+    """The ancestors of `page` from the home page down (the tree's root excluded). The
+    home page and its children are known already (the header's navigation); only a
+    page deeper than a section's child reads the pages between, in one query."""
+    from ..context import home_children
+
     if page is None or not isinstance(page, Page):
         return []
-    return list(page.get_ancestors().filter(depth__gt=1))
+    home = site_home(context)
+    step = len(page.path) // page.depth if page.depth else 4
+    if home is None or page.depth < 3 or not page.path.startswith(home.path):
+        return list(page.get_ancestors().filter(depth__gt=1))
+    trail = [home]
+    if page.depth > 3:
+        section_path = page.path[: step * 3]
+        section = next(
+            (c for c in home_children(home, context.get("request")) if c.path == section_path),
+            None,
+        )
+        if section is None:
+            return list(page.get_ancestors().filter(depth__gt=1))
+        trail.append(section)
+        if page.depth > 4:
+            trail += list(page.get_ancestors().filter(depth__gt=3))
+    return trail
 
 
 @register.simple_tag
 def catalogue_entry(page):
     """The page's public catalogue entry (索引号 and the rest), or None. Not every page
-    has one: pages outside the catalogue, or published before the catalogue existed."""
-    try:
-        entry = page.catalogue_entry
-    except (ObjectDoesNotExist, AttributeError):
-        return None
+    has one: pages outside the catalogue, or published before the catalogue existed.
+    portal/context.py loads it with the page's details (`zt_catalogue_entry`)."""
+    entry = getattr(page, "zt_catalogue_entry", False)
+    if entry is False:
+        try:
+            entry = page.catalogue_entry
+        except (ObjectDoesNotExist, AttributeError):
+            return None
     return entry if entry is not None and entry.is_public else None
 
 
