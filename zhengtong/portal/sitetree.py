@@ -64,6 +64,8 @@ def ensure_site(county, *, hostname="localhost", port=80, office=None):
     if not Locale.objects.exists():
         Locale.objects.create(language_code="zh-hans")
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    # A flushed database leaves Wagtail's cached site paths pointing at vanished pages.
+    Site.clear_site_root_paths_cache()
     home = m.HomePage.objects.first()
     if home is None:
         # Wagtail's initial migration leaves a "Welcome" page as the default root.

@@ -9,9 +9,12 @@ reach the editor of a page under review through the review task (models_workflow
 """
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.permissions import page_permission_policy
 
 from zhengtong.org.permissions import may
 
@@ -64,6 +67,23 @@ def create_in_own_unit_only(request, parent_page, page_class):
 @hooks.register("before_unpublish_page")
 def unpublish_own_unit_only(request, page):
     _own_unit_only(request, page)
+
+
+@hooks.register("after_edit_page")
+def reviewers_leave_to_the_dashboard(request, page):
+    """A review decision taken in the page editor ends, in Wagtail, on the explorer of
+    the page's parent, which a reviewer without page permissions of their own may not
+    open ("no permission" after a decision that was made). Send them to the admin's
+    dashboard instead, which lists what still awaits their review."""
+    if request.method != "POST" or not request.POST.get("action-workflow-action"):
+        return None
+    if get_valid_next_url_from_request(request):
+        return None
+    root = page_permission_policy.explorable_root_instance(request.user)
+    parent = page.get_parent()
+    if root is not None and (parent.pk == root.pk or parent.is_descendant_of(root)):
+        return None
+    return redirect("wagtailadmin_home")
 
 
 def _show_problems(request, page):
