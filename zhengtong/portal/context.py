@@ -28,6 +28,7 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
     Window,
@@ -166,7 +167,14 @@ def home_children(home, request=None):
     memo = getattr(request, "_zt_home_children", None) if request is not None else None
     if memo is not None and memo[0] == home.pk:
         return memo[1]
-    children = list(home.get_children().annotate(zt_restricted=restricted_q()).order_by("path"))
+    # A single-page section (办事服务, 互动交流) shows its summary on the home page: read
+    # it in the same query.
+    summary = m.StandardPage.objects.filter(page_ptr=OuterRef("pk")).values("summary")[:1]
+    children = list(
+        home.get_children()
+        .annotate(zt_restricted=restricted_q(), zt_summary=Subquery(summary))
+        .order_by("path")
+    )
     for child in children:
         child.zt_public = not child.zt_restricted
     if request is not None:

@@ -552,3 +552,13 @@ def test_a_standard_page_lists_its_children(client, site):
     publish(about, pm.StandardPage(title="历史沿革", summary="青山县历史悠久。"))
     page = html(client, "/zjxq/")
     assert "历史沿革" in page and DATE.search(page)
+
+
+def test_a_single_page_section_shows_its_summary_on_the_home_page(client, site):
+    from zhengtong.portal.sitetree import section
+
+    services = section("bsfw")
+    services.summary = "政务服务中心和网上办事的介绍。"
+    services.save_revision().publish()
+    response = client.get("/")
+    assert "政务服务中心和网上办事的介绍。" in response.content.decode()
