@@ -685,7 +685,9 @@ class _Loader:
 
     def collection(self):
         if not hasattr(self, "_collection"):
-            root = Collection.get_first_root_node()
+            # A flushed database (browser tests) has lost the root that Wagtail's
+            # migrations create.
+            root = Collection.get_first_root_node() or Collection.add_root(name="Root")
             existing = root.get_children().filter(name=COLLECTION_NAME).first()
             self._collection = existing or root.add_child(name=COLLECTION_NAME)
         return self._collection
