@@ -258,7 +258,7 @@ def test_an_invalidation_written_by_another_process_is_obeyed(client, news, page
     article = add_article(news, "另一个进程发布")
     warm(client, article.url, "/tzgg/")
     # The scheduler or a second web worker appends to the shared journal.
-    cache.FileJournal(page_cache.journal.path).append({f"page.{article.pk}"})
+    _other_process_journal(page_cache.journal).append({f"page.{article.pk}"})
     assert not hit(client.get(article.url))
     assert hit(client.get("/tzgg/"))
 
@@ -273,7 +273,7 @@ def test_a_page_invalidated_while_it_renders_is_not_kept(
     def serve_then_change(self, request, *args, **kwargs):
         response = original(self, request, *args, **kwargs)
         # Another process publishes a new version while this one renders the old.
-        cache.FileJournal(page_cache.journal.path).append({f"page.{self.pk}"})
+        _other_process_journal(page_cache.journal).append({f"page.{self.pk}"})
         return response
 
     monkeypatch.setattr(pm.ArticlePage, "serve", serve_then_change)
@@ -362,3 +362,10 @@ def test_the_cache_can_be_switched_off(client, news, settings):
     settings.PORTAL_CACHE = False
     client.get("/zwdt/")
     assert not hit(client.get("/zwdt/"))
+
+
+def _other_process_journal(journal):
+    """The same journal as another web process opens it (a file, or the shared cache)."""
+    if isinstance(journal, cache.FileJournal):
+        return cache.FileJournal(journal.path)
+    return cache.CacheJournal(journal.cache, journal.prefix)
