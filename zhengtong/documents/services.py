@@ -11,11 +11,11 @@ import re
 
 import nh3
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtong.core import audit, workitems
+from zhengtong.core import audit, counters, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.models import WorkItem
 from zhengtong.org import permissions
@@ -540,24 +540,15 @@ def send_back(actor, document, *, reason):
 
 def take_number(prefix, year):
     """The next number for `prefix` in `year`: from 1 each year, never reused, never
-    skipped. The counter row is locked (select_for_update; on SQLite the transaction
-    holds the database's write lock), so simultaneous sign-offs get consecutive numbers.
-    Call inside the issuing transaction: if issuing fails, the number is not taken."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("take_number must run inside the issuing transaction")
-    for _attempt in range(3):
-        counter = NumberCounter.objects.select_for_update().filter(prefix=prefix, year=year).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = NumberCounter.objects.create(prefix=prefix, year=year, last=0)
-            except IntegrityError:
-                continue  # another issuer created it first: lock theirs
-            counter = NumberCounter.objects.select_for_update().get(pk=counter.pk)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        return counter.last
-    raise Conflict(_("Could not take a document number; please try again."))
+    skipped, from a locked counter row (core/counters.py), so simultaneous sign-offs get
+    consecutive numbers. Call inside the issuing transaction: if issuing fails, the
+    number is not taken."""
+    return counters.take_next(
+        NumberCounter,
+        _("Could not take a document number; please try again."),
+        prefix=prefix,
+        year=year,
+    )
 
 
 def sign_for_days(urgency):

@@ -52,7 +52,7 @@ import re
 import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -61,7 +61,7 @@ from django_tasks import task
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from zhengtong.core import audit, workitems
+from zhengtong.core import audit, counters, workitems
 from zhengtong.core.errors import Conflict, Invalid
 from zhengtong.core.masking import mask_text
 from zhengtong.core.middleware import current_request
@@ -103,25 +103,14 @@ def publisher_code(unit):
 
 
 def take_index_serial(unit, year):
-    """The next serial of `unit` in `year`: from 1, never reused. The counter row is
-    locked; call inside the publishing transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("take_index_serial must run inside a transaction")
-    for _attempt in range(3):
-        counter = (
-            IndexNumberCounter.objects.select_for_update().filter(unit=unit, year=year).first()
-        )
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = IndexNumberCounter.objects.create(unit=unit, year=year, last=0)
-            except IntegrityError:
-                continue  # created by someone else in the meantime: lock theirs
-            counter = IndexNumberCounter.objects.select_for_update().get(pk=counter.pk)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        return counter.last
-    raise Conflict(_("Could not take an index number; please try again."))
+    """The next serial of `unit` in `year`: from 1, never reused (a locked counter row,
+    core/counters.py); call inside the publishing transaction."""
+    return counters.take_next(
+        IndexNumberCounter,
+        _("Could not take an index number; please try again."),
+        unit=unit,
+        year=year,
+    )
 
 
 def format_index_number(unit, year, serial):
