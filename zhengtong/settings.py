@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "zhengtong.search",
     "zhengtong.api",
     "zhengtong.portal",
+    "zhengtong.public",
     "zhengtong.demo",
     # Wagtail (the website, edited at /cms/), after our apps so our templates win.
     "wagtail.contrib.settings",
