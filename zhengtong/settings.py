@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "zhengtong.api",
     "zhengtong.portal",
     "zhengtong.public",
+    "zhengtong.letters",
+    "zhengtong.disclosure",
+    "zhengtong.consultations",
     "zhengtong.demo",
     # Wagtail (the website, edited at /cms/), after our apps so our templates win.
     "wagtail.contrib.settings",

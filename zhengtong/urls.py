@@ -14,6 +14,10 @@ urlpatterns = [
     path("oa/documents/", include("zhengtong.documents.urls")),
     path("oa/", include("zhengtong.org.urls")),
     path("oa/", include("zhengtong.core.urls")),
+    path("oa/letters/", include("zhengtong.letters.urls_staff")),
+    path("oa/disclosure-requests/", include("zhengtong.disclosure.urls_staff")),
+    path("oa/consultations/", include("zhengtong.consultations.urls_staff")),
+    path("oa/public-users/", include("zhengtong.public.urls_staff")),
     path("oa/calendar/", include("zhengtong.core.urls_calendar")),
     path("oa/audit/", include("zhengtong.core.urls_audit")),
     path("files/", include("zhengtong.core.urls_attachments")),
@@ -21,6 +25,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("wj/", include(wagtaildocs_urls)),
+    # Public interaction: before the website's page tree takes /hdjl/ and /xxgk/.
+    path("hdjl/xx/", include("zhengtong.letters.urls_public")),
+    path("hdjl/zj/", include("zhengtong.consultations.urls_public")),
+    path("xxgk/ysq/", include("zhengtong.disclosure.urls_public")),
+    path("grzx/", include("zhengtong.public.urls_public")),
     path("", include("zhengtong.portal.urls")),
     path("", include("zhengtong.core.urls_public")),
 ]

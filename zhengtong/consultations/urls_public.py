@@ -1,0 +1,3 @@
+"""URL paths of the consultations app (filled in as the app grows)."""
+
+urlpatterns = []

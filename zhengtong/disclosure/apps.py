@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureConfig(AppConfig):
+    """Disclosure on application (依申请公开)."""
+
+    name = "zhengtong.disclosure"
+    label = "disclosure"
+    verbose_name = _("Disclosure requests")
+    default_auto_field = "django.db.models.BigAutoField"
