@@ -314,10 +314,12 @@ DOCUMENT_SIGN_FOR_DAYS = int(os.environ.get("DOCUMENT_SIGN_FOR_DAYS", "3"))
 DOCUMENT_STEP_DAYS = int(os.environ.get("DOCUMENT_STEP_DAYS", "2"))
 
 # --- API ------------------------------------------------------------------------------
+# Days an API token stays valid after it is issued (zhengtong/api/authentication.py).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a bad token then gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "zhengtong.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -128,6 +128,9 @@ class TokenRequestSerializer(AuthTokenSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+    expires = serializers.DateTimeField(
+        read_only=True, help_text=_("After this moment the token is refused; ask again.")
+    )
 
 
 class DeadlineSerializer(serializers.Serializer):

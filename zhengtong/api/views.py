@@ -2,6 +2,7 @@
 same operations as the pages."""
 
 import django_filters
+from django.db import transaction
 from django.db.models import Q
 from django_otp import match_token
 from drf_spectacular.utils import extend_schema
@@ -18,6 +19,7 @@ from zhengtong.org.middleware import needs_second_factor
 from zhengtong.org.models import Unit, User
 
 from . import serializers as s
+from .authentication import expires_at, has_expired
 from .permissions import (
     LockedOut,
     PasswordChangeRequired,
@@ -50,8 +52,12 @@ class ObtainToken(ObtainAuthToken):
             code = serializer.validated_data.get("otp_token") or ""
             if not code or match_token(user, code) is None:
                 raise SecondFactorRequired()
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        with transaction.atomic():
+            token, _created = Token.objects.select_for_update().get_or_create(user=user)
+            if has_expired(token):
+                token.delete()  # the key is the primary key: a new token, a new key
+                token = Token.objects.create(user=user)
+        return Response({"token": token.key, "expires": expires_at(token)})
 
 
 class UnitFilter(django_filters.FilterSet):

@@ -395,3 +395,44 @@ def test_the_api_documentation_page_opens(client, db):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_a_token_is_refused_once_its_lifetime_has_passed(as_user, clerk_a, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.API_TOKEN_DAYS = 30
+    client = as_user(clerk_a)
+    assert client.get(f"{API}/units/").status_code == 200
+    Token.objects.filter(user=clerk_a).update(created=timezone.now() - timedelta(days=31))
+    response = client.get(f"{API}/units/")
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_asking_again_after_expiry_gives_a_new_token_that_works(api_client, clerk_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = api_client.post(
+        f"{API}/auth/token/", {"username": "clerk_a", "password": PASSWORD}, format="json"
+    ).json()
+    assert first["expires"]
+    Token.objects.filter(user=clerk_a).update(created=timezone.now() - timedelta(days=400))
+    again = api_client.post(
+        f"{API}/auth/token/", {"username": "clerk_a", "password": PASSWORD}, format="json"
+    ).json()
+    assert again["token"] != first["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {again['token']}")
+    assert api_client.get(f"{API}/units/").status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {first['token']}")
+    assert api_client.get(f"{API}/units/").status_code == 401
+
+
+def test_a_token_still_valid_is_handed_out_again_unchanged(api_client, clerk_a):
+    ask = lambda: api_client.post(  # noqa: E731
+        f"{API}/auth/token/", {"username": "clerk_a", "password": PASSWORD}, format="json"
+    ).json()["token"]
+    assert ask() == ask()

@@ -1,0 +1,39 @@
+"""API tokens that expire.
+
+DRF's tokens live until deleted; a token copied into another system's configuration
+(the 12345 hotline, the provincial platform) would then work for ever. Here a token is
+valid for API_TOKEN_DAYS after it was issued; after that it is refused with 401 and the
+client asks for a new one at /api/v1/auth/token/ (which replaces the expired token).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+
+def token_lifetime():
+    return timedelta(days=settings.API_TOKEN_DAYS)
+
+
+def expires_at(token):
+    return token.created + token_lifetime()
+
+
+def has_expired(token, now=None):
+    return (now or timezone.now()) >= expires_at(token)
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>`, refused once the token is older than its lifetime."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if has_expired(token):
+            raise exceptions.AuthenticationFailed(
+                _("The token has expired. Ask for a new one at /api/v1/auth/token/.")
+            )
+        return user, token
