@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "zhengtong.letters",
     "zhengtong.disclosure",
     "zhengtong.consultations",
+    "zhengtong.services",
     "zhengtong.demo",
     # Wagtail (the website, edited at /cms/), after our apps so our templates win.
     "wagtail.contrib.settings",

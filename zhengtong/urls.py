@@ -18,6 +18,7 @@ urlpatterns = [
     path("oa/disclosure-requests/", include("zhengtong.disclosure.urls_staff")),
     path("oa/consultations/", include("zhengtong.consultations.urls_staff")),
     path("oa/public-users/", include("zhengtong.public.urls_staff")),
+    path("oa/services/", include("zhengtong.services.urls_staff")),
     path("oa/calendar/", include("zhengtong.core.urls_calendar")),
     path("oa/audit/", include("zhengtong.core.urls_audit")),
     path("files/", include("zhengtong.core.urls_attachments")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("hdjl/zj/", include("zhengtong.consultations.urls_public")),
     path("xxgk/ysq/", include("zhengtong.disclosure.urls_public")),
     path("grzx/", include("zhengtong.public.urls_public")),
+    path("bsfw/", include("zhengtong.services.urls_public")),
     path("", include("zhengtong.portal.urls")),
     path("", include("zhengtong.core.urls_public")),
 ]

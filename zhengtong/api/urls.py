@@ -11,6 +11,7 @@ from zhengtong.letters import api as letters_api
 from zhengtong.portal import api as portal_api
 from zhengtong.portal import api_catalogue
 from zhengtong.public import api as public_api
+from zhengtong.services import api as services_api
 
 from . import views
 
@@ -26,6 +27,7 @@ letters_api.register(router)  # /api/v1/letters/...
 disclosure_api.register(router)  # /api/v1/disclosure-requests/...
 consultations_api.register(router)  # /api/v1/consultations/...
 public_api.register(router)  # /api/v1/public-users/...
+services_api.register(router)  # /api/v1/service-items/, applications, cases
 
 urlpatterns = [
     path("v1/", include(router.urls)),

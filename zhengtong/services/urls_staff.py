@@ -1,0 +1,3 @@
+"""URL paths of the services app (filled in as the app grows)."""
+
+urlpatterns = []
