@@ -9,3 +9,9 @@ class DisclosureConfig(AppConfig):
     label = "disclosure"
     verbose_name = _("Disclosure requests")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import rules  # noqa: F401  (register permission rules)
+        from .public_views import register_my_requests
+
+        register_my_requests()

@@ -1,3 +1,16 @@
-"""URL paths of the disclosure app (filled in as the app grows)."""
+"""Staff paths under /oa/disclosure-requests/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "disclosure_staff"
+
+urlpatterns = [
+    path("", views.request_list, name="list"),
+    path("new/", views.register_request, name="register"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("<int:pk>/", views.request_detail, name="detail"),
+    path("<int:pk>/reply.pdf", views.reply_pdf, name="reply_pdf"),
+    path("<int:pk>/<slug:action>/", views.request_action, name="action"),
+]
