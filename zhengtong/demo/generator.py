@@ -580,6 +580,10 @@ def build_county(plan: CountyPlan) -> BuildResult:
             )
         except website_demo.AlreadyFilled:  # a website with content exists: leave it
             pass
+        # Public interaction: each app plays its year through its own operations.
+        from zhengtong.disclosure import demo as disclosure_demo
+
+        disclosure_demo.load(units, seed=plan.seed)
     return BuildResult(
         units=len(plan.units),
         staff=len(plan.all_staff),
