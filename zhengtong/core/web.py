@@ -34,6 +34,12 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
+        from zhengtong.public.throttle import Throttled
+
+        if isinstance(exc, Throttled):  # a public visitor: the website's 429 page
+            from zhengtong.public.views import throttled_response
+
+            return throttled_response(request, exc)
         if isinstance(exc, NotPermitted):
             raise PermissionDenied(str(exc.message))
         if isinstance(exc, NotFound):

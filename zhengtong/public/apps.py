@@ -10,3 +10,15 @@ class PublicConfig(AppConfig):
     label = "public"
     verbose_name = _("Public users")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        import datetime
+
+        from zhengtong.core import scheduler
+
+        from . import rules  # noqa: F401  (registers the staff rule)
+        from .tasks import delete_old_public_records
+
+        scheduler.register(
+            scheduler.Job("public_cleanup", datetime.time(3, 15), delete_old_public_records)
+        )

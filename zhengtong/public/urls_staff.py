@@ -1,3 +1,12 @@
-"""URL paths of the public-user app (filled in as the app grows)."""
+"""Staff paths of the public-user app under /oa/public-users/."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_staff
+
+app_name = "public_staff"
+
+urlpatterns = [
+    path("", views_staff.user_list, name="list"),
+    path("<int:pk>/active/", views_staff.set_active, name="set_active"),
+]

@@ -1,0 +1,98 @@
+"""Public pages of the public-user app (/grzx/): the captcha picture, and the helper
+every public form view uses to send SMS codes."""
+
+from django.forms.utils import ErrorDict
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from zhengtong.core.errors import DomainError
+from zhengtong.core.masking import mask_mobile
+from zhengtong.core.validators import check_mobile
+
+from . import captcha, sms
+from .throttle import Throttled
+
+
+def _unvalidated(form):
+    if form._errors is None:
+        form._errors = ErrorDict()
+        form.cleaned_data = {}
+
+
+def add_unvalidated_error(form, field, message):
+    """Add an error to a form that was not validated (only this error shows)."""
+    _unvalidated(form)
+    form.add_error(field if field in form.fields else None, message)
+
+
+def send_code_if_asked(request, form) -> bool:
+    """If the POST pressed "send_sms_code": check captcha + mobile, send the SMS code
+    (rate-limited), add a message, and return True — the view then re-renders the form
+    (bound, so nothing typed is lost). Otherwise return False.
+
+    Pressing "new_captcha" (换一张, the no-JavaScript way to get another picture) also
+    returns True: the form is re-rendered with a new picture and nothing checked."""
+    if request.method != "POST" or not form.is_bound:
+        return False
+    if "new_captcha" in request.POST:
+        _unvalidated(form)
+        return True
+    if "send_sms_code" not in request.POST or "mobile" not in form.fields:
+        return False
+    # Re-rendered without validation: only the errors added here show.
+    _unvalidated(form)
+    raw = form.data.get(form.add_prefix("mobile"), "")
+    try:
+        mobile = check_mobile(raw)
+    except Exception:
+        add_unvalidated_error(form, "mobile", _("Enter a valid mobile number."))
+        return True
+    if not form.check_captcha():
+        add_unvalidated_error(
+            form,
+            "captcha_answer",
+            _("The characters do not match the picture. Enter those of the new picture."),
+        )
+        return True
+    try:
+        sms.send_code(mobile, form.sms_purpose, request=request)
+    except Throttled as exc:
+        add_unvalidated_error(form, "sms_code", str(exc.message))
+        form.throttled = True
+        return True
+    except DomainError as exc:
+        add_unvalidated_error(form, exc.field or "mobile", str(exc.message))
+        return True
+    form.mark_human()
+    if "captcha_answer" in form.fields:
+        del form.fields["captcha_answer"]
+    form.sms_notice = _("A code was sent to %(mobile)s. It is valid for 10 minutes.") % {
+        "mobile": mask_mobile(mobile)
+    }
+    return True
+
+
+def throttled_response(request, exc):
+    """The 429 page, in the website's layout."""
+    response = render(
+        request,
+        "public/throttled.html",
+        {"message": exc.message},
+        status=429,
+    )
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(int(exc.retry_after) + 1)
+    return response
+
+
+@never_cache
+@require_safe
+def captcha_picture(request, token):
+    """The PNG of a live challenge (never stored by a cache: it is one visitor's)."""
+    data = captcha.picture(token)
+    if data is None:
+        raise Http404()
+    return HttpResponse(data, content_type="image/png")
