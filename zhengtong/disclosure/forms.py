@@ -112,7 +112,7 @@ class PaperRequestForm(RequestFields):
     """A clerk records a request that arrived in person, by post or by fax."""
 
     channel = forms.ChoiceField(
-        label=_("Received"),
+        label=_("Received by"),
         choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
         widget=forms.RadioSelect,
     )
