@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +11,25 @@ class ConsultationsConfig(AppConfig):
     label = "consultations"
     verbose_name = _("Consultations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from zhengtong.core import scheduler
+
+        from . import rules  # noqa: F401
+        from .tasks import close_due_consultations
+
+        # Consultations close at their deadline: checked every five minutes (the
+        # deadline itself is enforced on every comment, so a late run lets nothing in).
+        scheduler.register(
+            scheduler.Job(
+                "consultations_close",
+                datetime.time(0, 0),
+                close_due_consultations,
+                every=datetime.timedelta(minutes=5),
+            )
+        )
+        from zhengtong.public.registry import register_my_items
+
+        from .registry import my_comments
+
+        register_my_items("consultations", _("My comments on drafts"), my_comments)

@@ -584,6 +584,9 @@ def build_county(plan: CountyPlan) -> BuildResult:
         from zhengtong.disclosure import demo as disclosure_demo
 
         disclosure_demo.load(units, seed=plan.seed)
+        from zhengtong.consultations import demo as consultations_demo
+
+        consultations_demo.load(units, seed=plan.seed)
     return BuildResult(
         units=len(plan.units),
         staff=len(plan.all_staff),

@@ -1,0 +1,78 @@
+"""Read-side queries shared by the pages, the API and the personal centre, so they
+show the same rows."""
+
+from django.db.models import Q
+from django.utils import timezone
+
+from zhengtong.core.masking import mask_name, mask_text
+from zhengtong.org import permissions
+
+from .models import Comment, CommentState, Consultation, ConsultationState, ModerationMode
+
+PUBLIC_STATES = (ConsultationState.OPEN, ConsultationState.CLOSED, ConsultationState.SUMMARISED)
+
+
+def public_consultations(now=None):
+    """Consultations the public sees: opened (and their period begun), closed or
+    summarised; newest first."""
+    now = now or timezone.now()
+    return (
+        Consultation.objects.filter(state__in=PUBLIC_STATES, opens_at__lte=now)
+        .select_related("unit")
+        .order_by("-opens_at", "-pk")
+    )
+
+
+def public_consultation(pk, now=None):
+    """One consultation as the public may see it, or None."""
+    return public_consultations(now).filter(pk=pk).first()
+
+
+def published_comments(consultation):
+    """Comments shown to the public: approved ones, in the pre-moderated mode only
+    (private comments are never shown, whatever their state)."""
+    if consultation.moderation != ModerationMode.PRE_MODERATED:
+        return Comment.objects.none()
+    return (
+        consultation.comments.filter(state=CommentState.APPROVED)
+        .select_related("section")
+        .order_by("created_at", "pk")
+    )
+
+
+def public_comment_view(comment):
+    """What the public sees of a comment: personal data in the text masked, the
+    name masked; the organisation (not personal) as given."""
+    return {
+        "id": comment.pk,
+        "section": comment.section.number if comment.section_id else None,
+        "section_label": str(comment.section) if comment.section_id else "",
+        "text": mask_text(comment.text),
+        "name": mask_name(comment.name),
+        "organisation": comment.organisation,
+        "date": comment.created_at,
+    }
+
+
+def staff_consultations(person):
+    """Consultations of the person's units (drafts included); the same facts as the
+    rule `consultations.consultation.view`, delegators included."""
+    units = set(permissions.unit_ids_of(person))
+    for delegator in permissions.delegators_of(person):
+        units |= permissions.unit_ids_of(delegator)
+    return (
+        Consultation.objects.filter(unit_id__in=sorted(units))
+        .select_related("unit")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def comments_of_public_user(public_user):
+    """A public user's comments: made signed in, or with their confirmed mobile."""
+    return (
+        Comment.objects.filter(
+            Q(public_user=public_user) | Q(mobile_index=public_user.mobile_index)
+        )
+        .select_related("consultation")
+        .order_by("-created_at")
+    )
