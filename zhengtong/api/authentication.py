@@ -27,13 +27,16 @@ def has_expired(token, now=None):
     return (now or timezone.now()) >= expires_at(token)
 
 
+class TokenExpired(exceptions.AuthenticationFailed):
+    default_detail = _("The token has expired. Ask for a new one at /api/v1/auth/token/.")
+    default_code = "token_expired"
+
+
 class ExpiringTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>`, refused once the token is older than its lifetime."""
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
         if has_expired(token):
-            raise exceptions.AuthenticationFailed(
-                _("The token has expired. Ask for a new one at /api/v1/auth/token/.")
-            )
+            raise TokenExpired()
         return user, token

@@ -587,6 +587,9 @@ def build_county(plan: CountyPlan) -> BuildResult:
         from zhengtong.consultations import demo as consultations_demo
 
         consultations_demo.load(units, seed=plan.seed)
+        from zhengtong.services import demo as services_demo
+
+        services_demo.load(units, seed=plan.seed)
     return BuildResult(
         units=len(plan.units),
         staff=len(plan.all_staff),

@@ -1,3 +1,5 @@
+import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,3 +11,15 @@ class ServicesConfig(AppConfig):
     label = "services"
     verbose_name = _("Online services")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from zhengtong.core import scheduler
+
+        from . import rules  # noqa: F401  (permission rules)
+        from .tasks import check_published_guides
+
+        # Publishing refuses incomplete guides, so this finds only what slipped past
+        # the operations (imports, direct database fixes): before the working day.
+        scheduler.register(
+            scheduler.Job("services_guide_check", datetime.time(6, 0), check_published_guides)
+        )

@@ -408,7 +408,7 @@ def test_a_token_is_refused_once_its_lifetime_has_passed(as_user, clerk_a, setti
     Token.objects.filter(user=clerk_a).update(created=timezone.now() - timedelta(days=31))
     response = client.get(f"{API}/units/")
     assert response.status_code == 401
-    assert "expired" in response.json()["detail"]
+    assert response.json()["code"] == "token_expired"
 
 
 def test_asking_again_after_expiry_gives_a_new_token_that_works(api_client, clerk_a):

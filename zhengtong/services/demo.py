@@ -1,0 +1,711 @@
+"""Demo service items for the fictional county (禾溪县): 44 items across 14 units,
+each with a complete guide (every field, the application form's blank form and filled
+sample, a sample of the result), written and published through the real operations by
+the unit's clerk. All names and texts are invented for the demo.
+
+    from zhengtong.services import demo
+    demo.load(units, seed=2026)   # units: the demo generator's dict key -> Unit
+"""
+
+import random
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from zhengtong.org.models import Role, User
+
+from . import services
+from .events import ensure_events
+from .models import ServiceEvent, ServiceItem
+
+# A minimal, valid PDF: the demo's blank forms and samples (content checked on upload).
+PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+# (unit key, name, type, audience, events, statutory, promised, fee, extra materials, result)
+ITEMS = [
+    (
+        "dept:公安局",
+        "居民身份证申领",
+        "confirmation",
+        "citizens",
+        ["birth", "residence"],
+        60,
+        20,
+        "工本费20元",
+        ["户口簿"],
+        "居民身份证",
+    ),
+    (
+        "dept:公安局",
+        "新生儿入户登记",
+        "confirmation",
+        "citizens",
+        ["birth", "residence"],
+        5,
+        1,
+        "",
+        ["出生医学证明", "父母双方户口簿"],
+        "户口簿（登记后）",
+    ),
+    (
+        "dept:公安局",
+        "户口迁入登记",
+        "confirmation",
+        "citizens",
+        ["residence", "housing"],
+        10,
+        5,
+        "",
+        ["户口迁移证", "房屋产权证明"],
+        "户口簿",
+    ),
+    (
+        "dept:公安局",
+        "机动车临时号牌核发",
+        "licensing",
+        "both",
+        ["travel"],
+        5,
+        1,
+        "工本费5元",
+        ["机动车来历凭证", "交通事故责任强制保险凭证"],
+        "临时行驶车号牌",
+    ),
+    (
+        "dept:教育局",
+        "义务教育阶段入学登记",
+        "public_service",
+        "citizens",
+        ["school"],
+        20,
+        10,
+        "",
+        ["户口簿", "居住证明"],
+        "入学通知",
+    ),
+    (
+        "dept:教育局",
+        "家庭经济困难学生资助",
+        "payment",
+        "citizens",
+        ["school", "social-security"],
+        20,
+        15,
+        "",
+        ["家庭经济困难情况说明"],
+        "资助确认通知",
+    ),
+    (
+        "dept:教育局",
+        "教师资格认定",
+        "licensing",
+        "citizens",
+        ["employment"],
+        60,
+        30,
+        "",
+        ["学历证书", "体检合格证明"],
+        "教师资格证书",
+    ),
+    (
+        "dept:教育局",
+        "民办学校设立审批",
+        "licensing",
+        "businesses",
+        ["start-business"],
+        90,
+        60,
+        "",
+        ["办学章程", "校舍使用证明"],
+        "民办学校办学许可证",
+    ),
+    (
+        "dept:民政局",
+        "内地居民婚姻登记",
+        "confirmation",
+        "citizens",
+        ["marriage"],
+        1,
+        0,
+        "",
+        ["户口簿", "本人近期半身免冠合影照片"],
+        "结婚证",
+    ),
+    (
+        "dept:民政局",
+        "最低生活保障申请",
+        "payment",
+        "citizens",
+        ["social-security"],
+        30,
+        20,
+        "",
+        ["家庭收入情况说明"],
+        "低保待遇确认书",
+    ),
+    (
+        "dept:民政局",
+        "高龄津贴发放",
+        "payment",
+        "citizens",
+        ["retirement"],
+        20,
+        10,
+        "",
+        ["银行账户信息"],
+        "高龄津贴发放通知",
+    ),
+    (
+        "dept:民政局",
+        "社会团体成立登记",
+        "licensing",
+        "businesses",
+        ["start-business"],
+        60,
+        30,
+        "",
+        ["章程草案", "住所使用证明"],
+        "社会团体法人登记证书",
+    ),
+    (
+        "dept:人力资源和社会保障局",
+        "就业创业证申领",
+        "public_service",
+        "citizens",
+        ["employment"],
+        10,
+        3,
+        "",
+        ["近期免冠照片"],
+        "就业创业证",
+    ),
+    (
+        "dept:人力资源和社会保障局",
+        "职工基本养老保险退休待遇核定",
+        "confirmation",
+        "citizens",
+        ["retirement"],
+        20,
+        10,
+        "",
+        ["参保人员档案"],
+        "养老保险待遇核定表",
+    ),
+    (
+        "dept:人力资源和社会保障局",
+        "失业保险金申领",
+        "payment",
+        "citizens",
+        ["employment", "social-security"],
+        20,
+        10,
+        "",
+        ["解除劳动合同证明"],
+        "失业保险金核定通知",
+    ),
+    (
+        "dept:人力资源和社会保障局",
+        "劳务派遣经营许可",
+        "licensing",
+        "businesses",
+        ["hiring"],
+        20,
+        10,
+        "",
+        ["公司章程", "经营场所使用证明"],
+        "劳务派遣经营许可证",
+    ),
+    (
+        "dept:卫生健康委员会",
+        "出生医学证明首次签发",
+        "public_service",
+        "citizens",
+        ["birth"],
+        5,
+        1,
+        "",
+        ["住院分娩记录"],
+        "出生医学证明",
+    ),
+    (
+        "dept:卫生健康委员会",
+        "医疗机构执业登记",
+        "licensing",
+        "businesses",
+        ["operating-permit", "start-business"],
+        45,
+        30,
+        "",
+        ["医疗机构设置批准书", "房屋产权或使用证明"],
+        "医疗机构执业许可证",
+    ),
+    (
+        "dept:卫生健康委员会",
+        "公共场所卫生许可",
+        "licensing",
+        "businesses",
+        ["operating-permit"],
+        20,
+        10,
+        "",
+        ["卫生管理制度", "从业人员健康合格证明"],
+        "公共场所卫生许可证",
+    ),
+    (
+        "dept:市场监督管理局",
+        "个体工商户设立登记",
+        "licensing",
+        "citizens",
+        ["start-business", "employment"],
+        15,
+        1,
+        "",
+        ["经营场所使用证明"],
+        "营业执照",
+    ),
+    (
+        "dept:市场监督管理局",
+        "有限责任公司设立登记",
+        "licensing",
+        "businesses",
+        ["start-business"],
+        15,
+        3,
+        "",
+        ["公司章程", "住所使用证明"],
+        "营业执照",
+    ),
+    (
+        "dept:市场监督管理局",
+        "食品经营许可",
+        "licensing",
+        "businesses",
+        ["operating-permit"],
+        20,
+        10,
+        "",
+        ["食品安全管理制度", "经营场所平面图"],
+        "食品经营许可证",
+    ),
+    (
+        "dept:市场监督管理局",
+        "企业注销登记",
+        "other_power",
+        "businesses",
+        ["change-closure"],
+        10,
+        3,
+        "",
+        ["清算报告", "注销决议"],
+        "准予注销登记通知书",
+    ),
+    (
+        "dept:住房和城乡建设局",
+        "建筑工程施工许可",
+        "licensing",
+        "businesses",
+        ["construction"],
+        15,
+        7,
+        "",
+        ["用地批准手续", "施工图审查合格书"],
+        "建筑工程施工许可证",
+    ),
+    (
+        "dept:住房和城乡建设局",
+        "公共租赁住房申请",
+        "public_service",
+        "citizens",
+        ["housing"],
+        30,
+        20,
+        "",
+        ["家庭住房情况说明"],
+        "公租房资格确认通知",
+    ),
+    (
+        "dept:住房和城乡建设局",
+        "商品房预售许可",
+        "licensing",
+        "businesses",
+        ["construction"],
+        20,
+        10,
+        "",
+        ["建设工程规划许可证", "预售方案"],
+        "商品房预售许可证",
+    ),
+    (
+        "dept:自然资源局",
+        "不动产首次登记",
+        "confirmation",
+        "both",
+        ["housing"],
+        30,
+        5,
+        "登记费80元（住宅）",
+        ["不动产权属来源证明"],
+        "不动产权证书",
+    ),
+    (
+        "dept:自然资源局",
+        "建设用地规划许可",
+        "licensing",
+        "businesses",
+        ["construction", "investment"],
+        20,
+        10,
+        "",
+        ["建设项目批准文件", "用地红线图"],
+        "建设用地规划许可证",
+    ),
+    (
+        "dept:自然资源局",
+        "乡村建设规划许可",
+        "licensing",
+        "citizens",
+        ["housing"],
+        20,
+        10,
+        "",
+        ["宅基地使用证明", "建房设计图"],
+        "乡村建设规划许可证",
+    ),
+    (
+        "dept:交通运输局",
+        "道路货物运输经营许可",
+        "licensing",
+        "businesses",
+        ["transport", "operating-permit"],
+        20,
+        10,
+        "",
+        ["车辆行驶证", "安全生产管理制度"],
+        "道路运输经营许可证",
+    ),
+    (
+        "dept:交通运输局",
+        "出租汽车驾驶员从业资格注册",
+        "filing",
+        "citizens",
+        ["employment", "transport"],
+        20,
+        5,
+        "",
+        ["机动车驾驶证"],
+        "从业资格注册记录",
+    ),
+    (
+        "dept:交通运输局",
+        "公路超限运输许可",
+        "licensing",
+        "businesses",
+        ["transport"],
+        15,
+        5,
+        "",
+        ["车货总体轮廓图", "护送方案"],
+        "超限运输车辆通行证",
+    ),
+    (
+        "dept:农业农村局",
+        "农作物种子生产经营许可",
+        "licensing",
+        "businesses",
+        ["agriculture", "operating-permit"],
+        20,
+        15,
+        "",
+        ["种子检验人员资质证明"],
+        "农作物种子生产经营许可证",
+    ),
+    (
+        "dept:农业农村局",
+        "农村宅基地审批",
+        "licensing",
+        "citizens",
+        ["housing"],
+        20,
+        15,
+        "",
+        ["村民小组会议讨论通过的书面意见"],
+        "农村宅基地批准书",
+    ),
+    (
+        "dept:农业农村局",
+        "兽药经营许可",
+        "licensing",
+        "businesses",
+        ["agriculture"],
+        30,
+        20,
+        "",
+        ["质量管理制度", "经营场所证明"],
+        "兽药经营许可证",
+    ),
+    (
+        "dept:退役军人事务局",
+        "退役士兵自主就业一次性经济补助",
+        "payment",
+        "citizens",
+        ["veterans", "employment"],
+        20,
+        10,
+        "",
+        ["退出现役证"],
+        "补助金发放通知",
+    ),
+    (
+        "dept:退役军人事务局",
+        "优待证申领",
+        "public_service",
+        "citizens",
+        ["veterans"],
+        20,
+        10,
+        "",
+        ["退出现役证"],
+        "退役军人优待证",
+    ),
+    (
+        "dept:医疗保障局",
+        "异地就医备案",
+        "filing",
+        "citizens",
+        ["health", "retirement"],
+        5,
+        1,
+        "",
+        ["异地居住证明"],
+        "备案回执",
+    ),
+    (
+        "dept:医疗保障局",
+        "门诊慢特病待遇认定",
+        "confirmation",
+        "citizens",
+        ["health"],
+        20,
+        10,
+        "",
+        ["病历资料", "诊断证明"],
+        "门诊慢特病待遇认定结果",
+    ),
+    (
+        "dept:文化和旅游局",
+        "娱乐场所经营许可",
+        "licensing",
+        "businesses",
+        ["culture-tourism", "operating-permit"],
+        20,
+        15,
+        "",
+        ["经营场所使用证明", "消防安全检查证明"],
+        "娱乐经营许可证",
+    ),
+    (
+        "dept:文化和旅游局",
+        "旅行社设立许可",
+        "licensing",
+        "businesses",
+        ["culture-tourism", "start-business"],
+        20,
+        10,
+        "",
+        ["经营场所证明", "质量保证金缴存证明"],
+        "旅行社业务经营许可证",
+    ),
+    (
+        "dept:生态环境分局",
+        "建设项目环境影响报告表审批",
+        "licensing",
+        "businesses",
+        ["environment", "construction"],
+        30,
+        15,
+        "",
+        ["环境影响报告表", "公众参与说明"],
+        "环境影响报告表批复",
+    ),
+    (
+        "dept:生态环境分局",
+        "排污许可",
+        "licensing",
+        "businesses",
+        ["environment", "operating-permit"],
+        20,
+        15,
+        "",
+        ["自行监测方案"],
+        "排污许可证",
+    ),
+    (
+        "government_office",
+        "政府信息公开申请",
+        "public_service",
+        "both",
+        [],
+        20,
+        15,
+        "",
+        ["申请人身份证明"],
+        "政府信息公开申请答复书",
+    ),
+]
+
+ID_MATERIAL = {
+    "citizens": ("申请人居民身份证", "copy", "either", "公安机关核发"),
+    "businesses": ("营业执照或统一社会信用代码证书", "copy", "either", "市场监督管理部门核发"),
+    "both": (
+        "申请人身份证明（个人为居民身份证，单位为营业执照）",
+        "copy",
+        "either",
+        "公安机关或市场监督管理部门核发",
+    ),
+}
+FEE_BASIS = "《禾溪县行政事业性收费目录清单》（示例，虚构）"
+HALL = "禾溪县政务服务中心"
+
+
+def _actor(unit, units):
+    """The unit's clerk (文书), or one of the government office's staff."""
+    for candidate_unit in (unit, units.get("government_office")):
+        if candidate_unit is None:
+            continue
+        clerk = (
+            User.objects.filter(
+                role_assignments__role=Role.CLERK,
+                role_assignments__unit=candidate_unit,
+                is_active=True,
+            )
+            .order_by("id")
+            .first()
+        )
+        if clerk:
+            return clerk
+    raise LookupError(f"No clerk to write the guides of {unit}")
+
+
+def _form_name(name):
+    """The application form's name: 最低生活保障申请 → 最低生活保障申请表."""
+    return f"{name}表" if name.endswith("申请") else f"{name}申请表"
+
+
+def _fields(n, row, unit, rng):
+    (_key, name, item_type, audience, events, statutory, promised, fee, extra, result) = row
+    window = rng.randint(1, 40)
+    phone = f"0551-{rng.randint(6000, 6999)}{rng.randint(1000, 9999)}"
+    id_name, id_form, id_medium, id_source = ID_MATERIAL[audience]
+    online = rng.choice(["full", "full", "pre_review", "forms"])
+    visits = 0 if online == "full" else 1
+    materials = [
+        {
+            "name": _form_name(name),
+            "form": "original",
+            "copies": 1,
+            "medium": "either",
+            "source": "申请人填写（本页提供空白表格和填写样本）",
+            "note": "如实填写，申请人签字（单位加盖公章）。",
+        },
+        {"name": id_name, "form": id_form, "copies": 1, "medium": id_medium, "source": id_source},
+    ] + [
+        {
+            "name": m,
+            "form": "copy" if i % 2 else "original",
+            "copies": 1,
+            "medium": "paper",
+            "source": "申请人自备",
+            "note": "复印件须与原件一致，原件当场核验后退还。" if i % 2 else "",
+        }
+        for i, m in enumerate(extra)
+    ]
+    return {
+        "name": name,
+        "implementation_code": f"HX{unit.pk:04d}{n:04d}",
+        "basic_code": f"{rng.randint(100000, 999999)}{n:04d}",
+        "item_type": item_type,
+        "audience": audience,
+        "legal_basis": f"《禾溪县{name}管理办法（示例）》第三条、第八条（虚构的演示依据）",
+        "conditions": (
+            f"1. 申请人符合{name}的法定条件；\n2. 申请材料齐全、符合法定形式；\n"
+            "3. 无正在办理中的同类申请。"
+        ),
+        "statutory_limit": statutory,
+        "promised_limit": promised,
+        "special_steps": "现场核查：不超过5个工作日，不计入办理时限，核查前书面告知申请人。"
+        if statutory >= 20
+        else "无",
+        "fee_charged": bool(fee),
+        "fees": fee,
+        "fee_basis": FEE_BASIS if fee else "",
+        "place": f"{HALL}一楼{window}号综合窗口（禾溪县城关镇政务路1号）",
+        "hours": "周一至周五（法定节假日除外）上午9:00—12:00，下午13:30—17:00",
+        "phone": phone,
+        "complaint_channel": f"禾溪县12345政务服务便民热线；{unit.name}监督电话 {phone}",
+        "result_name": result,
+        "result_delivery": ["window", "post"] + (["online"] if online == "full" else []),
+        "online_depth": online,
+        "visits": visits,
+        "materials": materials,
+        "steps": [
+            {"name": "申请", "description": "申请人通过网上办事大厅或到综合窗口提交申请表和材料。"},
+            {
+                "name": "受理",
+                "description": "窗口当场或在5个工作日内一次性告知需补正的全部材料；材料齐全的当场受理并出具受理通知书。",
+            },
+            {
+                "name": "审查",
+                "description": f"{unit.display_short_name}两名以上工作人员审查材料，必要时现场核查。",
+            },
+            {
+                "name": "决定",
+                "description": f"在承诺时限{promised}个工作日内作出决定；不予批准的书面说明理由并告知复议和诉讼权利。",
+            },
+            {"name": "送达", "description": "窗口领取、邮寄送达，或网上下载电子证照。"},
+        ],
+        "faqs": [
+            {
+                "question": "可以委托他人代办吗？",
+                "answer": "可以。代办人携带授权委托书和本人身份证件办理。",
+            },
+            {
+                "question": "怎样查询办理进度？",
+                "answer": "通过网上办事大厅凭申请编号查询，或拨打咨询电话。",
+            },
+        ],
+        "events": list(ServiceEvent.objects.filter(slug__in=events)),
+    }
+
+
+def load(units: dict, *, seed: int) -> int:
+    """Write and publish the demo guides (none twice); returns how many were made."""
+    ensure_events()
+    rng = random.Random(seed)
+    made = 0
+    for n, row in enumerate(ITEMS, start=1):
+        unit = units.get(row[0])
+        if unit is None:
+            continue
+        fields = _fields(n, row, unit, rng)
+        if ServiceItem.objects.filter(implementation_code=fields["implementation_code"]).exists():
+            continue
+        actor = _actor(unit, units)
+        item = services.create_item(actor, unit=unit, **fields)
+        form = item.materials.order_by("order").first()
+        services.attach_file(
+            actor, item, _pdf(f"{_form_name(row[1])}（空白）.pdf"), slot="blank_form", material=form
+        )
+        services.attach_file(
+            actor, item, _pdf(f"{_form_name(row[1])}（样本）.pdf"), slot="sample", material=form
+        )
+        services.attach_file(actor, item, _pdf(f"{row[9]}（样本）.pdf"), slot="result_sample")
+        services.publish_item(actor, item)
+        made += 1
+    return made
+
+
+def _pdf(name):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")

@@ -1,0 +1,98 @@
+"""Read-side queries of service items, shared by the public pages, the API and the
+staff pages, so each shows the same rows."""
+
+from django.db.models import Count, Q
+
+from zhengtong.org import permissions
+from zhengtong.org.models import Unit
+
+from . import search
+from .models import ItemState, ServiceEvent, ServiceItem
+from .rules import in_government_office
+
+
+def public_items():
+    """Published items only: the public never sees a draft or a withdrawn guide."""
+    return ServiceItem.objects.filter(state=ItemState.PUBLISHED).select_related("unit")
+
+
+def filter_items(queryset, *, unit=None, item_type="", event=None, audience="", q=""):
+    """The catalogue's filters; `q` goes through the platform's search (segmented
+    Chinese words), with the name and codes matched directly as well."""
+    if unit is not None:
+        queryset = queryset.filter(unit=unit)
+    if item_type:
+        queryset = queryset.filter(item_type=item_type)
+    if event is not None:
+        queryset = queryset.filter(events=event)
+    if audience:
+        queryset = queryset.filter(audience__in=[audience, "both"])
+    if q:
+        ids = search.matching_ids(q)
+        queryset = queryset.filter(
+            Q(pk__in=ids)
+            | Q(name__icontains=q)
+            | Q(implementation_code__iexact=q)
+            | Q(basic_code__iexact=q)
+        )
+    return queryset.distinct()
+
+
+def public_item(code):
+    """The published item with this implementation code, or None."""
+    return public_items().filter(implementation_code=code).first()
+
+
+def units_with_items():
+    """Units with published items, with how many (the "by unit" panel)."""
+    return (
+        Unit.objects.filter(service_items__state=ItemState.PUBLISHED)
+        .annotate(item_count=Count("service_items", filter=Q(service_items__state="published")))
+        .order_by("sort_order", "id")
+    )
+
+
+def events_with_items(kind):
+    return (
+        ServiceEvent.objects.filter(kind=kind)
+        .annotate(item_count=Count("items", filter=Q(items__state=ItemState.PUBLISHED)))
+        .order_by("sort_order", "id")
+    )
+
+
+def types_with_items():
+    """(type, label, count) of the item types that have published items."""
+    from .models import ItemType
+
+    counts = dict(public_items().values_list("item_type").annotate(n=Count("id")).order_by())
+    return [(value, label, counts[value]) for value, label in ItemType.choices if counts.get(value)]
+
+
+def staff_items(person):
+    """Items a staff member works on: their units' (all units for the government
+    office), every state."""
+    queryset = ServiceItem.objects.select_related("unit")
+    if in_government_office(person):
+        return queryset
+    return queryset.filter(unit_id__in=permissions.unit_ids_of(person))
+
+
+def writable_units(person):
+    """Units for which the person may create items."""
+    if in_government_office(person):
+        return Unit.objects.filter(is_active=True).exclude(kind__in=["county", "section"])
+    ids = [
+        uid
+        for uid in permissions.unit_ids_of(person)
+        if permissions.may(person, "services.create_item", unit=uid)
+    ]
+    return Unit.objects.filter(pk__in=ids)
+
+
+def public_attachment_ids(item):
+    """Attachments a published guide shows: flow chart, result sample, materials' forms."""
+    ids = {item.flow_chart_id, item.result_sample_id}
+    for blank, sample in item.materials.values_list("blank_form_id", "sample_id"):
+        ids |= {blank, sample}
+    ids.discard(None)
+    return ids
