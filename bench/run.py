@@ -6,6 +6,8 @@ Figures:
   `core.workitems.todo_list`, against the same queries with the ledger's indexes off;
 - add-working-days throughput of `core.calendar` against the `chinesecalendar`
   package's own `find_workday` (the baseline);
+- letters (bench/letters_bench.py): public submissions per second with 0 lost, and
+  the "awaiting my unit" list with a million letters (BENCH_ONLY=letters)
 - the website (bench/portal.py): nginx static file vs the embedded server's page cache
   vs nginx in front with the page files, and an uncached render.
 
@@ -229,3 +231,8 @@ if __name__ == "__main__":
         import subprocess
 
         subprocess.run([sys.executable, __file__], env={**os.environ, "BENCH_ONLY": "portal"})
+    if only in ("", "letters"):
+        # Letters use their own scratch database too (bench/letters_bench.py).
+        import subprocess
+
+        subprocess.run([sys.executable, str(Path(__file__).parent / "letters_bench.py")])

@@ -581,6 +581,9 @@ def build_county(plan: CountyPlan) -> BuildResult:
         except website_demo.AlreadyFilled:  # a website with content exists: leave it
             pass
         # Public interaction: each app plays its year through its own operations.
+        from zhengtong.letters import demo as letters_demo
+
+        letters_demo.load(units, seed=plan.seed)
         from zhengtong.disclosure import demo as disclosure_demo
 
         disclosure_demo.load(units, seed=plan.seed)

@@ -9,3 +9,16 @@ class LettersConfig(AppConfig):
     label = "letters"
     verbose_name = _("Letters")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import rules  # noqa: F401  (permission rules)
+        from .jobs import register_jobs
+
+        register_jobs()
+        try:
+            from zhengtong.public.registry import register_my_items
+        except ImportError:  # the public app's registry is not there yet
+            return
+        from .selectors import my_letters
+
+        register_my_items("letters", _("My letters"), my_letters)

@@ -1,0 +1,445 @@
+"""A year of letters for the demo county (禾溪县, fictional), made through the real
+operations so that they carry timelines, work items, audit records and statistics
+like any other: most answered in time, some late, some still overdue (escalated),
+a few declined, waiting for the writer, registered as petitions; many published,
+many rated, the poor ratings followed up and one reopened.
+
+Deterministic per seed (tracking codes included). The events of all letters are
+played in time order under a demo clock, as the documents demo does.
+"""
+
+import contextlib
+import datetime
+import logging
+import random
+from unittest import mock
+
+from django.utils import timezone
+
+from zhengtong.core.errors import DomainError
+from zhengtong.org.models import Role, User
+
+from . import services
+from .models import DeadlinePolicy, DeclineReason, Letter, Mailbox, MailboxKind
+
+log = logging.getLogger("zhengtong.letters.demo")
+
+NAMES = [
+    "陈晓明",
+    "林秀英",
+    "黄建华",
+    "吴丽娟",
+    "周志强",
+    "徐海燕",
+    "孙立新",
+    "马桂芳",
+    "朱文斌",
+    "胡春梅",
+    "郭永亮",
+    "何淑华",
+    "罗家豪",
+    "梁美玲",
+    "宋国庆",
+    "郑晓燕",
+]
+MOBILE_PREFIXES = ["139", "138", "137", "158", "186", "188"]
+
+# (category, title, content) — fictional, generic matters of a county.
+TOPICS = [
+    (
+        "complaint",
+        "关于{place}路灯长期不亮的反映",
+        "{place}一带的路灯已经坏了两个多星期，晚上出行很不安全，希望尽快修复。",
+    ),
+    (
+        "complaint",
+        "{place}农贸市场周边占道经营问题",
+        "{place}农贸市场门口每天早上占道经营，车辆无法通行，请有关部门管一管。",
+    ),
+    (
+        "suggestion",
+        "建议在{place}增设公交站台",
+        "{place}附近居民较多，最近的公交站要走二十分钟，建议增设站台并加装雨棚。",
+    ),
+    (
+        "suggestion",
+        "关于{place}学校上下学交通安全的建议",
+        "{place}学校门口上下学时段车流量大，建议设置减速带并安排人员疏导。",
+    ),
+    (
+        "consultation",
+        "咨询新生入学报名时间",
+        "孩子今年满六周岁，想咨询{place}的小学什么时候开始报名，需要准备哪些材料。",
+    ),
+    (
+        "consultation",
+        "咨询城乡居民医保缴费问题",
+        "在外地务工，想咨询如何在线缴纳今年的城乡居民医保，{place}有没有代缴点。",
+    ),
+    (
+        "consultation",
+        "咨询个体工商户办理营业执照流程",
+        "准备在{place}开一家小餐馆，想了解办理营业执照和食品经营许可的流程。",
+    ),
+    (
+        "report",
+        "反映{place}河道有人倾倒建筑垃圾",
+        "最近发现有车辆夜间在{place}河道边倾倒建筑垃圾，影响河道行洪，请调查处理。",
+    ),
+    (
+        "complaint",
+        "{place}小区自来水水压不足",
+        "{place}小区高层住户用水水压一直不足，早晚高峰基本没水，请帮忙协调解决。",
+    ),
+    (
+        "other",
+        "关于{place}村道养护的问题",
+        "{place}村道路面多处坑洼，雨天积水严重，村民出行不便，希望列入养护计划。",
+    ),
+]
+REPLIES = {
+    "complaint": "您好！您反映的问题我们已安排人员现场核实，并已完成处理。感谢您的监督！如仍有问题，请与我单位联系。",
+    "suggestion": "您好！感谢您的宝贵建议。经研究，我们已将该建议纳入下一阶段工作计划，并将适时组织实施。",
+    "consultation": "您好！您咨询的事项办理指南已在县政府网站“办事服务”栏目公布，也可携带身份证件到县政务服务中心窗口咨询办理。",
+    "report": "您好！您反映的情况已转执法人员调查，已责令相关责任人清理并依法处理。感谢您的举报！",
+    "other": "您好！您的来信已收悉，相关单位已现场查看，并将按计划安排处理。感谢您对我县工作的关心和支持！",
+}
+
+
+class _Clock:
+    """While running, `timezone.now()` is this clock's time (the simulated event's)."""
+
+    def __init__(self):
+        self.moment = None
+
+    def now(self):
+        self.moment += datetime.timedelta(milliseconds=1)
+        return self.moment
+
+    @contextlib.contextmanager
+    def at(self, moment):
+        self.moment = moment
+        with mock.patch.object(timezone, "now", self.now):
+            yield
+
+
+def _holder(role, unit):
+    if unit is None:
+        return None
+    return (
+        User.objects.filter(
+            role_assignments__role=role, role_assignments__unit=unit, is_active=True
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def ensure_mailboxes(units):
+    """The county head's mailbox (run by the government office) and one per department
+    that has a clerk; returns them."""
+    office = units.get("government_office")
+    boxes = []
+    if office is not None:
+        box, _created = Mailbox.objects.get_or_create(
+            owner_unit=office,
+            defaults={
+                "kind": MailboxKind.COUNTY_HEAD,
+                "name": "县长信箱",
+                "office_unit": office,
+                "description": "给县长写信，反映意见建议和诉求。",
+            },
+        )
+        DeadlinePolicy.objects.get_or_create(mailbox=box, category="")
+        DeadlinePolicy.objects.get_or_create(
+            mailbox=box, category="consultation", defaults={"accept_days": 1, "reply_days": 5}
+        )
+        boxes.append(box)
+    for key in sorted(k for k in units if k.startswith("dept:")):
+        unit = units[key]
+        if _holder(Role.CLERK, unit) is None:
+            continue
+        box, _created = Mailbox.objects.get_or_create(
+            owner_unit=unit,
+            defaults={
+                "kind": MailboxKind.DEPARTMENT,
+                "name": f"{unit.display_short_name}信箱",
+                "office_unit": unit,
+                "sort_order": 10,
+            },
+        )
+        boxes.append(box)
+    return boxes
+
+
+def _working_hour(rng, day):
+    return datetime.time(rng.randint(8, 20), rng.randint(0, 59))
+
+
+def load(units: dict, *, seed: int, count=150, end=None):
+    """Create the mailboxes and a year of letters; returns the number of letters."""
+    if Letter.objects.exists():
+        return 0
+    boxes = ensure_mailboxes(units)
+    if not boxes:
+        return 0
+    rng = random.Random(seed)
+    end = end or timezone.now()
+    tz = timezone.get_current_timezone()
+    handlers = [
+        u
+        for k, u in sorted(units.items())
+        if (k.startswith("dept:") or k.startswith("town:")) and _holder(Role.CLERK, u)
+    ]
+    if not handlers:
+        return 0
+    office_staff = {}
+
+    def staff(unit, role):
+        key = (unit.pk, role)
+        if key not in office_staff:
+            office_staff[key] = _holder(role, unit) or _holder(Role.CLERK, unit)
+        return office_staff[key]
+
+    def approver(box):
+        office = box.office_unit
+        return _holder(Role.REVIEWER, office) or _holder(Role.UNIT_HEAD, office)
+
+    leader = User.objects.filter(role_assignments__role=Role.COUNTY_LEADER).order_by("id").first()
+    reasons = list(DeclineReason.objects.filter(is_active=True))
+    towns = [u for k, u in sorted(units.items()) if k.startswith("town:")]
+    places = [t.display_short_name for t in towns] or ["城关"]
+
+    def code_factory():
+        return "".join(rng.choice(services.CODE_ALPHABET) for _i in range(11))
+
+    def new_code():
+        body = code_factory()
+        return body + services._code_check_char(body)
+
+    events = []  # (moment, order, callable)
+    holders = []
+    for i in range(count):
+        age = rng.randint(0, 364)
+        day = (end - datetime.timedelta(days=age)).astimezone(tz).date()
+        received = datetime.datetime.combine(day, _working_hour(rng, day), tz)
+        if received >= end:
+            received = end - datetime.timedelta(hours=1)
+        box = boxes[0] if rng.random() < 0.45 or len(boxes) == 1 else rng.choice(boxes[1:])
+        category, title, content = rng.choice(TOPICS)
+        place = rng.choice(places)
+        name = rng.choice(NAMES)
+        mobile = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+        content = content.format(place=place)
+        title = title.format(place=place)
+        if rng.random() < 0.2:
+            content += f"我的电话是{mobile}，我叫{name}。"
+        holder = {}
+        holders.append(holder)
+        lead = box.office_unit if box.kind == MailboxKind.DEPARTMENT else rng.choice(handlers)
+        plan = _plan(rng, age)
+
+        def submit(
+            h=holder,
+            box=box,
+            category=category,
+            title=title,
+            content=content,
+            name=name,
+            mobile=mobile,
+            i=i,
+        ):
+            h["letter"] = services.submit_letter(
+                None,
+                mailbox=box,
+                category=category,
+                title=title,
+                content=content,
+                name=name,
+                mobile=mobile,
+                may_publish=rng.random() < 0.7,
+                submission_key=f"demo-letter-{seed}-{i:05d}",
+            ).letter
+
+        events.append((received, i, 0, submit))
+        t = received
+        clerk = staff(box.office_unit, Role.CLERK)
+        if plan == "received":
+            continue
+        t = t + datetime.timedelta(hours=rng.randint(2, 30))
+        if plan == "declined" and reasons:
+            events.append(
+                (
+                    t,
+                    i,
+                    1,
+                    lambda h=holder, c=clerk: services.decline_letter(
+                        c, _fresh(h), reason=rng.choice(reasons)
+                    ),
+                )
+            )
+            continue
+        events.append(
+            (
+                t,
+                i,
+                1,
+                lambda h=holder, c=clerk, u=lead: services.route_letter(c, _fresh(h), lead_unit=u),
+            )
+        )
+        if plan == "petition":
+            events.append(
+                (
+                    t + datetime.timedelta(minutes=5),
+                    i,
+                    2,
+                    lambda h=holder, c=clerk: services.register_as_petition(c, _fresh(h)),
+                )
+            )
+        if plan == "waiting":
+            events.append(
+                (
+                    t + datetime.timedelta(hours=3),
+                    i,
+                    2,
+                    lambda h=holder, c=clerk: services.request_more_information(
+                        c, _fresh(h), question="请补充具体地点和联系方式。"
+                    ),
+                )
+            )
+            continue
+        if plan in ("routed", "petition", "overdue"):
+            if plan == "overdue" and leader is not None and rng.random() < 0.5:
+                events.append(
+                    (
+                        t + datetime.timedelta(days=12),
+                        i,
+                        3,
+                        lambda h=holder: services.add_instruction(
+                            leader, _fresh(h), text="请抓紧办理，按时答复群众。"
+                        ),
+                    )
+                )
+            if plan == "overdue" and rng.random() < 0.5:
+                events.append(
+                    (
+                        t + datetime.timedelta(days=15),
+                        i,
+                        4,
+                        lambda h=holder, c=clerk: services.issue_supervision_order(
+                            c, _fresh(h), text="该件已超期，请于3个工作日内办结。"
+                        ),
+                    )
+                )
+            continue
+        unit_clerk = staff(lead, Role.CLERK)
+        days = rng.choice([2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16])
+        t = t + datetime.timedelta(days=days, hours=rng.randint(0, 6))
+        events.append(
+            (
+                t,
+                i,
+                5,
+                lambda h=holder, uc=unit_clerk, cat=category: services.draft_reply(
+                    uc, _lead_routing(h), text=REPLIES[cat]
+                ),
+            )
+        )
+        if plan == "drafted":
+            continue
+        t = t + datetime.timedelta(hours=rng.randint(2, 20))
+        ap = approver(box)
+        events.append((t, i, 6, lambda h=holder, a=ap: services.approve_reply(a, _fresh(h))))
+        events.append(
+            (
+                t + datetime.timedelta(minutes=30),
+                i,
+                7,
+                lambda h=holder, c=clerk: services.send_reply(c, _fresh(h)),
+            )
+        )
+        t = t + datetime.timedelta(hours=1)
+        events.append(
+            (
+                t + datetime.timedelta(hours=2),
+                i,
+                8,
+                lambda h=holder, c=clerk: _publish(c, _fresh(h), rng),
+            )
+        )
+        if rng.random() < 0.75:
+            level = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 9, 4])[0]
+            t = t + datetime.timedelta(days=rng.randint(1, 5))
+            events.append(
+                (
+                    t,
+                    i,
+                    9,
+                    lambda h=holder, lv=level: services.rate_letter(
+                        None, _fresh(h), level=lv, comment="" if lv >= 3 else "问题还没有彻底解决。"
+                    ),
+                )
+            )
+            if level <= 2:
+                events.append(
+                    (
+                        t + datetime.timedelta(days=2),
+                        i,
+                        10,
+                        lambda h=holder, uc=unit_clerk: services.record_follow_up(
+                            uc,
+                            _fresh(h),
+                            action="called_back",
+                            note="已电话回访来信人，说明处理进展。",
+                        ),
+                    )
+                )
+    events = [e for e in events if e[0] < end]
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    clock = _Clock()
+    with mock.patch.object(services, "new_tracking_code", new_code):
+        for moment, _i, _order, run in events:
+            with clock.at(moment):
+                try:
+                    run()
+                except DomainError as exc:  # one odd letter must not stop the demo
+                    log.warning("Demo letter event skipped: %s", exc)
+    services.escalate_overdue()
+    return sum(1 for h in holders if "letter" in h)
+
+
+def _fresh(holder):
+    return Letter.objects.get(pk=holder["letter"].pk)
+
+
+def _lead_routing(holder):
+    letter = _fresh(holder)
+    return services._active_routing(letter, [letter.lead_unit_id])
+
+
+def _plan(rng, age):
+    """What happens to a letter received `age` days ago."""
+    if age < 1:
+        return "received"
+    r = rng.random()
+    if r < 0.05:
+        return "declined"
+    if r < 0.08:
+        return "petition"
+    if age < 20 and r < 0.14:
+        return "waiting"
+    if age < 12:
+        return rng.choice(["routed", "drafted", "replied"])
+    if r < 0.16:
+        return "overdue"
+    return "replied"
+
+
+def _publish(actor, letter, rng):
+    letter.refresh_from_db()
+    if not letter.may_publish or rng.random() < 0.2:
+        return
+    preview = services.publication_preview(letter)
+    services.publish_letter(
+        actor, letter, title=preview.title, content=preview.content, reply=preview.reply
+    )
