@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengtong.core.crypto import EncryptedTextField, mobile_index
 from zhengtong.core.validators import validate_credit_code
@@ -40,7 +41,7 @@ class MailboxKind(models.TextChoices):
 
 
 class LetterState(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("letter state", "Received")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     ROUTED = "routed", _("Being handled")
@@ -51,7 +52,7 @@ class LetterState(models.TextChoices):
     REPLIED = "replied", _("Replied")
     RATED = "rated", _("Rated")
     REOPENED = "reopened", _("Reopened")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("letter state", "Closed")
 
 
 S = LetterState
@@ -191,7 +192,7 @@ class Letter(models.Model):
     content = models.TextField(_("content"))
     may_publish = models.BooleanField(_("may be published"), default=False)
     # The writer.
-    writer_name = EncryptedTextField(_("name"))
+    writer_name = EncryptedTextField(pgettext_lazy("person", "name"))
     writer_mobile = EncryptedTextField(_("mobile"))
     writer_mobile_index = models.CharField(max_length=64, db_index=True, editable=False)
     company_name = models.CharField(_("business name"), max_length=200, blank=True)
@@ -368,7 +369,7 @@ class StepKind(models.TextChoices):
     RATED = "rated", _("Rated by the writer")
     FOLLOW_UP = "follow_up", _("Followed up")
     REOPENED = "reopened", _("Reopened at the writer's request")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("letter state", "Closed")
     DUPLICATE = "duplicate", _("Answered together with an earlier letter")
     INSTRUCTION = "instruction", _("Leader's instruction")
     SUPERVISION = "supervision", _("Supervision order")
@@ -418,7 +419,7 @@ class ReplyState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     RETURNED = "returned", _("Returned for revision")
     APPROVED = "approved", _("Approved")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("reply state", "Sent")
 
 
 class Reply(models.Model):
