@@ -310,6 +310,8 @@ class PageStore:
         self.by_tag = {}
         self.size = 0
         self.position = journal.position()
+        # What `remember` keeps: key -> (value, tags); a few dozen entries at most.
+        self.memo = {}
 
     # Reading the journal
     def sync(self):
@@ -364,6 +366,9 @@ class PageStore:
         for tag in tags:
             for key in list(self.by_tag.get(tag, ())):
                 self._drop(key)
+        for key, (_value, kept_tags) in list(self.memo.items()):
+            if not kept_tags.isdisjoint(tags):
+                del self.memo[key]
 
     def _drop(self, key):
         entry = self.entries.pop(key, None)
@@ -377,10 +382,19 @@ class PageStore:
                 if not keys:
                     del self.by_tag[tag]
 
+    def clear_pages(self):
+        """Forget the pages but keep what `remember` holds (bench: an uncached render
+        in a warm process)."""
+        with self.lock:
+            self.entries.clear()
+            self.by_tag.clear()
+            self.size = 0
+
     def _clear(self):
         self.entries.clear()
         self.by_tag.clear()
         self.size = 0
+        self.memo.clear()
 
 
 _store = None
@@ -403,6 +417,47 @@ def reset():
     global _store
     with _store_lock:
         _store = None
+
+
+# --- Process memory for what every page shows ---------------------------------------
+
+
+def remember(key, compute, tags=()):
+    """`compute()`, kept in this process until something it shows is invalidated.
+
+    For what nearly every public page shows and rarely changes (the site of a host
+    name, its home page, the navigation, the site settings): an uncached render then
+    starts from these instead of a query each. The value's tags are `tags` plus what
+    the automatic capture sees while computing it (every page, unit, image … created),
+    and they are added to the page being rendered, so a cached page that used a kept
+    value is invalidated with it. The same journal drives both, so every process
+    forgets a value when any one invalidates it. Only while the page cache is on (its
+    journal is written only then); otherwise `compute()` runs every time.
+
+    Values are shared between requests: never change one after it is returned."""
+    if not enabled():
+        return compute()
+    kept_in = store()
+    start = kept_in.sync()
+    found = kept_in.memo.get(key)
+    if found is not None:
+        depends_on(*found[1])
+        return found[0]
+    inner = Capture()
+    token = _capture.set(inner)
+    try:
+        value = compute()
+    finally:
+        _capture.reset(token)
+    all_tags = frozenset(inner.tags | set(tags))
+    depends_on(*all_tags)
+    if inner.refused:  # it read a view restriction: neither kept nor stored
+        do_not_cache()
+        return value
+    if not kept_in.invalidated_since(start, all_tags):
+        with kept_in.lock:
+            kept_in.memo[key] = (value, all_tags)
+    return value
 
 
 # --- Invalidation --------------------------------------------------------------------
@@ -472,11 +527,12 @@ def _entry_saved(sender, instance, **kwargs):
 def _restriction_saved(sender, instance, **kwargs):
     from wagtail.models import Page
 
+    # "restrictions": what `remember` keeps about view restrictions (portal/routing.py).
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is None:
-        invalidate({f"page.{instance.page_id}"})
+        invalidate({f"page.{instance.page_id}", "restrictions"})
     else:
-        invalidate({f"sub.{page.path}"} | tags_for_page(page))
+        invalidate({f"sub.{page.path}", "restrictions"} | tags_for_page(page))
 
 
 def _image_saved(sender, instance, **kwargs):
@@ -603,13 +659,23 @@ def _cached_response(entry):
     return response
 
 
+def _preset_site(request):
+    from .routing import preset_site
+
+    preset_site(request)
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        key = _request_key(request) if enabled() else None
+        if not enabled():
+            return self.get_response(request)
+        key = _request_key(request)
         if key is None:
+            if not request.path.startswith(NEVER_PREFIXES):
+                _preset_site(request)
             return self.get_response(request)
         pages = store()
         start = pages.sync()
@@ -619,6 +685,7 @@ class PublicPageCacheMiddleware:
         capture = Capture()
         token = _capture.set(capture)
         try:
+            _preset_site(request)  # the site and its home page from memory (routing.py)
             response = self.get_response(request)
         finally:
             _capture.reset(token)

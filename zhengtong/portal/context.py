@@ -7,36 +7,36 @@ Only live pages without a view restriction are listed; lists are newest first by
 dates are never editable, STANDARDS.md §5.2). Nothing here depends on who is looking:
 public pages are cached whole.
 
-Rendering without the cache must stay cheap (≤ 10 queries, bench/portal.py):
+Rendering without the cache must stay cheap (≤ 15 ms and ≤ 10 queries, bench/portal.py;
+most of a simple query's time in Django is building its SQL, not running it):
 * "no view restriction" is an SQL condition (`public_q`), not Wagtail's `.public()`,
   which reads every restriction on each call (and loading a restriction stops the
   page cache from storing the page);
-* the home page's children are read once per request (`home_children`) and serve the
+* the home page's children are read once per request (`home_children`), and kept in
+  process memory while the page cache is on (`cache.remember`); they serve the
   navigation, the breadcrumbs and the home page's sections;
-* the home page's lists come from a few queries: one per page type shown, the top
-  items of several lists at once with a window function (`_top`);
+* the home page's nine lists come from one plain-SQL query (`home_lists`) and their
+  pictures from a second;
+* a page routed to by portal/routing.py comes with its details (`detail_relations`);
 * lists never load StreamField bodies (`defer_streamfields`), and the pictures and
   units they show come with them (`select_related`, `attach_related`).
 """
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
-    Case,
     CharField,
     Exists,
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     Subquery,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.base import ModelState
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 
+from . import cache
 from . import models as m
 
 PAGE_SIZE = 20
@@ -129,44 +129,26 @@ def attach_related(items):
     return items
 
 
-def _latest(model, parent=None, limit=HOME_LIST_SIZE, **filters):
-    queryset = public(model.objects.live().filter(**filters))
-    if parent is not None:
-        queryset = queryset.descendant_of(parent)
-    queryset = newest_first(queryset).defer_streamfields()
-    return attach_related(list(queryset[:limit]))
-
-
-def _top(queryset, groups, limit):
-    """{group: [the `limit` newest pages of that group]} from one query. `groups` is a
-    list of (name, Q); a page falls in the first group it matches."""
-    group = Case(*(When(q, then=Value(name)) for name, q in groups), default=Value(""))
-    condition = Q()
-    for _name, q in groups:
-        condition |= q
-    ranked = queryset.filter(condition).annotate(
-        zt_group=group,
-        zt_rank=Window(
-            RowNumber(),
-            partition_by=[group],
-            order_by=[F("first_published_at").desc(nulls_last=True), F("pk").desc()],
-        ),
-    )
-    result = {name: [] for name, _q in groups}
-    for page in ranked.filter(zt_rank__lte=limit):
-        result[page.zt_group].append(page)
-    for items in result.values():
-        items.sort(key=_newest_key, reverse=True)
-    return result
-
-
 def home_children(home, request=None):
     """The home page's children (every one, live or not, in tree order), each marked
     `zt_public` when neither it nor the home page has a view restriction. Read once per
-    request: the navigation, the breadcrumbs and the home page's sections use it."""
+    request, and kept in process memory while the page cache is on (any change to a
+    child, to the list of children or to a view restriction forgets it): the
+    navigation, the breadcrumbs and the home page's sections use it."""
     memo = getattr(request, "_zt_home_children", None) if request is not None else None
     if memo is not None and memo[0] == home.pk:
         return memo[1]
+    children = cache.remember(
+        ("home-children", home.pk),
+        lambda: _read_home_children(home),
+        tags=(f"kids.{home.path}", f"page.{home.pk}", "restrictions"),
+    )
+    if request is not None:
+        request._zt_home_children = (home.pk, children)
+    return children
+
+
+def _read_home_children(home):
     # A single-page section (办事服务, 互动交流) shows its summary on the home page: read
     # it in the same query.
     summary = m.StandardPage.objects.filter(page_ptr=OuterRef("pk")).values("summary")[:1]
@@ -177,8 +159,6 @@ def home_children(home, request=None):
     )
     for child in children:
         child.zt_public = not child.zt_restricted
-    if request is not None:
-        request._zt_home_children = (home.pk, children)
     return children
 
 
@@ -202,46 +182,6 @@ def home(page, request, context):
     notices = section("tzgg")
     context["news_section"] = news
     context["notices_section"] = notices
-    # News (with and without pictures, for the headlines) and notices: one query.
-    article_groups = []
-    if news is not None:
-        article_groups += [
-            ("news-pictures", Q(path__startswith=news.path, cover__isnull=False)),
-            ("news-text", Q(path__startswith=news.path, cover__isnull=True)),
-        ]
-    if notices is not None:
-        article_groups.append(("notices", Q(path__startswith=notices.path)))
-    articles = (
-        _top(
-            public(m.ArticlePage.objects.live())
-            .defer_streamfields()
-            .select_related("cover", "source_unit"),
-            article_groups,
-            HOME_LIST_SIZE + HEADLINES,
-        )
-        if article_groups
-        else {}
-    )
-    pictures = articles.get("news-pictures", [])
-    context["headlines"] = pictures[:HEADLINES]
-    headline_ids = {item.pk for item in context["headlines"]}
-    latest_news = sorted(pictures + articles.get("news-text", []), key=_newest_key, reverse=True)[
-        : HOME_LIST_SIZE + HEADLINES
-    ]
-    context["news"] = [item for item in latest_news if item.pk not in headline_ids][:HOME_LIST_SIZE]
-    context["notices"] = articles.get("notices", [])[:HOME_LIST_SIZE]
-    context["policies_section"] = section("zcfg")
-    context["policies"] = _latest(m.PolicyPage)
-    context["topics_section"] = section("ztzl")
-    context["topics"] = list(
-        newest_first(public(m.TopicPage.objects.live()))
-        .defer_streamfields()
-        .select_related("banner")[:4]
-    )
-    # Interpretations and the three ways in (services, interaction, investment): one
-    # query; these lists show titles and dates only, so plain pages do. (A page lies in
-    # one list only: an interpretation placed under one of the three would be listed
-    # there, not among the interpretations; they live under the policies section.)
     entry_sections = []
     for slug, label in (
         ("bsfw", _("Services")),
@@ -251,18 +191,268 @@ def home(page, request, context):
         target = section(slug)
         if target is not None and target.live:
             entry_sections.append((slug, label, target))
-    groups = [("interpretations", Q(content_type=_content_type(m.InterpretationPage)))]
-    groups += [
-        (slug, Q(path__startswith=target.path, depth__gt=target.depth))
-        for slug, _label, target in entry_sections
+    boxes = home_lists(news, notices, [(slug, target) for slug, _label, target in entry_sections])
+    pictures = boxes["news-pictures"]
+    context["headlines"] = pictures[:HEADLINES]
+    headline_ids = {item.pk for item in context["headlines"]}
+    latest_news = sorted(pictures + boxes["news-text"], key=_newest_key, reverse=True)[
+        : HOME_LIST_SIZE + HEADLINES
     ]
-    lists = _top(public(Page.objects.live()), groups, max(4, ENTRY_LIST_SIZE))
-    context["interpretations"] = lists["interpretations"][:4]
+    context["news"] = [item for item in latest_news if item.pk not in headline_ids][:HOME_LIST_SIZE]
+    context["notices"] = boxes["notices"]
+    context["policies_section"] = section("zcfg")
+    context["policies"] = boxes["policies"]
+    context["topics_section"] = section("ztzl")
+    context["topics"] = boxes["topics"]
+    context["interpretations"] = boxes["interpretations"]
     context["entries"] = [
-        {"slug": slug, "label": label, "page": target, "items": lists[slug][:ENTRY_LIST_SIZE]}
+        {"slug": slug, "label": label, "page": target, "items": boxes[slug]}
         for slug, label, target in entry_sections
     ]
     return context
+
+
+# --- The home page's lists in one query ------------------------------------------------------
+#
+# The home page shows nine short lists. Built with the ORM (a window function over the
+# page tree, or one query per list) the SQL took 15–180 ms to *compile* and 5 ms to run;
+# written out here it is one UNION ALL of plain "newest N" queries that need no
+# compiling, each using the page tree's indexes. Rows become pages of the right class
+# holding only the fields the home page shows (`Model.from_db`: any other field read
+# later would cost a query, which portal/tests/test_render_queries.py would notice).
+
+# The fields the home page's lists show, beyond the extra columns below.
+_PAGE_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "numchild",
+    "title",
+    "slug",
+    "url_path",
+    "live",
+    "first_published_at",
+    "locale_id",
+    "content_type_id",
+)
+# Extra columns: (name, SQL type when the list has none).
+_EXTRAS = (
+    ("zt_cover_id", "INTEGER"),
+    ("zt_source_text", "VARCHAR(200)"),
+    ("zt_source_unit_id", "INTEGER"),
+    ("zt_unit_name", "VARCHAR(200)"),
+    ("zt_validity", "VARCHAR(20)"),
+    ("zt_banner_id", "INTEGER"),
+)
+
+
+def _table(model):
+    return model._meta.db_table
+
+
+def _list_sql(box, limit, *, join="", where="", extras=None):
+    """One list of the home page: the `limit` newest live public pages matching
+    `where`, with the columns `_EXTRAS` names (NULL unless `extras` gives them)."""
+    q = connection.ops.quote_name
+    extras = extras or {}
+    columns = [f"p.{q(name)}" for name in _PAGE_FIELDS]
+    columns.append(f"'{box}' AS zt_box")
+    for name, sql_type in _EXTRAS:
+        columns.append(f"{extras.get(name, f'CAST(NULL AS {sql_type})')} AS {name}")
+    restricted = (
+        f"SELECT 1 FROM {q(_table(PageViewRestriction))} r"
+        f" INNER JOIN {q(_table(Page))} rp ON rp.{q('id')} = r.{q('page_id')}"
+        f" WHERE p.{q('path')} LIKE rp.{q('path')} || '%%'"
+    )
+    published = f"p.{q('first_published_at')}"
+    return (
+        f"SELECT * FROM (SELECT {', '.join(columns)} FROM {q(_table(Page))} p {join}"
+        f" WHERE p.{q('live')} = %s {where} AND NOT EXISTS ({restricted})"
+        f" ORDER BY {published} DESC NULLS LAST,"
+        f" p.{q('id')} DESC LIMIT {int(limit)}) {q('zt_' + box.replace('-', '_'))}"
+    )
+
+
+def home_lists(news, notices, entry_sections):
+    """{list name: pages, newest first} for the home page in one query (and one for
+    the pictures): headlines and news under `news`, `notices`, the policies, the
+    interpretations and the topics of the whole site, and the pages under each of
+    `entry_sections` [(slug, section)]; only live pages without a view restriction."""
+    q = connection.ops.quote_name
+    page_id = f"p.{q('id')}"
+    article = f"INNER JOIN {q(_table(m.ArticlePage))} a ON a.{q('page_ptr_id')} = {page_id}"
+    article_extras = {
+        "zt_cover_id": f"a.{q('cover_id')}",
+        "zt_source_text": f"a.{q('source_text')}",
+        "zt_source_unit_id": f"a.{q('source_unit_id')}",
+        "zt_unit_name": f"u.{q('name')}",
+    }
+    from zhengtong.org.models import Unit
+
+    article += f" LEFT OUTER JOIN {q(_table(Unit))} u ON u.{q('id')} = a.{q('source_unit_id')}"
+    parts, params = [], []
+    path = f"p.{q('path')}"
+
+    def add(sql, *extra_params):
+        parts.append(sql)
+        params.extend([True, *extra_params])
+
+    # News with pictures (headlines) and without; the news list merges them.
+    for box, cover, parent, limit in (
+        ("news-pictures", "IS NOT NULL", news, HOME_LIST_SIZE + HEADLINES),
+        ("news-text", "IS NULL", news, HOME_LIST_SIZE + HEADLINES),
+        ("notices", None, notices, HOME_LIST_SIZE),
+    ):
+        if parent is None:
+            continue
+        where = f"AND {path} LIKE %s"
+        if cover is not None:
+            where += f" AND a.{q('cover_id')} {cover}"
+        add(
+            _list_sql(box, limit, join=article, where=where, extras=article_extras),
+            parent.path + "%",
+        )
+    policy = f"INNER JOIN {q(_table(m.PolicyPage))} x ON x.{q('page_ptr_id')} = {page_id}"
+    add(
+        _list_sql(
+            "policies", HOME_LIST_SIZE, join=policy, extras={"zt_validity": f"x.{q('validity')}"}
+        )
+    )
+    topic = f"INNER JOIN {q(_table(m.TopicPage))} x ON x.{q('page_ptr_id')} = {page_id}"
+    add(_list_sql("topics", 4, join=topic, extras={"zt_banner_id": f"x.{q('banner_id')}"}))
+    interpretation = _content_type(m.InterpretationPage).pk
+    content_type = f"p.{q('content_type_id')}"
+    add(_list_sql("interpretations", 4, where=f"AND {content_type} = %s"), interpretation)
+    # A page lies in one list only: an interpretation is listed among the
+    # interpretations even when it was placed in one of these sections.
+    for slug, target in entry_sections:
+        where = f"AND {path} LIKE %s AND p.{q('depth')} > %s AND {content_type} <> %s"
+        add(
+            _list_sql(slug, ENTRY_LIST_SIZE, where=where),
+            target.path + "%",
+            target.depth,
+            interpretation,
+        )
+    boxes = {
+        name: []
+        for name in (
+            "news-pictures",
+            "news-text",
+            "notices",
+            "policies",
+            "topics",
+            "interpretations",
+        )
+    }
+    boxes.update({slug: [] for slug, _target in entry_sections})
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    converters = _converters()
+    for row in rows:
+        values = dict(zip(_COLUMNS, row, strict=True))
+        for name, convert in converters:
+            values[name] = convert(values[name])
+        boxes[values["zt_box"]].append(_home_item(values))
+    items = [item for items in boxes.values() for item in items]
+    cache.depends_on(*(f"page.{item.pk}" for item in items))
+    _attach_images(items)
+    return boxes
+
+
+_COLUMNS = (*_PAGE_FIELDS, "zt_box", *(name for name, _type in _EXTRAS))
+
+
+def _converters():
+    """[(column, function)]: the database's values to Python's, as Django converts
+    them for the page's fields (SQLite returns dates as text, for one)."""
+    result = []
+    for name in _PAGE_FIELDS:
+        field = Page._meta.get_field(name)
+        column = field.get_col(Page._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+
+            def convert(value, functions=functions, column=column):
+                for function in functions:
+                    value = function(value, column, connection)
+                return value
+
+            result.append((name, convert))
+    return result
+
+
+def _home_item(values):
+    """The page of the right class for a row of `home_lists` (a dict by column)."""
+    box = values["zt_box"]
+    known = {name: values[name] for name in _PAGE_FIELDS}
+    if box in ("news-pictures", "news-text", "notices"):
+        model = m.ArticlePage
+        known.update(
+            cover_id=values["zt_cover_id"],
+            source_text=values["zt_source_text"] or "",
+            source_unit_id=values["zt_source_unit_id"],
+        )
+    elif box == "policies":
+        model = m.PolicyPage
+        known["validity"] = values["zt_validity"]
+    elif box == "topics":
+        model = m.TopicPage
+        known["banner_id"] = values["zt_banner_id"]
+    else:
+        model = Page  # titles and dates only: the plain page does
+    if model is not Page:
+        known["page_ptr_id"] = values["id"]
+    item = _loaded(model, known)
+    if model is m.ArticlePage:
+        from zhengtong.org.models import Unit
+
+        unit_id = values["zt_source_unit_id"]
+        item.source_unit = (
+            _loaded(Unit, {"id": unit_id, "name": values["zt_unit_name"]})
+            if unit_id is not None
+            else None
+        )
+    return item
+
+
+def _loaded(model, values):
+    """An instance of `model` as loaded from the database with only `values` (attname:
+    value); any other field is deferred (read on access, one query). What
+    `Model.from_db` makes, without running `__init__`: a Wagtail page's goes through
+    modelcluster's, which inspects every child relation of the model and cost more
+    than the whole query for the fifty pages of the home page. (So no post_init
+    signal: `home_lists` declares the pages to the page cache itself.)"""
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
+
+
+def _attach_images(items):
+    """Load the covers and banners `items` show, in one query."""
+    from wagtail.images import get_image_model
+
+    names = ("cover", "banner")
+    wanted = {item.__dict__.get(f"{name}_id") for item in items for name in names} - {None}
+    found = {}
+    if wanted:
+        # Plain SQL for the same reason as the lists: the ORM's query cost ten times more
+        # to build than to run.
+        model = get_image_model()
+        q = connection.ops.quote_name
+        sql = (
+            f"SELECT * FROM {q(model._meta.db_table)} WHERE {q(model._meta.pk.column)}"
+            f" IN ({', '.join(['%s'] * len(wanted))})"
+        )
+        found = {image.pk: image for image in model.objects.raw(sql, sorted(wanted))}
+    for item in items:
+        for name in names:
+            if f"{name}_id" in item.__dict__:
+                pk = item.__dict__[f"{name}_id"]
+                setattr(item, name, found.get(pk) if pk is not None else None)
 
 
 def _content_type(model):
@@ -396,10 +586,39 @@ DETAIL_PAGES = (
 )
 
 
+def detail_relations(model):
+    """What `load_details` reads with a page of `model` (select_related names), or None
+    when its template shows none of it. routing.py loads the page with them."""
+    if not issubclass(model, DETAIL_PAGES):
+        return None
+    names = []
+    for name in DETAIL_RELATIONS:
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 (FieldDoesNotExist: not on this page type)
+            continue
+        if field.many_to_one:
+            names.append(name)
+    return names + ["catalogue_entry__publisher"]
+
+
+def details_loaded(page):
+    """Mark `page`, loaded with `detail_relations`, as needing no `load_details`."""
+    try:
+        page.zt_catalogue_entry = page.catalogue_entry
+    except m.CatalogueEntry.DoesNotExist:
+        page.zt_catalogue_entry = None
+    page._zt_details_loaded = True
+    return page
+
+
 def load_details(page):
     """The units and pictures a page shows and its catalogue entry with the publishing
     unit, in one query (instead of one per relation). The entry is kept on the page as
-    `zt_catalogue_entry` (None when there is none) for the `catalogue_entry` tag."""
+    `zt_catalogue_entry` (None when there is none) for the `catalogue_entry` tag.
+    Nothing to do when routing loaded them with the page (`details_loaded`)."""
+    if getattr(page, "_zt_details_loaded", False):
+        return page
     names = []
     for name in DETAIL_RELATIONS:
         try:

@@ -130,6 +130,17 @@ class CountyPage(Page):
         context = super().get_context(request, *args, **kwargs)
         return page_context.for_page(self, request, context)
 
+    def get_view_restrictions(self):
+        # Asked by Wagtail before serving every page: no query when no page has a view
+        # restriction (portal/routing.py keeps that in memory with the page cache on).
+        from .routing import no_view_restrictions
+
+        if no_view_restrictions():
+            from wagtail.models import PageViewRestriction
+
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def unit(self):
         """The responsible unit: this page's, or the nearest ancestor's."""
         if self.owner_unit_id:
@@ -197,6 +208,14 @@ class HomePage(CountyPage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        # A page below the home page in two queries, not two per level (routing.py).
+        if not path_components:
+            return super().route(request, path_components)
+        from .routing import route_below
+
+        return route_below(self, request, path_components)
 
 
 class SectionPage(CountyPage):
@@ -789,6 +808,29 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("website settings")
+
+    @classmethod
+    def for_request(cls, request):
+        # Every public page's footer reads these: kept in process memory with the page
+        # cache on (tag "settings", invalidated on save); a copy per request, as the
+        # request is set on it.
+        import copy
+
+        from wagtail.models import Site
+
+        from .cache import remember
+
+        attr_name = cls.get_cache_attr_name()
+        if hasattr(request, attr_name):
+            return getattr(request, attr_name)
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        kept = remember(("settings", site.pk), lambda: cls.for_site(site), tags=("settings",))
+        site_settings = copy.copy(kept)
+        site_settings._request = request
+        setattr(request, attr_name, site_settings)
+        return site_settings
 
     def sensitive_word_list(self):
         return [w.strip() for w in self.sensitive_words.splitlines() if w.strip()]

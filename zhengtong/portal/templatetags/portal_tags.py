@@ -5,12 +5,24 @@ Nothing here depends on who is looking: public pages are cached whole and may be
 as files, so they must be the same for everyone."""
 
 import datetime
+import re
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.models import Page, Site
+from wagtail.templatetags.wagtailcore_tags import pageurl
+
+from .. import cache
 
 register = template.Library()
 
@@ -41,6 +53,108 @@ def isodatetime(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return ""
+
+
+@register.filter(is_safe=True)
+def pubtime(value):
+    """What portal/includes/date.html renders, newline included: `<time>` with the
+    date, or only the newline without one. A filter, as an include per date cost more
+    than the rest of a list's line."""
+    if not value:
+        return "\n"
+    return mark_safe(f'<time datetime="{isodatetime(value)}">{pubdate(value)}</time>\n')
+
+
+# Django's reverse() quotes a URL keeping these; wagtail_serve's pattern.
+_URL_SAFE = "!$&'()*+,;=" + "/~:@"
+_SERVE_PATH = re.compile(r"(?:[\w\-]+/)*")
+
+
+def _single_site_base(request):
+    """(root path, URL of the root) when Wagtail's `pageurl` reduces to "the page's
+    path below the site's root": one site, no Wagtail i18n, trailing slashes; else None.
+    Worked out once per request."""
+    try:
+        return request._zt_href_base
+    except AttributeError:
+        pass
+    base = None
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) and getattr(
+        settings, "WAGTAIL_APPEND_SLASH", True
+    ):
+        try:
+            roots = request._wagtail_cached_site_root_paths  # Wagtail's own per-request copy
+        except AttributeError:
+            roots = request._wagtail_cached_site_root_paths = Site.get_site_root_paths()
+        if len(roots) == 1:
+            try:
+                base = (roots[0].root_path, reverse("wagtail_serve", args=("",)))
+            except NoReverseMatch:
+                base = None
+    request._zt_href_base = base
+    return base
+
+
+@register.simple_tag(takes_context=True)
+def page_href(context, page):
+    """Wagtail's `{% pageurl page %}`, the same text, without its per-link work
+    (finding the sites again, reversing the URL pattern) in the common case of one
+    site: the home page's lists have some sixty links."""
+    request = context.get("request")
+    base = _single_site_base(request) if request is not None else None
+    if base is not None and isinstance(page, Page) and "url_path" in page.__dict__:
+        root_path, root_url = base
+        if page.url_path.startswith(root_path):
+            rest = page.url_path[len(root_path) :]
+            if _SERVE_PATH.fullmatch(rest):
+                return root_url + quote(rest, safe=_URL_SAFE)
+    return pageurl(context, page)
+
+
+@register.simple_tag(takes_context=True)
+def page_list(context, items):
+    """portal/includes/page_list.html, the same text (portal/tests/test_render_queries.py
+    compares them), built in Python: the home page shows five such lists, and the
+    template engine's per-item work was a good part of the page's render."""
+    parts = ['\n<ul class="page-list">\n  ']
+    for item in items or ():
+        parts.append(
+            format_html(
+                '\n  <li><a href="{}">{}</a> {}</li>\n  ',
+                page_href(context, item),
+                item.title,
+                pubtime(item.first_published_at),
+            )
+        )
+    if not items:
+        parts.append(
+            format_html(
+                '\n  <li class="empty">{}</li>\n  ', gettext("Nothing has been published here yet.")
+            )
+        )
+    parts.append("\n</ul>\n")
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def portal_image(image, spec, **attrs):
+    """Wagtail's `{% image image spec name=value … %}`, the same <img>, kept in process
+    memory per picture, size and attributes while the page cache is on (tag
+    `image.<pk>`: saving the picture or deleting a rendition forgets it). Finding the
+    rendition (a cache read and a cache write, each pickling it) was a third of the
+    home page's template."""
+    if not image:
+        return ""
+
+    def render():
+        rendition = get_rendition_or_not_found(image, Filter(spec=spec))
+        if rendition.pk is None:  # the file is missing: the placeholder, kept nowhere
+            cache.do_not_cache()
+        return rendition.img_tag(attrs)
+
+    return cache.remember(
+        ("img", image.pk, spec, tuple(attrs.items())), render, tags=(f"image.{image.pk}",)
+    )
 
 
 def _site(context):
