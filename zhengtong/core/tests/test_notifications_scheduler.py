@@ -182,43 +182,42 @@ def test_a_message_link_never_leads_off_the_site(login, clerk_a, url):
 # --- scheduler -----------------------------------------------------------------------------------
 
 
+# The kernel's own daily jobs; the subsystems register theirs beside them.
+KERNEL_JOBS = ("audit_chain", "daily_digests", "reminders", "calendar_years")
+
+
+def kernel(names):
+    return [name for name in names if name in KERNEL_JOBS]
+
+
 def test_the_scheduler_enqueues_each_job_once_a_day(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = scheduler.tick(now=shanghai(2030, 6, 12, 8, 10))
-    assert first == [
-        "audit_chain",
-        "daily_digests",
-        "reminders",
-        "calendar_years",
-        "disclosure_items",
-    ]
+    assert kernel(first) == list(KERNEL_JOBS)
+    assert "disclosure_items" in first  # a subsystem's job runs through the same tick
+    assert len(first) == len(set(first))
     with django_capture_on_commit_callbacks(execute=True):
         again = scheduler.tick(now=shanghai(2030, 6, 12, 17, 0))
-    assert again == []
+    assert kernel(again) == []
+    assert not set(again) & set(first)
     with django_capture_on_commit_callbacks(execute=True):
         next_day = scheduler.tick(now=shanghai(2030, 6, 13, 9, 0))
-    assert next_day == [
-        "audit_chain",
-        "daily_digests",
-        "reminders",
-        "calendar_years",
-        "disclosure_items",
-    ]
+    assert kernel(next_day) == list(KERNEL_JOBS)
     assert ScheduledRun.objects.filter(job="reminders").count() == 2
 
 
 def test_a_job_waits_until_its_time_of_day(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert scheduler.tick(now=shanghai(2030, 6, 12, 2, 0)) == []
-        assert scheduler.tick(now=shanghai(2030, 6, 12, 7, 0)) == ["audit_chain"]
-        assert scheduler.tick(now=shanghai(2030, 6, 12, 7, 45)) == ["daily_digests"]
+        assert kernel(scheduler.tick(now=shanghai(2030, 6, 12, 2, 0))) == []
+        assert kernel(scheduler.tick(now=shanghai(2030, 6, 12, 7, 0))) == ["audit_chain"]
+        assert kernel(scheduler.tick(now=shanghai(2030, 6, 12, 7, 45))) == ["daily_digests"]
 
 
 def test_the_schedule_follows_shanghai_time_not_utc(django_capture_on_commit_callbacks):
     # 23:30 UTC on 11 June is 07:30 on 12 June in Shanghai: the digest is due that day.
     utc = datetime.datetime(2030, 6, 11, 23, 30, tzinfo=datetime.UTC)
     with django_capture_on_commit_callbacks(execute=True):
-        assert scheduler.tick(now=utc) == ["audit_chain", "daily_digests"]
+        assert kernel(scheduler.tick(now=utc)) == ["audit_chain", "daily_digests"]
     assert set(ScheduledRun.objects.values_list("period", flat=True)) == {"2030-06-12"}
 
 

@@ -40,7 +40,8 @@ def test_a_right_captcha_lets_the_form_through_with_its_submission_key(client):
     assert stored["public_user"] is None
 
 
-def test_a_wrong_captcha_is_refused_and_the_typed_text_kept(client):
+def test_a_wrong_captcha_is_refused_and_the_typed_text_kept(english):
+    client = english
     data = public_post_data(client.get("/plain/"), text="hello", captcha_answer="ZZZZZ")
     response = client.post("/plain/", data)
     html = response.content.decode()
@@ -86,7 +87,8 @@ def test_the_sms_code_is_sent_and_then_confirms_the_mobile(client):
     assert test_urls.STORED[0]["mobile"] == MOBILE
 
 
-def test_sending_a_code_needs_the_captcha(client):
+def test_sending_a_code_needs_the_captcha(english):
+    client = english
     data = public_post_data(
         client.get("/note/"), mobile=MOBILE, captcha_answer="ZZZZZ", send_sms_code="1"
     )
@@ -96,7 +98,8 @@ def test_sending_a_code_needs_the_captcha(client):
         last_sms_code("13800138999")
 
 
-def test_a_wrong_sms_code_is_refused(client):
+def test_a_wrong_sms_code_is_refused(english):
+    client = english
     data = public_post_data(client.get("/note/"), mobile=MOBILE, send_sms_code="1")
     response = client.post("/note/", data)
     data = public_post_data(response, text="hi", name="张三", mobile=MOBILE)
