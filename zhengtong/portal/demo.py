@@ -24,6 +24,7 @@ import datetime
 import html
 import io
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -529,7 +530,7 @@ def rich(*parts):
     out, items = [], []
     for part in parts:
         if part.startswith("- "):
-            items.append(f"<li>{esc(part[2:])}</li>")
+            items.append(f"<li>{_linked(part[2:])}</li>")
             continue
         if items:
             out.append("<ul>" + "".join(items) + "</ul>")
@@ -542,6 +543,20 @@ def rich(*parts):
             out.append(f"<p>{esc(part)}</p>")
     if items:
         out.append("<ul>" + "".join(items) + "</ul>")
+    return "".join(out)
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\((/[^)\s]*)\)")
+
+
+def _linked(text):
+    """Escaped text in which "[label](/path/)" becomes a link to a path of this site."""
+    out, last = [], 0
+    for match in _LINK.finditer(text):
+        out.append(esc(text[last : match.start()]))
+        out.append(f'<a href="{esc(match.group(2))}">{esc(match.group(1))}</a>')
+        last = match.end()
+    out.append(esc(text[last:]))
     return "".join(out)
 
 
@@ -1289,8 +1304,9 @@ class _Loader:
                     f"全县{len(self.towns_)}个乡镇均设便民服务中心，"
                     "可办理社会保障、民政救助、农业农村等高频事项。",
                     "## 网上办事",
-                    "政务服务事项的办事指南、在线申报和进度查询将在网上办事大厅提供"
-                    "（建设中），届时可在本栏目进入。",
+                    "全县政务服务事项的办事指南按事项、主题和部门编排，可在线查阅、打印：",
+                    "- [办事服务事项目录](/bsfw/sx/)",
+                    "- [个人中心（注册、登录）](/grzx/)",
                     MARK,
                 ),
             ],
@@ -1311,7 +1327,14 @@ class _Loader:
                     "并公布意见采纳情况。",
                     "## 在线访谈",
                     "县政府部门负责人定期做客在线访谈，解读政策、回应关切。",
-                    "以上功能正在建设中，上线后将在本栏目提供入口。",
+                    "## 入口",
+                    "- [县长信箱和部门信箱](/hdjl/xx/)",
+                    "- [我要写信](/hdjl/xx/xx/)",
+                    "- [来信查询](/hdjl/xx/cx/)",
+                    "- [来信选登](/hdjl/xx/gk/)",
+                    "- [来信统计](/hdjl/xx/tj/)",
+                    "- [意见征集](/hdjl/zj/)",
+                    "- [个人中心](/grzx/)",
                     MARK,
                 )
             ],
@@ -2409,7 +2432,8 @@ def _application_body(loader):
             "## 怎样申请",
             "- 当面提交：到政府信息公开工作机构填写申请表。",
             "- 信函提交：在信封上注明“政府信息公开申请”，邮寄至政府信息公开工作机构。",
-            "- 网上提交：网上申请功能正在建设中。",
+            "- [网上提交](/xxgk/ysq/)：在线填写申请，提交后凭申请编号和查询密码查询办理进度、"
+            "下载答复书。",
             "## 受理机构",
             f"{office.name}（县政务公开办公室），地址：{office.address}，电话：{office.phone}。",
             "## 答复时限",

@@ -24,6 +24,10 @@ from zhengtong.search import engine
 from zhengtong.search.models import SearchEntry
 
 from .search_index import OBJECT_TYPE, section_of_path
+
+# What the public site search finds: the website's pages and the published service
+# guides (/bsfw/sx/..., indexed by the services app).
+PUBLIC_TYPES = (OBJECT_TYPE, "services.serviceitem")
 from .sitetree import home_page
 
 MAX_QUERY = 50
@@ -42,7 +46,7 @@ def sections():
 
 def indexed_units():
     ids = (
-        SearchEntry.objects.filter(object_type=OBJECT_TYPE, public=True, unit__isnull=False)
+        SearchEntry.objects.filter(object_type__in=PUBLIC_TYPES, public=True, unit__isnull=False)
         .values("unit_id")
         .distinct()
     )
@@ -51,7 +55,7 @@ def indexed_units():
 
 def indexed_years():
     dates = SearchEntry.objects.filter(
-        object_type=OBJECT_TYPE, public=True, date__isnull=False
+        object_type__in=PUBLIC_TYPES, public=True, date__isnull=False
     ).dates("date", "year", order="DESC")
     return [d.year for d in dates]
 
@@ -139,7 +143,7 @@ def find(q, *, section="", unit=None, year=None):
     hits = engine.search(
         q,
         public_only=True,
-        object_type=OBJECT_TYPE,
+        object_type=PUBLIC_TYPES,
         unit=unit,
         year=year,
         limit=MAX_RESULTS,

@@ -166,7 +166,8 @@ def snippet(text, words, width=60):
 def search(
     query, *, person=None, public_only=False, object_type=None, unit=None, year=None, limit=20
 ):
-    """Ranked hits the reader may see, with highlighted snippets."""
+    """Ranked hits the reader may see, with highlighted snippets. `object_type`: one
+    type ("portal.page") or several (a tuple)."""
     words = query_words(query)
     if not words:
         return []
@@ -175,7 +176,9 @@ def search(
         return []
     scores = dict(candidates)
     entries = SearchEntry.objects.filter(pk__in=scores)
-    if object_type:
+    if isinstance(object_type, list | tuple | set | frozenset):
+        entries = entries.filter(object_type__in=object_type)
+    elif object_type:
         entries = entries.filter(object_type=object_type)
     if unit is not None:
         entries = entries.filter(unit=unit)

@@ -320,3 +320,18 @@ def test_materials_kept_by_id_keep_their_files(clerk_a, county):
 def test_complete_fields_cover_every_guide_field():
     fields = complete_fields()
     assert set(services.EDITABLE) <= set(fields)
+
+
+def test_the_site_search_finds_a_published_guide_and_never_a_draft(
+    clerk_a, county, django_capture_on_commit_callbacks
+):
+    from zhengtong.portal.views_search import find
+
+    draft = make_item(clerk_a, county.a, name="渔船登记草稿事项")
+    published = make_item(clerk_a, county.a, name="渔船登记证明办理")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_item(clerk_a, published)
+    urls = [hit.entry.url for hit in find("渔船登记")]
+    assert published.get_absolute_url() in urls
+    assert all("草稿" not in hit.entry.title for hit in find("渔船登记"))
+    assert draft.pk != published.pk
