@@ -81,12 +81,13 @@ def test_scheduled_publishing_runs_every_minute_from_the_scheduler(
     revision.content["go_live_at"] = past.isoformat()
     revision.save(update_fields=["approved_go_live_at", "content"])
     now = timezone.now()
+    # (Other subsystems' frequent jobs run in the same tick; only this one is looked at.)
     with django_capture_on_commit_callbacks(execute=True):
-        assert scheduler.tick_frequent(now=now) == ["publish_scheduled"]
-        assert scheduler.tick_frequent(now=now) == []
+        assert "publish_scheduled" in scheduler.tick_frequent(now=now)
+        assert "publish_scheduled" not in scheduler.tick_frequent(now=now)
     page.refresh_from_db()
     assert page.live
     with django_capture_on_commit_callbacks(execute=True):
         later = scheduler.tick_frequent(now=now + datetime.timedelta(minutes=1))
-    assert later == ["publish_scheduled"]
+    assert "publish_scheduled" in later
     assert ScheduledRun.objects.filter(job="publish_scheduled").count() == 2
