@@ -171,7 +171,7 @@ def _today():
 def _lock(letter):
     try:
         return (
-            Letter.objects.select_for_update()
+            Letter.objects.select_for_update(of=("self",))
             .select_related("mailbox", "lead_unit")
             .get(pk=letter.pk)
         )
