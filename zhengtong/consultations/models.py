@@ -64,7 +64,9 @@ class Consultation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    closed_at = models.DateTimeField(pgettext_lazy("consultation", "closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        pgettext_lazy("consultation", "closed at"), null=True, blank=True
+    )
     closed_early_reason = models.TextField(_("reason for closing early"), blank=True)
     # Kept by the operations: every comment received (rejected ones included, spam never
     # stored) and those published.

@@ -24,11 +24,11 @@ from zhengtong.search import engine
 from zhengtong.search.models import SearchEntry
 
 from .search_index import OBJECT_TYPE, section_of_path
+from .sitetree import home_page
 
 # What the public site search finds: the website's pages and the published service
 # guides (/bsfw/sx/..., indexed by the services app).
 PUBLIC_TYPES = (OBJECT_TYPE, "services.serviceitem")
-from .sitetree import home_page
 
 MAX_QUERY = 50
 MAX_RESULTS = 1000  # a county site: enough to page through; the engine ranks the best first
