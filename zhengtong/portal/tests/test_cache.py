@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -197,25 +198,109 @@ def test_a_response_that_sets_a_cookie_is_not_kept(client, news, monkeypatch):
     assert response.cookies["visitor"].value == "1"
 
 
-@pytest.mark.parametrize(
-    "query, cookies, kept",
-    [
-        ("", {}, True),
-        ("page=2", {}, True),
-        ("page=abc", {}, False),
-        ("utm_source=x", {}, False),
-        ("", {"django_language": "en"}, False),
-        ("", {"django_language": "zh-hans"}, True),
-        ("", {"sessionid": "anything"}, False),
-        ("", {"zt_elderly": "1", "csrftoken": "x" * 32}, True),
-    ],
-)
+ELIGIBLE = [
+    ("", {}, True),
+    ("page=2", {}, True),
+    ("page=abc", {}, False),
+    ("utm_source=x", {}, False),
+    ("", {"django_language": "en"}, False),
+    ("", {"django_language": "zh-hans"}, True),
+    ("", {"sessionid": "anything"}, False),
+    ("", {"zt_elderly": "1", "csrftoken": "x" * 32}, True),
+]
+
+
+@pytest.mark.parametrize("query, cookies, kept", ELIGIBLE)
 def test_only_plain_anonymous_requests_use_the_cache(client, news, query, cookies, kept):
     for name, value in cookies.items():
         client.cookies[name] = value
     url = "/zwdt/" + ("?" + query if query else "")
     client.get(url)
     assert hit(client.get(url)) is kept
+
+
+class WsgiCall:
+    """Calls `answer_before_django` as the WSGI server does; `django_called` says
+    whether the request went on to Django."""
+
+    def __init__(self, client):
+        # Real servers always send a Host header (the test client sends none); the
+        # first request through Django checks it against ALLOWED_HOSTS.
+        client.defaults["HTTP_HOST"] = "testserver"
+        self.django_called = False
+        self.app = cache.answer_before_django(self._django)
+
+    def _django(self, environ, start_response):
+        self.django_called = True
+        start_response("200 OK", [])
+        return [b"from django"]
+
+    def get(self, path, query="", cookies=None, host="testserver"):
+        environ = RequestFactory().get(path, HTTP_HOST=host).environ
+        environ["QUERY_STRING"] = query
+        if cookies:
+            environ["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        self.django_called, answered = False, {}
+
+        def start_response(status, headers):
+            answered.update(status=status, headers=dict(headers))
+
+        body = b"".join(self.app(environ, start_response))
+        return answered, body
+
+
+@pytest.mark.parametrize("query, cookies, kept", ELIGIBLE)
+def test_before_django_a_kept_page_is_answered_by_the_same_rules(
+    client, news, query, cookies, kept
+):
+    wsgi = WsgiCall(client)
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    url = "/zwdt/" + ("?" + query if query else "")
+    client.get(url)
+    kept_answer = client.get(url)
+    answered, body = wsgi.get("/zwdt/", query, cookies)
+    assert wsgi.django_called is not kept
+    if kept:
+        assert answered["status"] == "200 OK"
+        assert body == kept_answer.content
+        headers = answered["headers"]
+        assert headers["X-Page-Cache"] == "hit"
+        assert headers["Content-Type"] == kept_answer["Content-Type"]
+        assert headers["Content-Security-Policy"] == kept_answer["Content-Security-Policy"]
+        assert headers["Content-Length"] == str(len(body))
+        assert "Set-Cookie" not in headers
+
+
+def test_before_django_an_invalidated_or_unknown_page_goes_to_django(client, news, page_cache):
+    article = add_article(news, "进程外失效")
+    wsgi = WsgiCall(client)
+    warm(client, article.url, "/tzgg/")
+    wsgi.get(article.url)
+    assert not wsgi.django_called
+    _other_process_journal(page_cache.journal).append({f"page.{article.pk}"})
+    wsgi.get(article.url)
+    assert wsgi.django_called
+    wsgi.get("/tzgg/")
+    assert not wsgi.django_called
+    # Never kept, or a host Django has not checked against ALLOWED_HOSTS yet.
+    for path, host in (("/zwdt/", "testserver"), ("/tzgg/", "evil.example")):
+        wsgi.get(path, host=host)
+        assert wsgi.django_called, (path, host)
+
+
+def test_before_django_nothing_is_answered_with_the_cache_off(client, news, settings):
+    wsgi = WsgiCall(client)
+    warm(client, "/zwdt/")
+    settings.PORTAL_CACHE = False
+    wsgi.get("/zwdt/")
+    assert wsgi.django_called
+
+
+def test_the_wsgi_application_answers_kept_pages_first():
+    from zhengtong import wsgi
+
+    assert wsgi.application.__name__ == "cached_pages_first"
 
 
 def test_other_languages_get_their_own_rendering(client, news):
