@@ -9,6 +9,8 @@ LAYOUT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-c
 TEST_DEBS := gettext chromium $(LAYOUT_DEBS)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Unit tests run in parallel, one worker per core (pytest-xdist); TEST_WORKERS=0 runs them in one process.
+TEST_WORKERS ?= auto
 # The demo and the tests run with a development key and plain HTTP; production sets
 # SECRET_KEY and HTTPS (docs/admin-guide.md).
 DEV_ENV := ZT_INSECURE_DEV_KEY=1 HTTPS=0 STATIC_MANIFEST=0
@@ -43,7 +45,7 @@ demo: debs-demo $(STAMP) messages
 	$(DEV_ENV) HOST=$(HOST) PORT=$(PORT) bash scripts/serve-demo.sh
 
 test: debs-test $(STAMP) messages
-	$(PY) -m pytest -q -p no:randomly zhengtong
+	$(PY) -m pytest -q -p no:randomly -n $(TEST_WORKERS) zhengtong
 	$(PY) -m pytest -q e2e
 
 bench: $(STAMP)

@@ -24,6 +24,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # One file per test run, so two runs on one machine never share it.
     DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / f"test-zhengtong-{os.getpid()}.sqlite3")  # noqa: F405
 
+# `make test` runs the unit tests in parallel (pytest-xdist): each worker has its own
+# test database (pytest-django names them per worker) and, with Redis, its own Redis
+# database, so one worker's cache.clear() never drops another's sessions or locks.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, …
+if _worker and REDIS_URL:  # noqa: F405
+    from urllib.parse import urlsplit
+
+    _url = urlsplit(REDIS_URL)  # noqa: F405
+    _db = (int(_url.path.strip("/") or 0) + int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = _url._replace(path=f"/{_db}").geturl()  # noqa: F405
+
 # The whole-page cache keeps pages in process memory, which would outlive each test's
 # database; its own tests switch it on (portal/tests/test_cache.py).
 PORTAL_CACHE = False

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from zhengtong.core.errors import DomainError, NotFound
 from zhengtong.core.web import form_error
 from zhengtong.documents.api import file_response
+from zhengtong.public import lookup as public_lookup
 from zhengtong.public import throttle
 from zhengtong.public.session import current_public_user
 from zhengtong.public.views import send_code_if_asked, throttled_response
@@ -30,7 +31,7 @@ from .models import OPEN_STATES, DisclosureRequest, State
 
 ACCESS_KEY = "_zt_disclosure_access"  # {request pk: query password}
 RECEIPT_KEY = "_zt_disclosure_receipt"
-LOOKUP_FAILURES = (10, 15 * 60)  # per address: 10 wrong guesses in 15 minutes
+LOOKUP_SCOPE = "disclosure.lookup"  # the throttle counter of wrong numbers and passwords
 
 
 def _grant(request, req, password):
@@ -96,7 +97,7 @@ def apply(request):
             else:
                 if password:
                     _grant(request, req, password)
-                    request.session[RECEIPT_KEY] = {"pk": req.pk, "password": password}
+                    public_lookup.remember_receipt(request, RECEIPT_KEY, req, password)
                 return redirect(reverse("disclosure:receipt"))
         else:
             status = 400
@@ -114,46 +115,40 @@ def apply(request):
 @require_safe
 def receipt(request):
     """The number and query password, shown once after submitting."""
-    shown = request.session.pop(RECEIPT_KEY, None)
-    req = None
-    if shown:
-        req = DisclosureRequest.objects.filter(pk=shown["pk"]).select_related("unit").first()
-    return render(
+    return public_lookup.receipt_page(
         request,
-        "disclosure/public/receipt.html",
-        {"req": req, "password": shown["password"] if shown else ""},
+        session_key=RECEIPT_KEY,
+        queryset=DisclosureRequest.objects.select_related("unit"),
+        template="disclosure/public/receipt.html",
+        name="req",
     )
+
+
+def _find(data):
+    try:
+        return services.find_by_number(data["number"], data["password"])
+    except NotFound:
+        return None
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def lookup(request):
-    status = 200
-    form = forms.LookupForm(request.POST or None)
-    if request.method == "POST":
-        status = 400
-        limit, window = LOOKUP_FAILURES
-        key = throttle.ip_key(request)
-        try:
-            throttle.check("disclosure.lookup", key, limit=limit, window_seconds=window)
-        except throttle.Throttled as exc:
-            return throttled_response(request, exc)
-        if form.is_valid():
-            try:
-                req = services.find_by_number(
-                    form.cleaned_data["number"], form.cleaned_data["password"]
-                )
-            except NotFound as exc:
-                try:
-                    throttle.hit("disclosure.lookup", key, limit=limit, window_seconds=window)
-                except throttle.Throttled:
-                    pass  # counted; the next attempt is refused
-                form.add_error(None, str(exc.message))
-                status = 404
-            else:
-                _grant(request, req, form.cleaned_data["password"])
-                return redirect(reverse("disclosure:status", args=[req.pk]))
-    return render(request, "disclosure/public/lookup.html", {"form": form}, status=status)
+    """查询: number and password open the request's status page."""
+
+    def found(req, data):
+        _grant(request, req, data["password"])
+        return redirect(reverse("disclosure:status", args=[req.pk]))
+
+    return public_lookup.lookup_page(
+        request,
+        form_class=forms.LookupForm,
+        scope=LOOKUP_SCOPE,
+        find=_find,
+        found=found,
+        not_found_message=_("No request matches this number and password."),
+        template="disclosure/public/lookup.html",
+    )
 
 
 def _steps(req):

@@ -19,7 +19,6 @@ a year of requests through them; the pages and the API never pass it.
 
 import secrets
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -37,6 +36,7 @@ from zhengtong.core.notifications import notify, send_sms
 from zhengtong.core.validators import check_citizen_id, check_credit_code, check_mobile
 from zhengtong.org import permissions
 from zhengtong.org.models import Role, Unit, UnitKind, User
+from zhengtong.public.passwords import hash_query_password, query_password_matches
 
 from .models import (
     OPEN_STATES,
@@ -99,8 +99,10 @@ def normalise_password(value):
 
 
 def password_matches(req, value):
-    value = normalise_password(value)
-    return bool(value) and check_password(value, req.query_password)
+    """True if `value` is the request's query password: a keyed hash bound to the
+    request number (`public.passwords`); requests stored before that carry an Argon2
+    hash, which is still accepted."""
+    return query_password_matches(req.number, req.query_password, normalise_password(value))
 
 
 def _lock(req):
@@ -158,6 +160,34 @@ def _open_reply_item(actor, req):
         due_in_working_days=reply_days(req),
         due_from=req.clock_start,
         unit=req.unit,
+    )
+
+
+def _resume_processing(acting, req, kind, changes, *, action):
+    """Return a request to processing after a stop of the clock (the correction
+    arrived, the third party answered): the caller has already moved the clock's inputs
+    on the locked row (`clock_start`, `paused_days`); here the due date is recomputed,
+    the stop's work item (`kind`) is closed, the reply work item is opened again with
+    the new due date, and the audit record `action` is written with the caller's
+    `changes` plus the state and the due date."""
+    old_state, old_due = req.state, req.due_date
+    req.state = State.PROCESSING
+    _set_due(req)
+    req.save(
+        update_fields=["state", "clock_start", "paused_days", "due_date", "due_fallback"]
+    )
+    workitems.close_items_for(req, kind=kind, actor=acting)
+    _open_reply_item(acting, req)
+    audit.record(
+        acting,
+        action,
+        req,
+        unit=req.unit,
+        changes={
+            "state": [old_state, State.PROCESSING],
+            **changes,
+            "due_date": [old_due, req.due_date],
+        },
     )
 
 
@@ -290,16 +320,20 @@ def _create(actor, fields, *, channel, received_on, public_user=None, submission
         year=year,
     )
     password = new_password()
+    number = _("%(organ)s依申请〔%(year)d〕%(serial)d号") % {
+        "organ": unit.display_short_name,
+        "year": year,
+        "serial": serial,
+    }
     req = DisclosureRequest(
         **fields,
-        number=_("%(organ)s依申请〔%(year)d〕%(serial)d号")
-        % {"organ": unit.display_short_name, "year": year, "serial": serial},
+        number=number,
         year=year,
         serial=serial,
         channel=channel,
         public_user=public_user,
         submission_key=submission_key or None,
-        query_password=make_password(password),
+        query_password=hash_query_password(number, password),
         received_on=received_on,
         clock_start=received_on,
         registered_by=getattr(actor, "person", None) if actor else None,
@@ -400,7 +434,7 @@ def find_by_number(number, query_password):
     if req is None or not password_matches(req, query_password):
         # Spend the time a hash check takes, so a wrong number is not told apart.
         if req is None:
-            make_password(normalise_password(query_password) or "x")
+            hash_query_password(number, normalise_password(query_password))
         raise NotFound(_("No request matches this number and password."))
     return req
 
@@ -505,22 +539,14 @@ def receive_correction(actor, req, *, text, query_password=None, received_on=Non
     notice.answer = _text(text, "text", message=_("Write your correction."))
     notice.answered_on = received_on
     notice.save(update_fields=["answer", "answered_on"])
-    req.state = State.PROCESSING
+    old_start = req.clock_start
     req.clock_start = received_on
-    _set_due(req)
-    req.save(update_fields=["state", "clock_start", "due_date", "due_fallback"])
-    workitems.close_items_for(req, kind=ITEM_CORRECTION, actor=acting)
-    _open_reply_item(acting, req)
-    audit.record(
+    _resume_processing(
         acting,
-        "disclosure.correction_received",
         req,
-        unit=req.unit,
-        changes={
-            "state": [State.CORRECTION, State.PROCESSING],
-            "clock_start": [None, received_on],
-            "due_date": [None, req.due_date],
-        },
+        ITEM_CORRECTION,
+        {"clock_start": [old_start, received_on]},
+        action="disclosure.correction_received",
     )
     _notify_unit(req, _("Correction received for %(number)s") % {"number": req.number})
     return req
@@ -698,24 +724,16 @@ def finish_consultation(actor, req, *, opinion, opinion_text="", today=None):
     consultation.opinion_text = opinion_text
     consultation.paused_days = paused
     consultation.save(update_fields=["finished_on", "opinion", "opinion_text", "paused_days"])
-    old_due = req.due_date
     req.paused_days += paused
-    req.state = State.PROCESSING
-    _set_due(req)
-    req.save(update_fields=["paused_days", "state", "due_date", "due_fallback"])
-    workitems.close_items_for(req, kind=ITEM_CONSULTATION, actor=acting)
-    _open_reply_item(acting, req)
-    audit.record(
+    _resume_processing(
         acting,
-        "disclosure.consultation_finish",
         req,
-        unit=req.unit,
-        changes={
-            "state": [State.CONSULTING, State.PROCESSING],
+        ITEM_CONSULTATION,
+        {
             "opinion": [None, opinion],
             "paused_days": [req.paused_days - paused, req.paused_days],
-            "due_date": [old_due, req.due_date],
         },
+        action="disclosure.consultation_finish",
     )
     return req
 

@@ -398,19 +398,15 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(LetterPublicStatusSerializer(letter).data)
 
     def _tracked(self, request, data):
-        from zhengtong.public import throttle
+        from zhengtong.public import lookup
 
-        from .views_public import TRACK_FAILURES
+        from .views_public import TRACK_SCOPE
 
-        limit, window = TRACK_FAILURES
-        key = throttle.ip_key(request)
-        throttle.check("letters.track", key, limit=limit, window_seconds=window)
+        # The same throttle as the tracking page: wrong guesses count on both.
+        lookup.check_address(request, TRACK_SCOPE)
         letter = services.find_for_tracking(data["code"], data["password"])
         if letter is None:
-            try:
-                throttle.hit("letters.track", key, limit=limit, window_seconds=window)
-            except throttle.Throttled:
-                pass
+            lookup.count_wrong_guess(request, TRACK_SCOPE)
             raise NotFound()
         return letter
 

@@ -20,20 +20,20 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit, calendar, workitems
-from zhengtong.core.crypto import blind_index
 from zhengtong.core.errors import Conflict, Invalid, NotFound
 from zhengtong.core.masking import find_personal_data, mask_name, mask_text
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import notify, send_sms
 from zhengtong.core.validators import check_credit_code, check_mobile
 from zhengtong.org import permissions
+from zhengtong.public.passwords import PASSWORD_HASH_PREFIX, hash_query_password  # noqa: F401
+from zhengtong.public.passwords import query_password_matches as _password_matches
 
 from .models import (
     CONTENT_MAX,
@@ -145,23 +145,9 @@ def _query_password(submission_key):
     return f"{number % 10**PASSWORD_DIGITS:0{PASSWORD_DIGITS}d}"
 
 
-PASSWORD_HASH_PREFIX = "hmac-sm3$"
-
-
-def hash_query_password(code, password):
-    """The stored form of a query password: a keyed SM3 hash (core.crypto's blind
-    index) bound to the tracking code. Not Argon2: a slow hash on every public
-    submission would let anyone tie up the server, and the eight digits are guarded
-    online by the lookup's rate limit and offline by the key."""
-    return PASSWORD_HASH_PREFIX + blind_index(f"{code}:{password}", "letters-query-password")
-
-
 def query_password_matches(letter, password):
-    stored = letter.query_password or ""
-    password = str(password or "").strip()
-    if stored.startswith(PASSWORD_HASH_PREFIX):
-        return hmac.compare_digest(stored, hash_query_password(letter.tracking_code, password))
-    return check_password(password, stored)  # set by hand (the IT centre, tests)
+    """True if `password` is the letter's query password (`public.passwords`)."""
+    return _password_matches(letter.tracking_code, letter.query_password, str(password or "").strip())
 
 
 def _today():

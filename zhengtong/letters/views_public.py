@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengtong.core.errors import DomainError
 from zhengtong.core.web import form_error
-from zhengtong.public import throttle
+from zhengtong.public import lookup, throttle
 from zhengtong.public.session import current_public_user
 from zhengtong.public.views import send_code_if_asked, throttled_response
 
@@ -28,7 +28,7 @@ from .models import Letter, LetterState, Mailbox
 
 RECEIPT_KEY = "letters_receipt"
 TRACKED_KEY = "letters_tracked"
-TRACK_FAILURES = (10, 15 * 60)  # wrong code/password per address, per 15 minutes
+TRACK_SCOPE = "letters.track"  # the throttle counter of wrong codes and passwords
 PUBLIC_CACHE = cache_control(public=True, max_age=300)
 
 
@@ -96,10 +96,7 @@ def write(request):
                 status = exc.status
             else:
                 _grant(request, result.letter)
-                request.session[RECEIPT_KEY] = {
-                    "pk": result.letter.pk,
-                    "password": result.password,
-                }
+                lookup.remember_receipt(request, RECEIPT_KEY, result.letter, result.password)
                 return redirect(reverse("letters_public:receipt"))
         else:
             status = 400
@@ -116,12 +113,12 @@ def write(request):
 @require_safe
 def receipt(request):
     """The tracking code and query password, shown once after writing."""
-    shown = request.session.pop(RECEIPT_KEY, None)
-    letter = Letter.objects.filter(pk=shown["pk"]).first() if shown else None
-    return render(
+    return lookup.receipt_page(
         request,
-        "letters/public/receipt.html",
-        {"letter": letter, "password": shown["password"] if shown else ""},
+        session_key=RECEIPT_KEY,
+        queryset=Letter.objects.all(),
+        template="letters/public/receipt.html",
+        name="letter",
     )
 
 
@@ -129,33 +126,20 @@ def receipt(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def track(request):
     """查询: code and password open the letter's tracking page."""
-    status = 200
-    form = forms.TrackForm(request.POST or None)
-    if request.method == "POST":
-        status = 400
-        limit, window = TRACK_FAILURES
-        key = throttle.ip_key(request)
-        try:
-            throttle.check("letters.track", key, limit=limit, window_seconds=window)
-        except throttle.Throttled as exc:
-            return throttled_response(request, exc)
-        if form.is_valid():
-            letter = services.find_for_tracking(
-                form.cleaned_data["code"], form.cleaned_data["password"]
-            )
-            if letter is None:
-                try:
-                    throttle.hit("letters.track", key, limit=limit, window_seconds=window)
-                except throttle.Throttled:
-                    pass  # counted; the next attempt is refused
-                form.add_error(
-                    None, _("No letter matches this tracking code and password. Check both.")
-                )
-                status = 404
-            else:
-                _grant(request, letter)
-                return redirect(reverse("letters_public:letter", args=[letter.tracking_code]))
-    return render(request, "letters/public/track.html", {"form": form}, status=status)
+
+    def found(letter, _data):
+        _grant(request, letter)
+        return redirect(reverse("letters_public:letter", args=[letter.tracking_code]))
+
+    return lookup.lookup_page(
+        request,
+        form_class=forms.TrackForm,
+        scope=TRACK_SCOPE,
+        find=lambda data: services.find_for_tracking(data["code"], data["password"]),
+        found=found,
+        not_found_message=_("No letter matches this tracking code and password. Check both."),
+        template="letters/public/track.html",
+    )
 
 
 @never_cache

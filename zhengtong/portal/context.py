@@ -33,6 +33,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.base import ModelState
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 
@@ -578,8 +579,22 @@ def investment(page, request, context):
     return context
 
 
+def annual_report(page, request, context):
+    """The request table of the report's year (§3.4), counted from the requests."""
+    from zhengtong.disclosure.selectors import annual_counts
+    from zhengtong.disclosure.views import report_columns
+
+    rows = annual_counts(page.year, unit=page.request_organ).report_rows()
+    context["request_table"] = [(label, rows[key]) for key, label in report_columns()]
+    if page.year >= timezone.localdate().year:
+        # This year's figures change with every request: never kept whole.
+        cache.do_not_cache()
+    return context
+
+
 HANDLERS = {
     m.HomePage: home,
+    m.AnnualReportPage: annual_report,
     m.SectionPage: listing,
     m.TopicPage: listing,
     m.StandardPage: standard,

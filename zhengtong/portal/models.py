@@ -427,8 +427,23 @@ class AnnualReportPage(DisclosureFields, CountyPage):
         _("year reported"), validators=[MinValueValidator(2008), MaxValueValidator(2100)]
     )
     body = _body_field()
+    # The report's request table (§3.4) is counted from the disclosure requests
+    # themselves (disclosure.selectors.annual_counts), never typed in.
+    request_organ = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("organ whose requests are counted"),
+        help_text=_("Leave empty to count the requests to every organ of the county."),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
-    content_panels = Page.content_panels + [FieldPanel("year"), FieldPanel("body")]
+    content_panels = Page.content_panels + [
+        FieldPanel("year"),
+        FieldPanel("request_organ"),
+        FieldPanel("body"),
+    ]
     promote_panels = CountyPage.promote_panels + DisclosureFields.disclosure_panels
     parent_page_types = ["portal.DisclosureIndexPage"]
     subpage_types = []

@@ -16,10 +16,31 @@ class ServicesConfig(AppConfig):
         from zhengtong.core import scheduler
 
         from . import rules  # noqa: F401  (permission rules)
-        from .tasks import check_published_guides
+        from .tasks import (
+            check_published_guides,
+            deem_accepted_applications,
+            escalate_overdue_cases,
+        )
 
         # Publishing refuses incomplete guides, so this finds only what slipped past
         # the operations (imports, direct database fixes): before the working day.
         scheduler.register(
             scheduler.Job("services_guide_check", datetime.time(6, 0), check_published_guides)
         )
+        # Deemed acceptance first (it opens the review items), then the escalation of
+        # whatever is overdue, before the working day.
+        scheduler.register(
+            scheduler.Job(
+                "services_deemed_acceptance", datetime.time(6, 10), deem_accepted_applications
+            )
+        )
+        scheduler.register(
+            scheduler.Job("services_escalation", datetime.time(8, 15), escalate_overdue_cases)
+        )
+        try:
+            from zhengtong.public.registry import register_my_items
+        except ImportError:  # pragma: no cover - the public app is always there
+            return
+        from .selectors import my_applications
+
+        register_my_items("services", _("My applications"), my_applications)

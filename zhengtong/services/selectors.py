@@ -96,3 +96,62 @@ def public_attachment_ids(item):
         ids |= {blank, sample}
     ids.discard(None)
     return ids
+
+
+# --- applications and cases ---------------------------------------------------------
+
+
+def my_applications(public_user):
+    """The personal centre's lines: the public user's applications and their state."""
+    from zhengtong.public.registry import MyItem
+
+    from .models import Application
+
+    rows = (
+        Application.objects.filter(applicant=public_user)
+        .select_related("item")
+        .order_by("-created_at")[:100]
+    )
+    return [
+        MyItem(
+            title=f"{a.number or ''} {a.item.name}".strip(),
+            url=f"/bsfw/sq/{a.pk}/",
+            status=a.get_state_display(),
+            date=(a.submitted_at or a.created_at).date(),
+        )
+        for a in rows
+    ]
+
+
+def unit_cases(person, *, state="", overdue=False, today=None):
+    """The cases of the units `person` belongs to (drafts never shown), newest first.
+    `overdue`: open cases past their statutory decision date (or intake date)."""
+    from django.utils import timezone
+
+    from .models import OPEN_STATES, Application, ApplicationState
+
+    units = list(permissions.unit_ids_of(person))
+    qs = (
+        Application.objects.filter(unit_id__in=units)
+        .exclude(state=ApplicationState.DRAFT)
+        .select_related("item", "unit")
+    )
+    if state:
+        qs = qs.filter(state=state)
+    if overdue:
+        today = today or timezone.localdate()
+        qs = qs.filter(state__in=list(OPEN_STATES)).filter(
+            Q(decision_due__lt=today) | Q(decision_due__isnull=True, intake_due__lt=today)
+        )
+    return qs.order_by("-submitted_at", "-id")
+
+
+def completed_cases():
+    """办件公示: completed cases, most recently decided first."""
+    from .models import Application, ApplicationState
+
+    return (
+        Application.objects.filter(state__in=[ApplicationState.DELIVERED, ApplicationState.REFUSED])
+        .select_related("item", "unit")
+        .order_by("-decided_at", "-id")
+    )

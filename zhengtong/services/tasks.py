@@ -10,3 +10,20 @@ def check_published_guides():
     from .services import flag_all_incomplete_guides
 
     return flag_all_incomplete_guides()
+
+
+@task()
+def deem_accepted_applications():
+    """Applications left without intake after the notice period count as accepted
+    (行政许可法 Art. 32, STANDARDS.md §7.1)."""
+    from .cases import deem_accepted
+
+    return deem_accepted()
+
+
+@task()
+def escalate_overdue_cases():
+    """Escalate the cases' overdue work items, as for letters."""
+    from .cases import escalate_overdue
+
+    return escalate_overdue()

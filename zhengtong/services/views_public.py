@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from zhengtong.core.attachments import INLINE_EXTENSIONS, safe_content_type
 from zhengtong.core.models import Attachment
@@ -73,6 +74,7 @@ class CatalogueForm(forms.Form):
 
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 def catalogue(request):
     """办事服务事项目录."""
     form = CatalogueForm(request.GET or None)
@@ -124,6 +126,7 @@ def _published_or_404(code):
 
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 def guide(request, code):
     """办事指南: the whole guide of one published item."""
     item = _published_or_404(code)
@@ -139,6 +142,7 @@ def guide(request, code):
 
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 def guide_file(request, code, pk):
     """A file a published guide shows (never any other attachment)."""
     item = _published_or_404(code)

@@ -391,3 +391,70 @@ def test_an_extension_during_a_consultation_adds_to_the_paused_days(request_a, c
     assert req.due_date is None and req.extension.new_due == wd(MONDAY, 30)
     req = services.finish_consultation(clerk_a, req, opinion="agrees", today=wd(MONDAY, 4))
     assert req.due_date == wd(MONDAY, 34)
+
+
+# --- query passwords (public.passwords) ---------------------------------------------------
+
+
+def test_the_query_password_is_kept_as_a_keyed_hash_bound_to_the_number(request_a):
+    from zhengtong.public.passwords import PASSWORD_HASH_PREFIX
+
+    req = DisclosureRequest.objects.get(pk=request_a.pk)
+    assert req.query_password.startswith(PASSWORD_HASH_PREFIX)
+    assert request_a.password not in req.query_password
+    assert services.password_matches(req, request_a.password)
+    assert services.password_matches(req, " " + request_a.password.lower())
+    assert not services.password_matches(req, "WRONG123")
+    assert services.find_by_number(req.number, request_a.password) == req
+
+
+def test_a_request_stored_with_the_old_argon2_hash_is_still_accepted(request_a):
+    from django.contrib.auth.hashers import make_password
+
+    DisclosureRequest.objects.filter(pk=request_a.pk).update(
+        query_password=make_password(request_a.password)
+    )
+    req = DisclosureRequest.objects.get(pk=request_a.pk)
+    assert services.password_matches(req, request_a.password.lower())
+    assert not services.password_matches(req, "WRONG123")
+    assert services.find_by_number(req.number, request_a.password) == req
+    with pytest.raises(NotFound):
+        services.find_by_number(req.number, "WRONG123")
+    req = services.withdraw(None, req, query_password=request_a.password, today=MONDAY)
+    assert req.state == State.WITHDRAWN
+
+
+# --- back to processing (the correction arrived, the third party answered) ----------------
+
+
+def _last_audit(req, action):
+    return AuditRecord.objects.filter(action=action, object_id=str(req.pk)).order_by("-id").first()
+
+
+def test_both_ways_back_to_processing_close_the_stop_reopen_the_reply_and_audit(
+    request_a, clerk_a
+):
+    req = services.issue_correction_notice(clerk_a, request_a, items="补充", today=MONDAY)
+    arrived = datetime.date(2026, 3, 9)
+    req = services.receive_correction(
+        None, req, text="已补充", query_password=request_a.password, today=arrived
+    )
+    assert not open_items(req, services.ITEM_CORRECTION)
+    (item,) = open_items(req, services.ITEM_REPLY)
+    assert item.due_date == req.due_date == wd(arrived, 20)
+    record = _last_audit(req, "disclosure.correction_received")
+    assert record.changes["state"] == [State.CORRECTION, State.PROCESSING]
+    assert record.changes["clock_start"] == [MONDAY.isoformat(), arrived.isoformat()]
+    assert record.changes["due_date"][1] == req.due_date.isoformat()
+
+    req = services.start_consultation(clerk_a, req, third_party="甲", matter="乙", today=arrived)
+    assert not open_items(req, services.ITEM_REPLY)
+    req = services.finish_consultation(clerk_a, req, opinion="agrees", today=wd(arrived, 3))
+    assert DisclosureRequest.objects.get(pk=req.pk).paused_days == 3
+    assert not open_items(req, services.ITEM_CONSULTATION)
+    (item,) = open_items(req, services.ITEM_REPLY)
+    assert item.due_date == req.due_date == wd(arrived, 23)
+    record = _last_audit(req, "disclosure.consultation_finish")
+    assert record.changes["state"] == [State.CONSULTING, State.PROCESSING]
+    assert record.changes["paused_days"] == [0, 3]
+    assert record.changes["opinion"] == [None, "agrees"]

@@ -97,6 +97,17 @@ def test_lookup_with_number_and_password_shows_the_progress(client, county):
     assert req.number in page.content.decode()
 
 
+def test_a_request_stored_with_the_old_argon2_hash_opens_on_the_lookup_page(client, county):
+    from django.contrib.auth.hashers import make_password
+
+    req, password = submit(county.a)
+    DisclosureRequest.objects.filter(pk=req.pk).update(query_password=make_password(password))
+    assert client.post(LOOKUP, {"number": req.number, "password": "WRONG234"}).status_code == 404
+    response = client.post(LOOKUP, {"number": req.number, "password": password})
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_a_wrong_password_gets_the_generic_error_and_is_rate_limited(client, county):
     req, _password = submit(county.a)
     for _ in range(10):

@@ -454,3 +454,18 @@ def _other_process_journal(journal):
     if isinstance(journal, cache.FileJournal):
         return cache.FileJournal(journal.path)
     return cache.CacheJournal(journal.cache, journal.prefix)
+
+
+def test_an_annual_report_is_kept_for_a_past_year_only(client, site):
+    xxgk = section("xxgk")
+    past, current = (
+        pm.AnnualReportPage(title=f"{year}年度报告", slug=f"ndbg{year}", year=year)
+        for year in (2024, timezone.localdate().year)
+    )
+    for page in (past, current):
+        xxgk.add_child(instance=page)
+        page.save_revision().publish()
+    warm(client, past.url)
+    client.get(current.url)
+    # This year's request table changes with every request.
+    assert not hit(client.get(current.url))

@@ -410,6 +410,45 @@ def test_a_policy_and_its_interpretations_link_both_ways(client, site, county):
 # --- Disclosure -------------------------------------------------------------------------------------
 
 
+def test_an_annual_report_shows_the_request_table_counted_from_the_requests(client, site, county):
+    from zhengtong.disclosure.tests.conftest import submit
+
+    for unit, day in ((county.a, 2), (county.a, 9), (county.b, 16)):
+        submit(unit, today=datetime.date(2025, 3, day))
+    submit(county.a, today=datetime.date(2024, 6, 3))  # still open: carried over into 2025
+    xxgk = section("xxgk")
+    county_wide = publish(
+        xxgk, pm.AnnualReportPage(title="青山县2025年政府信息公开工作年度报告", year=2025)
+    )
+    one_organ = publish(
+        xxgk,
+        pm.AnnualReportPage(
+            title="某局2025年政府信息公开工作年度报告",
+            slug="ndbg2025-a",
+            year=2025,
+            request_organ=county.a,
+        ),
+    )
+
+    def counts(page):
+        return [
+            int(n)
+            for n in re.findall(r'<th scope="row">[^<]*</th><td>(\d+)</td>', html(client, page.url))
+        ]
+
+    # Rows in the national template's order: received, carried over, … carried forward.
+    assert counts(county_wide)[:2] == [3, 1] and counts(county_wide)[-1] == 4
+    assert counts(one_organ)[:2] == [2, 1] and counts(one_organ)[-1] == 3
+    # A later request changes this year's report at once (it is never kept whole).
+    this_year = publish(
+        xxgk,
+        pm.AnnualReportPage(title="本年度报告", slug="ndbg-now", year=datetime.date.today().year),
+    )
+    before = counts(this_year)[0]
+    submit(county.b, today=datetime.date.today())
+    assert counts(this_year)[0] == before + 1
+
+
 def test_disclosure_pages_render_with_their_metadata(client, site, county):
     xxgk = section("xxgk")
     guide = publish(

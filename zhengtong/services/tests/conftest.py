@@ -104,3 +104,125 @@ def complete_fields(**overrides):
 
 def make_item(actor, unit, **overrides):
     return services.create_item(actor, unit=unit, **complete_fields(**overrides))
+
+
+# --- applications and cases -------------------------------------------------------------
+
+
+def citizen_id(first17="34112519900307001"):
+    """A valid citizen ID number (check character computed)."""
+    from zhengtong.core.validators import citizen_id_check_char
+
+    return first17 + citizen_id_check_char(first17)
+
+
+def credit_code(org8="MA2TY0K1", region="341125"):
+    """A valid unified social credit code (both check characters computed)."""
+    from zhengtong.core.validators import credit_code_check_char, organisation_code_check_char
+
+    body = "91" + region + org8 + organisation_code_check_char(org8)
+    return body + credit_code_check_char(body)
+
+
+FORM_FIELDS = [
+    {"key": "school", "label": "School", "type": "text", "required": True},
+    {"key": "birth_date", "label": "Date of birth", "type": "date", "required": True},
+    {"key": "guardian_id", "label": "Guardian's ID", "type": "id_number", "required": False},
+    {"key": "phone", "label": "Telephone", "type": "phone", "required": True},
+    {
+        "key": "hardship",
+        "label": "Kind of hardship",
+        "type": "choice",
+        "required": True,
+        "choices": ["low income", "disability", "other"],
+    },
+    {
+        "key": "hardship_detail",
+        "label": "Describe the hardship",
+        "type": "textarea",
+        "required": True,
+        "show_if": {"field": "hardship", "equals": "other"},
+    },
+    {"key": "household", "label": "Household", "type": "table", "columns": ["name", "relation"]},
+]
+
+GOOD_ANSWERS = {
+    "school": "禾溪县第一中学",
+    "birth_date": "2010-05-04",
+    "phone": "13900002222",
+    "hardship": "low income",
+    "household": [{"name": "李明", "relation": "父亲"}],
+}
+
+
+@pytest.fixture
+def reviewer_a(county):
+    return make_user("reviewer_a", county.a, roles=[Role.REVIEWER], real_name="Lu Ming")
+
+
+@pytest.fixture
+def citizen(db):
+    from zhengtong.public.models import PublicUser
+
+    user = PublicUser(
+        mobile="13900001111", real_name="李小红", id_number=citizen_id("34112519900307001")
+    )
+    user.set_password("x")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def other_citizen(db):
+    from zhengtong.public.models import PublicUser
+
+    user = PublicUser(mobile="13900003333", real_name="王五")
+    user.set_password("x")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def online_item(county, clerk_a):
+    """A published guide of department A that can be applied for online, with a form
+    (a conditional field) and two required materials."""
+    from zhengtong.services import cases
+
+    item = make_item(clerk_a, county.a)
+    services.publish_item(clerk_a, item)
+    cases.save_form(clerk_a, item, FORM_FIELDS)
+    item.refresh_from_db()
+    return item
+
+
+def draft_with_files(citizen, item, answers=None, **applicant):
+    from zhengtong.services import cases
+
+    app = cases.save_draft(
+        citizen, item, answers=GOOD_ANSWERS if answers is None else answers, applicant=applicant
+    )
+    for material in item.materials.all():
+        cases.upload_material(citizen, app, material, pdf(f"m{material.pk}.pdf"))
+    return app
+
+
+def submitted(citizen, item, **kw):
+    from zhengtong.services import cases
+
+    return cases.submit(citizen, draft_with_files(citizen, item, **kw))
+
+
+def accepted(citizen, item, staff):
+    from zhengtong.services import cases
+
+    return cases.accept(staff, submitted(citizen, item))
+
+
+def reviewed(citizen, item, first, second, recommendation="approve"):
+    from zhengtong.services import cases
+
+    app = accepted(citizen, item, first)
+    cases.review(first, app, opinion="Conditions met.", recommendation=recommendation)
+    cases.review(second, app, opinion="Agreed.", recommendation=recommendation)
+    app.refresh_from_db()
+    return app

@@ -1,0 +1,87 @@
+"""The pages where the public finds what they sent without an account: the lookup by
+code and query password, and the receipt shown once after submitting (letters,
+disclosure requests).
+
+The lookup is the same everywhere (ADR 0003): the address is refused once it has made
+too many wrong guesses, the form is validated, the thing is found by code and password,
+a wrong guess is counted and answered with one generic message — the same whether the
+code exists or not — and a right one opens the thing for this session. The apps say
+only how to find the thing and where to go when it is found.
+"""
+
+from django.shortcuts import render
+
+from . import throttle
+from .views import throttled_response
+
+LOOKUP_FAILURES = (10, 15 * 60)  # wrong code/password per address, per 15 minutes
+
+
+def check_address(request, scope, limits=LOOKUP_FAILURES):
+    """Raise `throttle.Throttled` if this address made too many wrong guesses."""
+    limit, window = limits
+    throttle.check(scope, throttle.ip_key(request), limit=limit, window_seconds=window)
+
+
+def count_wrong_guess(request, scope, limits=LOOKUP_FAILURES):
+    """Count a wrong code or password against the address (the next attempt over the
+    limit is refused by `check_address`)."""
+    limit, window = limits
+    try:
+        throttle.hit(scope, throttle.ip_key(request), limit=limit, window_seconds=window)
+    except throttle.Throttled:
+        pass  # counted; the next attempt is refused
+
+
+def lookup_page(
+    request,
+    *,
+    form_class,
+    scope,
+    find,
+    found,
+    not_found_message,
+    template,
+    limits=LOOKUP_FAILURES,
+):
+    """Answer a lookup page (GET shows the form, POST looks up).
+
+    `find(cleaned_data)` returns the thing or None when the code or password is wrong;
+    `found(thing, cleaned_data)` grants the session access and returns the response
+    (a redirect to the thing's page). `scope` names the throttle counter of wrong
+    guesses per address (`limits`: how many in how many seconds). Status: 400 for a
+    form with errors, 404 for no match, 429 once the address is throttled."""
+    status = 200
+    form = form_class(request.POST or None)
+    if request.method == "POST":
+        status = 400
+        try:
+            check_address(request, scope, limits)
+        except throttle.Throttled as exc:
+            return throttled_response(request, exc)
+        if form.is_valid():
+            thing = find(form.cleaned_data)
+            if thing is not None:
+                return found(thing, form.cleaned_data)
+            count_wrong_guess(request, scope, limits)
+            form.add_error(None, str(not_found_message))
+            status = 404
+    return render(request, template, {"form": form}, status=status)
+
+
+def remember_receipt(request, session_key, thing, password):
+    """Keep the number and the plain query password for the one receipt page that
+    follows the submission (the server-side session only, never a cookie)."""
+    request.session[session_key] = {"pk": thing.pk, "password": password}
+
+
+def receipt_page(request, *, session_key, queryset, template, name):
+    """The receipt: the thing and its query password, shown once (the session forgets
+    them as they are shown). A reload or a stranger sees the page without them."""
+    shown = request.session.pop(session_key, None)
+    thing = queryset.filter(pk=shown["pk"]).first() if shown else None
+    return render(
+        request,
+        template,
+        {name: thing, "password": shown["password"] if shown else ""},
+    )
