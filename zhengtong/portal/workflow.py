@@ -106,15 +106,36 @@ def already_approved_another_level(person, workflow_state, level):
     return bool(_approved_levels_by([person.pk], workflow_state, level))
 
 
+def submitted_it(person, workflow_state):
+    """Whoever sent the page to review never decides it (no one reviews their own
+    text, even holding the reviewer's role)."""
+    return (
+        workflow_state.requested_by_id is not None and workflow_state.requested_by_id == person.pk
+    )
+
+
+def may_not_decide(person, workflow_state, level):
+    """Why `person` may not decide this submission at `level` (a NotPermitted), else None."""
+    if submitted_it(person, workflow_state):
+        return NotPermitted(
+            _("You submitted this page for review: someone else decides it."),
+            code="own_submission",
+        )
+    if already_approved_another_level(person, workflow_state, level):
+        return NotPermitted(
+            _("You approved another level of this submission: someone else decides this one."),
+            code="second_level",
+        )
+    return None
+
+
 def actions_for(task, page, user):
     """The Wagtail actions `user` has on `page` at this step."""
     acting = may_review(user, page, task.level)
     if acting is None:
         return []
     state = _current_state(page, task)
-    if state is not None and already_approved_another_level(
-        acting.person, state.workflow_state, task.level
-    ):
+    if state is not None and may_not_decide(acting.person, state.workflow_state, task.level):
         return []
     reject = ("reject", _("Request changes"), True)
     if task.level == 1:
@@ -133,7 +154,7 @@ def states_awaiting(task, user):
         page = state.workflow_state.content_object
         if page is None or may_review(user, page, task.level) is None:
             continue
-        if already_approved_another_level(user, state.workflow_state, task.level):
+        if may_not_decide(user, state.workflow_state, task.level):
             continue
         ids.append(state.pk)
     return in_progress.filter(pk__in=ids)
@@ -156,7 +177,7 @@ def eligible_reviewers(page, level, workflow_state=None):
     )
     if workflow_state is not None and people:
         done = _approved_levels_by([p.pk for p in people], workflow_state, level)
-        people = [p for p in people if p.pk not in done]
+        people = [p for p in people if p.pk not in done and not submitted_it(p, workflow_state)]
     return people
 
 
@@ -237,11 +258,9 @@ def act_on_review(task, task_state, user, action_name, **data):
         acting = may_review(user, page, task.level)
         if acting is None or action_name not in ("approve", "reject"):
             raise NotPermitted()
-        if already_approved_another_level(acting.person, workflow_state, task.level):
-            raise NotPermitted(
-                _("You approved another level of this submission: someone else decides this one."),
-                code="second_level",
-            )
+        refused = may_not_decide(acting.person, workflow_state, task.level)
+        if refused is not None:
+            raise refused
         errors, cleaned = review_decision_errors(task.level, action_name, data)
         if errors:
             raise Invalid(" ".join(errors), code="review_form")

@@ -216,6 +216,27 @@ def test_one_person_never_approves_two_levels_of_the_same_submission(
     assert current_state(page).pk == state.pk
 
 
+def test_an_editor_holding_the_reviewer_role_never_reviews_their_own_submission(
+    workflow, section_a, county, reviewer_a, client
+):
+    writer = make_user("writer_reviewer_a", county.a, roles=[Role.EDITOR, Role.REVIEWER])
+    page = draft(section_a)
+    client.force_login(writer)
+    assert submit(client, page).status_code == 302
+    state = current_state(page)
+    assert state.task.specific.level == 1
+    # The work item goes to the other reviewer only; the writer has no action and a
+    # direct attempt is refused.
+    assignees = set(open_review_items().values_list("assignee_user_id", flat=True))
+    assert writer.pk not in assignees and reviewer_a.pk in assignees
+    assert state.task.specific.get_actions(page, writer) == []
+    decide(client, page, "approve", secrecy_confirmed="on", comment="自己审自己")
+    assert current_state(page).pk == state.pk
+    client.force_login(reviewer_a)
+    decide(client, page, "approve", secrecy_confirmed="on", comment="已审")
+    assert current_state(page).task.specific.level == 2
+
+
 def test_a_rejection_goes_back_to_the_editor_with_the_comment(submitted, people, client):
     client.force_login(people["reviewer"])
     decide(client, submitted, "reject", comment="第二段数据需核实")
