@@ -127,7 +127,9 @@ def answer_enquiry(actor, enquiry, note):
             _("The note may be at most %(max)d characters.") % {"max": NOTE_MAX}, field="note"
         )
     enquiry.answered_at = timezone.now()
-    enquiry.save(update_fields=["answered_at"])
+    enquiry.answer_note = note
+    enquiry.answered_by = acting.person
+    enquiry.save(update_fields=["answered_at", "answer_note", "answered_by"])
     workitems.close_items_for(enquiry, kind=ENQUIRY_ITEM_KIND, actor=acting)
     audit.record(
         acting,

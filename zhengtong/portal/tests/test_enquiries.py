@@ -202,6 +202,9 @@ def test_answering_needs_a_note(login, enquiry, bureau_staff):
 
 def test_an_enquiry_is_answered_once(enquiry, bureau_staff):
     enquiries.answer_enquiry(bureau_staff, enquiry, "已答复")
+    enquiry.refresh_from_db()
+    # How and by whom it was answered stay with the enquiry, for the next colleague.
+    assert enquiry.answer_note == "已答复" and enquiry.answered_by == bureau_staff
     with pytest.raises(Conflict):
         enquiries.answer_enquiry(bureau_staff, enquiry, "再次答复")
 
