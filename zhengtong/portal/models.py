@@ -8,8 +8,8 @@ the system when a page goes live; no page type has an editable publication date 
 dates is a veto item, §5.2).
 """
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
