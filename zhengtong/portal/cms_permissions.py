@@ -108,10 +108,34 @@ def _managed_group(kind, unit=None, name=""):
     return group
 
 
+def editors_group_name(unit):
+    return f"网站编辑：{unit.name}"
+
+
+@receiver(post_save, sender="org.Unit", dispatch_uid="zt_cms_group_follows_unit_name")
+def _unit_renamed(sender, instance, raw=False, **kwargs):
+    """A unit's editors group is named after the unit, and follows a rename."""
+    from .models_workflow import CmsGroup, CmsGroupKind
+
+    if raw:
+        return
+    link = (
+        CmsGroup.objects.select_related("group")
+        .filter(kind=CmsGroupKind.UNIT_EDITORS, unit=instance)
+        .first()
+    )
+    if link is None:
+        return
+    name = _unique_group_name(editors_group_name(instance), exclude_pk=link.group.pk)
+    if link.group.name != name:
+        link.group.name = name
+        link.group.save(update_fields=["name"])
+
+
 def editors_group(unit):
     from .models_workflow import CmsGroupKind
 
-    group = _managed_group(CmsGroupKind.UNIT_EDITORS, unit, f"网站编辑：{unit.name}")
+    group = _managed_group(CmsGroupKind.UNIT_EDITORS, unit, editors_group_name(unit))
     _set_model_permissions(group, [_access_admin()])
     _set_collection_permissions(group, EDITOR_COLLECTION_PERMISSIONS)
     return group

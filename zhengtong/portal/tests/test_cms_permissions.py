@@ -122,3 +122,14 @@ def test_the_sync_command_is_idempotent(sections, editor_a, editor_b):
     assert before <= after
     assert sync_all()[1] >= 2
     assert editor_a.groups.count() == 1
+
+
+def test_a_units_editors_group_follows_the_units_new_name(sections, editor_a, county):
+    from zhengtong.portal.cms_permissions import editors_group
+
+    group = editors_group(county.a)
+    county.a.name = "县数据资源局"
+    county.a.save()
+    group.refresh_from_db()
+    assert group.name == "网站编辑：县数据资源局"
+    assert editor_a.groups.filter(pk=group.pk).exists()
