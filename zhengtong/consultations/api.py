@@ -6,6 +6,8 @@
 - /api/v1/consultations/ (staff): the person's units' consultations; create, edit,
   open, close, moderate and publish the summary through the same operations and
   rules as the staff pages.
+- /api/v1/consultations/public-comments/ (staff, e.g. the 12345 hotline's system
+  account): enter a comment received by telephone or post for the commenter.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -157,6 +159,28 @@ class ModerateSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
+class CommentForPublicSerializer(serializers.Serializer):
+    consultation = serializers.IntegerField()
+    section = serializers.IntegerField(required=False, allow_null=True, default=None)
+    text = serializers.CharField(max_length=services.COMMENT_MAX)
+    name = serializers.CharField(max_length=services.NAME_MAX)
+    mobile = serializers.CharField(max_length=20)
+    organisation = serializers.CharField(
+        max_length=services.ORGANISATION_MAX, required=False, allow_blank=True, default=""
+    )
+    submission_key = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{16,64}$", required=False, allow_null=True, default=None
+    )
+
+
+class CommentReceivedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    consultation = serializers.IntegerField()
+    section = serializers.IntegerField(allow_null=True)
+    state = serializers.CharField()
+    created = serializers.BooleanField()
+
+
 # --- public, read only ----------------------------------------------------------------
 
 
@@ -178,9 +202,7 @@ class PublicConsultationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def comments(self, request, pk=None):
         consultation = self.get_object()
-        rows = [
-            selectors.public_comment_view(c) for c in selectors.published_comments(consultation)
-        ]
+        rows = selectors.public_comment_views(consultation)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(PublicCommentSerializer(page, many=True).data)
 
@@ -325,6 +347,47 @@ class ConsultationViewSet(
             points=[dict(p) for p in data.get("points", [])],
         )
         return self._detail(consultation)
+
+    @extend_schema(
+        summary="Enter a comment for a caller (12345 hotline, post)",
+        description=(
+            "A comment received by telephone or post, entered with the commenter's name "
+            "and mobile number, on the whole draft or one section (`section`: the "
+            "section's id). Any published consultation, not only the account's units': "
+            "rule consultations.comment_for_public (the consultation's unit, or the "
+            "office that enters letters for callers). The public form's rules apply: "
+            "409 once the consultation is closed. The same `submission_key` (the "
+            "hotline ticket) twice returns the first comment with 200."
+        ),
+        request=CommentForPublicSerializer,
+        responses={201: CommentReceivedSerializer, 200: CommentReceivedSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="public-comments")
+    def public_comments(self, request):
+        from zhengtong.core.errors import NotFound
+
+        data = self._valid(CommentForPublicSerializer)
+        consultation = selectors.public_consultations().filter(pk=data["consultation"]).first()
+        if consultation is None:
+            raise NotFound()
+        comment, created = services.record_comment_for_public(
+            request.user,
+            consultation,
+            text=data["text"],
+            name=data["name"],
+            mobile=data["mobile"],
+            section=data["section"],
+            organisation=data["organisation"],
+            submission_key=data["submission_key"],
+        )
+        body = {
+            "id": comment.pk,
+            "consultation": consultation.pk,
+            "section": comment.section_id,
+            "state": comment.state,
+            "created": created,
+        }
+        return Response(CommentReceivedSerializer(body).data, status=201 if created else 200)
 
     def get_object(self):
         consultation = super().get_object()

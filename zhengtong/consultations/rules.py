@@ -3,6 +3,8 @@
 A unit manages only its own consultations: its editors and clerks draft, open,
 moderate, close and write the feedback summary; every member of the unit may look at
 them. Comments come from the public, who are not staff: that operation has no rule.
+A comment received by telephone (the 12345 hotline) or post is entered for the
+commenter by staff, under `consultations.comment_for_public`.
 """
 
 from zhengtong.org.models import Role
@@ -39,3 +41,24 @@ def view(person, consultation, unit):
     """Staff view (drafts, every comment with contact details): the unit's members.
     Also asked by `core.view_attachment` for the draft's attachments."""
     return consultation is not None and is_member(person, consultation.unit_id)
+
+
+def _enters_letters_for_callers(person):
+    """Staff of a mailbox's office: the office that enters letters for callers of the
+    12345 hotline (`letters.create_for_writer`)."""
+    from zhengtong.letters.models import Mailbox
+    from zhengtong.letters.rules import OFFICE_ROLES
+
+    offices = set(Mailbox.objects.filter(is_active=True).values_list("office_unit_id", flat=True))
+    return any(has_role(person, role, office) for office in offices for role in OFFICE_ROLES)
+
+
+@rule("consultations.comment_for_public")
+def comment_for_public(person, consultation, unit):
+    """Enter a comment received by telephone (12345) or post for the commenter: an
+    editor or clerk of the consultation's unit, or the office staff who enter letters
+    for callers (a mailbox's office, like `letters.create_for_writer`: the hotline
+    system's account), for any published consultation."""
+    if consultation is None:
+        return False
+    return _manages(person, consultation.unit_id) or _enters_letters_for_callers(person)

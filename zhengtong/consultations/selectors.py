@@ -4,8 +4,9 @@ show the same rows."""
 from django.db.models import Q
 from django.utils import timezone
 
-from zhengtong.core.masking import mask_name, mask_text
+from zhengtong.core.masking import mask_name
 from zhengtong.org import permissions
+from zhengtong.public.publication import keep_words, mask_for_publication
 
 from .models import Comment, CommentState, Consultation, ConsultationState, ModerationMode
 
@@ -40,14 +41,24 @@ def published_comments(consultation):
     )
 
 
-def public_comment_view(comment):
-    """What the public sees of a comment: personal data in the text masked, the
-    name masked; the organisation (not personal) as given."""
+def public_comment_views(consultation):
+    """The published comments of a consultation as the public sees them."""
+    comments = list(published_comments(consultation))
+    keep = keep_words() if comments else ()
+    return [public_comment_view(c, keep=keep) for c in comments]
+
+
+def public_comment_view(comment, keep=None):
+    """What the public sees of a comment: personal data in the text masked
+    (`public.publication`: ID and mobile numbers, the commenter's and other people's
+    names, the detailed part of addresses), the name masked; the organisation (not
+    personal) as given. `keep` (the county's unit and place names, `keep_words()`) is
+    taken once by callers showing many comments."""
     return {
         "id": comment.pk,
         "section": comment.section.number if comment.section_id else None,
         "section_label": str(comment.section) if comment.section_id else "",
-        "text": mask_text(comment.text),
+        "text": mask_for_publication(comment.text, names=[comment.name], keep=keep),
         "name": mask_name(comment.name),
         "organisation": comment.organisation,
         "date": comment.created_at,

@@ -367,12 +367,74 @@ def submit_comment(
     a signed-in user's account mobile is used. Idempotent on `submission_key`: a
     double click or a retry returns the comment already stored. Rate-limited per
     network address and per mobile number (raises `Throttled`)."""
+    comment, _created = _receive_comment(
+        None,
+        consultation,
+        text=text,
+        name=name,
+        mobile=mobile,
+        section=section,
+        organisation=organisation,
+        public_user=public_user,
+        submission_key=submission_key,
+        ip_key=ip_key,
+    )
+    return comment
+
+
+def record_comment_for_public(
+    actor,
+    consultation,
+    *,
+    text,
+    name,
+    mobile,
+    section=None,
+    organisation="",
+    submission_key=None,
+):
+    """Enter a comment received by telephone (the 12345 hotline) or post, for the
+    commenter named with their mobile number (rule `consultations.comment_for_public`).
+
+    The same rules as the public form: only while the consultation is open, the same
+    length caps, the same moderation (pending in the pre-moderated mode, private
+    otherwise), the same limit per mobile number a day; no limit per network address,
+    since the hotline's system sends every caller's comment from one address.
+    Idempotent on `submission_key` (the hotline's ticket). Returns (comment, created)."""
+    acting = permissions.require(actor, "consultations.comment_for_public", consultation)
+    return _receive_comment(
+        acting,
+        consultation,
+        text=text,
+        name=name,
+        mobile=mobile,
+        section=section,
+        organisation=organisation,
+        public_user=None,
+        submission_key=submission_key,
+        ip_key="",
+    )
+
+
+def _receive_comment(
+    actor,
+    consultation,
+    *,
+    text,
+    name,
+    mobile,
+    section,
+    organisation,
+    public_user,
+    submission_key,
+    ip_key,
+):
     if submission_key:
         existing = Comment.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             if existing.consultation_id != consultation.pk:
                 raise Conflict(_("This form was already used. Please reload the page."))
-            return existing
+            return existing, False
     text = _clean_text(
         text, field="text", required=True, limit=COMMENT_MAX, message=_("Write your comment.")
     )
@@ -393,7 +455,8 @@ def submit_comment(
     _throttle(ip_key, mobile_hash)
     try:
         with transaction.atomic():
-            return _store_comment(
+            comment = _store_comment(
+                actor,
                 consultation,
                 section=section,
                 text=text,
@@ -409,11 +472,12 @@ def submit_comment(
         if submission_key:
             existing = Comment.objects.filter(submission_key=submission_key).first()
             if existing is not None:
-                return existing
+                return existing, False
         raise
+    return comment, True
 
 
-def _store_comment(consultation, *, section, **fields):
+def _store_comment(actor, consultation, *, section, **fields):
     consultation = _locked(consultation)
     if not consultation.accepts_comments():
         raise Conflict(
@@ -441,9 +505,10 @@ def _store_comment(consultation, *, section, **fields):
     consultation.save(update_fields=["comments_received", "updated_at"])
     if not private:
         _ensure_moderation_item(consultation)
-    # Personal data stays out of the audit trail: the record names the comment only.
+    # Personal data stays out of the audit trail: the record names the comment only. The
+    # actor is the staff account that entered it for a caller, None from the public.
     audit.record(
-        None,
+        actor,
         "consultations.comment",
         comment,
         unit=consultation.unit,

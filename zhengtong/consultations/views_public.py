@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from zhengtong.core.attachments import INLINE_EXTENSIONS, safe_content_type
 from zhengtong.core.errors import DomainError
@@ -39,6 +40,7 @@ def _public(pk):
 
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 @require_safe
 def consultation_list(request):
     """征集意见: open consultations first, then closed ones, with dates and counts."""
@@ -56,13 +58,12 @@ def consultation_list(request):
 
 
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 @require_safe
 def consultation_detail(request, pk):
     """The draft, its note and attachments, published comments and the summary."""
     consultation = _public(pk)
-    comments = [
-        selectors.public_comment_view(c) for c in selectors.published_comments(consultation)
-    ]
+    comments = selectors.public_comment_views(consultation)
     summary = None
     if consultation.state == ConsultationState.SUMMARISED:
         summary = getattr(consultation, "summary", None)

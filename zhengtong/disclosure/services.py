@@ -173,9 +173,7 @@ def _resume_processing(acting, req, kind, changes, *, action):
     old_state, old_due = req.state, req.due_date
     req.state = State.PROCESSING
     _set_due(req)
-    req.save(
-        update_fields=["state", "clock_start", "paused_days", "due_date", "due_fallback"]
-    )
+    req.save(update_fields=["state", "clock_start", "paused_days", "due_date", "due_fallback"])
     workitems.close_items_for(req, kind=kind, actor=acting)
     _open_reply_item(acting, req)
     audit.record(

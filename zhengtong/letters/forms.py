@@ -134,11 +134,26 @@ class ReopenForm(forms.Form):
 
 
 class SupplyForm(forms.Form):
+    """The writer's answer to the office's question: text, files, or both."""
+
     text = forms.CharField(
         label=_("The information asked for"),
         max_length=CONTENT_MAX,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    attachments = MultipleFileField(
+        label=_("Attachments (optional)"),
+        required=False,
+        help_text=_("Up to 5 files: PDF, Word, Excel or pictures."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("text") or "").strip() and not cleaned.get("attachments"):
+            if "text" not in self.errors and "attachments" not in self.errors:
+                self.add_error("text", _("Write the information asked for."))
+        return cleaned
 
 
 # --- staff ------------------------------------------------------------------------------

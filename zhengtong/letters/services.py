@@ -27,13 +27,14 @@ from django.utils.translation import gettext as _
 
 from zhengtong.core import audit, calendar, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotFound
-from zhengtong.core.masking import find_personal_data, mask_name, mask_text
+from zhengtong.core.masking import find_personal_data
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import notify, send_sms
 from zhengtong.core.validators import check_credit_code, check_mobile
 from zhengtong.org import permissions
 from zhengtong.public.passwords import PASSWORD_HASH_PREFIX, hash_query_password  # noqa: F401
 from zhengtong.public.passwords import query_password_matches as _password_matches
+from zhengtong.public.publication import keep_words, mask_for_publication
 
 from .models import (
     CONTENT_MAX,
@@ -147,7 +148,9 @@ def _query_password(submission_key):
 
 def query_password_matches(letter, password):
     """True if `password` is the letter's query password (`public.passwords`)."""
-    return _password_matches(letter.tracking_code, letter.query_password, str(password or "").strip())
+    return _password_matches(
+        letter.tracking_code, letter.query_password, str(password or "").strip()
+    )
 
 
 def _today():
@@ -355,12 +358,7 @@ def submit_letter(
     title, content, name, mobile, credit_code = _clean_submission(
         mailbox, category, title, content, name, mobile, credit_code
     )
-    attachments = list(attachments or [])
-    if len(attachments) > MAX_ATTACHMENTS:
-        raise Invalid(
-            _("At most %(max)d files may be attached.") % {"max": MAX_ATTACHMENTS},
-            field="attachments",
-        )
+    attachments = _check_attachment_count(attachments)
     password = _query_password(submission_key)
     try:
         letter = _store_letter(
@@ -389,6 +387,44 @@ def submit_letter(
     return Submitted(letter, password, True)
 
 
+def _check_attachment_count(attachments):
+    attachments = list(attachments or [])
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise Invalid(
+            _("At most %(max)d files may be attached.") % {"max": MAX_ATTACHMENTS},
+            field="attachments",
+        )
+    return attachments
+
+
+def _store_attachments(actor, letter, attachments):
+    """The writer's files, through the kernel's attachment path (`core.attachments`:
+    size cap, the real file type checked against the name, virus scan), owned by the
+    letter and marked as personal data. A refused file raises `Invalid` and the caller's
+    transaction stores nothing."""
+    if not attachments:
+        return
+    from zhengtong.core.attachments import store_upload
+
+    for upload in attachments:
+        try:
+            store_upload(
+                actor,
+                upload,
+                unit=letter.mailbox.office_unit,
+                owner=letter,
+                contains_personal_data=True,
+            )
+        except Invalid as exc:
+            # Shown on the form's attachments field, naming the file.
+            raise Invalid(
+                _("%(name)s: %(problem)s")
+                % {"name": getattr(upload, "name", ""), "problem": exc.message},
+                code=exc.code,
+                field="attachments",
+            ) from None
+
+
 @transaction.atomic
 def _store_letter(actor, *, attachments, password, mobile, **fields):
     accept_days, _reply, _hand_back = policy_for(fields["mailbox"], fields["category"])
@@ -408,17 +444,7 @@ def _store_letter(actor, *, attachments, password, mobile, **fields):
         **fields,
     )
     _step(letter, StepKind.RECEIVED, actor=actor, unit=letter.mailbox.office_unit)
-    if attachments:
-        from zhengtong.core.attachments import store_upload
-
-        for upload in attachments:
-            store_upload(
-                actor,
-                upload,
-                unit=letter.mailbox.office_unit,
-                owner=letter,
-                contains_personal_data=True,
-            )
+    _store_attachments(actor, letter, attachments)
     _sync_items(actor, letter)
     # Personal data stays out of the audit trail: the record names the letter only.
     _audit(actor, "submit", letter, {"mailbox": [None, letter.mailbox_id]})
@@ -720,15 +746,28 @@ def _shift(day, start, end, petition):
 
 
 @transaction.atomic
-def information_supplied(actor, letter, *, text):
+def information_supplied(actor, letter, *, text, attachments=()):
     """The writer supplied what was asked (on the tracking page, `actor` None; or by
     telephone, recorded by the office). The clock runs again and every due date moves
-    on by the paused time."""
+    on by the paused time.
+
+    `attachments` (uploaded files, at most MAX_ATTACHMENTS) go through the kernel's
+    attachment path like the letter's own and join the letter's files; with files the
+    text may be empty. A refused file refuses the whole answer: nothing is stored and
+    the clock stays paused."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter) if actor else None
-    text = _text(text, "text", maximum=CONTENT_MAX, message=_("Write the information asked for."))
+    attachments = _check_attachment_count(attachments)
+    text = _text(
+        text,
+        "text",
+        required=not attachments,
+        maximum=CONTENT_MAX,
+        message=_("Write the information asked for."),
+    )
     if letter.state != S.WAITING:
         raise Conflict(_("No information is being waited for."), code="wrong_state")
+    _store_attachments(acting, letter, attachments)
     letter.state = letter.paused_from or S.RECEIVED
     start, end = timezone.localdate(letter.paused_at), _today()
     for field in ("accept_due", "reply_due", "hand_back_due", "route_due"):
@@ -738,7 +777,10 @@ def information_supplied(actor, letter, *, text):
     letter.save()
     _step(letter, StepKind.INFO_SUPPLIED, actor=acting, public_note=text)
     _sync_items(acting, letter)
-    _audit(acting, "information_supplied", letter, {"state": [S.WAITING, letter.state]})
+    changes = {"state": [S.WAITING, letter.state]}
+    if attachments:
+        changes["attachments"] = [None, len(attachments)]
+    _audit(acting, "information_supplied", letter, changes)
     return letter
 
 
@@ -951,18 +993,18 @@ class Publication:
 
 
 def publication_preview(letter):
-    """The texts as they would be published: ID and mobile numbers masked
-    (core.masking), and the writer's name and business name replaced. The reviewer
-    checks and corrects them before `publish_letter`."""
+    """The texts as they would be published, with personal data masked automatically
+    (`public.publication`): ID and mobile numbers; the writer's name and business name;
+    the detailed part of addresses (the area down to the town stays); other personal
+    names (王某某), except the county's unit and place names. The reviewer checks and
+    corrects them before `publish_letter`."""
     reply = letter.sent_reply()
+    keep = keep_words()
 
     def clean(text):
-        text = mask_text(text or "")
-        for secret in (letter.writer_name, letter.company_name):
-            secret = (secret or "").strip()
-            if len(secret) >= 2:
-                text = text.replace(secret, mask_name(secret))
-        return text
+        return mask_for_publication(
+            text, names=[letter.writer_name], organisations=[letter.company_name], keep=keep
+        )
 
     return Publication(
         title=clean(letter.title),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_cookie
 
 from zhengtong.core.errors import DomainError
 from zhengtong.core.web import form_error
@@ -47,6 +48,7 @@ def _may_track(request, letter):
 
 @require_safe
 @PUBLIC_CACHE
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 def index(request):
     """互动交流 · 信箱: the mailboxes, how to write, the latest published letters."""
     return render(
@@ -175,7 +177,7 @@ def letter_status(request, code):
                     messages.success(request, _("Your letter has been reopened."))
                     return redirect(request.path)
             elif action == "supply":
-                supply_form = forms.SupplyForm(request.POST, prefix="supply")
+                supply_form = forms.SupplyForm(request.POST, request.FILES, prefix="supply")
                 if supply_form.is_valid():
                     services.information_supplied(None, letter, **supply_form.cleaned_data)
                     messages.success(request, _("Thank you: the information was added."))
@@ -215,6 +217,7 @@ def letter_status(request, code):
 
 @require_safe
 @PUBLIC_CACHE
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 def published_list(request):
     """公开信件: published letters, newest first; personal data masked."""
     page = Paginator(selectors.published_letters(), 20).get_page(request.GET.get("page"))
@@ -223,6 +226,7 @@ def published_list(request):
 
 @require_safe
 @PUBLIC_CACHE
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 def published_detail(request, pk):
     letter = selectors.published_letters().filter(pk=pk).first()
     if letter is None:
@@ -237,6 +241,7 @@ def published_detail(request, pk):
 
 @require_safe
 @PUBLIC_CACHE
+@vary_on_cookie  # the language cookie changes the page: caches keep one copy per cookie
 def statistics(request):
     """Public statistics: received, replied, on-time rate and average reply time, by
     unit and month."""

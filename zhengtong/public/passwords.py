@@ -47,7 +47,5 @@ def query_password_matches(code, stored, password):
     if not password or not stored:
         return False
     if stored.startswith(PASSWORD_HASH_PREFIX):
-        return hmac.compare_digest(
-            stored.encode(), hash_query_password(code, password).encode()
-        )
+        return hmac.compare_digest(stored.encode(), hash_query_password(code, password).encode())
     return check_password(password, stored)

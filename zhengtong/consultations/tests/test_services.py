@@ -209,6 +209,20 @@ def test_approving_publishes_masked_and_closes_the_item_when_none_waits(county, 
     assert audit_records("consultations.reject")
 
 
+def test_published_comments_hide_addresses_and_names_but_not_units(county, clerk_a):
+    consultation = make_open(clerk_a, county.a)
+    text = (
+        "我是刘小明，住在城关镇人民路35号3栋2单元602室。邻居王秀英也认为夜间收费太高，"
+        "建议Education Bureau听取意见。"
+    )
+    services.moderate_comment(clerk_a, comment(consultation, text=text), approve=True)
+    (shown,) = selectors.public_comment_views(consultation)
+    assert "刘小明" not in shown["text"] and "刘某某" in shown["text"]
+    assert "王秀英" not in shown["text"] and "王某某" in shown["text"]
+    assert "城关镇" + "*" * 15 + "。" in shown["text"]
+    assert "Education Bureau" in shown["text"]
+
+
 def test_rejecting_needs_a_reason(county, clerk_a):
     consultation = make_open(clerk_a, county.a)
     waiting = comment(consultation)

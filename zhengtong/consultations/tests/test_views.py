@@ -185,6 +185,18 @@ def test_the_public_list_and_page_are_cacheable_and_show_counts(county, clerk_a,
     assert client.get(f"/hdjl/zj/{draft.pk}/").status_code == 404
 
 
+def test_the_cacheable_public_pages_vary_on_the_cookie(county, clerk_a, client):
+    """The language cookie changes the page: a shared cache must keep one copy per
+    cookie, never serve the Chinese page to an English reader or back."""
+    consultation = make_open(clerk_a, county.a)
+    for url in ("/hdjl/zj/", f"/hdjl/zj/{consultation.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "max-age" in response["Cache-Control"] and "public" in response["Cache-Control"]
+        vary = [v.strip().lower() for v in response["Vary"].split(",")]
+        assert "cookie" in vary, (url, response["Vary"])
+
+
 def test_private_comments_never_show_on_the_public_page(county, clerk_a, client):
     consultation = make_open(clerk_a, county.a, moderation="private")
     comment(consultation, text="这是一条不公开的意见。")

@@ -6,10 +6,15 @@ from django.utils.safestring import mark_safe
 from zhengtong.core.masking import (
     CITIZEN_ID,
     MOBILE,
+    find_addresses,
+    find_person_names,
     find_personal_data,
+    mask_addresses,
     mask_citizen_id,
     mask_mobile,
     mask_name,
+    mask_person_name,
+    mask_person_names,
     mask_phone,
     mask_text,
 )
@@ -166,3 +171,74 @@ def test_the_filters_escape_unsafe_input_and_keep_safe_input_safe():
 
 def test_the_filters_render_none_as_empty():
     assert render("[{{ v|mask_id }}][{{ v|mask_phone }}]", v=None) == "[][]"
+
+
+# --- Addresses and personal names (letters and comments before publication) -------------
+
+VILLAGE_LETTER = (
+    "我是禾溪县城关镇东风村三组村民王建国，家住东风村三组12号。"
+    "邻居李秀英家的狗经常咬人，村支书张伟说不归他管。"
+)
+
+
+def test_the_detailed_part_of_an_address_is_masked_and_the_area_down_to_the_town_kept():
+    assert mask_addresses("禾溪县城关镇东风村三组12号") == "禾溪县城关镇" + "*" * 8
+    assert mask_addresses("河西乡石桥村第五村民小组的村民") == "河西乡" + "*" * 9 + "的村民"
+    assert mask_addresses("城关街道东风社区5组的路灯不亮") == "城关街道" + "*" * 6 + "的路灯不亮"
+
+
+def test_a_town_address_with_road_building_entrance_and_room_is_masked_whole():
+    text = "我住在人民路35号3栋2单元602室，物业不作为。"
+    assert find_addresses(text) == ["人民路35号3栋2单元602室"]
+    assert mask_addresses(text) == "我住在" + "*" * 15 + "，物业不作为。"
+    assert find_addresses("阳光花园5幢1单元301室") == ["阳光花园5幢1单元301室"]
+    assert find_addresses("和平路88号") == ["和平路88号"]
+    assert mask_addresses("在县城人民路35号租房") == "在县城" + "*" * 6 + "租房"
+    # Full-width digits too.
+    assert find_addresses("解放街１２号") == ["解放街１２号"]
+
+
+def test_places_and_numbers_that_are_not_an_address_stay():
+    for text in (
+        "东风村的道路坏了，人民路也堵车。",  # a village, a road: places being talked about
+        "根据县政发〔2025〕12号文件办理。",  # a document number
+        "请第三组专家调研。",
+        "城关街道办事处已经答复。",
+        "县人民医院3号楼在装修。",
+    ):
+        assert find_addresses(text) == [], text
+        assert mask_addresses(text) == text
+
+
+def test_personal_names_are_masked_keeping_the_surname():
+    assert mask_person_name("王建国") == "王某某"
+    assert mask_person_name("张伟") == "张某"
+    assert mask_person_name("欧阳娜娜") == "欧阳某某"
+    assert mask_person_name("Chen Xiaoming") == "C************"
+    assert find_person_names(VILLAGE_LETTER) == ["王建国", "李秀英", "张伟"]
+    masked = mask_person_names(VILLAGE_LETTER)
+    assert "王某某" in masked and "李某某" in masked and "张某说" in masked
+    assert "王建国" not in masked and "李秀英" not in masked
+    assert mask_person_names("我叫欧阳娜娜。") == "我叫欧阳某某。"
+    # jieba splits some names after the surname (王 / 秀英): joined back.
+    assert mask_person_names("邻居王秀英也认为") == "邻居王某某也认为"
+
+
+def test_place_and_unit_names_are_not_taken_for_people():
+    for text in (
+        "李寨乡卫生院门口的路灯坏了。",
+        "请张庄镇政府处理。",
+        "向王家坝镇反映过多次。",
+        "李某反映的问题，陈主任已经批示。",  # already masked; a bare surname
+    ):
+        assert find_person_names(text) == [], text
+    # Words of the county's unit and place names (`keep`) are never masked.
+    text = "请高桥中学和张庄镇政府联系王芳。"
+    assert find_person_names(text, keep=["张庄镇", "高桥中学"]) == ["王芳"]
+
+
+def test_the_website_check_does_not_report_addresses_or_names():
+    """find_personal_data (the portal's pre-publication check) stays with ID and mobile
+    numbers: an address or a name never blocks a page."""
+    assert find_personal_data(VILLAGE_LETTER) == []
+    assert mask_text(VILLAGE_LETTER) == VILLAGE_LETTER

@@ -431,9 +431,7 @@ def _last_audit(req, action):
     return AuditRecord.objects.filter(action=action, object_id=str(req.pk)).order_by("-id").first()
 
 
-def test_both_ways_back_to_processing_close_the_stop_reopen_the_reply_and_audit(
-    request_a, clerk_a
-):
+def test_both_ways_back_to_processing_close_the_stop_reopen_the_reply_and_audit(request_a, clerk_a):
     req = services.issue_correction_notice(clerk_a, request_a, items="补充", today=MONDAY)
     arrived = datetime.date(2026, 3, 9)
     req = services.receive_correction(

@@ -381,6 +381,57 @@ def test_publishing_masks_personal_data_and_refuses_unmasked_text(box):
     assert letter.is_published and "139****1111" in letter.published_content
 
 
+def test_publishing_masks_addresses_and_other_peoples_names_but_not_the_countys_places(box):
+    from zhengtong.conftest import make_unit
+    from zhengtong.org.models import UnitKind
+
+    make_unit("张庄镇人民政府", UnitKind.TOWN, box.county.root)
+    letter = replied(
+        box,
+        name="王建国",
+        title="张庄镇东风村三组王建国反映邻居占道",
+        content=(
+            "我是张庄镇东风村三组村民王建国，家住东风村三组12号，电话13900001111。"
+            "邻居李秀英在门前违法搭建，村支书张伟说不归他管。我儿子在县城人民路35号"
+            "3栋2单元602室租房，也受影响。请张庄镇政府处理。"
+        ),
+        text="经张庄镇调查，李秀英已于3月5日自行拆除搭建物。联系人：刘洋。",
+    )
+    preview = services.publication_preview(letter)
+    for secret in ("王建国", "李秀英", "张伟", "刘洋", "13900001111", "三组12号", "602室"):
+        assert secret not in preview.title + preview.content + preview.reply, secret
+    assert "王某某" in preview.content and "李某某" in preview.content
+    assert "张某说" in preview.content and "联系人：刘某" in preview.reply
+    # The area down to the town stays, and so do the county's place names.
+    assert preview.content.startswith("我是张庄镇*****村民王某某")
+    assert "县城" + "*" * 15 + "租房" in preview.content
+    assert "请张庄镇政府处理" in preview.content and preview.reply.startswith("经张庄镇调查")
+    services.publish_letter(
+        box.office_clerk,
+        letter,
+        title=preview.title,
+        content=preview.content,
+        reply=preview.reply,
+    )
+    letter.refresh_from_db()
+    assert letter.is_published and "王建国" not in letter.published_content
+
+
+def test_the_reviewer_may_publish_a_place_the_masking_did_not_touch(box):
+    """Addresses and other names are proposals for the reviewer: the publication is
+    refused only for ID and mobile numbers and the writer's own name."""
+    letter = replied(box, content="东风村三组12号门前的路灯坏了。")
+    services.publish_letter(
+        box.office_clerk,
+        letter,
+        title=letter.title,
+        content=letter.content,
+        reply=letter.sent_reply().text,
+    )
+    letter.refresh_from_db()
+    assert letter.is_published
+
+
 def test_a_letter_is_published_only_if_the_writer_allowed_it(box):
     letter = replied(box, may_publish=False)
     preview = services.publication_preview(letter)

@@ -198,7 +198,77 @@ def test_the_writer_supplies_information_on_the_tracking_page(client, box):
     assert letter.state == LetterState.ROUTED
 
 
+def _waiting(client, box):
+    letter = routed(box)
+    services.request_more_information(box.office_clerk, letter, question="Photos, please.")
+    return letter, _open_tracking(client, letter)
+
+
+def test_the_writer_supplies_files_through_the_kernel_attachment_path(client, box):
+    letter, url = _waiting(client, box)
+    upload = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
+    response = client.post(url, {"action": "supply", "supply-attachments": [upload]})
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.state == LetterState.ROUTED
+    attachment = Attachment.objects.get()
+    assert attachment.owner == letter and attachment.contains_personal_data
+    assert attachment.original_name == "lamp.png"
+
+
+def test_an_oversized_supplied_file_is_refused_and_nothing_changes(client, box, settings):
+    settings.ATTACHMENT_MAX_BYTES = 50
+    letter, url = _waiting(client, box)
+    upload = SimpleUploadedFile("lamp.png", PNG, content_type="image/png")
+    response = client.post(
+        url, {"action": "supply", "supply-text": "Hexi Road", "supply-attachments": [upload]}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_supply-attachments_error"' in html and "lamp.png:" in html
+    assert "Hexi Road" in html  # nothing typed is lost
+    letter.refresh_from_db()
+    assert letter.state == LetterState.WAITING and not Attachment.objects.exists()
+
+
+def test_a_disguised_supplied_file_is_refused_and_nothing_changes(client, box):
+    letter, url = _waiting(client, box)
+    upload = SimpleUploadedFile("lamp.png", b"MZ\x90\x00not a picture", content_type="image/png")
+    response = client.post(url, {"action": "supply", "supply-attachments": [upload]})
+    assert response.status_code == 400
+    assert "lamp.png:" in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.state == LetterState.WAITING and not Attachment.objects.exists()
+
+
+def test_supplying_nothing_or_too_many_files_is_refused(client, box):
+    letter, url = _waiting(client, box)
+    response = client.post(url, {"action": "supply", "supply-text": ""})
+    assert response.status_code == 400
+    files = [SimpleUploadedFile(f"p{i}.png", PNG, content_type="image/png") for i in range(6)]
+    response = client.post(url, {"action": "supply", "supply-attachments": files})
+    assert response.status_code == 400
+    letter.refresh_from_db()
+    assert letter.state == LetterState.WAITING and not Attachment.objects.exists()
+
+
 # --- published letters and statistics -------------------------------------------------
+
+
+def test_the_cacheable_public_pages_vary_on_the_cookie(client, box):
+    letter = replied(box)
+    preview = services.publication_preview(letter)
+    services.publish_letter(
+        box.office_clerk,
+        letter,
+        title=preview.title,
+        content=preview.content,
+        reply=preview.reply,
+    )
+    for url in ("/hdjl/xx/", "/hdjl/xx/gk/", f"/hdjl/xx/gk/{letter.pk}/", "/hdjl/xx/tj/"):
+        response = client.get(url)
+        assert response.status_code == 200 and "max-age" in response["Cache-Control"]
+        assert "cookie" in response["Vary"].lower(), url
 
 
 def test_the_published_list_shows_masked_text_and_escapes_markup(client, box):
