@@ -8,6 +8,9 @@ Figures:
   package's own `find_workday` (the baseline);
 - letters (bench/letters_bench.py): public submissions per second with 0 lost, and
   the "awaiting my unit" list with a million letters (BENCH_ONLY=letters)
+- online services (bench/services_bench.py): applications with three 1 MB materials
+  per second against storing the files alone, and the unit's case list with a million
+  cases against 10,000 (BENCH_ONLY=services);
 - the website (bench/portal.py): nginx static file vs the embedded server's page cache
   vs nginx in front with the page files, and an uncached render.
 
@@ -236,3 +239,8 @@ if __name__ == "__main__":
         import subprocess
 
         subprocess.run([sys.executable, str(Path(__file__).parent / "letters_bench.py")])
+    if only in ("", "services"):
+        # Online services too (bench/services_bench.py).
+        import subprocess
+
+        subprocess.run([sys.executable, str(Path(__file__).parent / "services_bench.py")])

@@ -7,6 +7,12 @@ selectors as /bsfw/sx/); one item by its implementation code, with its whole gui
 Staff (signed in, same rules as the pages) write through the same operations:
 POST /api/v1/service-items/ (a draft), PATCH /api/v1/service-items/<code>/,
 POST /api/v1/service-items/<code>/publish/ and /withdraw/ ({"reason": ...}).
+
+/api/v1/service-applications/ — applications and their cases (办件), for staff only
+(e.g. the provincial service platform's exchange account): the cases of the caller's
+units, by number, filtered by state and overdue; each case step is a POST to
+/api/v1/service-applications/<number>/<action>/ through the same operations
+(`cases.py`) and rules as the pages. Another unit's case answers 404.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +28,9 @@ from zhengtong.api.permissions import StaffAccountPolicy
 from zhengtong.core.errors import Invalid, NotFound
 from zhengtong.org.models import Unit
 
-from . import selectors, services
+from . import cases, selectors, services
 from .models import (
+    ApplicationState,
     Audience,
     ItemType,
     ServiceEvent,
@@ -330,3 +337,147 @@ class ServiceItemAPI(ServiceItemWriteMixin, ServiceItemViewSet):
 def register(router):
     """Add this app's viewsets to the API router."""
     router.register("service-items", ServiceItemAPI, basename="service-item")
+    router.register("service-applications", ApplicationAPI, basename="service-application")
+
+
+# --- applications and cases -------------------------------------------------------------
+
+
+class CaseStepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    label = serializers.CharField(source="get_kind_display")
+    public_text = serializers.CharField()
+    internal_note = serializers.CharField()
+
+
+class ApplicationSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    item = serializers.CharField(source="item.implementation_code")
+    item_name = serializers.CharField(source="item.name")
+    unit = serializers.IntegerField(source="unit_id")
+    state = serializers.CharField()
+    applicant_kind = serializers.CharField()
+    applicant_name = serializers.CharField()
+    applicant_id_number = serializers.CharField()
+    applicant_mobile = serializers.CharField()
+    company_name = serializers.CharField()
+    credit_code = serializers.CharField()
+    form_version = serializers.IntegerField()
+    answers = serializers.JSONField()
+    submitted_at = serializers.DateTimeField()
+    intake_due = serializers.DateField()
+    accepted_on = serializers.DateField()
+    deemed_accepted = serializers.BooleanField()
+    decision_due = serializers.DateField()
+    promised_due = serializers.DateField()
+    extended = serializers.BooleanField()
+    paused_days = serializers.IntegerField()
+    decided_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField()
+    delivery_way = serializers.CharField()
+
+
+class ApplicationDetailSerializer(ApplicationSerializer):
+    materials = serializers.SerializerMethodField()
+    steps = CaseStepSerializer(many=True)
+
+    def get_materials(self, app) -> list:
+        return [
+            {
+                "name": m.name,
+                "material": m.material_id,
+                "file": m.attachment.original_name if m.attachment_id else "",
+                "verdict": m.verdict,
+                "note": m.note,
+            }
+            for m in app.materials.select_related("attachment")
+        ]
+
+
+CASE_ACTIONS = {
+    "accept": (cases.accept, {"note"}),
+    "refuse": (cases.refuse_at_intake, {"reasons", "right_unit"}),
+    "notice": (cases.send_one_time_notice, {"problems", "note"}),
+    "review": (cases.review, {"opinion", "recommendation"}),
+    "extend": (cases.extend, {"reason"}),
+    "special-start": (cases.start_special_step, {"kind", "reason", "planned_days"}),
+    "special-end": (cases.end_special_step, {"result"}),
+    "decide": (cases.decide, {"outcome", "reasons", "expected_state"}),
+    "deliver": (cases.deliver, {"way", "note"}),
+    "rectify": (cases.record_rectification, {"call_back", "result"}),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The cases of my units (办件)",
+        tags=["services"],
+        parameters=[
+            OpenApiParameter("state", str, description="Only cases in this state"),
+            OpenApiParameter("overdue", bool, description="Only open cases past their date"),
+        ],
+    ),
+    retrieve=extend_schema(summary="One case by its application number", tags=["services"]),
+)
+class ApplicationAPI(viewsets.ReadOnlyModelViewSet):
+    """Staff only: the same cases and rules as /oa/services/cases/."""
+
+    permission_classes = [StaffAccountPolicy]
+    lookup_field = "number"
+    lookup_value_regex = r"[0-9]+"
+
+    def get_serializer_class(self):
+        return ApplicationDetailSerializer if self.action == "retrieve" else ApplicationSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        state = params.get("state", "")
+        if state and (state not in ApplicationState.values or state == ApplicationState.DRAFT):
+            raise ValidationError({"state": [str(_("Not one of the listed values."))]})
+        overdue = params.get("overdue", "") in ("1", "true", "yes")
+        qs = selectors.unit_cases(self.request.user, state=state, overdue=overdue)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("steps")
+        return qs
+
+    def _case(self, number):
+        app = self.get_queryset().filter(number=number).first()
+        if app is None:
+            raise NotFound()
+        return app
+
+    def _act(self, request, number, name):
+        operation, allowed = CASE_ACTIONS[name]
+        data = request.data if isinstance(request.data, dict) else {}
+        unknown = set(data) - allowed
+        if unknown:
+            raise Invalid(_("Unknown field: %(name)s.") % {"name": ", ".join(sorted(unknown))})
+        # Every parameter is passed (a missing one as empty), so the operation itself
+        # says which is required, with the field named.
+        values = {
+            k: data.get(k, [] if k == "problems" else None if k == "planned_days" else "")
+            for k in allowed
+        }
+        if not isinstance(values.get("problems", []), list):
+            raise Invalid(_("Give a list of rows."), field="problems")
+        operation(request.user, self._case(number), **values)
+        app = self._case(number)
+        return Response(ApplicationDetailSerializer(app).data)
+
+
+def _case_action(name):
+    def act(self, request, number=None):
+        return self._act(request, number, name)
+
+    act.__name__ = name.replace("-", "_")
+    return extend_schema(
+        summary=f"Case step: {name}",
+        tags=["services"],
+        request=OpenApiTypes.OBJECT,
+        responses=ApplicationDetailSerializer,
+    )(action(detail=True, methods=["post"], url_path=name)(act))
+
+
+for _name in CASE_ACTIONS:
+    setattr(ApplicationAPI, _name.replace("-", "_"), _case_action(_name))

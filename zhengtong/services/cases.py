@@ -19,7 +19,6 @@ Deadlines are working days through `core.calendar` (行政许可法 Art. 82).
 
 import datetime
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -129,6 +128,15 @@ class FormErrors(Invalid):
 
 def case_url(application):
     return f"/oa/services/cases/{application.pk}/"
+
+
+def _site_language(text):
+    """A text kept on the case in the site's language, whatever the request's."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def _today():
@@ -361,11 +369,12 @@ def _raw_answers(fields, answers):
         value = answers[key]
         if field["type"] == FieldType.TABLE:
             rows = value if isinstance(value, list) else []
-            out[key] = [
+            cells = [
                 {c: str(r.get(c, "") or "")[:TEXT_MAX] for c in field["columns"]}
                 for r in rows[:TABLE_MAX_ROWS]
                 if isinstance(r, dict)
             ]
+            out[key] = [r for r in cells if any(v.strip() for v in r.values())]
         else:
             out[key] = str(value if value is not None else "")[:TEXTAREA_MAX]
     return out
@@ -824,6 +833,30 @@ def _tell_applicant(application, text):
         send_sms(application.applicant_mobile, text)
 
 
+def _keep_pdf(actor, application, content, name):
+    """Keep a generated document (receipt, certificate) as the case's attachment."""
+    from django.core.files.base import ContentFile
+
+    return store_upload(
+        actor,
+        ContentFile(content, name=name),
+        unit=application.unit,
+        owner=application,
+        allowed={"pdf"},
+        contains_personal_data=True,
+    )
+
+
+def _issue_receipt(actor, application):
+    """The dated receipt of acceptance or refusal with the unit's seal (Art. 32)."""
+    from .pdf import receipt_pdf
+
+    application.receipt = _keep_pdf(
+        actor, application, receipt_pdf(application), f"{application.number}-回执.pdf"
+    )
+    application.save(update_fields=["receipt"])
+
+
 def _start_decision_clock(application, received_on):
     """Acceptance: the statutory time limit (the item's, 20 working days by default)
     and the promised one count from the day of acceptance."""
@@ -840,13 +873,14 @@ def _start_decision_clock(application, received_on):
 @transaction.atomic
 def accept(actor, application, *, note=""):
     """受理: the application is complete and conforming. Starts the decision clock and
-    produces the dated acceptance receipt (`receipt_pdf`)."""
+    produces the dated acceptance receipt with the unit's seal (kept as `receipt`)."""
     application = _lock(application)
     acting = permissions.require(actor, "services.handle_case", application)
     _move(application, S.ACCEPTED)
     _start_decision_clock(application, _today())
     application.materials.filter(verdict=Verdict.PENDING).update(verdict=Verdict.OK)
     application.save()
+    _issue_receipt(acting, application)
     _step(
         application,
         CaseStepKind.ACCEPTED,
@@ -879,6 +913,7 @@ def refuse_at_intake(actor, application, *, reasons, right_unit=""):
     application.right_unit = right_unit
     application.decided_at = timezone.now()
     application.save()
+    _issue_receipt(acting, application)
     public = reasons
     if right_unit:
         public += "\n" + _("Please apply to: %(unit)s") % {"unit": right_unit}
@@ -891,13 +926,6 @@ def refuse_at_intake(actor, application, *, reasons, right_unit=""):
         % {"number": application.number},
     )
     return application
-
-
-@dataclass
-class NoticeItem:
-    material: int | None
-    problem: str
-    what_to_do: str
 
 
 @transaction.atomic
@@ -993,6 +1021,7 @@ def deem_accepted(today=None):
             application.deemed_accepted = True
             _start_decision_clock(application, received)
             application.save()
+            _issue_receipt(None, application)
             _step(application, CaseStepKind.DEEMED_ACCEPTED)
             _sync_items(None, application)
             _audit(None, "deemed_accepted", application, {"accepted_on": received})
@@ -1167,8 +1196,9 @@ def end_special_step(actor, application, *, result=""):
 @transaction.atomic
 def decide(actor, application, *, outcome, reasons="", expected_state=None):
     """The decision, after at least two different reviewers (Art. 34). Approve: the
-    result document (certificate) is generated from the template (`certificate_pdf`)
-    and the result is to be delivered within DELIVERY_DAYS. Refuse: reasons required,
+    result document (certificate) is generated from the template (`certificate_pdf`,
+    WeasyPrint), kept as the decision's document, and the result is to be delivered
+    within DELIVERY_DAYS. Refuse: reasons required,
     with the notice of the right to reconsideration or litigation (Art. 38).
     The row is locked and its state checked: of two staff deciding at the same moment
     one wins and the other gets Conflict."""
@@ -1209,22 +1239,29 @@ def decide(actor, application, *, outcome, reasons="", expected_state=None):
     if new_state == S.APPROVED:
         application.delivery_due = _due(timezone.localdate(now), DELIVERY_DAYS)
     application.save()
-    Decision.objects.create(
+    decision = Decision.objects.create(
         application=application,
         outcome=outcome,
         reasons=reasons,
-        remedy_notice=str(REMEDY_NOTICE) if outcome == Recommendation.REFUSE else "",
+        remedy_notice=_site_language(REMEDY_NOTICE) if outcome == Recommendation.REFUSE else "",
         decided_by=acting.person,
         decided_at=now,
     )
     if new_state == S.APPROVED:
+        from .pdf import certificate_pdf
+
+        # The result document, from the template, kept as the decision's document.
+        decision.document = _keep_pdf(
+            acting, application, certificate_pdf(application), f"{application.number}.pdf"
+        )
+        decision.save(update_fields=["document"])
         _step(application, CaseStepKind.APPROVED, actor=acting, public_text=reasons)
     else:
         _step(
             application,
             CaseStepKind.REFUSED,
             actor=acting,
-            public_text=f"{reasons}\n{REMEDY_NOTICE}",
+            public_text=f"{reasons}\n{_site_language(REMEDY_NOTICE)}",
         )
     _sync_items(acting, application)
     _audit(acting, "decide", application, {"outcome": outcome})
@@ -1362,12 +1399,29 @@ def rating_statistics(queryset=None):
 # --- the daily jobs -------------------------------------------------------------------------
 
 
+def _unit_people(unit_id, roles):
+    from zhengtong.org.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=roles, role_assignments__unit_id=unit_id
+        ).distinct()
+    )
+
+
+def _supervisors():
+    from zhengtong.org.models import Role, User
+
+    return list(
+        User.objects.filter(is_active=True, role_assignments__role=Role.SUPERVISOR).distinct()
+    )
+
+
 def escalate_overdue(today=None):
     """Daily: escalate the cases' overdue work items one level at a time, as for
     letters — the unit's clerks (overdue), its head (ESCALATE_TO_HEAD_DAYS working days
     late), the supervision office (seriously overdue). Each level once per item.
     Returns the number of escalations made."""
-    from zhengtong.letters.services import _supervisors, _unit_people
     from zhengtong.org.models import Role
 
     today = today or _today()

@@ -7,10 +7,15 @@ the unit's clerk. All names and texts are invented for the demo.
     demo.load(units, seed=2026)   # units: the demo generator's dict key -> Unit
 """
 
+import datetime
+import logging
 import random
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from zhengtong.core.errors import DomainError
 from zhengtong.org.models import Role, User
 
 from . import services
@@ -18,6 +23,8 @@ from .events import ensure_events
 from .models import ServiceEvent, ServiceItem
 
 # A minimal, valid PDF: the demo's blank forms and samples (content checked on upload).
+log = logging.getLogger("zhengtong.services.demo")
+
 PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
     b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
@@ -704,8 +711,430 @@ def load(units: dict, *, seed: int) -> int:
         services.attach_file(actor, item, _pdf(f"{row[9]}（样本）.pdf"), slot="result_sample")
         services.publish_item(actor, item)
         made += 1
+    load_cases(units, seed=seed)
     return made
 
 
 def _pdf(name):
     return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+# --- online forms and a year of cases (办件) ------------------------------------------------
+
+ONLINE_ITEMS = 10
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "桂兰",
+    "建华",
+]
+COMPANIES = [
+    "禾溪县青山茶业有限公司",
+    "禾溪县丰收农机合作社",
+    "禾溪县恒达建材有限公司",
+    "禾溪县绿源养殖场",
+]
+BASIC_FORM = [
+    {"key": "reason", "label": "申请事由", "type": "textarea", "required": True},
+    {"key": "address", "label": "联系地址", "type": "address", "required": True},
+    {"key": "phone", "label": "联系电话", "type": "phone", "required": True},
+]
+CONDITIONAL_FORM = [
+    {
+        "key": "applicant_type",
+        "label": "申请类型",
+        "type": "choice",
+        "required": True,
+        "choices": ["首次申请", "变更", "延续"],
+    },
+    {
+        "key": "old_number",
+        "label": "原证件编号",
+        "type": "text",
+        "required": True,
+        "show_if": {"field": "applicant_type", "equals": "变更"},
+        "help": "变更申请时填写。",
+    },
+    {
+        "key": "change_reason",
+        "label": "变更事项及理由",
+        "type": "textarea",
+        "required": True,
+        "show_if": {"field": "applicant_type", "equals": "变更"},
+    },
+    {"key": "start_date", "label": "拟开始日期", "type": "date", "required": True},
+    {"key": "staff_count", "label": "从业人数", "type": "number", "required": False},
+    {"key": "address", "label": "经营地址", "type": "address", "required": True},
+    {
+        "key": "members",
+        "label": "主要人员",
+        "type": "table",
+        "required": False,
+        "columns": ["姓名", "职务", "联系电话"],
+    },
+]
+REVIEW_OPINIONS = [
+    "材料齐全，符合法定条件，建议准予。",
+    "经审查，申请事项符合规定。",
+    "同意初审意见。",
+]
+REFUSE_REASONS = "经审查，申请人不符合《办法》规定的申请条件，申请材料所述情况与现场核查不一致。"
+COMMENTS = [
+    "办事很快，工作人员态度好。",
+    "网上申请方便，少跑了一趟。",
+    "等待时间有点长。",
+    "指南写得不够清楚，材料准备了两次。",
+]
+
+
+def _person(rng):
+    from zhengtong.core.validators import citizen_id_check_char
+
+    birth = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 50))
+    first17 = f"341125{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    return {
+        "name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+        "id_number": first17 + citizen_id_check_char(first17),
+        "mobile": rng.choice(["139", "138", "137", "159", "186"]) + f"{rng.randrange(10**8):08d}",
+    }
+
+
+def _company_code(rng):
+    from zhengtong.core.validators import credit_code_check_char, organisation_code_check_char
+
+    org = "MA" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _i in range(6))
+    body = "92341125" + org + organisation_code_check_char(org)
+    return body + credit_code_check_char(body)
+
+
+def _public_users(rng, count=40):
+    """Fictional citizens and businesses with accounts (generated names and numbers)."""
+    from zhengtong.public.models import PublicUser
+
+    users = []
+    for i in range(count):
+        p = _person(rng)
+        user = PublicUser(mobile=p["mobile"], real_name=p["name"], id_number=p["id_number"])
+        if i % 8 == 7:
+            user.kind = "business"
+            user.company_name = COMPANIES[(i // 8) % len(COMPANIES)]
+            user.credit_code = _company_code(rng)
+        user.password = "!demo"  # never matches: demo applicants do not sign in
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same generated mobile twice
+            continue
+        users.append(user)
+    return users
+
+
+def _answers(fields, rng, person):
+    out = {}
+    for f in fields:
+        t = f["type"]
+        if f.get("show_if") and out.get(f["show_if"]["field"]) != f["show_if"]["equals"]:
+            continue
+        if t == "choice":
+            out[f["key"]] = rng.choice(f["choices"])
+        elif t == "date":
+            out[f["key"]] = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+        elif t == "number":
+            out[f["key"]] = str(rng.randint(1, 30))
+        elif t == "phone":
+            out[f["key"]] = person.mobile
+        elif t == "id_number":
+            out[f["key"]] = person.id_number
+        elif t == "table":
+            out[f["key"]] = [{c: "示例" for c in f["columns"]}]
+        elif t == "address":
+            out[f["key"]] = f"禾溪县城关镇人民路{rng.randint(1, 200)}号"
+        else:
+            out[f["key"]] = rng.choice(
+                ["因生产经营需要申请办理。", "按规定申请。", "家庭情况发生变化。"]
+            )
+    return out
+
+
+def _online_items(units):
+    """10 published items get an online form: the one with the most materials gets the
+    form with conditional fields; each must have a clerk and a head to handle cases."""
+    from . import cases
+    from .models import OnlineDepth, ServiceForm
+
+    candidates = []
+    for item in ServiceItem.objects.filter(state="published").select_related("unit").order_by("id"):
+        if _holder(Role.CLERK, item.unit) and _holder(Role.UNIT_HEAD, item.unit):
+            candidates.append(item)
+    chosen = candidates[:ONLINE_ITEMS]
+    if not chosen:
+        return []
+    richest = max(chosen, key=lambda i: (i.materials.count(), -i.pk))
+    for item in chosen:
+        actor = _holder(Role.CLERK, item.unit)
+        if item.online_depth not in (OnlineDepth.PRE_REVIEW, OnlineDepth.FULL):
+            services.update_item(actor, item, online_depth=OnlineDepth.FULL)
+        if not ServiceForm.objects.filter(item=item).exists():
+            cases.save_form(actor, item, CONDITIONAL_FORM if item == richest else BASIC_FORM)
+    return [ServiceItem.objects.get(pk=i.pk) for i in chosen]
+
+
+def _holder(role, unit):
+    return (
+        User.objects.filter(
+            role_assignments__role=role, role_assignments__unit=unit, is_active=True
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+# The last step each of the first cases stops at, so every state is in the demo.
+FORCED = [
+    "draft",
+    "submitted",
+    "notice_sent",
+    "refused_at_intake",
+    "accepted",
+    "in_review",
+    "suspended",
+    "approved",
+    "refused",
+    "withdrawn",
+    "delivered",
+]
+
+
+def _plan(rng, i):
+    """The steps of one case, in working days from submission: (step, offset)."""
+    target = FORCED[i] if i < len(FORCED) else None
+    steps = [("submit", 0)]
+    r = rng.random()
+    if target == "draft" or (target is None and r < 0.03):
+        return [("draft", 0)]
+    if target == "submitted":
+        return steps
+    if target == "withdrawn" or (target is None and r < 0.06):
+        return steps + [("withdraw", 1)]
+    if target == "refused_at_intake" or (target is None and r < 0.13):
+        return steps + [("refuse_at_intake", 1)]
+    day = 1
+    if target == "notice_sent" or (target is None and r < 0.28):
+        steps.append(("notice", 2))
+        if target == "notice_sent":
+            return steps
+        steps.append(("supply", 4))
+        day = 5
+    if target is None and rng.random() < 0.08:
+        steps.append(("deemed", day + 6))  # no intake in time: accepted by lapse
+        day += 6
+    else:
+        day += rng.randint(0, 2)
+        steps.append(("accept", day))
+    if target == "accepted":
+        return steps
+    late = target is None and rng.random() < 0.12
+    if target == "suspended" or (target is None and rng.random() < 0.1):
+        steps.append(("special_start", day + 1))
+        if target == "suspended":
+            return steps
+        planned = rng.randint(3, 10)
+        steps.append(("special_end", day + 1 + planned))
+        day += planned
+    if target is None and rng.random() < 0.06:
+        steps.append(("extend", day + 2))
+    steps.append(("review1", day + 2))
+    if target == "in_review":
+        return steps
+    steps.append(("review2", day + 3))
+    day += 25 if late else rng.randint(4, 9)
+    refuse = target == "refused" or (target is None and rng.random() < 0.12)
+    steps.append(("refuse" if refuse else "approve", day))
+    if refuse or target == "approved":
+        steps.append(("rate", day + 3))
+        return steps if target != "approved" else steps[:-1]
+    day += rng.randint(1, 4)
+    steps.append(("deliver", day))
+    steps.append(("rate", day + rng.randint(0, 5)))
+    steps.append(("rectify", day + 8))
+    return steps
+
+
+def load_cases(units, *, seed, count=90, end=None):
+    """A year of applications on 10 items with online forms, played through the real
+    operations under a simulated clock (like the letters' demo): every state, some
+    late, with ratings and rectifications. Returns the number of applications."""
+    from unittest import mock
+
+    from zhengtong.core import calendar as workdays
+
+    from . import cases
+    from .models import Application
+
+    if Application.objects.exists():
+        return 0
+    rng = random.Random(seed + 6)
+    items = _online_items(units)
+    if not items:
+        return 0
+    people = _public_users(rng)
+    if not people:
+        return 0
+    end = end or timezone.now()
+    tz = timezone.get_current_timezone()
+    events = []
+    for i in range(count):
+        item = items[i % len(items)] if i < len(FORCED) else rng.choice(items)
+        audience_ok = [
+            p
+            for p in people
+            if (p.kind == "business") == (item.audience == "businesses") or item.audience == "both"
+        ]
+        person = rng.choice(audience_ok or people)
+        if i < len(FORCED):
+            # Recent enough to stay where they stop (a waiting application would
+            # otherwise count as accepted once its notice period lapses).
+            age = rng.randint(1, 2) if FORCED[i] in ("draft", "submitted") else rng.randint(30, 80)
+        else:
+            age = rng.randint(0, 360)
+        day = (end - datetime.timedelta(days=age)).astimezone(tz).date()
+        start = datetime.datetime.combine(
+            day, datetime.time(9 + rng.randint(0, 7), rng.randint(0, 59)), tz
+        )
+        holder = {"item": item, "person": person, "rng": random.Random(rng.random())}
+        for order, (step, offset) in enumerate(_plan(rng, i)):
+            when_day = workdays.add_working_days(day, offset).date if offset else day
+            moment = datetime.datetime.combine(when_day, start.timetz()) + datetime.timedelta(
+                minutes=order * 7
+            )
+            if moment >= end:
+                break
+            events.append((moment, i, order, step, holder))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    clock = {"moment": None}
+
+    def now():
+        clock["moment"] += datetime.timedelta(milliseconds=1)
+        return clock["moment"]
+
+    made = 0
+    with mock.patch.object(timezone, "now", now):
+        for moment, _i, _order, step, h in events:
+            clock["moment"] = moment
+            try:
+                made += _play(step, h, cases)
+            except DomainError as exc:  # a step the simulated case cannot take: skip it
+                log.info("demo case step %s skipped: %s", step, exc)
+    return made
+
+
+def _play(step, h, cases):
+    """One step of one demo case, through the operations."""
+    item, person, rng = h["item"], h["person"], h["rng"]
+    clerk = _holder(Role.CLERK, item.unit)
+    head = _holder(Role.UNIT_HEAD, item.unit)
+    app = h.get("app")
+    if step in ("draft", "submit"):
+        fields = cases.online_form(item).fields
+        app = cases.save_draft(person, item, answers=_answers(fields, rng, person))
+        h["app"] = app
+        if step == "draft":
+            return 1
+        for material in item.materials.filter(required=True):
+            cases.upload_material(person, app, material, _pdf(f"{material.name[:40]}.pdf"))
+        h["app"] = cases.submit(person, app)
+        return 1
+    if app is None:
+        return 0
+    if step == "withdraw":
+        cases.withdraw(person, app, reason="已通过其他途径办理。")
+    elif step == "refuse_at_intake":
+        cases.refuse_at_intake(
+            clerk, app, reasons="申请事项不属于本机关职权范围。", right_unit="禾溪县市场监督管理局"
+        )
+    elif step == "notice":
+        first = item.materials.order_by("order").first()
+        cases.send_one_time_notice(
+            clerk,
+            app,
+            problems=[
+                {
+                    "material": first.pk,
+                    "problem": "wrong",
+                    "what_to_do": "请补充申请人签名并重新上传。",
+                }
+            ],
+        )
+    elif step == "supply":
+        first = item.materials.order_by("order").first()
+        cases.upload_material(person, app, first, _pdf(f"{first.name[:40]}（补正）.pdf"))
+        cases.supply_after_notice(person, app, note="已按要求补正。")
+    elif step == "accept":
+        cases.accept(clerk, app)
+    elif step == "deemed":
+        cases.deem_accepted()
+    elif step == "special_start":
+        cases.start_special_step(
+            clerk,
+            app,
+            kind=rng.choice(["inspection", "expert_review", "hearing"]),
+            reason="需现场核查经营场所。",
+            planned_days=rng.randint(3, 10),
+        )
+    elif step == "special_end":
+        cases.end_special_step(clerk, app, result="现场核查已完成。")
+    elif step == "extend":
+        cases.extend(head, app, reason="案情复杂，需进一步核实。")
+    elif step == "review1":
+        cases.review(clerk, app, opinion=rng.choice(REVIEW_OPINIONS), recommendation="approve")
+    elif step == "review2":
+        cases.review(head, app, opinion=rng.choice(REVIEW_OPINIONS), recommendation="approve")
+    elif step in ("approve", "refuse"):
+        cases.decide(head, app, outcome=step, reasons=REFUSE_REASONS if step == "refuse" else "")
+    elif step == "deliver":
+        cases.deliver(
+            clerk,
+            app,
+            way=rng.choice(["online", "online", "collection", "post"]),
+            note="EMS1234567890",
+        )
+    elif step == "rate":
+        if rng.random() < 0.75:
+            bad = rng.random() < 0.18
+            levels = [rng.choice([1, 2]) if bad else rng.choice([4, 5, 5]) for _d in range(4)]
+            cases.rate(
+                person,
+                app,
+                overall=levels[0],
+                efficiency=levels[1],
+                guide_accuracy=levels[2],
+                convenience=levels[3],
+                comment=rng.choice(COMMENTS[2:] if bad else COMMENTS[:2]),
+            )
+    elif step == "rectify":
+        rating = getattr(app, "rating", None) if hasattr(app, "rating") else None
+        if rating is not None and rating.is_bad and rng.random() < 0.8:
+            cases.record_rectification(
+                clerk,
+                app,
+                call_back="已电话回访申请人，了解具体情况。",
+                result="已优化办事指南并缩短窗口等候时间，感谢您的监督。",
+            )
+    return 0

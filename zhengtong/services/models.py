@@ -459,6 +459,10 @@ class Application(models.Model):
         _("delivery"), max_length=12, choices=DeliveryWay.choices, blank=True
     )
     delivery_note = models.CharField(_("delivery details"), max_length=200, blank=True)
+    # The dated receipt of acceptance or refusal (PDF with the unit's seal), kept.
+    receipt = models.ForeignKey(
+        "core.Attachment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     refusal_reasons = models.TextField(_("reasons for not accepting"), blank=True)
     right_unit = models.CharField(_("competent unit"), max_length=200, blank=True)
     decided_on_time = models.BooleanField(null=True, editable=False)

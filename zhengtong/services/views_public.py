@@ -23,7 +23,7 @@ from zhengtong.core.models import Attachment
 from zhengtong.core.views_attachments import content_disposition
 from zhengtong.org.models import Unit
 
-from . import selectors
+from . import cases, selectors
 from .models import Audience, EventKind, ItemType, ServiceEvent
 
 PER_PAGE = 20
@@ -136,6 +136,8 @@ def guide(request, code):
         "steps": list(item.steps.all()),
         "faqs": list(item.faqs.all()),
         "events": list(item.events.all()),
+        # Same for every visitor (the page is cached): the button leads to sign-in.
+        "can_apply": cases.online_form(item) is not None,
     }
     return render(request, "services/guide.html", context)
 

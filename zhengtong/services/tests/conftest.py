@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from zhengtong.conftest import make_unit, make_user
 from zhengtong.org.models import Role, UnitKind
 from zhengtong.services import services
+from zhengtong.services.events import ensure_events
 from zhengtong.services.models import ServiceEvent
 
 PDF = (
@@ -52,6 +53,9 @@ _codes = iter(range(1, 100000))
 
 def complete_fields(**overrides):
     """Every field of a complete guide (all 8 key elements and the rest)."""
+    # A transactional test (run last, possibly after another app's on the same worker)
+    # finds the tables flushed, the seeded events included.
+    ensure_events()
     n = next(_codes)
     fields = {
         "name": "学生资助申请",
@@ -226,3 +230,18 @@ def reviewed(citizen, item, first, second, recommendation="approve"):
     cases.review(second, app, opinion="Agreed.", recommendation=recommendation)
     app.refresh_from_db()
     return app
+
+
+@pytest.fixture
+def public_login(client):
+    """public_login(user): the test client is signed in as that public user."""
+    from zhengtong.public import session as public_session
+
+    def sign_in(user):
+        session = client.session
+        session[public_session.SESSION_KEY] = user.pk
+        session[public_session.HASH_KEY] = public_session._password_hash(user)
+        session.save()
+        return client
+
+    return sign_in

@@ -14,7 +14,6 @@ from zhengtong.conftest import make_user
 from zhengtong.core import calendar
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.models import WorkItem
-from zhengtong.org.models import Role
 from zhengtong.services import cases
 from zhengtong.services.models import (
     Application,
@@ -198,7 +197,10 @@ def test_a_business_applies_only_with_a_valid_credit_code(online_item, clerk_a):
     online_item.audience = "both"
     online_item.save()
     business = PublicUser(
-        kind="business", mobile="13700001111", company_name="禾溪茶业有限公司", credit_code=credit_code()
+        kind="business",
+        mobile="13700001111",
+        company_name="禾溪茶业有限公司",
+        credit_code=credit_code(),
     )
     business.set_password("x")
     business.save()
@@ -324,7 +326,9 @@ def test_a_refusal_needs_reasons_and_tells_of_the_remedies(
         cases.decide(head_a, app, outcome="refuse", reasons="")
     app = cases.decide(head_a, app, outcome="refuse", reasons="Income above the limit.")
     assert app.state == S.REFUSED
-    assert "reconsideration" in Decision.objects.get(application=app).remedy_notice
+    assert Decision.objects.get(application=app).remedy_notice == cases._site_language(
+        cases.REMEDY_NOTICE
+    )
     with pytest.raises(Conflict):
         cases.deliver(clerk_a, app, way="online")
 
@@ -451,9 +455,7 @@ def test_another_applicant_never_sees_or_touches_the_application(
         lambda: cases.get_own(other_citizen, app.pk),
         lambda: cases.save_draft(other_citizen, online_item, application=app, answers={}),
         lambda: cases.submit(other_citizen, app),
-        lambda: cases.upload_material(
-            other_citizen, app, online_item.materials.first(), pdf()
-        ),
+        lambda: cases.upload_material(other_citizen, app, online_item.materials.first(), pdf()),
         lambda: cases.withdraw(other_citizen, app),
     ):
         with pytest.raises(NotFound):
@@ -538,6 +540,19 @@ def test_the_receipt_and_the_certificate_are_pdfs_with_a_seal(
     assert receipt.startswith(b"%PDF") and b"/Subtype /Image" in receipt
     app = cases.decide(head_a, app, outcome="approve")
     assert case_pdf.certificate_pdf(app).startswith(b"%PDF")
+    # Both are kept as the case's attachments when issued.
+    app.refresh_from_db()
+    assert app.receipt.extension == "pdf" and app.receipt.original_name.endswith("回执.pdf")
+    assert Decision.objects.get(application=app).document.extension == "pdf"
+
+
+def test_refusal_at_intake_and_deemed_acceptance_issue_a_receipt(online_item, citizen, clerk_a):
+    refused = cases.refuse_at_intake(clerk_a, submitted(citizen, online_item), reasons="No.")
+    assert refused.receipt_id
+    waiting = submitted(citizen, online_item)
+    cases.deem_accepted(today=waiting.intake_due + datetime.timedelta(days=1))
+    waiting.refresh_from_db()
+    assert waiting.deemed_accepted and waiting.receipt_id
 
 
 def test_the_personal_centre_lists_the_applications(online_item, citizen, other_citizen):
@@ -547,3 +562,27 @@ def test_the_personal_centre_lists_the_applications(online_item, citizen, other_
     lines = my_applications(citizen)
     assert len(lines) == 1 and app.number in lines[0].title
     assert my_applications(other_citizen) == []
+
+
+def test_the_daily_jobs_are_registered_with_the_scheduler():
+    from zhengtong.core import scheduler
+
+    names = {job.name for job in scheduler.JOBS}
+    assert {"services_deemed_acceptance", "services_escalation"} <= names
+
+
+def test_the_personal_centre_has_a_my_applications_section():
+    from zhengtong.public.registry import registered_keys
+
+    assert "services" in registered_keys()
+
+
+def test_blank_table_rows_are_not_kept(online_item, citizen):
+    app = cases.save_draft(
+        citizen,
+        online_item,
+        answers={
+            "household": [{"name": "李明", "relation": "父亲"}, {"name": " ", "relation": ""}]
+        },
+    )
+    assert app.answers["household"] == [{"name": "李明", "relation": "父亲"}]
