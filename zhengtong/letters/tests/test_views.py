@@ -225,7 +225,7 @@ def test_an_oversized_supplied_file_is_refused_and_nothing_changes(client, box, 
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert 'id="id_supply-attachments_error"' in html and "lamp.png:" in html
+    assert 'id="id_supply-attachments_error"' in html and "lamp.png：" in html
     assert "Hexi Road" in html  # nothing typed is lost
     letter.refresh_from_db()
     assert letter.state == LetterState.WAITING and not Attachment.objects.exists()
@@ -236,7 +236,7 @@ def test_a_disguised_supplied_file_is_refused_and_nothing_changes(client, box):
     upload = SimpleUploadedFile("lamp.png", b"MZ\x90\x00not a picture", content_type="image/png")
     response = client.post(url, {"action": "supply", "supply-attachments": [upload]})
     assert response.status_code == 400
-    assert "lamp.png:" in response.content.decode()
+    assert "lamp.png：" in response.content.decode()
     letter.refresh_from_db()
     assert letter.state == LetterState.WAITING and not Attachment.objects.exists()
 
