@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtong.core import audit, calendar, workitems
+from zhengtong.core import audit, calendar, escalation, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotFound
 from zhengtong.core.masking import find_personal_data
 from zhengtong.core.models import WorkItem, WorkItemState
@@ -1078,16 +1078,6 @@ def withdraw_publication(actor, letter):
 # --- leaders and supervision ----------------------------------------------------------------
 
 
-def _unit_people(unit_id, roles):
-    from zhengtong.org.models import User
-
-    return list(
-        User.objects.filter(
-            is_active=True, role_assignments__role__in=roles, role_assignments__unit_id=unit_id
-        ).distinct()
-    )
-
-
 @transaction.atomic
 def add_instruction(actor, letter, *, text):
     """批示: a leader's instruction on the letter, for the office and the lead unit
@@ -1105,7 +1095,7 @@ def add_instruction(actor, letter, *, text):
     units = {letter.mailbox.office_unit_id, letter.lead_unit_id} - {None}
     title = _("Instruction on letter %(code)s") % {"code": letter.display_code}
     for unit_id in units:
-        for person in _unit_people(unit_id, [Role.CLERK, Role.UNIT_HEAD]):
+        for person in escalation.unit_people(unit_id, [Role.CLERK, Role.UNIT_HEAD]):
             if person.pk != acting.person.pk:
                 notify(person, title, body=text, url=staff_url(letter))
     return instruction
@@ -1263,64 +1253,40 @@ def request_reopen(actor, letter, *, reason):
 # --- the daily escalation --------------------------------------------------------------------
 
 
-def _supervisors():
-    from zhengtong.org.models import Role, User
-
-    return list(
-        User.objects.filter(is_active=True, role_assignments__role=Role.SUPERVISOR).distinct()
-    )
-
-
 def escalate_overdue(today=None):
     """Daily: escalate the letters' overdue work items one level at a time — a
     reminder to the handling unit (overdue), its head (ESCALATE_TO_HEAD_DAYS working
-    days late), the supervision office (seriously overdue). Each level once per item;
-    safe to run twice. Returns the number of escalations made."""
+    days late), the supervision office (seriously overdue); see core/escalation.py.
+    Each level once per item; safe to run twice. Returns the number of escalations made."""
     from django.contrib.contenttypes.models import ContentType
 
-    from zhengtong.org.models import Role
-
     today = today or _today()
-    letter_type = ContentType.objects.get_for_model(Letter)
     items = WorkItem.objects.filter(
         state=WorkItemState.OPEN,
-        subject_type=letter_type,
+        subject_type=ContentType.objects.get_for_model(Letter),
         due_date__lt=today,
         kind__startswith="letters.",
     ).select_related("assignee_unit")
-    made = 0
-    for item in items.iterator():
-        late = calendar.working_days_between(item.due_date, today).count
-        level = 3 if late >= SERIOUSLY_OVERDUE_DAYS else 2 if late >= ESCALATE_TO_HEAD_DAYS else 1
-        letter = Letter.objects.filter(pk=item.subject_id).first()
-        if letter is None or late < 1:
-            continue
-        for step in range(1, level + 1):
-            with transaction.atomic():
-                _escalation, created = Escalation.objects.get_or_create(
-                    work_item=item, level=step, defaults={"letter": letter, "at": timezone.now()}
-                )
-                if not created:
-                    continue
-                if step == 1:
-                    people = _unit_people(item.assignee_unit_id, [Role.CLERK]) or _unit_people(
-                        item.assignee_unit_id, [Role.UNIT_HEAD]
-                    )
-                    title = _("Overdue: %(title)s")
-                elif step == 2:
-                    people = _unit_people(item.assignee_unit_id, [Role.UNIT_HEAD])
-                    title = _("Overdue in your unit: %(title)s")
-                else:
-                    people = _supervisors()
-                    title = _("Seriously overdue: %(title)s")
-                for person in people:
-                    notify(person, title % {"title": item.title}, url=item.url)
-                audit.record(
-                    None,
-                    "letters.escalate",
-                    letter,
-                    unit=item.assignee_unit,
-                    changes={"work_item": item.pk, "level": step},
-                )
-                made += 1
-    return made
+
+    def record(item, letter, level):
+        _escalation, created = Escalation.objects.get_or_create(
+            work_item=item, level=level, defaults={"letter": letter, "at": timezone.now()}
+        )
+        if created:
+            audit.record(
+                None,
+                "letters.escalate",
+                letter,
+                unit=item.assignee_unit,
+                changes={"work_item": item.pk, "level": level},
+            )
+        return created
+
+    return escalation.escalate(
+        items,
+        today,
+        subject_of=lambda item: Letter.objects.filter(pk=item.subject_id).first(),
+        record=record,
+        to_head_after=ESCALATE_TO_HEAD_DAYS,
+        seriously_after=SERIOUSLY_OVERDUE_DAYS,
+    )

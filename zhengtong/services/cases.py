@@ -28,12 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengtong.core import audit, calendar, workitems
+from zhengtong.core import audit, calendar, escalation, workitems
 from zhengtong.core.attachments import store_upload
 from zhengtong.core.counters import take_next
 from zhengtong.core.errors import Conflict, Invalid, NotFound
 from zhengtong.core.models import WorkItem, WorkItemState
-from zhengtong.core.notifications import notify, send_sms
+from zhengtong.core.notifications import send_sms
 from zhengtong.core.validators import (
     check_citizen_id,
     check_credit_code,
@@ -1399,31 +1399,11 @@ def rating_statistics(queryset=None):
 # --- the daily jobs -------------------------------------------------------------------------
 
 
-def _unit_people(unit_id, roles):
-    from zhengtong.org.models import User
-
-    return list(
-        User.objects.filter(
-            is_active=True, role_assignments__role__in=roles, role_assignments__unit_id=unit_id
-        ).distinct()
-    )
-
-
-def _supervisors():
-    from zhengtong.org.models import Role, User
-
-    return list(
-        User.objects.filter(is_active=True, role_assignments__role=Role.SUPERVISOR).distinct()
-    )
-
-
 def escalate_overdue(today=None):
     """Daily: escalate the cases' overdue work items one level at a time, as for
     letters — the unit's clerks (overdue), its head (ESCALATE_TO_HEAD_DAYS working days
-    late), the supervision office (seriously overdue). Each level once per item.
-    Returns the number of escalations made."""
-    from zhengtong.org.models import Role
-
+    late), the supervision office (seriously overdue); see core/escalation.py. Each
+    level once per item. Returns the number of escalations made."""
     today = today or _today()
     items = WorkItem.objects.filter(
         state=WorkItemState.OPEN,
@@ -1431,37 +1411,24 @@ def escalate_overdue(today=None):
         due_date__lt=today,
         kind__startswith="services.",
     )
-    made = 0
-    for item in items.iterator():
-        late = calendar.working_days_between(item.due_date, today).count
-        if late < 1:
-            continue
-        level = 3 if late >= SERIOUSLY_OVERDUE_DAYS else 2 if late >= ESCALATE_TO_HEAD_DAYS else 1
-        application = Application.objects.filter(pk=item.subject_id).select_related("unit").first()
-        if application is None:
-            continue
-        for step in range(1, level + 1):
-            with transaction.atomic():
-                _e, created = CaseEscalation.objects.get_or_create(
-                    work_item=item,
-                    level=step,
-                    defaults={"application": application, "at": timezone.now()},
-                )
-                if not created:
-                    continue
-                if step == 1:
-                    people = _unit_people(item.assignee_unit_id, [Role.CLERK]) or _unit_people(
-                        item.assignee_unit_id, [Role.UNIT_HEAD]
-                    )
-                    title = _("Overdue: %(title)s")
-                elif step == 2:
-                    people = _unit_people(item.assignee_unit_id, [Role.UNIT_HEAD])
-                    title = _("Overdue in your unit: %(title)s")
-                else:
-                    people = _supervisors()
-                    title = _("Seriously overdue: %(title)s")
-                for person in people:
-                    notify(person, title % {"title": item.title}, url=item.url)
-                _audit(None, "escalate", application, {"work_item": item.pk, "level": step})
-                made += 1
-    return made
+
+    def record(item, application, level):
+        _e, created = CaseEscalation.objects.get_or_create(
+            work_item=item,
+            level=level,
+            defaults={"application": application, "at": timezone.now()},
+        )
+        if created:
+            _audit(None, "escalate", application, {"work_item": item.pk, "level": level})
+        return created
+
+    return escalation.escalate(
+        items,
+        today,
+        subject_of=lambda item: (
+            Application.objects.filter(pk=item.subject_id).select_related("unit").first()
+        ),
+        record=record,
+        to_head_after=ESCALATE_TO_HEAD_DAYS,
+        seriously_after=SERIOUSLY_OVERDUE_DAYS,
+    )

@@ -1,0 +1,76 @@
+"""Escalation of overdue work items, one level at a time (letters, service cases …).
+
+Level 1, overdue: the handling unit's clerks (its head when it has no clerk).
+Level 2, `to_head_after` working days late: the unit's head.
+Level 3, `seriously_after` working days late: the supervision office.
+
+Each level is reached once per work item: the subsystem keeps one row per (work item,
+level) and says whether it is new (`record`), so a job run twice tells nobody twice.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from zhengtong.org.models import Role, User
+
+from . import calendar
+from .notifications import notify
+
+
+def unit_people(unit_id, roles):
+    """Active people holding one of `roles` in the unit."""
+    return list(
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=roles, role_assignments__unit_id=unit_id
+        ).distinct()
+    )
+
+
+def supervisors():
+    """Active people of the supervision office (督查)."""
+    return list(
+        User.objects.filter(is_active=True, role_assignments__role=Role.SUPERVISOR).distinct()
+    )
+
+
+def level_for(days_late, *, to_head_after, seriously_after):
+    """0 when not late, else the level `days_late` working days reach."""
+    if days_late < 1:
+        return 0
+    return 3 if days_late >= seriously_after else 2 if days_late >= to_head_after else 1
+
+
+def _told(unit_id, level):
+    """Who is told at `level`, and the title of the notification."""
+    if level == 1:
+        people = unit_people(unit_id, [Role.CLERK]) or unit_people(unit_id, [Role.UNIT_HEAD])
+        return people, _("Overdue: %(title)s")
+    if level == 2:
+        return unit_people(unit_id, [Role.UNIT_HEAD]), _("Overdue in your unit: %(title)s")
+    return supervisors(), _("Seriously overdue: %(title)s")
+
+
+def escalate(items, today, *, subject_of, record, to_head_after, seriously_after):
+    """Escalate each overdue work item of `items` (open, due before `today`) up to the
+    level it has reached. `subject_of(item)` gives the letter, case … (None: skipped);
+    `record(item, subject, level)` keeps the level and writes the audit record, in the
+    same transaction as the notifications, and returns False when that level was reached
+    before. Returns the number of escalations made."""
+    made = 0
+    for item in items.iterator():
+        late = calendar.working_days_between(item.due_date, today).count
+        level = level_for(late, to_head_after=to_head_after, seriously_after=seriously_after)
+        if not level:
+            continue
+        subject = subject_of(item)
+        if subject is None:
+            continue
+        for step in range(1, level + 1):
+            with transaction.atomic():
+                if not record(item, subject, step):
+                    continue
+                people, title = _told(item.assignee_unit_id, step)
+                for person in people:
+                    notify(person, title % {"title": item.title}, url=item.url)
+                made += 1
+    return made
