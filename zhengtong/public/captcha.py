@@ -4,13 +4,23 @@ third-party service sees the county's visitors.
 A challenge is a row (CaptchaChallenge) with a random token and 5 characters from an
 alphabet without look-alikes (no 0/O, 1/I/l). It is valid for 10 minutes and for one
 answer only, right or wrong; the answer is compared case-insensitively.
+
+The same characters can be heard instead of read (WCAG 1.1.1 asks for a second sensory
+mode): `speak` strings together recorded clips, one per character (digits in Mandarin,
+letters by their names; made once by scripts/make-captcha-audio.py), with random gaps,
+loudness and a little noise, as a WAV file.
 """
 
 import datetime
+import functools
 import io
 import random
 import secrets
+import wave
+from array import array
+from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,6 +68,55 @@ def picture(token) -> bytes | None:
     if challenge is None:
         return None
     return draw(challenge.answer)
+
+
+def audio(token) -> bytes | None:
+    """The WAV of a live challenge, spoken, or None. Made once per challenge and kept
+    while it lives (speaking takes tens of milliseconds; asking again costs nothing)."""
+    challenge = _live(token)
+    if challenge is None:
+        return None
+    key = f"captcha-audio:{challenge.pk}"
+    data = cache.get(key)
+    if data is None:
+        data = speak(challenge.answer)
+        cache.set(key, data, int(VALID_FOR.total_seconds()))
+    return data
+
+
+AUDIO_DIR = Path(__file__).with_name("captcha_audio")
+
+
+@functools.cache
+def _clip(char):
+    """(samples, rate) of the recorded clip of one character of the alphabet."""
+    with wave.open(str(AUDIO_DIR / f"{char}.wav")) as clip:
+        return array("h", clip.readframes(clip.getnframes())), clip.getframerate()
+
+
+def _sample(value):
+    return max(-32768, min(32767, int(value)))
+
+
+def speak(text: str) -> bytes:
+    """`text` spoken character by character, as a mono 16-bit WAV."""
+    rng = random.Random(secrets.randbits(64))
+    rate = _clip(ALPHABET[0])[1]
+    samples = array("h", bytes(2 * int(rate * 0.5)))  # half a second before the first
+    for char in text.upper():
+        clip, _rate = _clip(char)
+        gain = rng.uniform(0.7, 1.1)
+        samples.extend(array("h", (_sample(s * gain) for s in clip)))
+        samples.extend(array("h", bytes(2 * int(rate * rng.uniform(0.45, 0.85)))))
+    # A little noise, so that no two answers repeat the clips byte for byte.
+    noisy = array("h", (_sample(s + rng.randint(-200, 200)) for s in samples))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(noisy.tobytes())
+    return out.getvalue()
 
 
 def draw(text: str) -> bytes:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("mm/", views_account.change_password, name="change_password"),
     path("zl/", views_account.profile, name="profile"),
     path("yzm/<str:token>.png", views.captcha_picture, name="captcha"),
+    path("yzm/<str:token>.wav", views.captcha_audio, name="captcha_audio"),
 ]

@@ -96,3 +96,13 @@ def captcha_picture(request, token):
     if data is None:
         raise Http404()
     return HttpResponse(data, content_type="image/png")
+
+
+@never_cache
+@require_safe
+def captcha_audio(request, token):
+    """The same challenge spoken, as a WAV (for people who cannot read the picture)."""
+    data = captcha.audio(token)
+    if data is None:
+        raise Http404()
+    return HttpResponse(data, content_type="audio/wav")

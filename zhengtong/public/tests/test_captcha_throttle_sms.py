@@ -65,6 +65,36 @@ def test_the_picture_is_a_small_png():
     assert data.startswith(b"\x89PNG") and len(data) < 10_000
 
 
+def _wav(data):
+    import io
+    import wave
+
+    with wave.open(io.BytesIO(data)) as wav:
+        return wav.getnframes() / wav.getframerate(), wav.readframes(wav.getnframes())
+
+
+def test_every_character_of_the_alphabet_can_be_spoken():
+    for char in captcha.ALPHABET:
+        seconds, _frames = _wav(captcha.speak(char))
+        assert 0.8 < seconds < 3, char
+
+
+def test_the_spoken_answer_grows_with_the_answer_and_never_repeats_itself():
+    one, first = _wav(captcha.speak("A"))
+    five, _ = _wav(captcha.speak("AB234"))
+    assert five > one + 4 * 0.45 - 0.4, (one, five)  # 4 more clips and gaps
+    _, again = _wav(captcha.speak("A"))
+    assert again != first  # gaps, loudness and noise differ each time
+
+
+def test_the_audio_of_a_challenge_is_its_answer_and_expires_with_it():
+    token = captcha.new_challenge()
+    assert captcha.audio(token).startswith(b"RIFF")
+    with later(minutes=11):
+        assert captcha.audio(token) is None
+    assert captcha.audio("unknown") is None
+
+
 # --- throttle --------------------------------------------------------------------
 
 
@@ -181,10 +211,19 @@ def test_one_code_a_minute_per_number():
 
 
 def test_ten_codes_a_day_per_number():
+    # From a fixed hour of the day, so that the half hour never crosses midnight.
+    morning = timezone.localtime().replace(hour=9, minute=0)
+
+    def at(minutes):
+        return mock.patch(
+            "django.utils.timezone.now",
+            return_value=morning + datetime.timedelta(minutes=minutes),
+        )
+
     for minute in range(10):
-        with later(minutes=2 * minute):
+        with at(2 * minute):
             _send()
-    with later(minutes=30), pytest.raises(throttle.Throttled):
+    with at(30), pytest.raises(throttle.Throttled):
         _send()
 
 

@@ -138,6 +138,17 @@ def test_the_captcha_picture_is_a_small_uncached_png(client):
     assert client.get("/grzx/yzm/unknown.png").status_code == 404
 
 
+def test_the_same_characters_can_be_heard_instead(client):
+    html = client.get("/plain/").content.decode()
+    token = re.search(r'name="captcha_token" value="([^"]+)"', html).group(1)
+    assert f'<audio controls preload="none" src="/grzx/yzm/{token}.wav"' in html
+    response = client.get(f"/grzx/yzm/{token}.wav")
+    assert response["Content-Type"] == "audio/wav"
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.startswith(b"RIFF") and b"WAVE" in response.content[:12]
+    assert client.get("/grzx/yzm/unknown.wav").status_code == 404
+
+
 def test_a_staff_user_is_not_a_public_user(rf, clerk_a):
     from django.contrib.sessions.backends.db import SessionStore
 
