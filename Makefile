@@ -54,6 +54,8 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy zhengtong
 
 format: $(STAMP)
 	$(PY) -m ruff format .
