@@ -113,8 +113,8 @@ def is_county_wide(role):
 
 
 def forget(person):
-    """Drop cached facts after memberships or roles change."""
-    for attr in ("_zt_unit_ids", "_zt_roles"):
+    """Drop cached facts after memberships, roles or delegations change."""
+    for attr in ("_zt_unit_ids", "_zt_roles", "_zt_acting_scope"):
         if hasattr(person, attr):
             delattr(person, attr)
 
@@ -129,6 +129,35 @@ def delegators_of(person, at=None):
         .filter(delegate_id=person.pk, delegator__is_active=True)
         .select_related("delegator")
     ]
+
+
+@dataclass(frozen=True)
+class ActingScope:
+    """For whom a person works right now: themselves and everyone who delegated their
+    work to them (`people`, the person first), and every unit any of them belongs to
+    (`unit_ids`, sorted). The one answer behind every "what may I see" list."""
+
+    people: tuple
+    unit_ids: tuple
+
+    @property
+    def people_ids(self):
+        return [p.pk for p in self.people]
+
+
+def acting_scope(person):
+    """The person's `ActingScope` (cached on the object for the request; `forget()`
+    drops it)."""
+    cached = getattr(person, "_zt_acting_scope", None)
+    if cached is None:
+        people = (person, *delegators_of(person))
+        units = set()
+        for p in people:
+            units |= unit_ids_of(p)
+        cached = ActingScope(people=people, unit_ids=tuple(sorted(units)))
+        if getattr(person, "is_authenticated", False):
+            person._zt_acting_scope = cached
+    return cached
 
 
 # --- the questions ------------------------------------------------------------------
