@@ -1,5 +1,5 @@
 """A citizen finds a service in the catalogue by life event, opens its guide and
-sees the 8 key elements (STANDARDS.md §5.2); the catalogue and the guide pass axe
+sees the 8 key elements (docs/conformance.md SRV-1); the catalogue and the guide pass axe
 (no serious or critical finding) and fit a 375 px phone."""
 
 import pytest

@@ -4,7 +4,7 @@
 covers its content and the previous record's hash, so editing or deleting any record
 breaks the chain from there on; `verify_chain()` (and `manage.py verify_audit`) finds
 the first bad record. Records younger than the retention period (≥ 180 days,
-网络安全法 Art. 21, STANDARDS.md §10.1) cannot be deleted.
+网络安全法 Art. 21, docs/conformance.md SEC-9) cannot be deleted.
 """
 
 import datetime

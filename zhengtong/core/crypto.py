@@ -1,5 +1,5 @@
 """Encryption of personal data at rest with the national algorithms SM4 and SM3
-(STANDARDS.md §10.2 数据保密性 / 数据完整性 — "cryptography for confidentiality and
+(docs/conformance.md SEC-11, SEC-12; 等保 数据保密性 / 数据完整性 — "cryptography for confidentiality and
 integrity of important personal information in storage"; national algorithms are the
 normal way to satisfy 密码技术 and the 密评, GB/T 39786-2021).
 
@@ -98,7 +98,7 @@ def _secret_key_bytes() -> bytes:
 
 
 def encryption_key() -> bytes:
-    """Return the 16-byte SM4 key from settings.FIELD_ENCRYPTION_KEY (STANDARDS.md §10.2).
+    """Return the 16-byte SM4 key from settings.FIELD_ENCRYPTION_KEY (docs/conformance.md SEC-11).
 
     The setting must be 32 hex characters. If it is empty and DEBUG is on, a key is
     derived from SECRET_KEY with SM3 (see the module docstring); otherwise
@@ -125,7 +125,7 @@ def encryption_key() -> bytes:
 def hash_key() -> bytes:
     """Return the key of the blind index from settings.FIELD_HASH_KEY (any non-empty
     string, UTF-8). Empty: derived from SECRET_KEY when DEBUG is on, else
-    ImproperlyConfigured (STANDARDS.md §10.2)."""
+    ImproperlyConfigured (docs/conformance.md SEC-11)."""
     raw = getattr(settings, "FIELD_HASH_KEY", "") or ""
     if not raw:
         if getattr(settings, "DEV_KEYS", settings.DEBUG):
@@ -141,7 +141,7 @@ def hash_key() -> bytes:
 
 def encrypt_text(plaintext: str) -> str:
     """Encrypt text with SM4-GCM under FIELD_ENCRYPTION_KEY and return the token
-    ``"sm4gcm1:" + base64(nonce + ciphertext + tag)`` (STANDARDS.md §10.2)."""
+    ``"sm4gcm1:" + base64(nonce + ciphertext + tag)`` (docs/conformance.md SEC-11)."""
     if not isinstance(plaintext, str):
         raise TypeError("encrypt_text() takes a str")
     nonce = os.urandom(NONCE_BYTES)
@@ -153,7 +153,7 @@ def encrypt_text(plaintext: str) -> str:
 
 
 def decrypt_text(token: str) -> str:
-    """Decrypt a token made by `encrypt_text` (STANDARDS.md §10.2).
+    """Decrypt a token made by `encrypt_text` (docs/conformance.md SEC-11).
 
     Raises FieldDecryptionError if the value is not a token of this version, is not
     valid base64, is truncated, or fails GCM authentication (altered, or encrypted under
@@ -186,7 +186,7 @@ def decrypt_text(token: str) -> str:
 
 
 def blind_index(value: str, purpose: str) -> str:
-    """Keyed searchable hash of `value`: HMAC-SM3, 64 hex characters (STANDARDS.md §10.2).
+    """Keyed searchable hash of `value`: HMAC-SM3, 64 hex characters (docs/conformance.md SEC-11).
 
     The HMAC key is HMAC-SM3(FIELD_HASH_KEY, "zhengtong blind index" NUL purpose), so
     the same value hashed for different purposes (columns) gives unrelated results.
@@ -209,19 +209,19 @@ def blind_index_matches(value: str, purpose: str, stored_hash: str) -> bool:
 def citizen_id_index(value) -> str:
     """Blind index of a citizen ID number after normalisation (full-width digits, spaces,
     lower-case x all give the same hash). Raises ValidationError for an invalid number
-    (STANDARDS.md §9.1, §10.2)."""
+    (docs/conformance.md VAL-1, SEC-11)."""
     return blind_index(check_citizen_id(value), PURPOSE_CITIZEN_ID)
 
 
 def mobile_index(value) -> str:
     """Blind index of a mobile number after normalisation to its 11 digits (+86 prefix,
     spaces and hyphens do not matter). Raises ValidationError for an invalid number
-    (STANDARDS.md §9.3, §10.2)."""
+    (docs/conformance.md VAL-3, SEC-11)."""
     return blind_index(check_mobile(value), PURPOSE_MOBILE)
 
 
 class EncryptedTextField(models.TextField):
-    """A text column stored SM4-GCM encrypted (STANDARDS.md §10.2 数据保密性).
+    """A text column stored SM4-GCM encrypted (docs/conformance.md SEC-11, 数据保密性).
 
     Python side: plain str. Database side: a token from `encrypt_text`. `get_prep_value`
     encrypts (a fresh nonce each save), `from_db_value` decrypts and raises

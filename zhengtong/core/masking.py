@@ -1,11 +1,11 @@
-"""Masking of personal data for display and publication (STANDARDS.md §10.4, §10.2
+"""Masking of personal data for display and publication (docs/conformance.md SEC-16; 等保
 个人信息保护): citizen ID numbers, mobile numbers and names.
 
 Published pages (disclosure lists, mailbox replies, announcements) must not show full ID
 or mobile numbers; `mask_text()` is run on any text before it goes to the public site,
 and `find_personal_data()` lets the secrecy/privacy review show what was found.
 
-Recognition rules (STANDARDS.md §9):
+Recognition rules (docs/conformance.md VAL):
 
 * citizen ID: 18 characters (17 digits + digit/X) not inside a longer run of letters or
   digits, with a valid province code, a real birth date and a correct MOD 11-2 check
@@ -75,7 +75,7 @@ def _keep_ends(value: str, head: int, tail: int) -> str:
 def mask_citizen_id(value) -> str:
     """Mask a citizen ID number, keeping the first 4 and last 4 characters.
 
-    "320102199001011234" -> "3201**********1234" (STANDARDS.md §10.4; the region and the
+    "320102199001011234" -> "3201**********1234" (docs/conformance.md SEC-16; the region and the
     last digits stay for recognition, birth date and sequence are hidden). Values of 8
     characters or fewer are masked completely; None gives "".
     """
@@ -85,7 +85,7 @@ def mask_citizen_id(value) -> str:
 def mask_mobile(value) -> str:
     """Mask a mobile number, keeping the first 3 and last 4 digits.
 
-    "13812345678" and "+86 138-1234-5678" -> "138****5678" (STANDARDS.md §9.3, §10.4).
+    "13812345678" and "+86 138-1234-5678" -> "138****5678" (docs/conformance.md VAL-3, SEC-16).
     A value that is not a valid mobile number is masked the same way character by
     character (first 3, last 4 kept; 7 characters or fewer masked completely).
     """
@@ -97,7 +97,7 @@ def mask_mobile(value) -> str:
 
 
 def mask_phone(value) -> str:
-    """Mask a telephone number, mobile or landline (STANDARDS.md §9.3, §10.4).
+    """Mask a telephone number, mobile or landline (docs/conformance.md VAL-3, SEC-16).
 
     Mobile numbers as `mask_mobile`; landlines keep the area code and the last 4 digits:
     "0551-12345678" -> "0551-****5678". Anything else as `mask_mobile`'s fallback.
@@ -111,7 +111,7 @@ def mask_phone(value) -> str:
 
 def mask_name(value) -> str:
     """Mask a personal name, keeping only the first character: "张三丰" -> "张**",
-    "李四" -> "李*" (STANDARDS.md §10.4). A one-character name is masked completely."""
+    "李四" -> "李*" (docs/conformance.md SEC-16). A one-character name is masked completely."""
     name = _text(value)
     if len(name) <= 1:
         return MASK * len(name)
@@ -150,7 +150,7 @@ def find_personal_data(text) -> list[tuple[str, str]]:
 
     Returns a list of (kind, matched text) in order of appearance, kind being
     `CITIZEN_ID` ("citizen_id") or `MOBILE` ("mobile"). ID numbers are reported only
-    when their check character is right (STANDARDS.md §9.1); mobile numbers by pattern
+    when their check character is right (docs/conformance.md VAL-1); mobile numbers by pattern
     (§9.3). See the module docstring for the exact rules.
     """
     text = "" if text is None else str(text)
@@ -160,7 +160,7 @@ def find_personal_data(text) -> list[tuple[str, str]]:
 def mask_text(text) -> str:
     """Return `text` with every citizen ID and mobile number found by
     `find_personal_data` masked: "3201**********1234", "138****5678" (a +86 prefix is
-    kept). Used before anything is published (STANDARDS.md §10.3 保密审查, §10.4)."""
+    kept). Used before anything is published (docs/conformance.md DIS-5 保密审查, SEC-16)."""
     text = "" if text is None else str(text)
     parts = []
     position = 0
@@ -180,7 +180,7 @@ def mask_text(text) -> str:
 # --- Addresses and personal names in published text ------------------------------------
 #
 # Letters and comments the public writes are published after a reviewer checks them; these
-# functions prepare the text for that check (STANDARDS.md §10.4). They are heuristics and
+# functions prepare the text for that check (docs/conformance.md SEC-16). They are heuristics and
 # deliberately separate from `find_personal_data`/`mask_text`: the website's
 # pre-publication check blocks pages on what `find_personal_data` finds, and a place name
 # or a guessed name must never block a page.

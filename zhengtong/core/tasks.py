@@ -69,7 +69,7 @@ def verify_audit_chain():
 @task()
 def publish_scheduled_pages():
     """Every minute: publish the website's pages whose go-live time has come and
-    unpublish those that expired (Wagtail's `publish_scheduled`, STANDARDS.md §5.2:
+    unpublish those that expired (Wagtail's `publish_scheduled`, docs/conformance.md WEB-1, WEB-12:
     the publication time is the system's)."""
     from django.core.management import call_command
 

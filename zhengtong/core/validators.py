@@ -1,5 +1,5 @@
 """Validators for Chinese identifiers: citizen ID numbers, unified social credit codes,
-mobile and landline numbers (STANDARDS.md §9).
+mobile and landline numbers (docs/conformance.md VAL-1–VAL-3).
 
 Each rule has two faces:
 
@@ -47,7 +47,7 @@ def _normalise(value) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
-# --- 公民身份号码 (GB 11643-1999), STANDARDS.md §9.1 ---------------------------------------
+# --- 公民身份号码 (GB 11643-1999), docs/conformance.md VAL-1 -------------------------------
 
 CITIZEN_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CITIZEN_ID_CHECK_CHARS = "10X98765432"
@@ -69,7 +69,7 @@ _CITIZEN_ID_15_RE = re.compile(r"^\d{15}$")
 def citizen_id_check_char(first17: str) -> str:
     """Return the check character (0-9 or X) for the first 17 digits of a citizen ID.
 
-    ISO 7064 MOD 11-2 as used by GB 11643-1999 (STANDARDS.md §9.1): weights
+    ISO 7064 MOD 11-2 as used by GB 11643-1999 (docs/conformance.md VAL-1): weights
     2^(18-i) mod 11, check = "10X98765432"[sum mod 11]. Raises ValueError unless
     `first17` is exactly 17 ASCII digits.
     """
@@ -82,7 +82,7 @@ def citizen_id_check_char(first17: str) -> str:
 def check_citizen_id(value) -> str:
     """Validate a citizen ID number (公民身份号码) and return it normalised.
 
-    Rules (STANDARDS.md §9.1): 18 characters, 17 digits then a digit or X (lower-case x
+    Rules (docs/conformance.md VAL-1): 18 characters, 17 digits then a digit or X (lower-case x
     accepted, returned as X); first-generation 15-digit numbers are refused; the
     province part of the address code must exist; the birth date (positions 7-14)
     must be a real date, not before 1900-01-01 and not in the future; the check
@@ -131,11 +131,11 @@ def check_citizen_id(value) -> str:
 
 
 def validate_citizen_id(value) -> None:
-    """Django validator for citizen ID numbers (STANDARDS.md §9.1); see check_citizen_id."""
+    """Django validator for citizen ID numbers (docs/conformance.md VAL-1); see check_citizen_id."""
     check_citizen_id(value)
 
 
-# --- 统一社会信用代码 (GB 32100-2015), STANDARDS.md §9.2 -----------------------------------
+# --- 统一社会信用代码 (GB 32100-2015), docs/conformance.md VAL-2 ---------------------------
 
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I, O, Z, S, V
 CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1 3 9 27 19 26 16 ...
@@ -148,7 +148,7 @@ _CREDIT_CODE_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{1
 def credit_code_check_char(first17: str) -> str:
     """Return the check character (position 18) of a unified social credit code.
 
-    GB 32100-2015 (STANDARDS.md §9.2): values 0-30 through the 31-symbol character set,
+    GB 32100-2015 (docs/conformance.md VAL-2): values 0-30 through the 31-symbol character set,
     weights 3^(i-1) mod 31, C18 = 31 - (sum mod 31), 31 -> 0. Raises ValueError unless
     `first17` is 17 characters of that set (upper case).
     """
@@ -169,7 +169,7 @@ def _organisation_char_value(char: str) -> int:
 def organisation_code_check_char(body8: str) -> str:
     """Return the check character of a 9-character organisation code (组织机构代码).
 
-    GB 11714-1997 (STANDARDS.md §9.2): digits count as their value, letters A=10 ... Z=35,
+    GB 11714-1997 (docs/conformance.md VAL-2): digits count as their value, letters A=10 ... Z=35,
     weights 3 7 9 10 5 8 4 2, c = 11 - (sum mod 11), 10 -> X, 11 -> 0. In a unified
     social credit code the organisation code is positions 9-17. Raises ValueError unless
     `body8` is 8 ASCII digits or upper-case letters.
@@ -187,7 +187,7 @@ def organisation_code_check_char(body8: str) -> str:
 def check_credit_code(value) -> str:
     """Validate a unified social credit code (统一社会信用代码) and return it normalised.
 
-    Rules (STANDARDS.md §9.2): 18 characters of the set 0-9 A-H J-N P Q R T U W X Y
+    Rules (docs/conformance.md VAL-2): 18 characters of the set 0-9 A-H J-N P Q R T U W X Y
     (lower case accepted, returned upper case), positions 3-8 digits (region code);
     check character at position 18 (GB 32100-2015, MOD 31); and the embedded
     organisation code at positions 9-17 must carry a correct GB 11714-1997 check
@@ -222,11 +222,11 @@ def check_credit_code(value) -> str:
 
 
 def validate_credit_code(value) -> None:
-    """Django validator for unified social credit codes (STANDARDS.md §9.2)."""
+    """Django validator for unified social credit codes (docs/conformance.md VAL-2)."""
     check_credit_code(value)
 
 
-# --- Telephone numbers, STANDARDS.md §9.3 --------------------------------------------------
+# --- Telephone numbers, docs/conformance.md VAL-3 ------------------------------------------
 
 # +86 / 0086 / 86 country code, or a leading 0 (dialled from a landline in another city).
 _MOBILE_RE = re.compile(r"^(?:\+86|0086|86|0)?(1[3-9]\d{9})$")
@@ -238,7 +238,7 @@ _SEPARATORS_RE = re.compile(r"[\s\-()（）]")
 def check_mobile(value) -> str:
     """Validate a mainland mobile number and return its 11 digits.
 
-    STANDARDS.md §9.3: 11 digits starting 13-19 (the broad pattern; allocations change and
+    docs/conformance.md VAL-3: 11 digits starting 13-19 (the broad pattern; allocations change and
     portability means the prefix says nothing about the carrier, so numbers are verified by
     SMS, not by range). A +86, 0086 or 86 prefix (or the leading 0 of long-distance
     dialling), spaces, hyphens and brackets are accepted and removed.
@@ -256,14 +256,14 @@ def check_mobile(value) -> str:
 
 
 def validate_mobile(value) -> None:
-    """Django validator for mainland mobile numbers (STANDARDS.md §9.3)."""
+    """Django validator for mainland mobile numbers (docs/conformance.md VAL-3)."""
     check_mobile(value)
 
 
 def check_landline(value) -> str:
     """Validate a mainland landline number and return it as "area code-number".
 
-    STANDARDS.md §9.3: area code 0 + 2-3 digits, optional hyphen, 7-8-digit number
+    docs/conformance.md VAL-3: area code 0 + 2-3 digits, optional hyphen, 7-8-digit number
     (e.g. 0551-12345678, 01012345678). The area code length is fixed by its first digits
     (010 and 02x are short, all others long), which makes numbers written without a
     hyphen unambiguous. Spaces and brackets, as in "(0551) 1234567", are accepted.
@@ -284,7 +284,7 @@ def check_landline(value) -> str:
 
 
 def validate_landline(value) -> None:
-    """Django validator for mainland landline numbers (STANDARDS.md §9.3)."""
+    """Django validator for mainland landline numbers (docs/conformance.md VAL-3)."""
     check_landline(value)
 
 

@@ -1,7 +1,7 @@
 """Disclosure on application (依申请公开): the request, its correction notice (补正),
 extension (延期), third-party consultations (征求第三方意见) and the reply (答复).
 
-Rules: STANDARDS.md §3.3 (政府信息公开条例 Arts. 29–39) and the day counts of §12:
+Rules: docs/conformance.md DIS-7–DIS-13 (政府信息公开条例 Arts. 29–39), with these day counts:
 correction notice within 7 working days of receipt, once; reply within 20 working days
 of receipt (of the corrected request, if corrected), extendable once by up to 20 with
 the disclosure-office head's consent; a third party has 15 working days, and that time
@@ -61,7 +61,7 @@ CLOSED_STATES = (State.REPLIED, State.WITHDRAWN, State.ABANDONED)
 
 class ReplyKind(models.TextChoices):
     """The seven statutory reply types (Art. 36; Art. 39 for requests that are not
-    disclosure requests), STANDARDS.md §3.3."""
+    disclosure requests), docs/conformance.md DIS-7–DIS-13."""
 
     ALREADY_PUBLIC = "already_public", _("Already public: where to find it")
     PROVIDED = "provided", _("Disclosed: the information is provided")

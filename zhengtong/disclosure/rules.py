@@ -1,4 +1,4 @@
-"""Who may do what with disclosure requests (STANDARDS.md §3.3).
+"""Who may do what with disclosure requests (docs/conformance.md DIS-7–DIS-13).
 
 A request is handled by the organ it is addressed to: its members see it, its clerks
 (and its head) handle it, its head approves replies and extensions (Art. 33: the

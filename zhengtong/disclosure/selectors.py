@@ -52,7 +52,7 @@ def of_public_user(public_user):
     return DisclosureRequest.objects.filter(public_user=public_user).select_related("unit")
 
 
-# --- the annual report's request table (STANDARDS.md §3.4) -------------------------------
+# --- the annual report's request table (docs/conformance.md DIS-14) ----------------------
 
 # Rows of the national template's table 三 (国办公开办函〔2021〕30号), as the platform's
 # outcomes map onto them: (row key, outcome). Provided + partial is 部分公开.

@@ -1,4 +1,4 @@
-"""Operations on disclosure requests (依申请公开), STANDARDS.md §3.3 and §12.
+"""Operations on disclosure requests (依申请公开), docs/conformance.md DIS-7–DIS-13.
 
 The clock: a request is received on the day its submission is confirmed (online: the
 day it is submitted with a confirmed mobile number; on paper: the day the clerk
@@ -55,7 +55,7 @@ from .models import (
     ThirdPartyConsultation,
 )
 
-# Day counts of STANDARDS.md §12 (all working days).
+# Day counts of docs/conformance.md DIS-10–DIS-12 (all working days).
 REPLY_DAYS = 20
 MAX_EXTENSION_DAYS = 20
 CORRECTION_NOTICE_DAYS = 7

@@ -1,6 +1,6 @@
 """Staff pages of disclosure requests at /oa/disclosure-requests/: the list of requests
 awaiting my units, a request with the actions its state and my role allow, the paper
-registration form, the reply PDF and the statistics table (STANDARDS.md §3.4)."""
+registration form, the reply PDF and the statistics table (docs/conformance.md DIS-14)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

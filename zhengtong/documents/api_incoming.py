@@ -1,4 +1,4 @@
-"""REST API for incoming documents (收文, STANDARDS.md §1.5 Art. 24) at /api/v1/incoming/.
+"""REST API for incoming documents (收文, docs/conformance.md DOC-15) at /api/v1/incoming/.
 
 The same permissions and operations as the pages (`views_incoming`): every write calls
 an operation in `documents.services`, and a record is read only by someone for whom

@@ -1,7 +1,7 @@
 """Print layout of an official document (公文) per GB/T 9704-2012 《党政机关公文格式》:
 `render_pdf` (WeasyPrint) and `render_docx` (python-docx, for editing in an office suite).
 
-Rules: STANDARDS.md §2 —
+Rules: docs/conformance.md LAY (which maps the marks below) —
   §2.1 paper and text block: A4 210 × 297 mm; 天头 (top) 37 mm, 订口 (left) 28 mm,
        版心 156 × 225 mm, so bottom 35 mm and right 26 mm; 3号仿宋 (16 pt) throughout
        unless stated; 22 lines × 28 characters filling the text block. The standard
@@ -42,7 +42,7 @@ Rules: STANDARDS.md §2 —
        DOCUMENT_COLOPHON_ON_EVEN_PAGE is true (the default): text ending on an odd page
        puts the 版记 on the next page; an even page without room for it gets a blank
        page and the 版记 on the next even page, and, per §2.6, neither is numbered. The
-       standard itself only says "the last page" ([L] in STANDARDS.md for "even").
+       standard itself only says "the last page" (our sources for "even" are weak).
   §2.6 页码: "— 1 —" in 4号 (14 pt) half-width numerals, 7 mm below the text block;
        odd pages right, even pages left, one character in.
   §2.7 信函格式 (doc_type "letter"): organ name without "文件", red, centred, top

@@ -1,7 +1,7 @@
 """Official documents (公文): the document, its route (who reviews, countersigns and
 signs it off, stored with the document), its trail, its number and its distribution.
 
-Rules: STANDARDS.md §1 (党政机关公文处理工作条例, 中办发〔2012〕14号) — types Art. 8 (§1.1),
+Rules: docs/conformance.md DOC (党政机关公文处理工作条例, 中办发〔2012〕14号) — types Art. 8 (§1.1),
 elements Art. 9 (§1.2), 行文规则 Arts. 13–17 (§1.3), drafting and sign-off Arts. 18–22
 (§1.4), handling Arts. 23–27 (§1.5); classified material never on this system (§10.3).
 """
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DocType(models.TextChoices):
-    """The 15 regulated types (Art. 8, STANDARDS.md §1.1)."""
+    """The 15 regulated types (Art. 8, docs/conformance.md DOC-1)."""
 
     RESOLUTION = "resolution", _("Resolution (决议)")
     DECISION = "decision", _("Decision (决定)")
@@ -74,7 +74,7 @@ class DocState(models.TextChoices):
 
 
 class Disclosure(models.TextChoices):
-    """The signer's decision on disclosure (STANDARDS.md §3)."""
+    """The signer's decision on disclosure (docs/conformance.md DOC-22)."""
 
     UNDECIDED = "", _("Not decided")
     PROACTIVE = "proactive", _("主动公开")
@@ -300,7 +300,7 @@ class IncomingState(models.TextChoices):
 
 
 class IncomingRecord(models.Model):
-    """A document received by a unit (收文, STANDARDS.md §1.5 Art. 24): signed for on
+    """A document received by a unit (收文, docs/conformance.md DOC-15): signed for on
     the platform (then `distribution` links the issued document) or registered by hand
     from paper, with a scan attached (then the source fields describe it)."""
 
@@ -389,7 +389,7 @@ class DocumentVersion(models.Model):
 
 class DisclosureHandoff(models.Model):
     """An issued document marked 主动公开, waiting for the website's disclosure catalogue
-    (STANDARDS.md §3). The website picks items up through
+    (docs/conformance.md DIS-4). The website picks items up through
     `documents.services.pending_disclosures()` and marks them taken with
     `mark_disclosure_taken()`; nothing here knows about the website."""
 
@@ -406,7 +406,7 @@ class DisclosureHandoff(models.Model):
 
 
 class Retention(models.TextChoices):
-    """保管期限 (国家档案局令第8号, STANDARDS.md §1.6)."""
+    """保管期限 (国家档案局令第8号, docs/conformance.md DOC-19)."""
 
     PERMANENT = "permanent", _("永久")
     YEARS_30 = "30y", _("定期30年")

@@ -1,4 +1,4 @@
-"""Who may do what with official documents (STANDARDS.md §1.4–§1.5)."""
+"""Who may do what with official documents (docs/conformance.md DOC-5–DOC-17)."""
 
 from zhengtong.org.models import Role, UnitKind
 from zhengtong.org.permissions import has_role, is_member, rule, unit_ids_of

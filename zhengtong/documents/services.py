@@ -3,8 +3,8 @@ office review, sign-off, issue (number + distribute), sign for, withdraw.
 
 Each takes the acting person first, checks permission through `org.permissions`,
 changes state in one transaction, writes the audit trail and the document's own trail,
-and opens or closes work items through the kernel. Rules: STANDARDS.md §1 (公文处理工作
-条例) and §10.3 (no classified material on this system).
+and opens or closes work items through the kernel. Rules: docs/conformance.md DOC (公文处理工作
+条例) and DOC-2 (no classified material on this system).
 """
 
 import re

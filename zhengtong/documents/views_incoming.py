@@ -1,4 +1,4 @@
-"""Staff pages of incoming documents (收文, STANDARDS.md §1.5 Art. 24) and of the
+"""Staff pages of incoming documents (收文, docs/conformance.md DOC-15) and of the
 archive (归档, §1.6): the unit's incoming book, registering a paper document, the record
 page with the actions open to the viewer (return, propose, instruct, finish a task,
 close, archive), the unit's yearly statistics, and archiving an issued document.

@@ -8,7 +8,7 @@ personal data masked. The writer rates the reply; a poor rating opens a follow-u
 
 Deadlines: per mailbox and category in working days (DeadlinePolicy), or the petition
 timetable in calendar days when the office registers the letter as a 信访事项
-(STANDARDS.md §8.1: notice within 15 日, handling within 60 日, + at most 30 日).
+(docs/conformance.md LET-3: notice within 15 日, handling within 60 日, + at most 30 日).
 The state machine is `LetterState` with the allowed moves in `TRANSITIONS`; only
 `services.py` changes a letter.
 """
@@ -142,7 +142,7 @@ class DeadlinePolicy(models.Model):
 
 
 class DeclineReason(models.Model):
-    """An out-of-scope matter a letter may be declined for (STANDARDS.md §8.3)."""
+    """An out-of-scope matter a letter may be declined for (docs/conformance.md LET-5)."""
 
     text = models.CharField(_("reason"), max_length=200)
     public_text = models.TextField(

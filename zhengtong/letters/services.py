@@ -10,7 +10,7 @@ Work items: each state has the to-dos that move it on (`_items_for_state`); ever
 transition closes the letter's step items and opens those of the new state, so the
 workspace, reminders and assessment always show where a letter waits and until when.
 Deadlines are working days through `core.calendar`, or calendar days for petitions
-(STANDARDS.md §8.1).
+(docs/conformance.md LET-3, LET-6).
 """
 
 import datetime
@@ -72,7 +72,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
 PASSWORD_DIGITS = 8
 
-# Petitions (信访工作条例, STANDARDS.md §8.1): calendar days.
+# Petitions (信访工作条例, docs/conformance.md LET-3): calendar days.
 PETITION_NOTICE_DAYS = 15
 PETITION_HANDLING_DAYS = 60
 PETITION_EXTENSION_DAYS = 30
@@ -509,7 +509,7 @@ def _accept(acting, letter, comment=""):
 
 @transaction.atomic
 def decline_letter(actor, letter, *, reason, note=""):
-    """不予受理: decline with a reason from the out-of-scope list (STANDARDS.md §8.3);
+    """不予受理: decline with a reason from the out-of-scope list (docs/conformance.md LET-5);
     the writer is told why and where to turn instead."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)
@@ -652,7 +652,7 @@ def hand_back_letter(actor, routing, *, reason):
 @transaction.atomic
 def register_as_petition(actor, letter, *, comment=""):
     """登记为信访事项: the letter follows the petition timetable from now on (calendar
-    days, STANDARDS.md §8.1): notice of acceptance within 15 days of receipt, handling
+    days, docs/conformance.md LET-3): notice of acceptance within 15 days of receipt, handling
     within 60 days of acceptance."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)

@@ -1,4 +1,4 @@
-"""Password rules for staff accounts (STANDARDS.md §10.2 身份鉴别: "password complexity").
+"""Password rules for staff accounts (docs/conformance.md SEC-1, 身份鉴别: "password complexity").
 
 Used through settings.AUTH_PASSWORD_VALIDATORS next to Django's minimum-length
 (10 characters) and common-password validators.
@@ -28,7 +28,7 @@ def _character_classes(password: str) -> set[str]:
 class CharacterClassValidator:
     """The password must mix at least `min_classes` (default 3) of the four character
     classes: lower-case letters, upper-case letters, digits, other characters
-    (STANDARDS.md §10.2 身份鉴别, password complexity for a level-3 system)."""
+    (docs/conformance.md SEC-1, 身份鉴别, password complexity for a level-3 system)."""
 
     def __init__(self, min_classes=3):
         if not 1 <= min_classes <= 4:
@@ -61,7 +61,7 @@ class CharacterClassValidator:
 
 class NotUsernameValidator:
     """The password must not contain the username (ignoring case) nor be the username
-    reversed (STANDARDS.md §10.2 身份鉴别).
+    reversed (docs/conformance.md SEC-1, 身份鉴别).
 
     For an e-mail-style username the part before "@" is checked as well. Usernames (or
     parts) shorter than `min_username_length` (default 3) are only compared whole, so a

@@ -391,7 +391,7 @@ def check_role_grant(user, role, unit):
 @transaction.atomic
 def assign_role(actor, user, role, *, unit=None):
     """Give a role, in a unit or county-wide. The three administrators (系统/安全/审计
-    管理员, 等保 三员, STANDARDS.md §10.2) must be three different people, and only
+    管理员, 等保 三员, docs/conformance.md SEC-5) must be three different people, and only
     the security administrator hands out roles (the system administrator may grant
     the ordinary ones when no security administrator exists yet, for first set-up)."""
     if role not in Role.values:

@@ -1,5 +1,5 @@
 """The information-disclosure catalogue (公开目录) and its 索引号, and the hand-off of
-issued official documents marked 主动公开 into it (STANDARDS.md §3.2, §3.5).
+issued official documents marked 主动公开 into it (docs/conformance.md DIS-1–DIS-4).
 
 Catalogue entries
     A page carrying `DisclosureFields` that is published with `in_catalogue` set gets a

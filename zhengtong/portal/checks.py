@@ -1,4 +1,4 @@
-"""Pre-publication checks of a page (STANDARDS.md §4.3, §5.2, §10.3–10.4).
+"""Pre-publication checks of a page (docs/conformance.md WEB-3, DIS-5, SEC-16).
 
 `check_page(page)` returns the problems that keep a page (or a revision of it, as an
 unsaved page object) from being published:

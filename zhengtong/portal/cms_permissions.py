@@ -1,4 +1,4 @@
-"""Wagtail permissions derived from the county's units and roles (STANDARDS.md §3.1).
+"""Wagtail permissions derived from the county's units and roles (docs/conformance.md WEB-4).
 
 Nobody hands out Wagtail permissions by hand: this module keeps Django groups in step
 with `org`.

@@ -4,7 +4,7 @@ directory. `for_page(page, request, context)` is called by every page's `get_con
 
 Only live pages without a view restriction are listed; lists are newest first by
 `first_published_at`, the date Wagtail sets when a page first goes live (publication
-dates are never editable, STANDARDS.md §5.2). Nothing here depends on who is looking:
+dates are never editable, docs/conformance.md WEB-1). Nothing here depends on who is looking:
 public pages are cached whole.
 
 Rendering without the cache must stay cheap (≤ 15 ms and ≤ 10 queries, bench/portal.py;

@@ -15,7 +15,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-# Fields the system sets when a page goes live (STANDARDS.md §5.2: faked publication dates
+# Fields the system sets when a page goes live (docs/conformance.md WEB-1: faked publication dates
 # are a veto item). No panel shows them; the form drops them if they are posted anyway.
 SYSTEM_DATE_FIELDS = ("first_published_at", "last_published_at", "latest_revision_created_at")
 

@@ -1,7 +1,7 @@
 """The government website's page types (Wagtail), its settings and the disclosure
-catalogue. STANDARDS.md §3 (信息公开条例), §4 (政府网站发展指引), §5 (检查指标).
+catalogue. docs/conformance.md DIS (信息公开条例), WEB (网站指引, 检查指标).
 
-Public URLs follow ARCHITECTURE.md: the home page is the site root and each section is
+Public URLs follow docs/architecture.md: the home page is the site root and each section is
 a child page with its pinyin slug (zwdt, tzgg, xxgk, zcfg, bsfw, hdjl, zsyz, ztzl …).
 Publication dates are Wagtail's own `first_published_at` / `last_published_at`, set by
 the system when a page goes live; no page type has an editable publication date (faking
@@ -61,7 +61,7 @@ class Topic(models.TextChoices):
 
 class DisclosureCategory(models.TextChoices):
     """The statutory categories of proactive disclosure: Art. 20's fifteen, then the
-    county's extra ones of Art. 21 (STANDARDS.md §3.2). The catalogue is built on them."""
+    county's extra ones of Art. 21 (docs/conformance.md DIS-3). The catalogue is built on them."""
 
     REGULATIONS = "a20_01", _("Regulations, rules and normative documents")
     ORGANISATION = "a20_02", _("Functions, organisation, address, hours, contacts, heads")
@@ -153,7 +153,7 @@ class CountyPage(Page):
 
 
 class DisclosureFields(models.Model):
-    """Catalogue metadata a content page carries (STANDARDS.md §3.5). When such a page
+    """Catalogue metadata a content page carries (docs/conformance.md DIS-2). When such a page
     is published with `in_catalogue` set, it gets a catalogue entry and its 索引号."""
 
     in_catalogue = models.BooleanField(
@@ -422,7 +422,7 @@ class DisclosureIndexPage(CountyPage):
 
 
 class AnnualReportPage(DisclosureFields, CountyPage):
-    """政府信息公开工作年度报告 for one year (STANDARDS.md §3.4)."""
+    """政府信息公开工作年度报告 for one year (docs/conformance.md DIS-14)."""
 
     year = models.PositiveIntegerField(
         _("year reported"), validators=[MinValueValidator(2008), MaxValueValidator(2100)]
@@ -511,7 +511,7 @@ class DisclosedDocumentPage(DisclosureFields, CountyPage):
 
 
 class IndexNumberCounter(models.Model):
-    """The last serial of 索引号 given to one publisher in one year (STANDARDS.md §3.5).
+    """The last serial of 索引号 given to one publisher in one year (docs/conformance.md DIS-1).
     Incremented under a row lock, so numbers are unique and never reused."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")

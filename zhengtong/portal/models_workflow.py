@@ -26,7 +26,7 @@ class ReviewLevel(models.IntegerChoices):
 
 class ReviewTaskState(TaskState):
     """A review step on one revision; level 1 also records the secrecy review (保密审查,
-    STANDARDS.md §10.3): the reviewer's confirmation that the content holds no state
+    docs/conformance.md DIS-5): the reviewer's confirmation that the content holds no state
     secret."""
 
     secrecy_confirmed = models.BooleanField(_("no state secret (confirmed)"), default=False)

@@ -1,5 +1,5 @@
 """The site's fixed skeleton: the home page and its sections at the paths of
-ARCHITECTURE.md's public URL map. `manage.py setup_website` (and the demo) call
+docs/architecture.md's public URL map. `manage.py setup_website` (and the demo) call
 `ensure_site`, which creates whatever is missing and leaves the rest alone."""
 
 from dataclasses import dataclass

@@ -4,7 +4,7 @@ Three `ReviewTask` steps (models_workflow.py) make the workflow "三审三校", 
 the home page so that it covers the whole site (`ensure_review_workflow`):
 
 1. 初审 — a reviewer (Role.REVIEWER) of the page's responsible unit; this step is also
-   the secrecy review (保密审查, STANDARDS.md §10.3): the approval records an explicit
+   the secrecy review (保密审查, docs/conformance.md DIS-5): the approval records an explicit
    confirmation that the content holds no state secret, and is refused without it;
 2. 复审 — the head (Role.UNIT_HEAD) of the page's responsible unit;
 3. 终审 — a reviewer of the government office (the home page's unit); the approval

@@ -1,5 +1,5 @@
 """Text the public wrote, prepared for publication on the website: published letters
-and their replies, consultation comments (STANDARDS.md §10.4, issue 5 "personal data
+and their replies, consultation comments (docs/conformance.md SEC-16, issue 5 "personal data
 removed ... masked automatically, then checked by the reviewer").
 
 `mask_for_publication` applies core.masking's functions in order: ID and mobile numbers,

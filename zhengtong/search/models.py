@@ -1,4 +1,4 @@
-"""The one search index of the platform (ARCHITECTURE.md: `search`).
+"""The one search index of the platform (docs/architecture.md: `search`).
 
 Every subsystem indexes what it wants found through `search.index()`; the text is kept
 for snippets and, segmented by jieba, in `tokens`, which the database's full-text

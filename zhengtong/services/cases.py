@@ -1,4 +1,4 @@
-"""Operations on online applications and their cases (办件), STANDARDS.md §7.1, §7.3.
+"""Operations on online applications and their cases (办件), docs/conformance.md SRV-4–SRV-13.
 
 The applicant (a public user, never a staff account) writes a draft, uploads one file
 per material slot of the guide, and submits; the unit's staff take the case through
@@ -74,7 +74,7 @@ from .models import (
 
 S = ApplicationState
 
-# Time limits in working days (行政许可法, STANDARDS.md §7.1).
+# Time limits in working days (行政许可法, docs/conformance.md SRV-5–SRV-8).
 INTAKE_DAYS = 5  # Art. 32: the one-time notice on the spot or within 5 days
 DEFAULT_DECISION_DAYS = 20  # Art. 42
 EXTENSION_DAYS = 10  # Art. 42: once, with the head's approval

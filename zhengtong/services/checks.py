@@ -1,5 +1,5 @@
-"""The guide check: the 8 key elements the website inspection looks for (STANDARDS.md
-§5.2, §7.2) and the failure patterns of the national spot checks (vague catch-all
+"""The guide check: the 8 key elements the website inspection looks for (docs/conformance.md
+SRV-1, SRV-2) and the failure patterns of the national spot checks (vague catch-all
 materials, steps without their requirements, missing time limit, fee or contact).
 
 A missing key element blocks publication; a warning is shown but does not."""

@@ -1,4 +1,4 @@
-"""Service items (政务服务事项) and their guides (办事指南), STANDARDS.md §7.2.
+"""Service items (政务服务事项) and their guides (办事指南), docs/conformance.md SRV-1.
 
 A `ServiceItem` carries the national fields of a guide; its materials, steps and FAQ
 are ordered rows. Items are written in draft, published (only with the 8 key elements
@@ -86,7 +86,7 @@ class ServiceEvent(models.Model):
 
 
 class ServiceItem(models.Model):
-    """政务服务事项 with its guide (办事指南), STANDARDS.md §7.2."""
+    """政务服务事项 with its guide (办事指南), docs/conformance.md SRV-1."""
 
     name = models.CharField(_("item name (事项名称)"), max_length=200)
     basic_code = models.CharField(_("basic code (基本编码)"), max_length=40, blank=True)
@@ -306,7 +306,7 @@ class ServiceItemVersion(models.Model):
         return f"{self.item} v{self.version}"
 
 
-# --- online applications and cases (办件), STANDARDS.md §7.1, §7.3 -----------------------
+# --- online applications and cases (办件), docs/conformance.md SRV-4–SRV-13 --------------
 
 
 class FieldType(models.TextChoices):
@@ -697,7 +697,7 @@ class Decision(models.Model):
 
 
 class Satisfaction(models.IntegerChoices):
-    """好差评 levels (STANDARDS.md §7.3); 差评 = 2 and 1."""
+    """好差评 levels (docs/conformance.md SRV-12); 差评 = 2 and 1."""
 
     VERY_SATISFIED = 5, _("Very satisfied")
     SATISFIED = 4, _("Satisfied")

@@ -1,4 +1,4 @@
-"""Who may write service guides (STANDARDS.md §7.2): the clerk or the website editor
+"""Who may write service guides (docs/conformance.md SRV-1): the clerk or the website editor
 of the implementing unit, its head for publishing and withdrawing, and the staff of the
 county government office (政府办), which keeps the county's catalogue, for every unit."""
 

@@ -1,4 +1,4 @@
-"""Operations on service items and their guides (STANDARDS.md §7.2, §5.2): create and
+"""Operations on service items and their guides (docs/conformance.md SRV-1–SRV-3): create and
 edit a guide, attach its files, publish, withdraw, and file a work item when a guide
 is found incomplete.
 

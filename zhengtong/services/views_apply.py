@@ -436,5 +436,5 @@ def completed(request):
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 @vary_on_cookie
 def ratings(request):
-    """好差评 statistics per unit and item (public, STANDARDS.md §7.3)."""
+    """好差评 statistics per unit and item (public, docs/conformance.md SRV-12)."""
     return render(request, "services/apply/ratings.html", {"rows": cases.rating_statistics()})

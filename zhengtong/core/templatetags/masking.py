@@ -1,4 +1,4 @@
-"""Template filters that mask personal data on display (STANDARDS.md §10.4).
+"""Template filters that mask personal data on display (docs/conformance.md SEC-16).
 
     {% load masking %}
     {{ applicant.citizen_id|mask_id }}   -> 3201**********1234

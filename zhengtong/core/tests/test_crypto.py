@@ -1,4 +1,4 @@
-"""Tests of SM4 field encryption and the SM3 blind index (STANDARDS.md §10.2)."""
+"""Tests of SM4 field encryption and the SM3 blind index (docs/conformance.md SEC-11)."""
 
 import base64
 

@@ -1,4 +1,4 @@
-"""Tests of personal-data masking (STANDARDS.md §10.4) and its template filters."""
+"""Tests of personal-data masking (docs/conformance.md SEC-16) and its template filters."""
 
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
@@ -20,9 +20,9 @@ from zhengtong.core.masking import (
 )
 from zhengtong.core.validators import citizen_id_check_char
 
-VALID_ID = "11010519491231002X"  # STANDARDS §9.1 example
+VALID_ID = "11010519491231002X"  # docs/conformance.md VAL-1: the standard's example
 VALID_ID_2 = "32010219900101" + "123" + citizen_id_check_char("32010219900101123")
-WRONG_CHECK_ID = "340524198001010013"  # STANDARDS §9.1: fails the check
+WRONG_CHECK_ID = "340524198001010013"  # docs/conformance.md VAL-1: fails the check
 
 
 def render(template, **context):

@@ -1,4 +1,4 @@
-"""Tests of the identifier validators (STANDARDS.md §9)."""
+"""Tests of the identifier validators (docs/conformance.md VAL)."""
 
 import datetime
 
@@ -122,7 +122,7 @@ def test_a_citizen_id_born_in_the_future_is_refused():
 
 
 def test_a_citizen_id_born_before_1900_is_refused_even_with_a_correct_check_character():
-    # 440524188001010014 is the standard's checksum example (STANDARDS §9.1), born 1880.
+    # 440524188001010014 is the standard's checksum example (docs/conformance.md VAL-1), born 1880.
     assert refusal_code(check_citizen_id, "440524188001010014") == "citizen_id_birthdate"
     assert check_citizen_id(with_check_char("44052419000101001"))  # 1900-01-01 is fine
 

@@ -1,4 +1,4 @@
-"""The demo requests and the annual report's request table (STANDARDS.md §3.4)."""
+"""The demo requests and the annual report's request table (docs/conformance.md DIS-14)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Disclosure requests behave as the Regulations say (STANDARDS.md §3.3, §12)."""
+"""Disclosure requests behave as the Regulations say (docs/conformance.md DIS-7–DIS-13)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Incoming documents (收文, STANDARDS.md §1.5 Art. 24): sign for, register, check,
+"""Incoming documents (收文, docs/conformance.md DOC-15): sign for, register, check,
 propose, instruct, handle, circulate, close, reply."""
 
 import pytest

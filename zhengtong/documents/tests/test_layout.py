@@ -1,4 +1,4 @@
-"""The print layout measured on its output (STANDARDS.md §2, GB/T 9704-2012).
+"""The print layout measured on its output (docs/conformance.md LAY, GB/T 9704-2012).
 
 The PDF is opened with pdfplumber and measured in millimetres: page size, margins, the
 text block, the red line, page numbers, fonts, characters a line and lines a page.

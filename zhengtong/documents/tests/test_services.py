@@ -1,4 +1,4 @@
-"""Official documents, as the county's rules say they must behave (STANDARDS.md §1)."""
+"""Official documents, as the county's rules say they must behave (docs/conformance.md DOC)."""
 
 import threading
 from types import SimpleNamespace

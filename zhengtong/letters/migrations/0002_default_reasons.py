@@ -1,4 +1,4 @@
-"""The out-of-scope list (STANDARDS.md §8.3, common mailbox rules) and a few standard
+"""The out-of-scope list (docs/conformance.md LET-5, common mailbox rules) and a few standard
 reply openings, so a new installation can decline and reply from day one. The IT
 centre edits both in /admin/."""
 

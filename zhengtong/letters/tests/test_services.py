@@ -1,5 +1,5 @@
 """Letters from the public, as the county's rules say they must behave (issue 5,
-STANDARDS.md §8)."""
+docs/conformance.md LET)."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Tests of the password rules (STANDARDS.md §10.2 身份鉴别), through the validators
+"""Tests of the password rules (docs/conformance.md SEC-1, 身份鉴别), through the validators
 configured in settings.AUTH_PASSWORD_VALIDATORS."""
 
 from types import SimpleNamespace

@@ -1,4 +1,4 @@
-"""The disclosure catalogue (公开目录) and its 索引号 (STANDARDS.md §3.2, §3.5): numbers
+"""The disclosure catalogue (公开目录) and its 索引号 (docs/conformance.md DIS-1–DIS-3): numbers
 given once and never changed, serials per publisher and year, hidden and shown with
 publication; the public list at /xxgk/ml/ and the read-only API."""
 

@@ -13,7 +13,7 @@ from zhengtong.portal.checks import check_page
 from zhengtong.portal.tests.conftest import add_article
 from zhengtong.portal.workflow import PublicationRefused
 
-VALID_ID = "11010519491231002X"  # GB 11643's own example (STANDARDS.md §9.1)
+VALID_ID = "11010519491231002X"  # GB 11643's own example (docs/conformance.md VAL-1)
 MOBILE = "13812345678"
 
 

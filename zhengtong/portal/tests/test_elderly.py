@@ -1,4 +1,4 @@
-"""The elderly mode (适老化, STANDARDS.md §4.4): a GET switch remembers the choice in a
+"""The elderly mode (适老化, docs/conformance.md WEB-9): a GET switch remembers the choice in a
 cookie and goes back to the page; the pages themselves never change (they are cached
 whole), a small script adds the class and the style sheet does the rest."""
 

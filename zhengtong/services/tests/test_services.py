@@ -1,5 +1,5 @@
 """Service items: who may write them, the values they take, publishing only with the
-8 key elements (STANDARDS.md §5.2), vague materials flagged, versions kept."""
+8 key elements (docs/conformance.md SRV-1), vague materials flagged, versions kept."""
 
 import pytest
 from django.core.management import call_command

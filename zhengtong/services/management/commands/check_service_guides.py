@@ -1,5 +1,5 @@
-"""List every published service guide and confirm its 8 key elements (STANDARDS.md
-§5.2: 事项名称, 设定依据, 申请条件, 办理材料, 办理地点, 办理时间, 联系电话, 办理流程).
+"""List every published service guide and confirm its 8 key elements (docs/conformance.md
+SRV-1: 事项名称, 设定依据, 申请条件, 办理材料, 办理地点, 办理时间, 联系电话, 办理流程).
 
 Exit status 1 when any published guide lacks a key element (with --strict, also when
 anything is flagged, such as a vague catch-all material). --work-items opens a
