@@ -12,7 +12,7 @@ class LettersConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  (permission rules)
-        from .jobs import register_jobs
+        from .tasks import register_jobs
 
         register_jobs()
         try:
