@@ -68,11 +68,8 @@ def public_comment_view(comment, keep=None):
 def staff_consultations(person):
     """Consultations of the person's units (drafts included); the same facts as the
     rule `consultations.consultation.view`, delegators included."""
-    units = set(permissions.unit_ids_of(person))
-    for delegator in permissions.delegators_of(person):
-        units |= permissions.unit_ids_of(delegator)
     return (
-        Consultation.objects.filter(unit_id__in=sorted(units))
+        Consultation.objects.filter(unit_id__in=permissions.acting_scope(person).unit_ids)
         .select_related("unit")
         .order_by("-created_at", "-pk")
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from zhengtong.core import audit, workitems
 from zhengtong.core.crypto import mobile_index
 from zhengtong.core.errors import Conflict, Invalid, NotFound
+from zhengtong.core.text import clean_text
 from zhengtong.core.validators import check_mobile
 from zhengtong.org import permissions
 
@@ -56,19 +57,6 @@ POINTS_MAX = 100
 
 
 # --- drafting -------------------------------------------------------------------------
-
-
-def _clean_text(value, *, field, required, limit, message):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message, field=field)
-    if len(value) > limit:
-        raise Invalid(
-            _("This may be at most %(max)d characters.") % {"max": limit},
-            code="too_long",
-            field=field,
-        )
-    return value
 
 
 def _clean_sections(sections):
@@ -116,11 +104,11 @@ def _check_period(opens_at, closes_at):
 
 
 def _fields(title, explanatory_note, opens_at, closes_at, moderation):
-    title = _clean_text(
-        title, field="title", required=True, limit=TITLE_MAX, message=_("Enter a title.")
+    title = clean_text(
+        title, field="title", required=True, maximum=TITLE_MAX, message=_("Enter a title.")
     )
-    note = _clean_text(
-        explanatory_note, field="explanatory_note", required=False, limit=NOTE_MAX, message=""
+    note = clean_text(
+        explanatory_note, field="explanatory_note", required=False, maximum=NOTE_MAX, message=""
     )
     if moderation not in ModerationMode.values:
         raise Invalid(_("Choose how comments are handled."), field="moderation")
@@ -435,17 +423,17 @@ def _receive_comment(
             if existing.consultation_id != consultation.pk:
                 raise Conflict(_("This form was already used. Please reload the page."))
             return existing, False
-    text = _clean_text(
-        text, field="text", required=True, limit=COMMENT_MAX, message=_("Write your comment.")
+    text = clean_text(
+        text, field="text", required=True, maximum=COMMENT_MAX, message=_("Write your comment.")
     )
     if public_user is not None:
         mobile = public_user.mobile
         name = (name or "").strip() or public_user.display_name
-    name = _clean_text(
-        name, field="name", required=True, limit=NAME_MAX, message=_("Enter your name.")
+    name = clean_text(
+        name, field="name", required=True, maximum=NAME_MAX, message=_("Enter your name.")
     )
-    organisation = _clean_text(
-        organisation, field="organisation", required=False, limit=ORGANISATION_MAX, message=""
+    organisation = clean_text(
+        organisation, field="organisation", required=False, maximum=ORGANISATION_MAX, message=""
     )
     try:
         mobile = check_mobile(mobile)
@@ -529,11 +517,11 @@ def moderate_comment(actor, comment, *, approve, reason=""):
     acting = permissions.require(actor, "consultations.manage", consultation)
     if comment.state != CommentState.PENDING:
         raise Conflict(_("This comment has already been checked."), code="checked")
-    reason = _clean_text(
+    reason = clean_text(
         reason,
         field="reason",
         required=not approve,
-        limit=REASON_MAX,
+        maximum=REASON_MAX,
         message=_("Say why the comment is not published."),
     )
     before = comment.state
@@ -602,11 +590,11 @@ def close_consultation(actor, consultation, *, reason):
     acting = permissions.require(actor, "consultations.manage", consultation)
     if consultation.state != ConsultationState.OPEN:
         raise Conflict(_("Only an open consultation can be closed."), code="not_open")
-    reason = _clean_text(
+    reason = clean_text(
         reason,
         field="reason",
         required=True,
-        limit=REASON_MAX,
+        maximum=REASON_MAX,
         message=_("Say why the consultation closes early."),
     )
     return _close(acting, consultation, reason=reason)
@@ -682,11 +670,11 @@ def publish_summary(actor, consultation, *, overview, points=()):
             _("Some comments are still waiting for a check: check them first."),
             code="pending_comments",
         )
-    overview = _clean_text(
+    overview = clean_text(
         overview,
         field="overview",
         required=True,
-        limit=NOTE_MAX,
+        maximum=NOTE_MAX,
         message=_("Write the overall account of the comments and how they were used."),
     )
     cleaned = _clean_points(points)

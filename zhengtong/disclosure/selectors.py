@@ -12,17 +12,11 @@ from zhengtong.org import permissions
 from .models import CLOSED_STATES, OPEN_STATES, DisclosureRequest, ReplyKind, State
 
 
-def _unit_ids(person):
-    """The person's units and those of people who delegated their work to them."""
-    units = set(permissions.unit_ids_of(person))
-    for delegator in permissions.delegators_of(person):
-        units |= permissions.unit_ids_of(delegator)
-    return sorted(units)
-
-
 def visible_requests(person):
-    """Requests addressed to one of the person's units."""
-    return DisclosureRequest.objects.filter(unit_id__in=_unit_ids(person)).select_related("unit")
+    """Requests addressed to one of the person's units or their delegators' units."""
+    return DisclosureRequest.objects.filter(
+        unit_id__in=permissions.acting_scope(person).unit_ids
+    ).select_related("unit")
 
 
 def awaiting(person):

@@ -33,6 +33,7 @@ from zhengtong.core.crypto import mobile_index
 from zhengtong.core.errors import Conflict, Invalid, NotFound
 from zhengtong.core.models import WorkItemState
 from zhengtong.core.notifications import notify, send_sms
+from zhengtong.core.text import clean_text
 from zhengtong.core.validators import check_citizen_id, check_credit_code, check_mobile
 from zhengtong.org import permissions
 from zhengtong.org.models import Role, Unit, UnitKind, User
@@ -112,17 +113,6 @@ def _lock(req):
 def _require_state(req, *states, message=None):
     if req.state not in states:
         raise Conflict(message or _("This request is no longer in a state that allows this."))
-
-
-def _text(value, field, *, required=True, max_length=TEXT_MAX, message=None):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message or _("This field is required."), field=field)
-    if len(value) > max_length:
-        raise Invalid(
-            _("At most %(max)d characters.") % {"max": max_length}, field=field, code="too_long"
-        )
-    return value
 
 
 # --- the clock ------------------------------------------------------------------------
@@ -240,17 +230,17 @@ def _clean_applicant(
         raise Invalid(
             _("Say whether you apply as a citizen or an organisation."), field="applicant_kind"
         )
-    name = _text(name, "name", max_length=100, message=_("Enter your name."))
+    name = clean_text(name, "name", maximum=100, message=_("Enter your name."))
     data = {"id_number": "", "credit_code": "", "contact_person": ""}
     try:
         if applicant_kind == ApplicantKind.CITIZEN:
             data["id_number"] = check_citizen_id(id_number)
         else:
             data["credit_code"] = check_credit_code(credit_code)
-            data["contact_person"] = _text(
+            data["contact_person"] = clean_text(
                 contact_person,
                 "contact_person",
-                max_length=50,
+                maximum=50,
                 message=_("Enter a contact person."),
             )
     except ValidationError as exc:
@@ -260,7 +250,7 @@ def _clean_applicant(
         mobile = check_mobile(mobile)
     except ValidationError as exc:
         raise Invalid(exc.messages[0], field="mobile") from exc
-    address = _text(address, "address", required=False, max_length=200)
+    address = clean_text(address, "address", required=False, maximum=200)
     postcode = (postcode or "").strip()
     if postcode and not (postcode.isascii() and postcode.isdigit() and len(postcode) == 6):
         raise Invalid(_("A postcode has six digits."), field="postcode")
@@ -270,10 +260,10 @@ def _clean_applicant(
             validate_email(email)
         except ValidationError as exc:
             raise Invalid(_("Enter a valid e-mail address."), field="email") from exc
-    description = _text(
+    description = clean_text(
         description,
         "description",
-        max_length=DESCRIPTION_MAX,
+        maximum=DESCRIPTION_MAX,
         message=_("Describe the information you ask for."),
     )
     if delivery_form not in DeliveryForm.values:
@@ -301,8 +291,8 @@ def _clean_applicant(
         "postcode": postcode,
         "email": email,
         "description": description,
-        "document_ref": _text(document_ref, "document_ref", required=False, max_length=200),
-        "purpose": _text(purpose, "purpose", required=False),
+        "document_ref": clean_text(document_ref, "document_ref", required=False, maximum=200),
+        "purpose": clean_text(purpose, "purpose", required=False, maximum=TEXT_MAX),
         "delivery_form": delivery_form,
         "delivery_way": delivery_way,
     }
@@ -459,7 +449,9 @@ def issue_correction_notice(
             % {"date": correction_deadline(req).isoformat()},
             code="correction_too_late",
         )
-    items = _text(items, "items", message=_("List what the applicant must correct."))
+    items = clean_text(
+        items, "items", message=_("List what the applicant must correct."), maximum=TEXT_MAX
+    )
     try:
         period_days = int(period_days)
     except (TypeError, ValueError):
@@ -534,7 +526,7 @@ def receive_correction(actor, req, *, text, query_password=None, received_on=Non
         raise Invalid(
             _("The correction cannot arrive before the notice was issued."), field="received_on"
         )
-    notice.answer = _text(text, "text", message=_("Write your correction."))
+    notice.answer = clean_text(text, "text", message=_("Write your correction."), maximum=TEXT_MAX)
     notice.answered_on = received_on
     notice.save(update_fields=["answer", "answered_on"])
     old_start = req.clock_start
@@ -605,7 +597,9 @@ def extend_deadline(actor, req, *, days, reason, today=None):
             _("The reply period has already ended; it can no longer be extended."),
             code="too_late",
         )
-    reason = _text(reason, "reason", message=_("Give the reason for the extension."))
+    reason = clean_text(
+        reason, "reason", message=_("Give the reason for the extension."), maximum=TEXT_MAX
+    )
     old_due = req.due_date
     req.extension_days = days
     if req.state != State.CONSULTING:  # while consulting, the date is set when it ends
@@ -653,10 +647,12 @@ def start_consultation(actor, req, *, third_party, matter, today=None):
     acting = permissions.require(actor, "disclosure.handle", req)
     today = _today(today)
     _require_state(req, State.PROCESSING)
-    third_party = _text(
-        third_party, "third_party", max_length=200, message=_("Name the third party.")
+    third_party = clean_text(
+        third_party, "third_party", maximum=200, message=_("Name the third party.")
     )
-    matter = _text(matter, "matter", message=_("Say what the third party is asked."))
+    matter = clean_text(
+        matter, "matter", message=_("Say what the third party is asked."), maximum=TEXT_MAX
+    )
     consultation = ThirdPartyConsultation.objects.create(
         request=req,
         third_party=third_party,
@@ -710,11 +706,12 @@ def finish_consultation(actor, req, *, opinion, opinion_text="", today=None):
             % {"date": consultation.answer_due.isoformat()},
             code="period_running",
         )
-    opinion_text = _text(
+    opinion_text = clean_text(
         opinion_text,
         "opinion_text",
         required=opinion == Opinion.OBJECTS,
         message=_("Give the third party's reasons."),
+        maximum=TEXT_MAX,
     )
     paused = max(0, calendar.working_days_between(consultation.started_on, today).count)
     consultation.finished_on = today
@@ -765,7 +762,7 @@ def _clean_reply(kind, data, has_attachment):
                 max_length = 200
             if name == "earlier_number":
                 max_length = 80
-            clean[name] = _text(data.get(name), name, required=False, max_length=max_length)
+            clean[name] = clean_text(data.get(name), name, required=False, maximum=max_length)
     required = {
         ReplyKind.ALREADY_PUBLIC: [("where_public", _("Say where the information is published."))],
         ReplyKind.NOT_DISCLOSED: [
@@ -860,7 +857,7 @@ def return_reply(actor, req, *, reason):
     req = _lock(req)
     acting = permissions.require(actor, "disclosure.approve", req)
     _require_state(req, State.REVIEW)
-    reason = _text(reason, "reason", message=_("Say what must change."))
+    reason = clean_text(reason, "reason", message=_("Say what must change."), maximum=TEXT_MAX)
     reply = req.reply
     reply.returned_reason = reason
     reply.save(update_fields=["returned_reason"])
@@ -923,7 +920,7 @@ def send_reply(actor, req, *, delivery_note="", today=None):
     acting = permissions.require(actor, "disclosure.handle", req)
     today = _today(today)
     _require_state(req, State.APPROVED, message=_("Only an approved reply can be sent."))
-    delivery_note = _text(delivery_note, "delivery_note", required=False, max_length=300)
+    delivery_note = clean_text(delivery_note, "delivery_note", required=False, maximum=300)
     if req.delivery_way in (DeliveryWay.POST, DeliveryWay.COLLECT) and not delivery_note:
         raise Invalid(
             _("Record the delivery: the registered-post number, or who collected it."),
@@ -969,7 +966,7 @@ def withdraw(actor, req, *, query_password=None, reason="", today=None):
     before = req.state
     req.state = State.WITHDRAWN
     req.closed_on = today
-    req.close_reason = _text(reason, "reason", required=False, max_length=500)
+    req.close_reason = clean_text(reason, "reason", required=False, maximum=500)
     req.save(update_fields=["state", "closed_on", "close_reason"])
     workitems.close_items_for(req, state=WorkItemState.CANCELLED)
     audit.record(

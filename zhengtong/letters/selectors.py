@@ -10,25 +10,25 @@ from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.org import permissions
 from zhengtong.org.models import Role
 
-from .models import Letter, LetterRouting, LetterState
+from .models import Letter, LetterRouting, LetterState, Mailbox
 
 
 def _people_and_units(person):
-    """The person and their delegators (the view rule is delegable), and all their
-    units. Cached on the person for the request."""
-    cached = getattr(person, "_zt_letters_scope", None)
-    if cached is None:
-        people = [person, *permissions.delegators_of(person)]
-        units = set()
-        for p in people:
-            units |= permissions.unit_ids_of(p)
-        reads_all = any(
-            permissions.has_role(p, Role.COUNTY_LEADER) or permissions.has_role(p, Role.SUPERVISOR)
-            for p in people
-        )
-        cached = (sorted(units), reads_all)
-        person._zt_letters_scope = cached
-    return cached
+    """All the units of the person and their delegators (the view rule is delegable),
+    and whether any of them reads every letter (county leaders, the supervision office).
+    Built on `org.permissions.acting_scope`, which caches the scope for the request."""
+    scope = permissions.acting_scope(person)
+    reads_all = any(
+        permissions.has_role(p, Role.COUNTY_LEADER) or permissions.has_role(p, Role.SUPERVISOR)
+        for p in scope.people
+    )
+    return list(scope.unit_ids), reads_all
+
+
+def active_office_ids():
+    """The office units of the active mailboxes: the public's reception offices
+    (registered with `public.reception`)."""
+    return set(Mailbox.objects.filter(is_active=True).values_list("office_unit_id", flat=True))
 
 
 def visible_q(person):

@@ -30,6 +30,7 @@ from zhengtong.core.errors import Conflict, Invalid, NotFound
 from zhengtong.core.masking import find_personal_data
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import notify, send_sms
+from zhengtong.core.text import clean_text
 from zhengtong.core.validators import check_credit_code, check_mobile
 from zhengtong.org import permissions
 from zhengtong.public.passwords import PASSWORD_HASH_PREFIX, hash_query_password  # noqa: F401
@@ -199,15 +200,6 @@ def _audit(actor, action, letter, changes=None, unit=None):
     )
 
 
-def _text(value, field, *, required=True, maximum=NOTE_MAX, message=None):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message or _("This field is required."), field=field)
-    if len(value) > maximum:
-        raise Invalid(_("At most %(max)d characters are allowed.") % {"max": maximum}, field=field)
-    return value
-
-
 def policy_for(mailbox, category):
     """(accept_days, reply_days, hand_back_days) for a mailbox and category."""
     policies = {p.category: p for p in DeadlinePolicy.objects.filter(mailbox=mailbox)}
@@ -306,9 +298,9 @@ def _clean_submission(mailbox, category, title, content, name, mobile, credit_co
         raise Invalid(_("Choose a mailbox that is open for letters."), field="mailbox")
     if category not in Category.values:
         raise Invalid(_("Choose a category."), field="category")
-    title = _text(title, "title", maximum=TITLE_MAX, message=_("Give your letter a title."))
-    content = _text(content, "content", maximum=CONTENT_MAX, message=_("Write your letter."))
-    name = _text(name, "name", maximum=NAME_MAX, message=_("Enter your name."))
+    title = clean_text(title, "title", maximum=TITLE_MAX, message=_("Give your letter a title."))
+    content = clean_text(content, "content", maximum=CONTENT_MAX, message=_("Write your letter."))
+    name = clean_text(name, "name", maximum=NAME_MAX, message=_("Enter your name."))
     try:
         mobile = check_mobile(mobile)
     except ValidationError as exc:
@@ -487,7 +479,7 @@ def accept_letter(actor, letter, *, comment=""):
     reply period in working days, or the petition timetable)."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)
-    comment = _text(comment, "comment", required=False)
+    comment = clean_text(comment, "comment", required=False, maximum=NOTE_MAX)
     _move(letter, S.ACCEPTED)
     _accept(acting, letter, comment)
     _sync_items(acting, letter)
@@ -515,7 +507,7 @@ def decline_letter(actor, letter, *, reason, note=""):
     acting = permissions.require(actor, "letters.handle", letter)
     if not isinstance(reason, DeclineReason) or not reason.is_active:
         raise Invalid(_("Choose a reason from the list."), field="reason")
-    note = _text(note, "note", required=False)
+    note = clean_text(note, "note", required=False, maximum=NOTE_MAX)
     _move(letter, S.DECLINED)
     letter.decline_reason = reason
     letter.closed_at = timezone.now()
@@ -546,7 +538,7 @@ def route_letter(actor, letter, *, lead_unit, assisting_units=(), comment=""):
     assisting = [u for u in dict.fromkeys(assisting_units or []) if u.pk != lead_unit.pk]
     if not lead_unit.is_active or any(not u.is_active for u in assisting):
         raise Invalid(_("Choose units that are still active."), field="lead_unit")
-    comment = _text(comment, "comment", required=False)
+    comment = clean_text(comment, "comment", required=False, maximum=NOTE_MAX)
     if letter.state == S.RECEIVED:
         _move(letter, S.ACCEPTED)
         _accept(acting, letter, comment)
@@ -623,7 +615,12 @@ def hand_back_letter(actor, routing, *, reason):
     letter = _lock(routing.letter)
     routing = LetterRouting.objects.select_for_update().get(pk=routing.pk)
     acting = permissions.require(actor, "letters.reply", routing)
-    reason = _text(reason, "reason", message=_("Say why the letter is not your unit's matter."))
+    reason = clean_text(
+        reason,
+        "reason",
+        message=_("Say why the letter is not your unit's matter."),
+        maximum=NOTE_MAX,
+    )
     if letter.hand_back_due and _today() > letter.hand_back_due:
         raise Conflict(
             _("The period for handing this letter back ended on %(date)s.")
@@ -676,7 +673,7 @@ def register_as_petition(actor, letter, *, comment=""):
         StepKind.PETITION,
         actor=acting,
         unit=letter.mailbox.office_unit,
-        internal=_text(comment, "comment", required=False),
+        internal=clean_text(comment, "comment", required=False, maximum=NOTE_MAX),
     )
     _sync_items(acting, letter, state=WorkItemState.CANCELLED)
     _audit(acting, "register_petition", letter, {"reply_due": [None, letter.reply_due]})
@@ -689,7 +686,9 @@ def extend_petition(actor, letter, *, reason):
     office head's approval and the reason told to the petitioner (§8.1, Art. 34)."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.approve_reply", letter)
-    reason = _text(reason, "reason", message=_("Give the reason for the extension."))
+    reason = clean_text(
+        reason, "reason", message=_("Give the reason for the extension."), maximum=NOTE_MAX
+    )
     if not letter.is_petition:
         raise Conflict(_("Only a petition's handling period can be extended."), code="petition")
     if letter.petition_extended:
@@ -715,7 +714,9 @@ def request_more_information(actor, letter, *, question):
     the tracking page shows the pause."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)
-    question = _text(question, "question", message=_("Say what information is needed."))
+    question = clean_text(
+        question, "question", message=_("Say what information is needed."), maximum=NOTE_MAX
+    )
     letter.paused_from = _move(letter, S.WAITING)
     letter.paused_at = timezone.now()
     letter.info_request = question
@@ -758,7 +759,7 @@ def information_supplied(actor, letter, *, text, attachments=()):
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter) if actor else None
     attachments = _check_attachment_count(attachments)
-    text = _text(
+    text = clean_text(
         text,
         "text",
         required=not attachments,
@@ -793,7 +794,7 @@ def submit_assist_opinion(actor, routing, *, opinion):
     letter = _lock(routing.letter)
     routing = LetterRouting.objects.select_for_update().get(pk=routing.pk)
     acting = permissions.require(actor, "letters.assist", routing)
-    opinion = _text(opinion, "opinion", maximum=REPLY_MAX)
+    opinion = clean_text(opinion, "opinion", maximum=REPLY_MAX)
     if letter.state != S.ROUTED:
         raise Conflict(_("The letter is not being handled at the moment."), code="wrong_state")
     routing.opinion = opinion
@@ -813,7 +814,7 @@ def draft_reply(actor, routing, *, text):
     letter = _lock(routing.letter)
     routing = LetterRouting.objects.select_for_update().get(pk=routing.pk)
     acting = permissions.require(actor, "letters.reply", routing)
-    text = _text(text, "text", maximum=REPLY_MAX, message=_("Write the reply."))
+    text = clean_text(text, "text", maximum=REPLY_MAX, message=_("Write the reply."))
     _move(letter, S.REPLY_DRAFTED)
     reply = Reply.objects.create(
         letter=letter,
@@ -855,7 +856,7 @@ def approve_reply(actor, letter, *, comment=""):
         StepKind.REPLY_APPROVED,
         actor=acting,
         unit=letter.mailbox.office_unit,
-        internal=_text(comment, "comment", required=False),
+        internal=clean_text(comment, "comment", required=False, maximum=NOTE_MAX),
     )
     _sync_items(acting, letter)
     _audit(acting, "approve_reply", letter, {"reply": reply.pk})
@@ -867,7 +868,7 @@ def return_reply(actor, letter, *, reason):
     """The office returns the draft to the lead unit for revision."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.approve_reply", letter)
-    reason = _text(reason, "reason", message=_("Say what must change."))
+    reason = clean_text(reason, "reason", message=_("Say what must change."), maximum=NOTE_MAX)
     reply = letter.replies.filter(state__in=[ReplyState.DRAFT, ReplyState.APPROVED]).last()
     if reply is None:
         raise Conflict(_("There is no reply to return."), code="wrong_state")
@@ -1036,9 +1037,9 @@ def publish_letter(actor, letter, *, title, content, reply):
         )
     if letter.replied_at is None or letter.state == S.DECLINED:
         raise Conflict(_("Only an answered letter can be published."), code="wrong_state")
-    title = _text(title, "title", maximum=TITLE_MAX)
-    content = _text(content, "content", maximum=CONTENT_MAX)
-    reply = _text(reply, "reply", maximum=REPLY_MAX)
+    title = clean_text(title, "title", maximum=TITLE_MAX)
+    content = clean_text(content, "content", maximum=CONTENT_MAX)
+    reply = clean_text(reply, "reply", maximum=REPLY_MAX)
     if _still_personal(letter, title, content, reply):
         raise Invalid(
             _(
@@ -1086,7 +1087,7 @@ def add_instruction(actor, letter, *, text):
 
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.instruct", letter)
-    text = _text(text, "text")
+    text = clean_text(text, "text", maximum=NOTE_MAX)
     instruction = Instruction.objects.create(
         letter=letter, leader=acting.person, text=text, at=timezone.now()
     )
@@ -1108,7 +1109,7 @@ def issue_supervision_order(actor, letter, *, text, unit=None, due_in_working_da
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.supervise", letter)
     unit = unit or letter.lead_unit or letter.mailbox.office_unit
-    text = _text(text, "text")
+    text = clean_text(text, "text", maximum=NOTE_MAX)
     if letter.state in FINISHED_STATES:
         raise Conflict(_("The letter is closed."), code="wrong_state")
     days = int(due_in_working_days or SUPERVISION_WORKING_DAYS)
@@ -1154,7 +1155,7 @@ def rate_letter(actor, letter, *, level, comment=""):
         level = RatingLevel(int(level))
     except (TypeError, ValueError):
         raise Invalid(_("Choose a rating."), field="level") from None
-    comment = _text(comment, "comment", required=False)
+    comment = clean_text(comment, "comment", required=False, maximum=NOTE_MAX)
     reply = letter.sent_reply()
     if reply is None or letter.state not in (S.REPLIED,):
         raise Conflict(_("There is no reply to rate at the moment."), code="wrong_state")
@@ -1195,7 +1196,7 @@ def record_follow_up(actor, letter, *, action, note):
     acting = permissions.require(actor, "letters.follow_up", letter)
     if action not in FollowUp.Action.values:
         raise Invalid(_("Choose what was done."), field="action")
-    note = _text(note, "note", message=_("Describe what was done."))
+    note = clean_text(note, "note", message=_("Describe what was done."), maximum=NOTE_MAX)
     rating = (
         letter.ratings.filter(level__in=UNSATISFIED_LEVELS, follow_ups__isnull=True)
         .order_by("-id")
@@ -1230,7 +1231,12 @@ def request_reopen(actor, letter, *, reason):
     letter = _lock(letter)
     if actor is not None:
         raise Conflict(_("Only the writer asks to reopen a letter."), code="writer_only")
-    reason = _text(reason, "reason", message=_("Say why the reply does not settle the matter."))
+    reason = clean_text(
+        reason,
+        "reason",
+        message=_("Say why the reply does not settle the matter."),
+        maximum=NOTE_MAX,
+    )
     if letter.reopened_count:
         raise Conflict(_("A letter can be reopened only once."), code="reopened")
     last = letter.ratings.order_by("-id").first()
