@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from zhengtong.org import permissions
 
@@ -62,6 +63,22 @@ REPORT_ROWS = (
     "total_handled",
     "carried_forward",
 )
+
+
+def report_columns():
+    """(row key, heading) of the annual report's request table (§3.4)."""
+    return [
+        ("received", _("Received this year")),
+        ("carried_over", _("Carried over from last year")),
+        ("disclosed", _("Disclosed")),
+        ("partly_disclosed", _("Partly disclosed")),
+        ("not_disclosed", _("Not disclosed")),
+        ("cannot_provide", _("Cannot be provided")),
+        ("not_handled", _("Not handled")),
+        ("other", _("Other (withdrawn, not corrected)")),
+        ("total_handled", _("Total handled")),
+        ("carried_forward", _("Carried forward to next year")),
+    ]
 
 
 @dataclass
