@@ -9,6 +9,8 @@ State changes happen only in `services.py`; the counts on `Consultation` are kep
 there too, so the public list shows them without counting rows on every request.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -82,7 +84,7 @@ class Consultation(models.Model):
     def __str__(self):
         return self.title
 
-    def accepts_comments(self, now=None):
+    def accepts_comments(self, now: datetime.datetime | None = None) -> bool:
         """Open, and the period has begun and not yet ended (the closing job may run a
         few minutes late: the deadline itself is what counts)."""
         now = now or timezone.now()

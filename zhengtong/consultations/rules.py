@@ -9,6 +9,7 @@ commenter by staff, under `consultations.comment_for_public`.
 
 from zhengtong.org.models import Role
 from zhengtong.org.permissions import has_role, is_member, rule
+from zhengtong.public.reception import answers_for_public
 
 
 def _manages(person, unit_id):
@@ -43,22 +44,12 @@ def view(person, consultation, unit):
     return consultation is not None and is_member(person, consultation.unit_id)
 
 
-def _enters_letters_for_callers(person):
-    """Staff of a mailbox's office: the office that enters letters for callers of the
-    12345 hotline (`letters.create_for_writer`)."""
-    from zhengtong.letters.models import Mailbox
-    from zhengtong.letters.rules import OFFICE_ROLES
-
-    offices = set(Mailbox.objects.filter(is_active=True).values_list("office_unit_id", flat=True))
-    return any(has_role(person, role, office) for office in offices for role in OFFICE_ROLES)
-
-
 @rule("consultations.comment_for_public")
 def comment_for_public(person, consultation, unit):
     """Enter a comment received by telephone (12345) or post for the commenter: an
-    editor or clerk of the consultation's unit, or the office staff who enter letters
-    for callers (a mailbox's office, like `letters.create_for_writer`: the hotline
-    system's account), for any published consultation."""
+    editor or clerk of the consultation's unit, or the staff of a reception office of
+    the public (`public.reception`: a mailbox's office, who enter letters for callers
+    too; the hotline system's account), for any published consultation."""
     if consultation is None:
         return False
-    return _manages(person, consultation.unit_id) or _enters_letters_for_callers(person)
+    return _manages(person, consultation.unit_id) or answers_for_public(person)

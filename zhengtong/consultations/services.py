@@ -11,10 +11,17 @@ MODERATION_WORKING_DAYS); at `closes_at` the scheduler closes it
 due in SUMMARY_WORKING_DAYS, which `publish_summary` closes.
 """
 
+from __future__ import annotations
+
+import datetime
 import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +29,13 @@ from django.utils.translation import gettext as _
 from zhengtong.core import audit, workitems
 from zhengtong.core.crypto import mobile_index
 from zhengtong.core.errors import Conflict, Invalid, NotFound
+from zhengtong.core.models import Attachment
+from zhengtong.core.text import clean_text
 from zhengtong.core.validators import check_mobile
 from zhengtong.org import permissions
+from zhengtong.org.models import Unit, User
+from zhengtong.org.permissions import Acting
+from zhengtong.public.models import PublicUser
 
 from .models import (
     Adoption,
@@ -54,24 +66,16 @@ ORGANISATION_MAX = 100
 REASON_MAX = 1000
 POINTS_MAX = 100
 
+# A section as given: {"number", "heading", "text"} or (heading, text); as kept:
+# (number, heading, text).
+RawSection = Mapping[str, Any] | tuple[str, str]
+Section = tuple[int, str, str]
+
 
 # --- drafting -------------------------------------------------------------------------
 
 
-def _clean_text(value, *, field, required, limit, message):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message, field=field)
-    if len(value) > limit:
-        raise Invalid(
-            _("This may be at most %(max)d characters.") % {"max": limit},
-            code="too_long",
-            field=field,
-        )
-    return value
-
-
-def _clean_sections(sections):
+def _clean_sections(sections: Iterable[RawSection] | None) -> list[Section]:
     """[(number, heading, text)] from dicts or tuples; numbers default to the order
     given. Empty rows (no heading, no text) are dropped."""
     cleaned = []
@@ -110,17 +114,23 @@ def _clean_sections(sections):
     return sorted(cleaned)
 
 
-def _check_period(opens_at, closes_at):
+def _check_period(opens_at: datetime.datetime | None, closes_at: datetime.datetime | None) -> None:
     if opens_at and closes_at and closes_at <= opens_at:
         raise Invalid(_("The closing time must be after the opening time."), field="closes_at")
 
 
-def _fields(title, explanatory_note, opens_at, closes_at, moderation):
-    title = _clean_text(
-        title, field="title", required=True, limit=TITLE_MAX, message=_("Enter a title.")
+def _fields(
+    title: str,
+    explanatory_note: str,
+    opens_at: datetime.datetime | None,
+    closes_at: datetime.datetime | None,
+    moderation: str,
+) -> dict[str, Any]:
+    title = clean_text(
+        title, field="title", required=True, maximum=TITLE_MAX, message=_("Enter a title.")
     )
-    note = _clean_text(
-        explanatory_note, field="explanatory_note", required=False, limit=NOTE_MAX, message=""
+    note = clean_text(
+        explanatory_note, field="explanatory_note", required=False, maximum=NOTE_MAX, message=""
     )
     if moderation not in ModerationMode.values:
         raise Invalid(_("Choose how comments are handled."), field="moderation")
@@ -134,7 +144,7 @@ def _fields(title, explanatory_note, opens_at, closes_at, moderation):
     }
 
 
-def _write_sections(consultation, sections):
+def _write_sections(consultation: Consultation, sections: list[Section]) -> None:
     consultation.sections.all().delete()
     ConsultationSection.objects.bulk_create(
         ConsultationSection(consultation=consultation, number=n, heading=h, text=t)
@@ -142,7 +152,7 @@ def _write_sections(consultation, sections):
     )
 
 
-def _locked(consultation):
+def _locked(consultation: Consultation) -> Consultation:
     try:
         return Consultation.objects.select_for_update().get(pk=consultation.pk)
     except Consultation.DoesNotExist as exc:
@@ -151,16 +161,16 @@ def _locked(consultation):
 
 @transaction.atomic
 def create_consultation(
-    actor,
+    actor: User,
     *,
-    unit,
-    title,
-    explanatory_note="",
-    sections=(),
-    opens_at=None,
-    closes_at=None,
-    moderation=ModerationMode.PRE_MODERATED,
-):
+    unit: Unit,
+    title: str,
+    explanatory_note: str = "",
+    sections: Iterable[RawSection] = (),
+    opens_at: datetime.datetime | None = None,
+    closes_at: datetime.datetime | None = None,
+    moderation: str = ModerationMode.PRE_MODERATED,
+) -> Consultation:
     """Draft a consultation in `unit`'s name (an editor or clerk of that unit)."""
     acting = permissions.require(actor, "consultations.create", unit=unit)
     values = _fields(title, explanatory_note, opens_at, closes_at, moderation)
@@ -179,16 +189,16 @@ def create_consultation(
 
 @transaction.atomic
 def edit_consultation(
-    actor,
-    consultation,
+    actor: User,
+    consultation: Consultation,
     *,
-    title,
-    explanatory_note="",
-    sections=(),
-    opens_at=None,
-    closes_at=None,
-    moderation=ModerationMode.PRE_MODERATED,
-):
+    title: str,
+    explanatory_note: str = "",
+    sections: Iterable[RawSection] = (),
+    opens_at: datetime.datetime | None = None,
+    closes_at: datetime.datetime | None = None,
+    moderation: str = ModerationMode.PRE_MODERATED,
+) -> Consultation:
     """Change a draft's text, sections, period and moderation mode. Once open, the
     text the public comments on stays as it was published."""
     consultation = _locked(consultation)
@@ -210,11 +220,9 @@ def edit_consultation(
     return consultation
 
 
-def attachments_of(consultation):
+def attachments_of(consultation: Consultation) -> QuerySet[Attachment]:
     """The draft's attachments (core.Attachment rows owned by it), oldest first."""
     from django.contrib.contenttypes.models import ContentType
-
-    from zhengtong.core.models import Attachment
 
     return Attachment.objects.filter(
         owner_type=ContentType.objects.get_for_model(Consultation),
@@ -223,7 +231,9 @@ def attachments_of(consultation):
 
 
 @transaction.atomic
-def add_attachment(actor, consultation, uploaded_file):
+def add_attachment(
+    actor: User, consultation: Consultation, uploaded_file: UploadedFile[Any]
+) -> Attachment:
     """Attach a file to a draft (through the kernel's one upload path)."""
     from zhengtong.core.attachments import store_upload
 
@@ -243,30 +253,32 @@ def add_attachment(actor, consultation, uploaded_file):
 
 
 @transaction.atomic
-def remove_attachment(actor, consultation, attachment):
+def remove_attachment(
+    actor: User, consultation: Consultation, attachment: Attachment
+) -> Consultation:
     """Take a file off a draft (the stored file stays for the audit trail)."""
     consultation = _locked(consultation)
     acting = permissions.require(actor, "consultations.manage", consultation)
     if consultation.state != ConsultationState.DRAFT:
         raise Conflict(_("Only a draft can be changed."), code="not_draft")
-    attachment = attachments_of(consultation).filter(pk=attachment.pk).first()
-    if attachment is None:
+    owned = attachments_of(consultation).filter(pk=attachment.pk).first()
+    if owned is None:
         raise NotFound()
-    attachment.owner_type = None
-    attachment.owner_id = ""
-    attachment.save(update_fields=["owner_type", "owner_id"])
+    owned.owner_type = None
+    owned.owner_id = ""
+    owned.save(update_fields=["owner_type", "owner_id"])
     audit.record(
         acting,
         "consultations.detach",
         consultation,
         unit=consultation.unit,
-        changes={"attachment": [attachment.pk, None]},
+        changes={"attachment": [owned.pk, None]},
     )
     return consultation
 
 
 @transaction.atomic
-def open_consultation(actor, consultation):
+def open_consultation(actor: User, consultation: Consultation) -> Consultation:
     """Publish the draft for comment. It needs a title, at least one section and a
     closing time in the future; without an opening time it opens now."""
     consultation = _locked(consultation)
@@ -301,15 +313,15 @@ def open_consultation(actor, consultation):
 # --- comments from the public ---------------------------------------------------------
 
 
-def _moderation_url(consultation):
+def _moderation_url(consultation: Consultation) -> str:
     return reverse("consultations:moderate", args=[consultation.pk])
 
 
-def _summary_url(consultation):
+def _summary_url(consultation: Consultation) -> str:
     return reverse("consultations:summary", args=[consultation.pk])
 
 
-def _ensure_moderation_item(consultation):
+def _ensure_moderation_item(consultation: Consultation) -> None:
     """One open "check new comments" item per consultation: opened by the first
     comment waiting, due MODERATION_WORKING_DAYS later, closed when none waits."""
     from zhengtong.core.models import WorkItem, WorkItemState
@@ -334,7 +346,7 @@ def _ensure_moderation_item(consultation):
     )
 
 
-def _throttle(ip_key, mobile_hash):
+def _throttle(ip_key: str, mobile_hash: str) -> None:
     """The public apps' submission limits: per network address an hour, per mobile
     number a day (raises `Throttled`)."""
     from zhengtong.public import throttle
@@ -350,17 +362,17 @@ def _throttle(ip_key, mobile_hash):
 
 
 def submit_comment(
-    consultation,
+    consultation: Consultation,
     *,
-    text,
-    name="",
-    mobile="",
-    section=None,
-    organisation="",
-    public_user=None,
-    submission_key=None,
-    ip_key="",
-):
+    text: str,
+    name: str = "",
+    mobile: str = "",
+    section: ConsultationSection | int | None = None,
+    organisation: str = "",
+    public_user: PublicUser | None = None,
+    submission_key: str | None = None,
+    ip_key: str = "",
+) -> Comment:
     """Receive a comment from the public while the consultation is open.
 
     The caller has confirmed the mobile number (SMS code) or signed the public user in;
@@ -383,16 +395,16 @@ def submit_comment(
 
 
 def record_comment_for_public(
-    actor,
-    consultation,
+    actor: User,
+    consultation: Consultation,
     *,
-    text,
-    name,
-    mobile,
-    section=None,
-    organisation="",
-    submission_key=None,
-):
+    text: str,
+    name: str,
+    mobile: str,
+    section: ConsultationSection | int | None = None,
+    organisation: str = "",
+    submission_key: str | None = None,
+) -> tuple[Comment, bool]:
     """Enter a comment received by telephone (the 12345 hotline) or post, for the
     commenter named with their mobile number (rule `consultations.comment_for_public`).
 
@@ -417,35 +429,35 @@ def record_comment_for_public(
 
 
 def _receive_comment(
-    actor,
-    consultation,
+    actor: Acting | None,
+    consultation: Consultation,
     *,
-    text,
-    name,
-    mobile,
-    section,
-    organisation,
-    public_user,
-    submission_key,
-    ip_key,
-):
+    text: str,
+    name: str,
+    mobile: str,
+    section: ConsultationSection | int | None,
+    organisation: str,
+    public_user: PublicUser | None,
+    submission_key: str | None,
+    ip_key: str,
+) -> tuple[Comment, bool]:
     if submission_key:
         existing = Comment.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             if existing.consultation_id != consultation.pk:
                 raise Conflict(_("This form was already used. Please reload the page."))
             return existing, False
-    text = _clean_text(
-        text, field="text", required=True, limit=COMMENT_MAX, message=_("Write your comment.")
+    text = clean_text(
+        text, field="text", required=True, maximum=COMMENT_MAX, message=_("Write your comment.")
     )
     if public_user is not None:
         mobile = public_user.mobile
         name = (name or "").strip() or public_user.display_name
-    name = _clean_text(
-        name, field="name", required=True, limit=NAME_MAX, message=_("Enter your name.")
+    name = clean_text(
+        name, field="name", required=True, maximum=NAME_MAX, message=_("Enter your name.")
     )
-    organisation = _clean_text(
-        organisation, field="organisation", required=False, limit=ORGANISATION_MAX, message=""
+    organisation = clean_text(
+        organisation, field="organisation", required=False, maximum=ORGANISATION_MAX, message=""
     )
     try:
         mobile = check_mobile(mobile)
@@ -477,14 +489,20 @@ def _receive_comment(
     return comment, True
 
 
-def _store_comment(actor, consultation, *, section, **fields):
+def _store_comment(
+    actor: Acting | None,
+    consultation: Consultation,
+    *,
+    section: ConsultationSection | int | None,
+    **fields: Any,
+) -> Comment:
     consultation = _locked(consultation)
     if not consultation.accepts_comments():
         raise Conflict(
             _("This consultation is not open for comments."), code="not_open", field="text"
         )
     if section is not None:
-        section_id = getattr(section, "pk", section)
+        section_id = section.pk if isinstance(section, ConsultationSection) else section
         section = consultation.sections.filter(pk=section_id).first()
         if section is None:
             raise Invalid(_("Choose a section of this draft."), field="section")
@@ -518,7 +536,7 @@ def _store_comment(actor, consultation, *, section, **fields):
 
 
 @transaction.atomic
-def moderate_comment(actor, comment, *, approve, reason=""):
+def moderate_comment(actor: User, comment: Comment, *, approve: bool, reason: str = "") -> Comment:
     """Publish a waiting comment, or keep it unpublished with a reason (pre-moderated
     mode). The unit's "check new comments" item closes when none is left waiting."""
     try:
@@ -529,11 +547,11 @@ def moderate_comment(actor, comment, *, approve, reason=""):
     acting = permissions.require(actor, "consultations.manage", consultation)
     if comment.state != CommentState.PENDING:
         raise Conflict(_("This comment has already been checked."), code="checked")
-    reason = _clean_text(
+    reason = clean_text(
         reason,
         field="reason",
         required=not approve,
-        limit=REASON_MAX,
+        maximum=REASON_MAX,
         message=_("Say why the comment is not published."),
     )
     before = comment.state
@@ -560,7 +578,7 @@ def moderate_comment(actor, comment, *, approve, reason=""):
 # --- closing and the feedback summary -------------------------------------------------
 
 
-def _close(acting, consultation, *, reason=""):
+def _close(acting: Acting | None, consultation: Consultation, *, reason: str = "") -> Consultation:
     now = timezone.now()
     consultation.state = ConsultationState.CLOSED
     consultation.closed_at = now
@@ -595,24 +613,24 @@ def _close(acting, consultation, *, reason=""):
 
 
 @transaction.atomic
-def close_consultation(actor, consultation, *, reason):
+def close_consultation(actor: User, consultation: Consultation, *, reason: str) -> Consultation:
     """Close an open consultation before its deadline, with the reason (shown to the
     public)."""
     consultation = _locked(consultation)
     acting = permissions.require(actor, "consultations.manage", consultation)
     if consultation.state != ConsultationState.OPEN:
         raise Conflict(_("Only an open consultation can be closed."), code="not_open")
-    reason = _clean_text(
+    reason = clean_text(
         reason,
         field="reason",
         required=True,
-        limit=REASON_MAX,
+        maximum=REASON_MAX,
         message=_("Say why the consultation closes early."),
     )
     return _close(acting, consultation, reason=reason)
 
 
-def close_due_consultations(now=None):
+def close_due_consultations(now: datetime.datetime | None = None) -> list[Consultation]:
     """Close every open consultation whose deadline has passed (run by the scheduler;
     safe to run twice). Returns the consultations closed."""
     now = now or timezone.now()
@@ -621,7 +639,8 @@ def close_due_consultations(now=None):
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             consultation = Consultation.objects.select_for_update().get(pk=pk)
-            if consultation.state != ConsultationState.OPEN or consultation.closes_at > now:
+            closes_at = consultation.closes_at
+            if consultation.state != ConsultationState.OPEN or closes_at is None or closes_at > now:
                 continue
             closed.append(_close(None, consultation))
     if closed:
@@ -629,7 +648,7 @@ def close_due_consultations(now=None):
     return closed
 
 
-def _clean_points(points):
+def _clean_points(points: Iterable[Mapping[str, Any]] | None) -> list[tuple[str, str, str]]:
     cleaned = []
     for raw in points or []:
         point = (raw.get("point") or "").strip()
@@ -647,7 +666,8 @@ def _clean_points(points):
             )
         if len(point) > COMMENT_MAX or len(reason) > COMMENT_MAX:
             raise Invalid(
-                _("This may be at most %(max)d characters.") % {"max": COMMENT_MAX},
+                _("At most %(max)d characters are allowed.") % {"max": COMMENT_MAX},
+                code="too_long",
                 field="points",
             )
         cleaned.append((point, decision, reason))
@@ -660,7 +680,13 @@ def _clean_points(points):
 
 
 @transaction.atomic
-def publish_summary(actor, consultation, *, overview, points=()):
+def publish_summary(
+    actor: User,
+    consultation: Consultation,
+    *,
+    overview: str,
+    points: Iterable[Mapping[str, Any]] = (),
+) -> FeedbackSummary:
     """Publish the feedback summary (采纳情况) after the consultation has closed:
     the overall account and, per point raised, adopted / partly / not adopted and why.
     Comments still waiting for a check must be checked first."""
@@ -682,11 +708,11 @@ def publish_summary(actor, consultation, *, overview, points=()):
             _("Some comments are still waiting for a check: check them first."),
             code="pending_comments",
         )
-    overview = _clean_text(
+    overview = clean_text(
         overview,
         field="overview",
         required=True,
-        limit=NOTE_MAX,
+        maximum=NOTE_MAX,
         message=_("Write the overall account of the comments and how they were used."),
     )
     cleaned = _clean_points(points)

@@ -12,6 +12,6 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  (register permission rules)
-        from .public_views import register_my_requests
+        from .views_public import register_my_requests
 
         register_my_requests()

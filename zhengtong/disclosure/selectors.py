@@ -2,30 +2,29 @@
 the staff pages, the API and the annual report: a unit sees only the requests
 addressed to it (rule `disclosure.view`)."""
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from zhengtong.org import permissions
+from zhengtong.org.models import Unit, User
+from zhengtong.public.models import PublicUser
 
 from .models import CLOSED_STATES, OPEN_STATES, DisclosureRequest, ReplyKind, State
 
 
-def _unit_ids(person):
-    """The person's units and those of people who delegated their work to them."""
-    units = set(permissions.unit_ids_of(person))
-    for delegator in permissions.delegators_of(person):
-        units |= permissions.unit_ids_of(delegator)
-    return sorted(units)
+def visible_requests(person: User) -> QuerySet[DisclosureRequest]:
+    """Requests addressed to one of the person's units or their delegators' units."""
+    return DisclosureRequest.objects.filter(
+        unit_id__in=permissions.acting_scope(person).unit_ids
+    ).select_related("unit")
 
 
-def visible_requests(person):
-    """Requests addressed to one of the person's units."""
-    return DisclosureRequest.objects.filter(unit_id__in=_unit_ids(person)).select_related("unit")
-
-
-def awaiting(person):
+def awaiting(person: User) -> QuerySet[DisclosureRequest]:
     """Open requests of the person's units, soonest due first (paused ones last)."""
     from django.db.models import F
 
@@ -36,19 +35,19 @@ def awaiting(person):
     )
 
 
-def get_visible(person, pk):
+def get_visible(person: User, pk: int | str) -> DisclosureRequest | None:
     """One request the person may see, or None."""
     try:
-        pk = int(pk)
+        number = int(pk)
     except (TypeError, ValueError):
         return None
-    req = DisclosureRequest.objects.select_related("unit").filter(pk=pk).first()
+    req = DisclosureRequest.objects.select_related("unit").filter(pk=number).first()
     if req is None or not permissions.may(person, "disclosure.view", req):
         return None
     return req
 
 
-def of_public_user(public_user):
+def of_public_user(public_user: PublicUser) -> QuerySet[DisclosureRequest]:
     return DisclosureRequest.objects.filter(public_user=public_user).select_related("unit")
 
 
@@ -70,6 +69,22 @@ REPORT_ROWS = (
 )
 
 
+def report_columns() -> list[tuple[str, str]]:
+    """(row key, heading) of the annual report's request table (§3.4)."""
+    return [
+        ("received", _("Received this year")),
+        ("carried_over", _("Carried over from last year")),
+        ("disclosed", _("Disclosed")),
+        ("partly_disclosed", _("Partly disclosed")),
+        ("not_disclosed", _("Not disclosed")),
+        ("cannot_provide", _("Cannot be provided")),
+        ("not_handled", _("Not handled")),
+        ("other", _("Other (withdrawn, not corrected)")),
+        ("total_handled", _("Total handled")),
+        ("carried_forward", _("Carried forward to next year")),
+    ]
+
+
 @dataclass
 class AnnualCounts:
     """Figures of one year (and one organ, or all): requests received in the year,
@@ -79,21 +94,23 @@ class AnnualCounts:
     year: int
     received: int = 0
     carried_over: int = 0
-    by_kind: dict = field(default_factory=dict)  # ReplyKind value -> count (replied in year)
+    by_kind: dict[str, int] = field(
+        default_factory=dict
+    )  # ReplyKind value -> count (replied in year)
     partial: int = 0  # of by_kind["provided"], those partly disclosed
     withdrawn: int = 0
     abandoned: int = 0
     carried_forward: int = 0
 
     @property
-    def replied(self):
+    def replied(self) -> int:
         return sum(self.by_kind.values())
 
     @property
-    def total_handled(self):
+    def total_handled(self) -> int:
         return self.replied + self.withdrawn + self.abandoned
 
-    def report_rows(self):
+    def report_rows(self) -> dict[str, int]:
         """The national template's rows: {row key: count}. 予以公开 counts information
         already public and provided in full; 无法提供 counts "does not exist" and "not
         held"; 不予处理 repeated requests and other routes; 其他处理 withdrawn and
@@ -115,7 +132,7 @@ class AnnualCounts:
         }
 
 
-def annual_counts(year, unit=None) -> AnnualCounts:
+def annual_counts(year: int | str, unit: Unit | int | None = None) -> AnnualCounts:
     """The §3.4 request table of `year` for one organ (`unit`) or for all organs.
 
     Received = received in the year; carried over = received before the year and not

@@ -17,12 +17,19 @@ Operations accept `today` (default: today in Asia/Shanghai) so that the demo can
 a year of requests through them; the pages and the API never pass it.
 """
 
+from __future__ import annotations
+
+import datetime
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,11 +38,14 @@ from zhengtong.core.attachments import store_upload
 from zhengtong.core.counters import take_next
 from zhengtong.core.crypto import mobile_index
 from zhengtong.core.errors import Conflict, Invalid, NotFound
-from zhengtong.core.models import WorkItemState
+from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import notify, send_sms
+from zhengtong.core.text import clean_text
 from zhengtong.core.validators import check_citizen_id, check_credit_code, check_mobile
 from zhengtong.org import permissions
 from zhengtong.org.models import Role, Unit, UnitKind, User
+from zhengtong.org.permissions import Acting
+from zhengtong.public.models import PublicUser
 from zhengtong.public.passwords import hash_query_password, query_password_matches
 
 from .models import (
@@ -77,77 +87,66 @@ ITEM_CONSULTATION = "disclosure.consultation"
 ITEM_APPROVE = "disclosure.approve"
 
 
-def _today(today):
+def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
-def staff_url(req):
+def staff_url(req: DisclosureRequest) -> str:
     return f"/oa/disclosure-requests/{req.pk}/"
 
 
-def organs():
+def organs() -> QuerySet[Unit]:
     """The units a request may be addressed to."""
     return Unit.objects.filter(is_active=True, kind__in=ORGAN_KINDS).order_by("sort_order", "id")
 
 
-def new_password():
+def new_password() -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
 
 
-def normalise_password(value):
+def normalise_password(value: str | None) -> str:
     return (value or "").strip().upper().replace(" ", "")
 
 
-def password_matches(req, value):
+def password_matches(req: DisclosureRequest, value: str | None) -> bool:
     """True if `value` is the request's query password: a keyed hash bound to the
     request number (`public.passwords`); requests stored before that carry an Argon2
     hash, which is still accepted."""
     return query_password_matches(req.number, req.query_password, normalise_password(value))
 
 
-def _lock(req):
+def _lock(req: DisclosureRequest) -> DisclosureRequest:
     return DisclosureRequest.objects.select_for_update().select_related("unit").get(pk=req.pk)
 
 
-def _require_state(req, *states, message=None):
+def _require_state(req: DisclosureRequest, *states: str, message: str | None = None) -> None:
     if req.state not in states:
         raise Conflict(message or _("This request is no longer in a state that allows this."))
-
-
-def _text(value, field, *, required=True, max_length=TEXT_MAX, message=None):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message or _("This field is required."), field=field)
-    if len(value) > max_length:
-        raise Invalid(
-            _("At most %(max)d characters.") % {"max": max_length}, field=field, code="too_long"
-        )
-    return value
 
 
 # --- the clock ------------------------------------------------------------------------
 
 
-def reply_days(req):
+def reply_days(req: DisclosureRequest) -> int:
     """Working days counted from `clock_start` to the due date."""
     return REPLY_DAYS + req.extension_days + req.paused_days
 
 
-def compute_due(req):
+def compute_due(req: DisclosureRequest) -> tuple[datetime.date, bool]:
     deadline = calendar.add_working_days(req.clock_start, reply_days(req))
     return deadline.date, deadline.fallback
 
 
-def _set_due(req):
+def _set_due(req: DisclosureRequest) -> None:
     req.due_date, req.due_fallback = compute_due(req)
 
 
-def correction_deadline(req):
+def correction_deadline(req: DisclosureRequest) -> datetime.date:
     """The last day a correction notice may be issued (7 working days from receipt)."""
     return calendar.add_working_days(req.received_on, CORRECTION_NOTICE_DAYS).date
 
 
-def _open_reply_item(actor, req):
+def _open_reply_item(actor: Acting | None, req: DisclosureRequest) -> WorkItem:
     """(Re)open the unit's main to-do, due on the request's due date."""
     workitems.close_items_for(req, kind=ITEM_REPLY, state=WorkItemState.CANCELLED, actor=actor)
     return workitems.open_work_item(
@@ -163,7 +162,9 @@ def _open_reply_item(actor, req):
     )
 
 
-def _resume_processing(acting, req, kind, changes, *, action):
+def _resume_processing(
+    acting: Acting, req: DisclosureRequest, kind: str, changes: dict[str, Any], *, action: str
+) -> None:
     """Return a request to processing after a stop of the clock (the correction
     arrived, the third party answered): the caller has already moved the clock's inputs
     on the locked row (`clock_start`, `paused_days`); here the due date is recomputed,
@@ -189,7 +190,7 @@ def _resume_processing(acting, req, kind, changes, *, action):
     )
 
 
-def _heads_of(unit):
+def _heads_of(unit: Unit) -> list[User]:
     return list(
         User.objects.filter(
             is_active=True, role_assignments__role=Role.UNIT_HEAD, role_assignments__unit=unit
@@ -197,7 +198,7 @@ def _heads_of(unit):
     )
 
 
-def _notify_unit(req, title):
+def _notify_unit(req: DisclosureRequest, title: str) -> None:
     """Tell the organ's clerks (or its head when it has none) in their inbox."""
     people = list(
         User.objects.filter(
@@ -208,7 +209,7 @@ def _notify_unit(req, title):
         notify(person, title, url=staff_url(req))
 
 
-def _sms(req, text):
+def _sms(req: DisclosureRequest, text: str) -> None:
     send_sms(req.mobile, text)
 
 
@@ -217,22 +218,22 @@ def _sms(req, text):
 
 def _clean_applicant(
     *,
-    unit,
-    applicant_kind,
-    name,
-    id_number,
-    credit_code,
-    contact_person,
-    mobile,
-    address,
-    postcode,
-    email,
-    description,
-    document_ref,
-    purpose,
-    delivery_form,
-    delivery_way,
-):
+    unit: Unit | None,
+    applicant_kind: str,
+    name: str,
+    id_number: str,
+    credit_code: str,
+    contact_person: str,
+    mobile: str,
+    address: str,
+    postcode: str,
+    email: str,
+    description: str,
+    document_ref: str,
+    purpose: str,
+    delivery_form: str,
+    delivery_way: str,
+) -> dict[str, Any]:
     """Check the statutory content of a request (Art. 29) and return the clean fields."""
     if unit is None or not organs().filter(pk=unit.pk).exists():
         raise Invalid(_("Choose the organ you are asking."), field="unit")
@@ -240,17 +241,17 @@ def _clean_applicant(
         raise Invalid(
             _("Say whether you apply as a citizen or an organisation."), field="applicant_kind"
         )
-    name = _text(name, "name", max_length=100, message=_("Enter your name."))
+    name = clean_text(name, "name", maximum=100, message=_("Enter your name."))
     data = {"id_number": "", "credit_code": "", "contact_person": ""}
     try:
         if applicant_kind == ApplicantKind.CITIZEN:
             data["id_number"] = check_citizen_id(id_number)
         else:
             data["credit_code"] = check_credit_code(credit_code)
-            data["contact_person"] = _text(
+            data["contact_person"] = clean_text(
                 contact_person,
                 "contact_person",
-                max_length=50,
+                maximum=50,
                 message=_("Enter a contact person."),
             )
     except ValidationError as exc:
@@ -260,7 +261,7 @@ def _clean_applicant(
         mobile = check_mobile(mobile)
     except ValidationError as exc:
         raise Invalid(exc.messages[0], field="mobile") from exc
-    address = _text(address, "address", required=False, max_length=200)
+    address = clean_text(address, "address", required=False, maximum=200)
     postcode = (postcode or "").strip()
     if postcode and not (postcode.isascii() and postcode.isdigit() and len(postcode) == 6):
         raise Invalid(_("A postcode has six digits."), field="postcode")
@@ -270,10 +271,10 @@ def _clean_applicant(
             validate_email(email)
         except ValidationError as exc:
             raise Invalid(_("Enter a valid e-mail address."), field="email") from exc
-    description = _text(
+    description = clean_text(
         description,
         "description",
-        max_length=DESCRIPTION_MAX,
+        maximum=DESCRIPTION_MAX,
         message=_("Describe the information you ask for."),
     )
     if delivery_form not in DeliveryForm.values:
@@ -301,14 +302,22 @@ def _clean_applicant(
         "postcode": postcode,
         "email": email,
         "description": description,
-        "document_ref": _text(document_ref, "document_ref", required=False, max_length=200),
-        "purpose": _text(purpose, "purpose", required=False),
+        "document_ref": clean_text(document_ref, "document_ref", required=False, maximum=200),
+        "purpose": clean_text(purpose, "purpose", required=False, maximum=TEXT_MAX),
         "delivery_form": delivery_form,
         "delivery_way": delivery_way,
     }
 
 
-def _create(actor, fields, *, channel, received_on, public_user=None, submission_key=None):
+def _create(
+    actor: Acting | None,
+    fields: dict[str, Any],
+    *,
+    channel: str,
+    received_on: datetime.date,
+    public_user: PublicUser | None = None,
+    submission_key: str | None = None,
+) -> tuple[DisclosureRequest, str]:
     unit = fields["unit"]
     year = received_on.year
     serial = take_next(
@@ -338,6 +347,7 @@ def _create(actor, fields, *, channel, received_on, public_user=None, submission
     )
     req.mobile_index = mobile_index(req.mobile)
     _set_due(req)
+    assert req.due_date is not None  # the clock gives every request a due date
     req.save()
     _open_reply_item(actor, req)
     # Personal data stays out of the audit trail: the record names the request only.
@@ -364,7 +374,13 @@ def _create(actor, fields, *, channel, received_on, public_user=None, submission
     return req, password
 
 
-def submit_request(public_user, *, submission_key=None, today=None, **fields):
+def submit_request(
+    public_user: PublicUser | None,
+    *,
+    submission_key: str | None = None,
+    today: datetime.date | None = None,
+    **fields: Any,
+) -> tuple[DisclosureRequest, str | None]:
     """Receive an online request (the applicant's own operation).
 
     `public_user` is the signed-in account or None (then the mobile number was
@@ -394,7 +410,15 @@ def submit_request(public_user, *, submission_key=None, today=None, **fields):
 
 
 @transaction.atomic
-def register_paper_request(actor, *, unit, channel, received_on=None, today=None, **fields):
+def register_paper_request(
+    actor: User,
+    *,
+    unit: Unit | None,
+    channel: str,
+    received_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+    **fields: Any,
+) -> tuple[DisclosureRequest, str]:
     """A clerk records a request received in person, by post or fax (Art. 29, 31).
 
     `received_on` is the receipt day under Art. 31 (in person: the day handed in; post:
@@ -416,15 +440,15 @@ def register_paper_request(actor, *, unit, channel, received_on=None, today=None
 # --- the applicant --------------------------------------------------------------------------
 
 
-def _is_applicant(actor, req, query_password):
-    from zhengtong.public.models import PublicUser
-
+def _is_applicant(
+    actor: User | PublicUser | None, req: DisclosureRequest, query_password: str | None
+) -> bool:
     if isinstance(actor, PublicUser) and actor.pk and req.public_user_id == actor.pk:
         return True
     return bool(query_password) and password_matches(req, query_password)
 
 
-def find_by_number(number, query_password):
+def find_by_number(number: str | None, query_password: str | None) -> DisclosureRequest:
     """The request with this number, if the password is right; NotFound otherwise (the
     same answer whether the number exists or not)."""
     number = "".join((number or "").split())
@@ -442,8 +466,13 @@ def find_by_number(number, query_password):
 
 @transaction.atomic
 def issue_correction_notice(
-    actor, req, *, items, period_days=DEFAULT_CORRECTION_PERIOD, today=None
-):
+    actor: User,
+    req: DisclosureRequest,
+    *,
+    items: str,
+    period_days: int | str = DEFAULT_CORRECTION_PERIOD,
+    today: datetime.date | None = None,
+) -> DisclosureRequest:
     """Ask the applicant, once, to complete an unclear request (Art. 30): within 7
     working days of receipt, listing everything at once and giving a reasonable period
     (working days). The clock stops until the corrected request arrives."""
@@ -459,7 +488,9 @@ def issue_correction_notice(
             % {"date": correction_deadline(req).isoformat()},
             code="correction_too_late",
         )
-    items = _text(items, "items", message=_("List what the applicant must correct."))
+    items = clean_text(
+        items, "items", message=_("List what the applicant must correct."), maximum=TEXT_MAX
+    )
     try:
         period_days = int(period_days)
     except (TypeError, ValueError):
@@ -512,7 +543,15 @@ def issue_correction_notice(
 
 
 @transaction.atomic
-def receive_correction(actor, req, *, text, query_password=None, received_on=None, today=None):
+def receive_correction(
+    actor: User | PublicUser | None,
+    req: DisclosureRequest,
+    *,
+    text: str,
+    query_password: str | None = None,
+    received_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> DisclosureRequest:
     """The corrected request arrives: online from the applicant (`actor` their account
     or None with the query password) or on paper, recorded by a clerk (`actor` staff,
     `received_on` the day it arrived). The reply clock restarts on that day (Art. 30)."""
@@ -534,7 +573,7 @@ def receive_correction(actor, req, *, text, query_password=None, received_on=Non
         raise Invalid(
             _("The correction cannot arrive before the notice was issued."), field="received_on"
         )
-    notice.answer = _text(text, "text", message=_("Write your correction."))
+    notice.answer = clean_text(text, "text", message=_("Write your correction."), maximum=TEXT_MAX)
     notice.answered_on = received_on
     notice.save(update_fields=["answer", "answered_on"])
     old_start = req.clock_start
@@ -551,7 +590,9 @@ def receive_correction(actor, req, *, text, query_password=None, received_on=Non
 
 
 @transaction.atomic
-def close_as_abandoned(actor, req, *, today=None):
+def close_as_abandoned(
+    actor: User, req: DisclosureRequest, *, today: datetime.date | None = None
+) -> DisclosureRequest:
     """The applicant did not correct the request within the period without good reason:
     it counts as abandoned (Art. 30)."""
     req = _lock(req)
@@ -582,7 +623,14 @@ def close_as_abandoned(actor, req, *, today=None):
 
 
 @transaction.atomic
-def extend_deadline(actor, req, *, days, reason, today=None):
+def extend_deadline(
+    actor: User,
+    req: DisclosureRequest,
+    *,
+    days: int | str,
+    reason: str,
+    today: datetime.date | None = None,
+) -> DisclosureRequest:
     """The head extends the reply period once, by up to 20 working days (Art. 33), and
     the applicant is told."""
     req = _lock(req)
@@ -605,7 +653,9 @@ def extend_deadline(actor, req, *, days, reason, today=None):
             _("The reply period has already ended; it can no longer be extended."),
             code="too_late",
         )
-    reason = _text(reason, "reason", message=_("Give the reason for the extension."))
+    reason = clean_text(
+        reason, "reason", message=_("Give the reason for the extension."), maximum=TEXT_MAX
+    )
     old_due = req.due_date
     req.extension_days = days
     if req.state != State.CONSULTING:  # while consulting, the date is set when it ends
@@ -646,17 +696,26 @@ def extend_deadline(actor, req, *, days, reason, today=None):
 
 
 @transaction.atomic
-def start_consultation(actor, req, *, third_party, matter, today=None):
+def start_consultation(
+    actor: User,
+    req: DisclosureRequest,
+    *,
+    third_party: str,
+    matter: str,
+    today: datetime.date | None = None,
+) -> DisclosureRequest:
     """Ask a third party whose interests disclosure may harm (Art. 32): it has 15
     working days to answer, and the reply clock is paused meanwhile."""
     req = _lock(req)
     acting = permissions.require(actor, "disclosure.handle", req)
     today = _today(today)
     _require_state(req, State.PROCESSING)
-    third_party = _text(
-        third_party, "third_party", max_length=200, message=_("Name the third party.")
+    third_party = clean_text(
+        third_party, "third_party", maximum=200, message=_("Name the third party.")
     )
-    matter = _text(matter, "matter", message=_("Say what the third party is asked."))
+    matter = clean_text(
+        matter, "matter", message=_("Say what the third party is asked."), maximum=TEXT_MAX
+    )
     consultation = ThirdPartyConsultation.objects.create(
         request=req,
         third_party=third_party,
@@ -694,7 +753,14 @@ def start_consultation(actor, req, *, third_party, matter, today=None):
 
 
 @transaction.atomic
-def finish_consultation(actor, req, *, opinion, opinion_text="", today=None):
+def finish_consultation(
+    actor: User,
+    req: DisclosureRequest,
+    *,
+    opinion: str,
+    opinion_text: str = "",
+    today: datetime.date | None = None,
+) -> DisclosureRequest:
     """Record the third party's answer (or its silence once the 15 days are over). The
     working days the consultation took are added to the reply period."""
     req = _lock(req)
@@ -702,6 +768,8 @@ def finish_consultation(actor, req, *, opinion, opinion_text="", today=None):
     today = _today(today)
     _require_state(req, State.CONSULTING)
     consultation = req.consultations.filter(finished_on__isnull=True).order_by("-id").first()
+    # A consulting request has its consultation running (start_consultation).
+    assert consultation is not None
     if opinion not in Opinion.values:
         raise Invalid(_("Choose the third party's answer."), field="opinion")
     if opinion == Opinion.NO_ANSWER and today <= consultation.answer_due:
@@ -710,11 +778,12 @@ def finish_consultation(actor, req, *, opinion, opinion_text="", today=None):
             % {"date": consultation.answer_due.isoformat()},
             code="period_running",
         )
-    opinion_text = _text(
+    opinion_text = clean_text(
         opinion_text,
         "opinion_text",
         required=opinion == Opinion.OBJECTS,
         message=_("Give the third party's reasons."),
+        maximum=TEXT_MAX,
     )
     paused = max(0, calendar.working_days_between(consultation.started_on, today).count)
     consultation.finished_on = today
@@ -752,10 +821,10 @@ REPLY_FIELDS = (
 )
 
 
-def _clean_reply(kind, data, has_attachment):
+def _clean_reply(kind: str, data: Mapping[str, Any], has_attachment: bool) -> dict[str, Any]:
     if kind not in ReplyKind.values:
         raise Invalid(_("Choose the type of reply."), field="kind")
-    clean = {}
+    clean: dict[str, Any] = {}
     for name in REPLY_FIELDS:
         if name == "is_partial":
             clean[name] = bool(data.get(name)) and kind == ReplyKind.PROVIDED
@@ -765,8 +834,8 @@ def _clean_reply(kind, data, has_attachment):
                 max_length = 200
             if name == "earlier_number":
                 max_length = 80
-            clean[name] = _text(data.get(name), name, required=False, max_length=max_length)
-    required = {
+            clean[name] = clean_text(data.get(name), name, required=False, maximum=max_length)
+    required_by_kind: dict[str, list[tuple[str, str]]] = {
         ReplyKind.ALREADY_PUBLIC: [("where_public", _("Say where the information is published."))],
         ReplyKind.NOT_DISCLOSED: [
             ("reason", _("Give the reason it is not disclosed.")),
@@ -775,7 +844,8 @@ def _clean_reply(kind, data, has_attachment):
         ReplyKind.NOT_EXIST: [("body", _("Say how the information was searched for."))],
         ReplyKind.REPEAT: [("earlier_number", _("Give the number of the earlier request."))],
         ReplyKind.OTHER_ROUTE: [("other_route", _("Say which route the applicant should take."))],
-    }.get(kind, [])
+    }
+    required = required_by_kind.get(kind, [])
     if kind == ReplyKind.PROVIDED:
         if not clean["information"] and not has_attachment:
             raise Invalid(_("Give the information or attach it."), field="information")
@@ -795,7 +865,15 @@ def _clean_reply(kind, data, has_attachment):
 
 
 @transaction.atomic
-def draft_reply(actor, req, *, kind, upload=None, today=None, **data):
+def draft_reply(
+    actor: User,
+    req: DisclosureRequest,
+    *,
+    kind: str,
+    upload: UploadedFile[Any] | None = None,
+    today: datetime.date | None = None,
+    **data: Any,
+) -> DisclosureRequest:
     """Write (or rewrite) the reply for the head's approval. `upload` is an optional
     file with the information provided (through the kernel's attachment path)."""
     req = _lock(req)
@@ -855,12 +933,12 @@ def draft_reply(actor, req, *, kind, upload=None, today=None, **data):
 
 
 @transaction.atomic
-def return_reply(actor, req, *, reason):
+def return_reply(actor: User, req: DisclosureRequest, *, reason: str) -> DisclosureRequest:
     """The head sends the draft reply back to be reworked."""
     req = _lock(req)
     acting = permissions.require(actor, "disclosure.approve", req)
     _require_state(req, State.REVIEW)
-    reason = _text(reason, "reason", message=_("Say what must change."))
+    reason = clean_text(reason, "reason", message=_("Say what must change."), maximum=TEXT_MAX)
     reply = req.reply
     reply.returned_reason = reason
     reply.save(update_fields=["returned_reason"])
@@ -879,7 +957,7 @@ def return_reply(actor, req, *, reason):
 
 
 @transaction.atomic
-def approve_reply(actor, req):
+def approve_reply(actor: User, req: DisclosureRequest) -> DisclosureRequest:
     """The head approves the reply; it is rendered as a PDF (kept as an attachment)."""
     from .pdf import render_reply_pdf
 
@@ -916,14 +994,20 @@ def approve_reply(actor, req):
 
 
 @transaction.atomic
-def send_reply(actor, req, *, delivery_note="", today=None):
+def send_reply(
+    actor: User,
+    req: DisclosureRequest,
+    *,
+    delivery_note: str = "",
+    today: datetime.date | None = None,
+) -> DisclosureRequest:
     """Send the approved reply by the way the applicant chose and record how; the
     applicant can also download the PDF from their account or with their number."""
     req = _lock(req)
     acting = permissions.require(actor, "disclosure.handle", req)
     today = _today(today)
     _require_state(req, State.APPROVED, message=_("Only an approved reply can be sent."))
-    delivery_note = _text(delivery_note, "delivery_note", required=False, max_length=300)
+    delivery_note = clean_text(delivery_note, "delivery_note", required=False, maximum=300)
     if req.delivery_way in (DeliveryWay.POST, DeliveryWay.COLLECT) and not delivery_note:
         raise Invalid(
             _("Record the delivery: the registered-post number, or who collected it."),
@@ -959,7 +1043,14 @@ def send_reply(actor, req, *, delivery_note="", today=None):
 
 
 @transaction.atomic
-def withdraw(actor, req, *, query_password=None, reason="", today=None):
+def withdraw(
+    actor: User | PublicUser | None,
+    req: DisclosureRequest,
+    *,
+    query_password: str | None = None,
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> DisclosureRequest:
     """The applicant withdraws the request (their account, or the query password)."""
     req = _lock(req)
     if not _is_applicant(actor, req, query_password):
@@ -969,7 +1060,7 @@ def withdraw(actor, req, *, query_password=None, reason="", today=None):
     before = req.state
     req.state = State.WITHDRAWN
     req.closed_on = today
-    req.close_reason = _text(reason, "reason", required=False, max_length=500)
+    req.close_reason = clean_text(reason, "reason", required=False, maximum=500)
     req.save(update_fields=["state", "closed_on", "close_reason"])
     workitems.close_items_for(req, state=WorkItemState.CANCELLED)
     audit.record(

@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from . import public_views
+from . import views_public as views
 
 app_name = "disclosure"
 
 urlpatterns = [
-    path("", public_views.guide, name="guide"),
-    path("sq/", public_views.apply, name="apply"),
-    path("hz/", public_views.receipt, name="receipt"),
-    path("cx/", public_views.lookup, name="lookup"),
-    path("cx/<int:pk>/", public_views.status_page, name="status"),
-    path("cx/<int:pk>/dfs.pdf", public_views.reply_download, name="reply_pdf"),
+    path("", views.guide, name="guide"),
+    path("sq/", views.apply, name="apply"),
+    path("hz/", views.receipt, name="receipt"),
+    path("cx/", views.lookup, name="lookup"),
+    path("cx/<int:pk>/", views.status_page, name="status"),
+    path("cx/<int:pk>/dfs.pdf", views.reply_download, name="reply_pdf"),
 ]

@@ -12,9 +12,15 @@ class LettersConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  (permission rules)
-        from .jobs import register_jobs
+        from .tasks import register_jobs
 
         register_jobs()
+        from zhengtong.public.reception import register_reception_offices
+
+        from .selectors import active_office_ids
+
+        # The offices of the active mailboxes answer for the public (public.reception).
+        register_reception_offices("letters", active_office_ids)
         try:
             from zhengtong.public.registry import register_my_items
         except ImportError:  # the public app's registry is not there yet

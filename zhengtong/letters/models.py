@@ -13,6 +13,8 @@ The state machine is `LetterState` with the allowed moves in `TRANSITIONS`; only
 `services.py` changes a letter.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -58,7 +60,7 @@ class LetterState(models.TextChoices):
 S = LetterState
 # The allowed moves. Publishing is a flag beside the state (a replied letter may be
 # published before or after it is rated); the waiting pause returns to where it was.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     S.RECEIVED: {S.ACCEPTED, S.DECLINED, S.WAITING},
     S.ACCEPTED: {S.ROUTED, S.WAITING},
     S.ROUTED: {S.HANDED_BACK, S.REPLY_DRAFTED, S.WAITING, S.ROUTED},
@@ -278,27 +280,27 @@ class Letter(models.Model):
     def __str__(self):
         return f"{self.tracking_code} {self.title}"[:200]
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.writer_mobile_index = mobile_index(self.writer_mobile) if self.writer_mobile else ""
         super().save(*args, **kwargs)
 
     @property
-    def display_code(self):
+    def display_code(self) -> str:
         c = self.tracking_code
         return f"{c[:4]}-{c[4:8]}-{c[8:]}"
 
     @property
-    def is_paused(self):
+    def is_paused(self) -> bool:
         return self.state == LetterState.WAITING
 
     @property
-    def is_published(self):
+    def is_published(self) -> bool:
         return self.published_at is not None
 
-    def current_reply(self):
+    def current_reply(self) -> "Reply | None":
         return self.replies.order_by("-id").first()
 
-    def sent_reply(self):
+    def sent_reply(self) -> "Reply | None":
         return self.replies.filter(state=ReplyState.SENT).order_by("-id").first()
 
 

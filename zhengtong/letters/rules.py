@@ -9,10 +9,10 @@ supervision orders (督办). Members of other units see nothing of a letter.
 
 from zhengtong.org.models import Role
 from zhengtong.org.permissions import has_role, is_member, rule
+from zhengtong.public.reception import is_reception_staff
 
 from .models import RoutingRole, RoutingState
 
-OFFICE_ROLES = (Role.CLERK, Role.UNIT_HEAD, Role.REVIEWER)
 UNIT_ROLES = (Role.CLERK, Role.UNIT_HEAD)
 
 
@@ -21,7 +21,9 @@ def _any_role(person, roles, unit_id):
 
 
 def is_office_staff(person, mailbox):
-    return _any_role(person, OFFICE_ROLES, mailbox.office_unit_id)
+    """A clerk, head or reviewer of the mailbox's office: a reception office of the
+    public (`public.reception`)."""
+    return is_reception_staff(person, mailbox.office_unit_id)
 
 
 def _county_wide_reader(person):

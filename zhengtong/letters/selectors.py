@@ -1,37 +1,47 @@
 """Read-side queries on letters, with the same permission facts as `rules.py`, so the
 pages, the API and any export show the same rows."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.org import permissions
-from zhengtong.org.models import Role
+from zhengtong.org.models import Role, User
 
-from .models import Letter, LetterRouting, LetterState
+from .models import Letter, LetterRouting, LetterState, LetterStep, Mailbox
 
-
-def _people_and_units(person):
-    """The person and their delegators (the view rule is delegable), and all their
-    units. Cached on the person for the request."""
-    cached = getattr(person, "_zt_letters_scope", None)
-    if cached is None:
-        people = [person, *permissions.delegators_of(person)]
-        units = set()
-        for p in people:
-            units |= permissions.unit_ids_of(p)
-        reads_all = any(
-            permissions.has_role(p, Role.COUNTY_LEADER) or permissions.has_role(p, Role.SUPERVISOR)
-            for p in people
-        )
-        cached = (sorted(units), reads_all)
-        person._zt_letters_scope = cached
-    return cached
+if TYPE_CHECKING:
+    from zhengtong.public.models import PublicUser
+    from zhengtong.public.registry import MyItem
 
 
-def visible_q(person):
+def _people_and_units(person: User) -> tuple[list[int], bool]:
+    """All the units of the person and their delegators (the view rule is delegable),
+    and whether any of them reads every letter (county leaders, the supervision office).
+    Built on `org.permissions.acting_scope`, which caches the scope for the request."""
+    scope = permissions.acting_scope(person)
+    reads_all = any(
+        permissions.has_role(p, Role.COUNTY_LEADER) or permissions.has_role(p, Role.SUPERVISOR)
+        for p in scope.people
+    )
+    return list(scope.unit_ids), reads_all
+
+
+def active_office_ids() -> set[int]:
+    """The office units of the active mailboxes: the public's reception offices
+    (registered with `public.reception`)."""
+    return set(Mailbox.objects.filter(is_active=True).values_list("office_unit_id", flat=True))
+
+
+def visible_q(person: User) -> Q | Combinable:
     """Letters the person may see (rule `letters.letter.view`): their mailbox office's,
     those routed to their units, or all for county leaders and the supervision office."""
     units, reads_all = _people_and_units(person)
@@ -41,11 +51,11 @@ def visible_q(person):
     return Q(mailbox__office_unit_id__in=units) | Exists(routed)
 
 
-def visible_letters(person):
+def visible_letters(person: User) -> QuerySet[Letter]:
     return Letter.objects.filter(visible_q(person)).select_related("mailbox", "lead_unit")
 
 
-def awaiting_my_unit(person):
+def awaiting_my_unit(person: User) -> QuerySet[WorkItem]:
     """The open work items on letters assigned to the person's units, soonest due
     first: served by the work-item index (assignee_unit, state, due_date)."""
     units, _reads_all = _people_and_units(person)
@@ -61,7 +71,7 @@ def awaiting_my_unit(person):
     )
 
 
-def letters_for_items(items):
+def letters_for_items(items: Iterable[WorkItem]) -> dict[int, Letter]:
     """{letter id: letter} for a page of work items (one query)."""
     ids = {int(item.subject_id) for item in items if item.subject_id.isdigit()}
     return {
@@ -73,7 +83,7 @@ def letters_for_items(items):
     }
 
 
-def published_letters():
+def published_letters() -> QuerySet[Letter]:
     return (
         Letter.objects.filter(published_at__isnull=False)
         .select_related("lead_unit", "mailbox")
@@ -81,14 +91,16 @@ def published_letters():
     )
 
 
-def public_timeline(letter):
+def public_timeline(letter: Letter) -> list[LetterStep]:
     """The steps the writer sees: public steps only, with date, label, note and unit."""
     from .models import INTERNAL_STEPS
 
     return [s for s in letter.steps.select_related("unit") if s.kind not in INTERNAL_STEPS]
 
 
-def statistics(*, year=None, queryset=None):
+def statistics(
+    *, year: int | None = None, queryset: QuerySet[Letter] | None = None
+) -> dict[str, Any]:
     """Received, replied, on-time rate and average reply time (working days), by
     replying unit and by month of receipt. The public page and the staff page show the
     same figures."""
@@ -98,7 +110,7 @@ def statistics(*, year=None, queryset=None):
     qs = qs.exclude(state=LetterState.DECLINED)
     answered = Q(replied_at__isnull=False)
 
-    def rows(values):
+    def rows(values: list[str]) -> list[dict[str, Any]]:
         out = []
         for row in (
             qs.values(*values)
@@ -127,7 +139,7 @@ def statistics(*, year=None, queryset=None):
     }
 
 
-def _rates(row):
+def _rates(row: dict[str, Any]) -> dict[str, Any]:
     row["on_time_rate"] = (
         round(100 * row["on_time"] / row["replied"], 1) if row["replied"] else None
     )
@@ -135,7 +147,7 @@ def _rates(row):
     return row
 
 
-def _by_month(qs, answered):
+def _by_month(qs: QuerySet[Letter], answered: Q) -> list[dict[str, Any]]:
     rows = []
     for row in (
         qs.annotate(month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
@@ -148,11 +160,11 @@ def _by_month(qs, answered):
         )
         .order_by("month")
     ):
-        rows.append(_rates(row))
+        rows.append(_rates(dict(row)))
     return rows
 
 
-def my_letters(public_user):
+def my_letters(public_user: PublicUser) -> list[MyItem]:
     """The personal centre's list (public registry): the account's letters."""
     from zhengtong.public.registry import MyItem
 

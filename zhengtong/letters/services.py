@@ -13,14 +13,19 @@ Deadlines are working days through `core.calendar`, or calendar days for petitio
 (docs/conformance.md LET-3, LET-6).
 """
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +35,12 @@ from zhengtong.core.errors import Conflict, Invalid, NotFound
 from zhengtong.core.masking import find_personal_data
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import notify, send_sms
+from zhengtong.core.text import clean_text
 from zhengtong.core.validators import check_credit_code, check_mobile
 from zhengtong.org import permissions
+from zhengtong.org.models import Unit, User
+from zhengtong.org.permissions import Acting
+from zhengtong.public.models import PublicUser
 from zhengtong.public.passwords import PASSWORD_HASH_PREFIX, hash_query_password  # noqa: F401
 from zhengtong.public.passwords import query_password_matches as _password_matches
 from zhengtong.public.publication import keep_words, mask_for_publication
@@ -53,6 +62,7 @@ from .models import (
     LetterRouting,
     LetterState,
     LetterStep,
+    Mailbox,
     Rating,
     RatingLevel,
     Reply,
@@ -98,30 +108,33 @@ KIND_FOLLOW_UP = "letters.follow_up"
 KIND_SUPERVISION = "letters.supervision"
 STEP_KINDS = (KIND_ACCEPT, KIND_ROUTE, KIND_REPLY, KIND_ASSIST, KIND_REVIEW, KIND_SEND)
 
+# A step item a letter's state needs: (kind, assignee unit, due date, title).
+StepItem = tuple[str, Unit, datetime.date | None, str]
+
 
 # --- small helpers ----------------------------------------------------------------------
 
 
-def staff_url(letter):
+def staff_url(letter: Letter) -> str:
     return f"/oa/letters/{letter.pk}/"
 
 
-def _code_check_char(body):
+def _code_check_char(body: str) -> str:
     total = sum((i + 1) * CODE_ALPHABET.index(c) for i, c in enumerate(body))
     return CODE_ALPHABET[total % len(CODE_ALPHABET)]
 
 
-def new_tracking_code():
+def new_tracking_code() -> str:
     body = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH - 1))
     return body + _code_check_char(body)
 
 
-def normalise_code(value):
+def normalise_code(value: object) -> str:
     """What the writer typed, as stored: upper case, without spaces and hyphens."""
     return "".join(ch for ch in str(value or "").upper() if ch not in " -\t")
 
 
-def is_valid_code(value):
+def is_valid_code(value: object) -> bool:
     code = normalise_code(value)
     return (
         len(code) == CODE_LENGTH
@@ -130,7 +143,7 @@ def is_valid_code(value):
     )
 
 
-def _query_password(submission_key):
+def _query_password(submission_key: str | None) -> str:
     """The query password. Derived from the form's secret submission key when there is
     one, so a retried submission shows the writer the same password again; random
     otherwise."""
@@ -146,18 +159,18 @@ def _query_password(submission_key):
     return f"{number % 10**PASSWORD_DIGITS:0{PASSWORD_DIGITS}d}"
 
 
-def query_password_matches(letter, password):
+def query_password_matches(letter: Letter, password: str | None) -> bool:
     """True if `password` is the letter's query password (`public.passwords`)."""
     return _password_matches(
         letter.tracking_code, letter.query_password, str(password or "").strip()
     )
 
 
-def _today():
+def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _lock(letter):
+def _lock(letter: Letter) -> Letter:
     try:
         return (
             Letter.objects.select_for_update(of=("self",))
@@ -168,7 +181,7 @@ def _lock(letter):
         raise NotFound() from exc
 
 
-def _move(letter, new_state):
+def _move(letter: Letter, new_state: str) -> str:
     if new_state not in TRANSITIONS.get(letter.state, set()):
         raise Conflict(
             _("This cannot be done while the letter is “%(state)s”.")
@@ -180,8 +193,17 @@ def _move(letter, new_state):
     return old
 
 
-def _step(letter, kind, *, actor=None, unit=None, public_note="", internal=""):
-    person = getattr(actor, "person", actor)
+def _step(
+    letter: Letter,
+    kind: str,
+    *,
+    actor: Acting | User | None = None,
+    unit: Unit | None = None,
+    public_note: str = "",
+    internal: str = "",
+) -> LetterStep:
+    # The person who clicked (an Acting names them beside whose authority is used).
+    person = cast("User | None", getattr(actor, "person", actor))
     return LetterStep.objects.create(
         letter=letter,
         at=timezone.now(),
@@ -193,22 +215,19 @@ def _step(letter, kind, *, actor=None, unit=None, public_note="", internal=""):
     )
 
 
-def _audit(actor, action, letter, changes=None, unit=None):
+def _audit(
+    actor: Acting | User | None,
+    action: str,
+    letter: Letter,
+    changes: dict[str, Any] | None = None,
+    unit: Unit | None = None,
+) -> None:
     audit.record(
         actor, f"letters.{action}", letter, unit=unit or letter.mailbox.office_unit, changes=changes
     )
 
 
-def _text(value, field, *, required=True, maximum=NOTE_MAX, message=None):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message or _("This field is required."), field=field)
-    if len(value) > maximum:
-        raise Invalid(_("At most %(max)d characters are allowed.") % {"max": maximum}, field=field)
-    return value
-
-
-def policy_for(mailbox, category):
+def policy_for(mailbox: Mailbox, category: str) -> tuple[int, int, int]:
     """(accept_days, reply_days, hand_back_days) for a mailbox and category."""
     policies = {p.category: p for p in DeadlinePolicy.objects.filter(mailbox=mailbox)}
     policy = policies.get(category) or policies.get("")
@@ -217,12 +236,12 @@ def policy_for(mailbox, category):
     return (policy.accept_days, policy.reply_days, policy.hand_back_days)
 
 
-def _working_due(days, start=None):
+def _working_due(days: int, start: datetime.date | None = None) -> tuple[datetime.date, str]:
     deadline = calendar.add_working_days(start or _today(), days)
     return deadline.date, str(deadline.rule)
 
 
-def grade(due_date, today=None):
+def grade(due_date: datetime.date | None, today: datetime.date | None = None) -> str:
     """'' (in time), 'soon' (due within a working day), 'overdue', or 'serious'
     (seriously overdue: SERIOUSLY_OVERDUE_DAYS working days or more past due)."""
     if due_date is None:
@@ -237,7 +256,7 @@ def grade(due_date, today=None):
 # --- work items ---------------------------------------------------------------------------
 
 
-def _items_for_state(letter):
+def _items_for_state(letter: Letter) -> list[StepItem]:
     """The step items a letter in its current state needs: (kind, unit, due, title)."""
     office = letter.mailbox.office_unit
     st = letter.state
@@ -264,7 +283,9 @@ def _items_for_state(letter):
     return []
 
 
-def _sync_items(actor, letter, *, state=WorkItemState.DONE):
+def _sync_items(
+    actor: Acting | User | None, letter: Letter, *, state: str = WorkItemState.DONE
+) -> None:
     """Close the letter's step items and open those of its current state."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -301,14 +322,22 @@ class Submitted:
     created: bool
 
 
-def _clean_submission(mailbox, category, title, content, name, mobile, credit_code):
+def _clean_submission(
+    mailbox: Mailbox | None,
+    category: str,
+    title: str,
+    content: str,
+    name: str,
+    mobile: str,
+    credit_code: str,
+) -> tuple[str, str, str, str, str]:
     if mailbox is None or not mailbox.is_active:
         raise Invalid(_("Choose a mailbox that is open for letters."), field="mailbox")
     if category not in Category.values:
         raise Invalid(_("Choose a category."), field="category")
-    title = _text(title, "title", maximum=TITLE_MAX, message=_("Give your letter a title."))
-    content = _text(content, "content", maximum=CONTENT_MAX, message=_("Write your letter."))
-    name = _text(name, "name", maximum=NAME_MAX, message=_("Enter your name."))
+    title = clean_text(title, "title", maximum=TITLE_MAX, message=_("Give your letter a title."))
+    content = clean_text(content, "content", maximum=CONTENT_MAX, message=_("Write your letter."))
+    name = clean_text(name, "name", maximum=NAME_MAX, message=_("Enter your name."))
     try:
         mobile = check_mobile(mobile)
     except ValidationError as exc:
@@ -322,22 +351,22 @@ def _clean_submission(mailbox, category, title, content, name, mobile, credit_co
 
 
 def submit_letter(
-    actor,
+    actor: User | None,
     *,
-    mailbox,
-    category,
-    title,
-    content,
-    name,
-    mobile,
-    may_publish=False,
-    company_name="",
-    credit_code="",
-    public_user=None,
-    attachments=(),
-    submission_key=None,
-    source="web",
-):
+    mailbox: Mailbox | None,
+    category: str,
+    title: str,
+    content: str,
+    name: str,
+    mobile: str,
+    may_publish: bool = False,
+    company_name: str = "",
+    credit_code: str = "",
+    public_user: PublicUser | None = None,
+    attachments: Iterable[UploadedFile[Any]] = (),
+    submission_key: str | None = None,
+    source: str = "web",
+) -> Submitted:
     """Store a letter from the public and hand it to the mailbox's office.
 
     The writer has no staff account: `actor` is None on the public site, or the
@@ -380,14 +409,18 @@ def submit_letter(
         )
     except IntegrityError:
         # The same key arrived twice at once: the other request stored the letter.
-        existing = submission_key and Letter.objects.filter(submission_key=submission_key).first()
+        existing = (
+            Letter.objects.filter(submission_key=submission_key).first() if submission_key else None
+        )
         if not existing:
             raise
         return Submitted(existing, password, False)
     return Submitted(letter, password, True)
 
 
-def _check_attachment_count(attachments):
+def _check_attachment_count(
+    attachments: Iterable[UploadedFile[Any]] | None,
+) -> list[UploadedFile[Any]]:
     attachments = list(attachments or [])
     if len(attachments) > MAX_ATTACHMENTS:
         raise Invalid(
@@ -397,7 +430,9 @@ def _check_attachment_count(attachments):
     return attachments
 
 
-def _store_attachments(actor, letter, attachments):
+def _store_attachments(
+    actor: Acting | User | None, letter: Letter, attachments: list[UploadedFile[Any]]
+) -> None:
     """The writer's files, through the kernel's attachment path (`core.attachments`:
     size cap, the real file type checked against the name, virus scan), owned by the
     letter and marked as personal data. A refused file raises `Invalid` and the caller's
@@ -426,7 +461,14 @@ def _store_attachments(actor, letter, attachments):
 
 
 @transaction.atomic
-def _store_letter(actor, *, attachments, password, mobile, **fields):
+def _store_letter(
+    actor: User | None,
+    *,
+    attachments: list[UploadedFile[Any]],
+    password: str,
+    mobile: str,
+    **fields: Any,
+) -> Letter:
     accept_days, _reply, _hand_back = policy_for(fields["mailbox"], fields["category"])
     accept_due, rule = _working_due(accept_days)
     for _attempt in range(5):
@@ -459,7 +501,7 @@ def _store_letter(actor, *, attachments, password, mobile, **fields):
     return letter
 
 
-def find_for_tracking(code, password):
+def find_for_tracking(code: str | None, password: str | None) -> Letter | None:
     """The letter with this tracking code if `password` is its query password, else
     None. An unknown code costs the same hash, so timing tells nothing."""
     code = normalise_code(code)
@@ -475,26 +517,26 @@ def find_for_tracking(code, password):
 # --- the office: accepting, declining, routing ---------------------------------------------
 
 
-def _route_due_after_accept(letter):
+def _route_due_after_accept(letter: Letter) -> datetime.date:
     """Routing follows acceptance within the acceptance period (受理分办)."""
     due = letter.accept_due or _today()
     return max(due, calendar.add_working_days(_today(), 0).date)
 
 
 @transaction.atomic
-def accept_letter(actor, letter, *, comment=""):
+def accept_letter(actor: User, letter: Letter, *, comment: str = "") -> Letter:
     """受理: the office accepts the letter; the reply clock starts (the mailbox's
     reply period in working days, or the petition timetable)."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)
-    comment = _text(comment, "comment", required=False)
+    comment = clean_text(comment, "comment", required=False, maximum=NOTE_MAX)
     _move(letter, S.ACCEPTED)
     _accept(acting, letter, comment)
     _sync_items(acting, letter)
     return letter
 
 
-def _accept(acting, letter, comment=""):
+def _accept(acting: Acting, letter: Letter, comment: str = "") -> None:
     _a, reply_days, _h = policy_for(letter.mailbox, letter.category)
     letter.accepted_at = timezone.now()
     if not letter.is_petition:
@@ -508,14 +550,16 @@ def _accept(acting, letter, comment=""):
 
 
 @transaction.atomic
-def decline_letter(actor, letter, *, reason, note=""):
+def decline_letter(
+    actor: User, letter: Letter, *, reason: DeclineReason | None, note: str = ""
+) -> Letter:
     """不予受理: decline with a reason from the out-of-scope list (docs/conformance.md LET-5);
     the writer is told why and where to turn instead."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)
     if not isinstance(reason, DeclineReason) or not reason.is_active:
         raise Invalid(_("Choose a reason from the list."), field="reason")
-    note = _text(note, "note", required=False)
+    note = clean_text(note, "note", required=False, maximum=NOTE_MAX)
     _move(letter, S.DECLINED)
     letter.decline_reason = reason
     letter.closed_at = timezone.now()
@@ -530,12 +574,19 @@ def decline_letter(actor, letter, *, reason, note=""):
     return letter
 
 
-def _tell_writer(letter, text):
+def _tell_writer(letter: Letter, text: str) -> None:
     send_sms(letter.writer_mobile, text % {"code": letter.display_code})
 
 
 @transaction.atomic
-def route_letter(actor, letter, *, lead_unit, assisting_units=(), comment=""):
+def route_letter(
+    actor: User,
+    letter: Letter,
+    *,
+    lead_unit: Unit | None,
+    assisting_units: Iterable[Unit] = (),
+    comment: str = "",
+) -> Letter:
     """分办 / 转办: give the letter to a lead unit (and assisting units). A letter still
     waiting for acceptance is accepted at the same time; routing again withdraws the
     earlier units (rerouting)."""
@@ -546,7 +597,7 @@ def route_letter(actor, letter, *, lead_unit, assisting_units=(), comment=""):
     assisting = [u for u in dict.fromkeys(assisting_units or []) if u.pk != lead_unit.pk]
     if not lead_unit.is_active or any(not u.is_active for u in assisting):
         raise Invalid(_("Choose units that are still active."), field="lead_unit")
-    comment = _text(comment, "comment", required=False)
+    comment = clean_text(comment, "comment", required=False, maximum=NOTE_MAX)
     if letter.state == S.RECEIVED:
         _move(letter, S.ACCEPTED)
         _accept(acting, letter, comment)
@@ -596,14 +647,23 @@ def route_letter(actor, letter, *, lead_unit, assisting_units=(), comment=""):
     return letter
 
 
-def reroute_letter(actor, letter, *, lead_unit, assisting_units=(), comment=""):
+def reroute_letter(
+    actor: User,
+    letter: Letter,
+    *,
+    lead_unit: Unit | None,
+    assisting_units: Iterable[Unit] = (),
+    comment: str = "",
+) -> Letter:
     """转办: send a letter (handed back, reopened or being handled) to other units."""
     return route_letter(
         actor, letter, lead_unit=lead_unit, assisting_units=assisting_units, comment=comment
     )
 
 
-def _active_routing(letter, unit_ids, role=RoutingRole.LEAD):
+def _active_routing(
+    letter: Letter, unit_ids: Iterable[int], role: str = RoutingRole.LEAD
+) -> LetterRouting | None:
     return (
         letter.routings.filter(state=RoutingState.ACTIVE, role=role, unit_id__in=unit_ids)
         .select_related("unit")
@@ -611,19 +671,24 @@ def _active_routing(letter, unit_ids, role=RoutingRole.LEAD):
     )
 
 
-def routing_for(person, letter, role=RoutingRole.LEAD):
+def routing_for(person: User, letter: Letter, role: str = RoutingRole.LEAD) -> LetterRouting | None:
     """The person's unit's active routing of this letter (lead by default), or None."""
     return _active_routing(letter, permissions.unit_ids_of(person), role)
 
 
 @transaction.atomic
-def hand_back_letter(actor, routing, *, reason):
+def hand_back_letter(actor: User, routing: LetterRouting, *, reason: str) -> Letter:
     """退回: the lead unit says the letter is not its matter, within the mailbox's
     hand-back period; the office reroutes it."""
     letter = _lock(routing.letter)
     routing = LetterRouting.objects.select_for_update().get(pk=routing.pk)
     acting = permissions.require(actor, "letters.reply", routing)
-    reason = _text(reason, "reason", message=_("Say why the letter is not your unit's matter."))
+    reason = clean_text(
+        reason,
+        "reason",
+        message=_("Say why the letter is not your unit's matter."),
+        maximum=NOTE_MAX,
+    )
     if letter.hand_back_due and _today() > letter.hand_back_due:
         raise Conflict(
             _("The period for handing this letter back ended on %(date)s.")
@@ -650,7 +715,7 @@ def hand_back_letter(actor, routing, *, reason):
 
 
 @transaction.atomic
-def register_as_petition(actor, letter, *, comment=""):
+def register_as_petition(actor: User, letter: Letter, *, comment: str = "") -> Letter:
     """登记为信访事项: the letter follows the petition timetable from now on (calendar
     days, docs/conformance.md LET-3): notice of acceptance within 15 days of receipt, handling
     within 60 days of acceptance."""
@@ -676,7 +741,7 @@ def register_as_petition(actor, letter, *, comment=""):
         StepKind.PETITION,
         actor=acting,
         unit=letter.mailbox.office_unit,
-        internal=_text(comment, "comment", required=False),
+        internal=clean_text(comment, "comment", required=False, maximum=NOTE_MAX),
     )
     _sync_items(acting, letter, state=WorkItemState.CANCELLED)
     _audit(acting, "register_petition", letter, {"reply_due": [None, letter.reply_due]})
@@ -684,18 +749,22 @@ def register_as_petition(actor, letter, *, comment=""):
 
 
 @transaction.atomic
-def extend_petition(actor, letter, *, reason):
+def extend_petition(actor: User, letter: Letter, *, reason: str) -> Letter:
     """Extend a complex petition's handling period once, by at most 30 days, with the
     office head's approval and the reason told to the petitioner (§8.1, Art. 34)."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.approve_reply", letter)
-    reason = _text(reason, "reason", message=_("Give the reason for the extension."))
+    reason = clean_text(
+        reason, "reason", message=_("Give the reason for the extension."), maximum=NOTE_MAX
+    )
     if not letter.is_petition:
         raise Conflict(_("Only a petition's handling period can be extended."), code="petition")
     if letter.petition_extended:
         raise Conflict(_("The handling period has already been extended once."), code="extended")
     if letter.state in FINISHED_STATES or letter.replied_at:
         raise Conflict(_("An answered or closed letter cannot be extended."))
+    # A petition's handling period is set when it is registered.
+    assert letter.reply_due is not None
     letter.petition_extended = True
     letter.reply_due = letter.reply_due + datetime.timedelta(days=PETITION_EXTENSION_DAYS)
     letter.save()
@@ -710,12 +779,14 @@ def extend_petition(actor, letter, *, reason):
 
 
 @transaction.atomic
-def request_more_information(actor, letter, *, question):
+def request_more_information(actor: User, letter: Letter, *, question: str) -> Letter:
     """Ask the writer for more information; the clock stops until it is supplied, and
     the tracking page shows the pause."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)
-    question = _text(question, "question", message=_("Say what information is needed."))
+    question = clean_text(
+        question, "question", message=_("Say what information is needed."), maximum=NOTE_MAX
+    )
     letter.paused_from = _move(letter, S.WAITING)
     letter.paused_at = timezone.now()
     letter.info_request = question
@@ -735,7 +806,9 @@ def request_more_information(actor, letter, *, question):
     return letter
 
 
-def _shift(day, start, end, petition):
+def _shift(
+    day: datetime.date | None, start: datetime.date, end: datetime.date, petition: bool
+) -> datetime.date | None:
     """Move a due date on by the time the clock stood still (start..end)."""
     if day is None:
         return None
@@ -746,7 +819,9 @@ def _shift(day, start, end, petition):
 
 
 @transaction.atomic
-def information_supplied(actor, letter, *, text, attachments=()):
+def information_supplied(
+    actor: User | None, letter: Letter, *, text: str, attachments: Iterable[UploadedFile[Any]] = ()
+) -> Letter:
     """The writer supplied what was asked (on the tracking page, `actor` None; or by
     telephone, recorded by the office). The clock runs again and every due date moves
     on by the paused time.
@@ -758,7 +833,7 @@ def information_supplied(actor, letter, *, text, attachments=()):
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter) if actor else None
     attachments = _check_attachment_count(attachments)
-    text = _text(
+    text = clean_text(
         text,
         "text",
         required=not attachments,
@@ -777,7 +852,7 @@ def information_supplied(actor, letter, *, text, attachments=()):
     letter.save()
     _step(letter, StepKind.INFO_SUPPLIED, actor=acting, public_note=text)
     _sync_items(acting, letter)
-    changes = {"state": [S.WAITING, letter.state]}
+    changes: dict[str, Any] = {"state": [S.WAITING, letter.state]}
     if attachments:
         changes["attachments"] = [None, len(attachments)]
     _audit(acting, "information_supplied", letter, changes)
@@ -788,12 +863,12 @@ def information_supplied(actor, letter, *, text, attachments=()):
 
 
 @transaction.atomic
-def submit_assist_opinion(actor, routing, *, opinion):
+def submit_assist_opinion(actor: User, routing: LetterRouting, *, opinion: str) -> LetterRouting:
     """An assisting unit gives its opinion to the lead unit (internal)."""
     letter = _lock(routing.letter)
     routing = LetterRouting.objects.select_for_update().get(pk=routing.pk)
     acting = permissions.require(actor, "letters.assist", routing)
-    opinion = _text(opinion, "opinion", maximum=REPLY_MAX)
+    opinion = clean_text(opinion, "opinion", maximum=REPLY_MAX)
     if letter.state != S.ROUTED:
         raise Conflict(_("The letter is not being handled at the moment."), code="wrong_state")
     routing.opinion = opinion
@@ -807,13 +882,13 @@ def submit_assist_opinion(actor, routing, *, opinion):
 
 
 @transaction.atomic
-def draft_reply(actor, routing, *, text):
+def draft_reply(actor: User, routing: LetterRouting, *, text: str) -> Reply:
     """The lead unit drafts the reply (from a standard reply if it likes); it goes to
     the office for review."""
     letter = _lock(routing.letter)
     routing = LetterRouting.objects.select_for_update().get(pk=routing.pk)
     acting = permissions.require(actor, "letters.reply", routing)
-    text = _text(text, "text", maximum=REPLY_MAX, message=_("Write the reply."))
+    text = clean_text(text, "text", maximum=REPLY_MAX, message=_("Write the reply."))
     _move(letter, S.REPLY_DRAFTED)
     reply = Reply.objects.create(
         letter=letter,
@@ -831,7 +906,7 @@ def draft_reply(actor, routing, *, text):
     return reply
 
 
-def _pending_reply(letter, state):
+def _pending_reply(letter: Letter, state: str) -> Reply:
     reply = letter.replies.filter(state=state).order_by("-id").first()
     if reply is None:
         raise Conflict(_("There is no reply in that state."), code="wrong_state")
@@ -839,7 +914,7 @@ def _pending_reply(letter, state):
 
 
 @transaction.atomic
-def approve_reply(actor, letter, *, comment=""):
+def approve_reply(actor: User, letter: Letter, *, comment: str = "") -> Reply:
     """The office's head or reviewer approves the drafted reply as previewed."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.approve_reply", letter)
@@ -855,7 +930,7 @@ def approve_reply(actor, letter, *, comment=""):
         StepKind.REPLY_APPROVED,
         actor=acting,
         unit=letter.mailbox.office_unit,
-        internal=_text(comment, "comment", required=False),
+        internal=clean_text(comment, "comment", required=False, maximum=NOTE_MAX),
     )
     _sync_items(acting, letter)
     _audit(acting, "approve_reply", letter, {"reply": reply.pk})
@@ -863,11 +938,11 @@ def approve_reply(actor, letter, *, comment=""):
 
 
 @transaction.atomic
-def return_reply(actor, letter, *, reason):
+def return_reply(actor: User, letter: Letter, *, reason: str) -> Reply:
     """The office returns the draft to the lead unit for revision."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.approve_reply", letter)
-    reason = _text(reason, "reason", message=_("Say what must change."))
+    reason = clean_text(reason, "reason", message=_("Say what must change."), maximum=NOTE_MAX)
     reply = letter.replies.filter(state__in=[ReplyState.DRAFT, ReplyState.APPROVED]).last()
     if reply is None:
         raise Conflict(_("There is no reply to return."), code="wrong_state")
@@ -882,7 +957,7 @@ def return_reply(actor, letter, *, reason):
     return reply
 
 
-def _mark_replied(letter, reply, now):
+def _mark_replied(letter: Letter, reply: Reply, now: datetime.datetime) -> None:
     letter.state = S.REPLIED
     if letter.replied_at is None:
         letter.replied_at = now
@@ -895,7 +970,7 @@ def _mark_replied(letter, reply, now):
 
 
 @transaction.atomic
-def send_reply(actor, letter):
+def send_reply(actor: User, letter: Letter) -> Reply:
     """Send the approved reply to the writer (tracking page and SMS). Letters linked to
     this one as the same matter are answered with it."""
     letter = _lock(letter)
@@ -924,7 +999,7 @@ def send_reply(actor, letter):
     return reply
 
 
-def _answer_duplicate(acting, duplicate, earlier, reply):
+def _answer_duplicate(acting: Acting, duplicate: Letter, earlier: Letter, reply: Reply) -> None:
     duplicate = Letter.objects.select_related("mailbox").get(pk=duplicate.pk)
     now = timezone.now()
     copy = Reply.objects.create(
@@ -949,7 +1024,7 @@ def _answer_duplicate(acting, duplicate, earlier, reply):
 
 
 @transaction.atomic
-def link_duplicate(actor, letter, *, earlier):
+def link_duplicate(actor: User, letter: Letter, *, earlier: Letter | None) -> Letter:
     """Mark a new letter as the same matter as an earlier one: it is answered together
     with it (at once, when the earlier letter already has its reply)."""
     letter = _lock(letter)
@@ -992,7 +1067,7 @@ class Publication:
     reply: str
 
 
-def publication_preview(letter):
+def publication_preview(letter: Letter) -> Publication:
     """The texts as they would be published, with personal data masked automatically
     (`public.publication`): ID and mobile numbers; the writer's name and business name;
     the detailed part of addresses (the area down to the town stays); other personal
@@ -1001,7 +1076,7 @@ def publication_preview(letter):
     reply = letter.sent_reply()
     keep = keep_words()
 
-    def clean(text):
+    def clean(text: str) -> str:
         return mask_for_publication(
             text, names=[letter.writer_name], organisations=[letter.company_name], keep=keep
         )
@@ -1013,7 +1088,7 @@ def publication_preview(letter):
     )
 
 
-def _still_personal(letter, *texts):
+def _still_personal(letter: Letter, *texts: str) -> bool:
     for text in texts:
         if find_personal_data(text):
             return True
@@ -1024,7 +1099,7 @@ def _still_personal(letter, *texts):
 
 
 @transaction.atomic
-def publish_letter(actor, letter, *, title, content, reply):
+def publish_letter(actor: User, letter: Letter, *, title: str, content: str, reply: str) -> Letter:
     """Publish an answered letter the writer allowed to be published, with the
     reviewed texts. Refused while an ID number, a mobile number or the writer's name
     is still in them."""
@@ -1036,9 +1111,9 @@ def publish_letter(actor, letter, *, title, content, reply):
         )
     if letter.replied_at is None or letter.state == S.DECLINED:
         raise Conflict(_("Only an answered letter can be published."), code="wrong_state")
-    title = _text(title, "title", maximum=TITLE_MAX)
-    content = _text(content, "content", maximum=CONTENT_MAX)
-    reply = _text(reply, "reply", maximum=REPLY_MAX)
+    title = clean_text(title, "title", maximum=TITLE_MAX)
+    content = clean_text(content, "content", maximum=CONTENT_MAX)
+    reply = clean_text(reply, "reply", maximum=REPLY_MAX)
     if _still_personal(letter, title, content, reply):
         raise Invalid(
             _(
@@ -1063,7 +1138,7 @@ def publish_letter(actor, letter, *, title, content, reply):
 
 
 @transaction.atomic
-def withdraw_publication(actor, letter):
+def withdraw_publication(actor: User, letter: Letter) -> Letter:
     """Take a published letter off the website."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.handle", letter)
@@ -1079,14 +1154,14 @@ def withdraw_publication(actor, letter):
 
 
 @transaction.atomic
-def add_instruction(actor, letter, *, text):
+def add_instruction(actor: User, letter: Letter, *, text: str) -> Instruction:
     """批示: a leader's instruction on the letter, for the office and the lead unit
     (internal: never shown to the writer)."""
     from zhengtong.org.models import Role
 
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.instruct", letter)
-    text = _text(text, "text")
+    text = clean_text(text, "text", maximum=NOTE_MAX)
     instruction = Instruction.objects.create(
         letter=letter, leader=acting.person, text=text, at=timezone.now()
     )
@@ -1102,13 +1177,20 @@ def add_instruction(actor, letter, *, text):
 
 
 @transaction.atomic
-def issue_supervision_order(actor, letter, *, text, unit=None, due_in_working_days=None):
+def issue_supervision_order(
+    actor: User,
+    letter: Letter,
+    *,
+    text: str,
+    unit: Unit | None = None,
+    due_in_working_days: int | str | None = None,
+) -> SupervisionOrder:
     """督办: order a unit (the lead unit by default) to act on the letter by a date;
     it becomes a work item of that unit."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.supervise", letter)
     unit = unit or letter.lead_unit or letter.mailbox.office_unit
-    text = _text(text, "text")
+    text = clean_text(text, "text", maximum=NOTE_MAX)
     if letter.state in FINISHED_STATES:
         raise Conflict(_("The letter is closed."), code="wrong_state")
     days = int(due_in_working_days or SUPERVISION_WORKING_DAYS)
@@ -1143,7 +1225,9 @@ def issue_supervision_order(actor, letter, *, text, unit=None, due_in_working_da
 
 
 @transaction.atomic
-def rate_letter(actor, letter, *, level, comment=""):
+def rate_letter(
+    actor: User | None, letter: Letter, *, level: int | str, comment: str = ""
+) -> Rating:
     """满意度评价: the writer rates the sent reply (once per reply). 不满意 and
     非常不满意 open a follow-up work item for the unit that replied; other ratings
     close the letter."""
@@ -1154,7 +1238,7 @@ def rate_letter(actor, letter, *, level, comment=""):
         level = RatingLevel(int(level))
     except (TypeError, ValueError):
         raise Invalid(_("Choose a rating."), field="level") from None
-    comment = _text(comment, "comment", required=False)
+    comment = clean_text(comment, "comment", required=False, maximum=NOTE_MAX)
     reply = letter.sent_reply()
     if reply is None or letter.state not in (S.REPLIED,):
         raise Conflict(_("There is no reply to rate at the moment."), code="wrong_state")
@@ -1180,7 +1264,7 @@ def rate_letter(actor, letter, *, level, comment=""):
         _move(letter, S.CLOSED)
         letter.closed_at = timezone.now()
     letter.save()
-    _step(letter, StepKind.RATED, unit=reply.unit, public_note=level.label)
+    _step(letter, StepKind.RATED, unit=reply.unit, public_note=str(level.label))
     if letter.state == S.CLOSED:
         _step(letter, StepKind.CLOSED)
     _audit(None, "rate", letter, {"level": int(level)}, unit=reply.unit)
@@ -1188,14 +1272,16 @@ def rate_letter(actor, letter, *, level, comment=""):
 
 
 @transaction.atomic
-def record_follow_up(actor, letter, *, action, note):
+def record_follow_up(actor: User, letter: Letter, *, action: str, note: str) -> FollowUp:
     """The unit records what it did about a poor rating (called back, fixed,
     explained); unless the writer reopened the letter, it is then closed."""
     letter = _lock(letter)
     acting = permissions.require(actor, "letters.follow_up", letter)
+    # The rule asks for the lead unit's staff: there is a lead unit.
+    assert letter.lead_unit is not None
     if action not in FollowUp.Action.values:
         raise Invalid(_("Choose what was done."), field="action")
-    note = _text(note, "note", message=_("Describe what was done."))
+    note = clean_text(note, "note", message=_("Describe what was done."), maximum=NOTE_MAX)
     rating = (
         letter.ratings.filter(level__in=UNSATISFIED_LEVELS, follow_ups__isnull=True)
         .order_by("-id")
@@ -1224,13 +1310,18 @@ def record_follow_up(actor, letter, *, action, note):
 
 
 @transaction.atomic
-def request_reopen(actor, letter, *, reason):
+def request_reopen(actor: User | None, letter: Letter, *, reason: str) -> Letter:
     """The writer, unsatisfied with the reply, asks once to reopen the letter: it
     goes back to the office to be routed again."""
     letter = _lock(letter)
     if actor is not None:
         raise Conflict(_("Only the writer asks to reopen a letter."), code="writer_only")
-    reason = _text(reason, "reason", message=_("Say why the reply does not settle the matter."))
+    reason = clean_text(
+        reason,
+        "reason",
+        message=_("Say why the reply does not settle the matter."),
+        maximum=NOTE_MAX,
+    )
     if letter.reopened_count:
         raise Conflict(_("A letter can be reopened only once."), code="reopened")
     last = letter.ratings.order_by("-id").first()
@@ -1253,7 +1344,7 @@ def request_reopen(actor, letter, *, reason):
 # --- the daily escalation --------------------------------------------------------------------
 
 
-def escalate_overdue(today=None):
+def escalate_overdue(today: datetime.date | None = None) -> int:
     """Daily: escalate the letters' overdue work items one level at a time — a
     reminder to the handling unit (overdue), its head (ESCALATE_TO_HEAD_DAYS working
     days late), the supervision office (seriously overdue); see core/escalation.py.
@@ -1268,7 +1359,7 @@ def escalate_overdue(today=None):
         kind__startswith="letters.",
     ).select_related("assignee_unit")
 
-    def record(item, letter, level):
+    def record(item: WorkItem, letter: Letter, level: int) -> bool:
         _escalation, created = Escalation.objects.get_or_create(
             work_item=item, level=level, defaults={"letter": letter, "at": timezone.now()}
         )

@@ -87,7 +87,52 @@ def _earlier(user, cleaned):
     return {"earlier": earlier}
 
 
-# action name -> (form class, operation, how the operation is called)
+def _office_actions(letter):
+    """The office's steps (rule `letters.handle`) the letter's state allows."""
+    st = letter.state
+    out = {}
+    if st == S.RECEIVED:
+        out["accept"] = forms.AcceptForm
+        out["decline"] = forms.DeclineForm
+    if st in (S.RECEIVED, S.ACCEPTED, S.HANDED_BACK, S.REOPENED, S.ROUTED):
+        out["route"] = forms.RouteForm
+    if st in (S.RECEIVED, S.ACCEPTED, S.ROUTED):
+        out["request_info"] = forms.QuestionForm
+    if st == S.WAITING:
+        out["info_supplied"] = forms.SupplyForm
+    if st in (S.RECEIVED, S.ACCEPTED, S.HANDED_BACK):
+        out["link_duplicate"] = forms.DuplicateForm
+    if not letter.is_petition and st not in FINISHED_STATES and not letter.replied_at:
+        out["petition"] = forms.AcceptForm
+    if st == S.REPLY_APPROVED:
+        out["send"] = django_forms.Form
+    return out
+
+
+def _approver_actions(letter):
+    """The reviewer's steps (rule `letters.approve_reply`) the letter's state allows."""
+    out = {}
+    if letter.state == S.REPLY_DRAFTED:
+        out["approve"] = forms.AcceptForm
+    if letter.state in (S.REPLY_DRAFTED, S.REPLY_APPROVED):
+        out["return"] = forms.ReasonForm
+    if letter.is_petition and not letter.petition_extended and not letter.replied_at:
+        out["extend"] = forms.ReasonForm
+    return out
+
+
+def _unit_actions(may, letter, lead, assist):
+    """The lead and assisting units' steps on their routings."""
+    out = {}
+    if lead is not None and may("letters.reply", lead):
+        out["draft"] = forms.ReplyForm
+        if not letter.hand_back_due or timezone.localdate() <= letter.hand_back_due:
+            out["hand_back"] = forms.ReasonForm
+    if assist is not None and may("letters.assist", assist):
+        out["assist"] = forms.OpinionForm
+    return out
+
+
 def _actions(user, letter):
     """The actions this person may take on the letter now, with their forms' classes."""
     may = lambda action, obj=letter: permissions.may(user, action, obj)  # noqa: E731
@@ -96,34 +141,10 @@ def _actions(user, letter):
     lead = services.routing_for(user, letter) if st == S.ROUTED else None
     assist = services.routing_for(user, letter, RoutingRole.ASSIST) if st == S.ROUTED else None
     if may("letters.handle"):
-        if st == S.RECEIVED:
-            out["accept"] = forms.AcceptForm
-            out["decline"] = forms.DeclineForm
-        if st in (S.RECEIVED, S.ACCEPTED, S.HANDED_BACK, S.REOPENED, S.ROUTED):
-            out["route"] = forms.RouteForm
-        if st in (S.RECEIVED, S.ACCEPTED, S.ROUTED):
-            out["request_info"] = forms.QuestionForm
-        if st == S.WAITING:
-            out["info_supplied"] = forms.SupplyForm
-        if st in (S.RECEIVED, S.ACCEPTED, S.HANDED_BACK):
-            out["link_duplicate"] = forms.DuplicateForm
-        if not letter.is_petition and st not in FINISHED_STATES and not letter.replied_at:
-            out["petition"] = forms.AcceptForm
-        if st == S.REPLY_APPROVED:
-            out["send"] = django_forms.Form
+        out.update(_office_actions(letter))
     if may("letters.approve_reply"):
-        if st == S.REPLY_DRAFTED:
-            out["approve"] = forms.AcceptForm
-        if st in (S.REPLY_DRAFTED, S.REPLY_APPROVED):
-            out["return"] = forms.ReasonForm
-        if letter.is_petition and not letter.petition_extended and not letter.replied_at:
-            out["extend"] = forms.ReasonForm
-    if lead is not None and may("letters.reply", lead):
-        out["draft"] = forms.ReplyForm
-        if not letter.hand_back_due or timezone.localdate() <= letter.hand_back_due:
-            out["hand_back"] = forms.ReasonForm
-    if assist is not None and may("letters.assist", assist):
-        out["assist"] = forms.OpinionForm
+        out.update(_approver_actions(letter))
+    out.update(_unit_actions(may, letter, lead, assist))
     if (
         may("letters.follow_up")
         and letter.ratings.filter(level__in=UNSATISFIED_LEVELS, follow_ups__isnull=True).exists()
@@ -136,49 +157,53 @@ def _actions(user, letter):
     return out, lead, assist
 
 
+def _route(user, letter, data):
+    return services.route_letter(
+        user,
+        letter,
+        lead_unit=data["lead_unit"],
+        assisting_units=list(data["assisting_units"]),
+        comment=data["comment"],
+    )
+
+
+# action name -> how its operation is called: (user, letter, form data, lead routing,
+# assisting routing). Looked up in `services` at call time.
+_OPERATIONS = {
+    "accept": lambda u, letter, d, lead, assist: services.accept_letter(u, letter, **d),
+    "decline": lambda u, letter, d, lead, assist: services.decline_letter(u, letter, **d),
+    "route": lambda u, letter, d, lead, assist: _route(u, letter, d),
+    "request_info": lambda u, letter, d, lead, assist: services.request_more_information(
+        u, letter, **d
+    ),
+    "info_supplied": lambda u, letter, d, lead, assist: services.information_supplied(
+        u, letter, **d
+    ),
+    "link_duplicate": lambda u, letter, d, lead, assist: services.link_duplicate(
+        u, letter, **_earlier(u, d)
+    ),
+    "petition": lambda u, letter, d, lead, assist: services.register_as_petition(u, letter, **d),
+    "send": lambda u, letter, d, lead, assist: services.send_reply(u, letter),
+    "approve": lambda u, letter, d, lead, assist: services.approve_reply(u, letter, **d),
+    "return": lambda u, letter, d, lead, assist: services.return_reply(u, letter, **d),
+    "extend": lambda u, letter, d, lead, assist: services.extend_petition(u, letter, **d),
+    "draft": lambda u, letter, d, lead, assist: services.draft_reply(u, lead, **d),
+    "hand_back": lambda u, letter, d, lead, assist: services.hand_back_letter(u, lead, **d),
+    "assist": lambda u, letter, d, lead, assist: services.submit_assist_opinion(u, assist, **d),
+    "follow_up": lambda u, letter, d, lead, assist: services.record_follow_up(u, letter, **d),
+    "instruct": lambda u, letter, d, lead, assist: services.add_instruction(u, letter, **d),
+    "supervise": lambda u, letter, d, lead, assist: services.issue_supervision_order(
+        u, letter, **d
+    ),
+}
+
+
 def _run(user, letter, action, data, lead, assist):
     """Call the operation of `action` with the form's cleaned data."""
-    if action == "accept":
-        return services.accept_letter(user, letter, **data)
-    if action == "decline":
-        return services.decline_letter(user, letter, **data)
-    if action == "route":
-        return services.route_letter(
-            user,
-            letter,
-            lead_unit=data["lead_unit"],
-            assisting_units=list(data["assisting_units"]),
-            comment=data["comment"],
-        )
-    if action == "request_info":
-        return services.request_more_information(user, letter, **data)
-    if action == "info_supplied":
-        return services.information_supplied(user, letter, **data)
-    if action == "link_duplicate":
-        return services.link_duplicate(user, letter, **_earlier(user, data))
-    if action == "petition":
-        return services.register_as_petition(user, letter, **data)
-    if action == "send":
-        return services.send_reply(user, letter)
-    if action == "approve":
-        return services.approve_reply(user, letter, **data)
-    if action == "return":
-        return services.return_reply(user, letter, **data)
-    if action == "extend":
-        return services.extend_petition(user, letter, **data)
-    if action == "draft":
-        return services.draft_reply(user, lead, **data)
-    if action == "hand_back":
-        return services.hand_back_letter(user, lead, **data)
-    if action == "assist":
-        return services.submit_assist_opinion(user, assist, **data)
-    if action == "follow_up":
-        return services.record_follow_up(user, letter, **data)
-    if action == "instruct":
-        return services.add_instruction(user, letter, **data)
-    if action == "supervise":
-        return services.issue_supervision_order(user, letter, **data)
-    raise NotPermitted()
+    operation = _OPERATIONS.get(action)
+    if operation is None:
+        raise NotPermitted()
+    return operation(user, letter, data, lead, assist)
 
 
 ACTION_LABELS = {

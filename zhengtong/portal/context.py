@@ -581,8 +581,7 @@ def investment(page, request, context):
 
 def annual_report(page, request, context):
     """The request table of the report's year (§3.4), counted from the requests."""
-    from zhengtong.disclosure.selectors import annual_counts
-    from zhengtong.disclosure.views import report_columns
+    from zhengtong.disclosure.selectors import annual_counts, report_columns
 
     rows = annual_counts(page.year, unit=page.request_organ).report_rows()
     context["request_table"] = [(label, rows[key]) for key, label in report_columns()]

@@ -766,12 +766,9 @@ def _audit(actor, action, application, changes=None):
 
 
 def _text(value, field, *, required=True, maximum=NOTE_MAX, message=None):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message or _("This field is required."), field=field)
-    if len(value) > maximum:
-        raise Invalid(_("At most %(max)d characters are allowed.") % {"max": maximum}, field=field)
-    return value
+    from zhengtong.core.text import clean_text
+
+    return clean_text(value, field, maximum=maximum, required=required, message=message)
 
 
 def _review_due(application):

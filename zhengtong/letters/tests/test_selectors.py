@@ -63,3 +63,15 @@ def test_the_query_password_is_kept_as_a_keyed_hash(box):
 
 def test_the_escalation_runs_daily(db):
     assert "letters_escalation" in {job.name for job in scheduler.JOBS}
+
+
+def test_the_offices_of_open_mailboxes_answer_for_the_public(box):
+    from zhengtong.public import reception
+
+    assert reception.answers_for_public(box.office_clerk)
+    assert reception.answers_for_public(box.clerk_a)  # the department mailbox's office
+    assert not reception.answers_for_public(box.clerk_b)
+    box.mailbox.is_active = False
+    box.mailbox.save()
+    assert box.mailbox.office_unit_id not in reception.reception_office_ids()
+    assert not reception.answers_for_public(box.office_clerk)

@@ -310,22 +310,6 @@ def statistics(request):
             "years": list(range(today.year, today.year - 6, -1)),
             "rows": rows,
             "total": total,
-            "columns": report_columns(),
+            "columns": selectors.report_columns(),
         },
     )
-
-
-def report_columns():
-    """(row key, heading) of the annual report's request table (§3.4)."""
-    return [
-        ("received", _("Received this year")),
-        ("carried_over", _("Carried over from last year")),
-        ("disclosed", _("Disclosed")),
-        ("partly_disclosed", _("Partly disclosed")),
-        ("not_disclosed", _("Not disclosed")),
-        ("cannot_provide", _("Cannot be provided")),
-        ("not_handled", _("Not handled")),
-        ("other", _("Other (withdrawn, not corrected)")),
-        ("total_handled", _("Total handled")),
-        ("carried_forward", _("Carried forward to next year")),
-    ]
