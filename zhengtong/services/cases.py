@@ -51,7 +51,6 @@ from .models import (
     ApplicationCounter,
     ApplicationMaterial,
     ApplicationState,
-    CaseEscalation,
     CaseRating,
     CaseStep,
     CaseStepKind,
@@ -83,8 +82,6 @@ DELIVERY_DAYS = 10  # Art. 44: the certificate within 10 days of the decision
 # in the provinces' plans); the county uses the shorter one.
 RECTIFY_DAYS = 5
 MAX_SPECIAL_DAYS = 120
-ESCALATE_TO_HEAD_DAYS = 3
-SERIOUSLY_OVERDUE_DAYS = 5
 REVIEWERS_NEEDED = 2  # Art. 34: two or more staff for a substantive check
 
 MATERIAL_TYPES = {"pdf", "ofd", "jpg", "png", "doc", "docx", "wps"}
@@ -1401,7 +1398,7 @@ def rating_statistics(queryset=None):
 
 def escalate_overdue(today=None):
     """Daily: escalate the cases' overdue work items one level at a time, as for
-    letters — the unit's clerks (overdue), its head (ESCALATE_TO_HEAD_DAYS working days
+    letters — the unit's clerks (overdue), its head (escalation.ESCALATE_TO_HEAD_DAYS working days
     late), the supervision office (seriously overdue); see core/escalation.py. Each
     level once per item. Returns the number of escalations made."""
     today = today or _today()
@@ -1413,11 +1410,7 @@ def escalate_overdue(today=None):
     )
 
     def record(item, application, level):
-        _e, created = CaseEscalation.objects.get_or_create(
-            work_item=item,
-            level=level,
-            defaults={"application": application, "at": timezone.now()},
-        )
+        created = escalation.record(item, application, level)
         if created:
             _audit(None, "escalate", application, {"work_item": item.pk, "level": level})
         return created
@@ -1429,6 +1422,4 @@ def escalate_overdue(today=None):
             Application.objects.filter(pk=item.subject_id).select_related("unit").first()
         ),
         record=record,
-        to_head_after=ESCALATE_TO_HEAD_DAYS,
-        seriously_after=SERIOUSLY_OVERDUE_DAYS,
     )
