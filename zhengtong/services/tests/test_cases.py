@@ -15,6 +15,7 @@ from zhengtong.core import calendar
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.models import WorkItem
 from zhengtong.services import cases
+from zhengtong.services.operations import handling
 from zhengtong.services.models import (
     Application,
     ApplicationState,
@@ -363,7 +364,7 @@ def test_a_special_step_pauses_the_clock_by_its_working_days(
     told = CaseStep.objects.get(application=app, kind="special_started").public_text
     assert "5" in told
     later = calendar.add_working_days(timezone.localdate(), 3).date
-    monkeypatch.setattr(cases, "_today", lambda: later)
+    monkeypatch.setattr(handling, "_today", lambda: later)
     app = cases.end_special_step(clerk_a, app)
     assert app.state == S.ACCEPTED and app.paused_days == 3
     assert app.decision_due == calendar.add_working_days(due, 3).date
