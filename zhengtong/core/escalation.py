@@ -8,8 +8,13 @@ Each level is reached once per work item: the subsystem keeps one row per (work 
 level) and says whether it is new (`record`), so a job run twice tells nobody twice.
 """
 
+import datetime
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +45,7 @@ def supervisors():
     )
 
 
-def level_for(days_late, *, to_head_after, seriously_after):
+def level_for(days_late: int, *, to_head_after: int, seriously_after: int) -> int:
     """0 when not late, else the level `days_late` working days reach."""
     if days_late < 1:
         return 0
@@ -73,14 +78,14 @@ def record(item: WorkItem, subject: models.Model, level: int) -> bool:
 
 
 def escalate(
-    items,
-    today,
+    items: QuerySet[WorkItem],
+    today: datetime.date,
     *,
-    subject_of,
-    record,
-    to_head_after=ESCALATE_TO_HEAD_DAYS,
-    seriously_after=SERIOUSLY_OVERDUE_DAYS,
-):
+    subject_of: Callable[[WorkItem], Any],
+    record: Callable[[WorkItem, Any, int], bool],
+    to_head_after: int = ESCALATE_TO_HEAD_DAYS,
+    seriously_after: int = SERIOUSLY_OVERDUE_DAYS,
+) -> int:
     """Escalate each overdue work item of `items` (open, due before `today`) up to the
     level it has reached. `subject_of(item)` gives the letter, case … (None: skipped);
     `record(item, subject, level)` keeps the level and writes the audit record, in the

@@ -10,6 +10,8 @@ Applications (办件) point at `ServiceItem` and its
 `statutory_limit` / `promised_limit`.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -487,7 +489,7 @@ class Application(models.Model):
     def __str__(self):
         return self.number or f"draft {self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from zhengtong.core.crypto import citizen_id_index, mobile_index
 
         self.id_number_index = (

@@ -10,6 +10,7 @@ state as a `ServiceItemVersion`, and changing it keeps the key elements complete
 """
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -110,38 +111,18 @@ def _limit(value, field):
     return number
 
 
-def _clean_fields(fields, item=None):
+def _clean_fields(fields: dict[str, Any], item: ServiceItem | None = None) -> dict[str, Any]:
     """Check and normalise the guide's own fields; raise Invalid naming the field."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise Invalid(_("Unknown field: %(name)s.") % {"name": ", ".join(sorted(unknown))})
-    out = {}
+    out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         if name in fields:
             out[name] = (fields[name] or "").strip()
-    if "name" in out:
-        if not out["name"]:
-            raise Invalid(_("A service item needs its name."), field="name")
-        if len(out["name"]) > 200:
-            raise Invalid(_("The name is too long: at most 200 characters."), field="name")
-    if out.get("basic_code") and not CODE_RE.match(out["basic_code"]):
-        raise Invalid(_("A code is made of letters, digits and hyphens."), field="basic_code")
+    _check_name_and_codes(out)
     if "implementation_code" in fields:
-        code = (fields["implementation_code"] or "").strip()
-        if not CODE_RE.match(code):
-            raise Invalid(
-                _("Give the implementation code: letters, digits and hyphens."),
-                field="implementation_code",
-            )
-        clash = ServiceItem.objects.filter(implementation_code__iexact=code)
-        if item is not None:
-            clash = clash.exclude(pk=item.pk)
-        if clash.exists():
-            raise Invalid(
-                _("Another service item already has this implementation code."),
-                field="implementation_code",
-            )
-        out["implementation_code"] = code
+        out["implementation_code"] = _implementation_code(fields["implementation_code"], item)
     for name, choices in CHOICE_FIELDS.items():
         if name in fields:
             if fields[name] not in choices.values:
@@ -152,6 +133,42 @@ def _clean_fields(fields, item=None):
             validate_phone(out["phone"])
         except ValidationError as exc:
             raise Invalid(exc.messages[0], field="phone") from None
+    _clean_limits(fields, item, out)
+    _clean_delivery(fields, out)
+    return out
+
+
+def _check_name_and_codes(out: dict[str, Any]) -> None:
+    if "name" in out:
+        if not out["name"]:
+            raise Invalid(_("A service item needs its name."), field="name")
+        if len(out["name"]) > 200:
+            raise Invalid(_("The name is too long: at most 200 characters."), field="name")
+    if out.get("basic_code") and not CODE_RE.match(out["basic_code"]):
+        raise Invalid(_("A code is made of letters, digits and hyphens."), field="basic_code")
+
+
+def _implementation_code(value: str | None, item: ServiceItem | None) -> str:
+    """The implementation code, well formed and unique among the items."""
+    code = (value or "").strip()
+    if not CODE_RE.match(code):
+        raise Invalid(
+            _("Give the implementation code: letters, digits and hyphens."),
+            field="implementation_code",
+        )
+    clash = ServiceItem.objects.filter(implementation_code__iexact=code)
+    if item is not None:
+        clash = clash.exclude(pk=item.pk)
+    if clash.exists():
+        raise Invalid(
+            _("Another service item already has this implementation code."),
+            field="implementation_code",
+        )
+    return code
+
+
+def _clean_limits(fields: dict[str, Any], item: ServiceItem | None, out: dict[str, Any]) -> None:
+    """The time limits (the promised one within the statutory one) and the visits."""
     for name in ("statutory_limit", "promised_limit"):
         if name in fields:
             out[name] = _limit(fields[name], name)
@@ -173,6 +190,9 @@ def _clean_fields(fields, item=None):
                 field="visits",
             )
         out["visits"] = visits
+
+
+def _clean_delivery(fields: dict[str, Any], out: dict[str, Any]) -> None:
     if "fee_charged" in fields:
         out["fee_charged"] = bool(fields["fee_charged"])
     if "result_delivery" in fields:
@@ -180,7 +200,6 @@ def _clean_fields(fields, item=None):
         if any(d not in Delivery.values for d in delivery):
             raise Invalid(_("Choose one of the listed values."), field="result_delivery")
         out["result_delivery"] = delivery
-    return out
 
 
 def _clean_materials(rows):

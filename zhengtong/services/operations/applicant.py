@@ -3,10 +3,15 @@ materials, submitting, withdrawing, supplying after the one-time notice, and the
 progress lookup. An application that is not theirs is NotFound."""
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from zhengtong.core.attachments import store_upload
@@ -19,6 +24,7 @@ from zhengtong.core.validators import (
     check_credit_code,
     check_mobile,
 )
+from zhengtong.public.models import PublicUser
 
 from ..models import (
     Application,
@@ -26,6 +32,7 @@ from ..models import (
     ApplicationMaterial,
     CaseStepKind,
     ServiceItem,
+    ServiceMaterial,
     Verdict,
 )
 from .common import (
@@ -50,17 +57,18 @@ from .online_form import (
 MATERIAL_TYPES = {"pdf", "ofd", "jpg", "png", "doc", "docx", "wps"}
 
 
-def applications_of(public_user):
+def applications_of(public_user: PublicUser) -> QuerySet[Application]:
     """The public user's applications, newest first."""
     return Application.objects.filter(applicant=public_user).select_related("item", "unit")
 
 
-def get_own(public_user, pk):
+def get_own(public_user: PublicUser | None, pk: Application | int) -> Application:
     """One of the public user's applications, or NotFound."""
     return _own(public_user, pk, lock=False)
 
 
-def _check_applicant(public_user, item):
+def _check_applicant(public_user: PublicUser | None, item: ServiceItem) -> PublicUser:
+    """The public user, when they may apply for `item`; else NotFound or Invalid."""
     if public_user is None or not public_user.is_active:
         raise NotFound(_("Sign in to apply online."))
     if public_user.kind == "business":
@@ -78,9 +86,10 @@ def _check_applicant(public_user, item):
             _("This service is for businesses; apply with a business account."),
             code="audience",
         )
+    return public_user
 
 
-def _applicant_defaults(public_user):
+def _applicant_defaults(public_user: PublicUser) -> dict[str, str]:
     return {
         "applicant_kind": public_user.kind,
         "applicant_name": public_user.real_name or "",
@@ -95,7 +104,14 @@ APPLICANT_FIELDS = ("applicant_name", "applicant_id_number", "applicant_mobile")
 
 
 @transaction.atomic
-def save_draft(public_user, item, *, answers=None, application=None, applicant=None):
+def save_draft(
+    public_user: PublicUser | None,
+    item: ServiceItem,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    application: Application | int | None = None,
+    applicant: Mapping[str, Any] | None = None,
+) -> Application:
     """Save what the applicant has typed so far (no check beyond sizes): a new draft
     for `item`, or the given draft. Returns the draft; resume it with `get_own`."""
     if application is None:
@@ -103,14 +119,14 @@ def save_draft(public_user, item, *, answers=None, application=None, applicant=N
         form = online_form(item)
         if form is None:
             raise Invalid(_("This service cannot be applied for online."), code="not_online")
-        _check_applicant(public_user, item)
+        applicant_user = _check_applicant(public_user, item)
         application = Application(
             item=item,
             unit=item.unit,
-            applicant=public_user,
+            applicant=applicant_user,
             form_version=form.version,
             form_fields=form.fields,
-            **_applicant_defaults(public_user),
+            **_applicant_defaults(applicant_user),
         )
     else:
         application = _own(public_user, application)
@@ -133,7 +149,7 @@ def save_draft(public_user, item, *, answers=None, application=None, applicant=N
     return application
 
 
-def _safe_index_save(application):
+def _safe_index_save(application: Application) -> None:
     """Save, leaving an invalid ID number or mobile for `submit` to report."""
     for name, check in (
         ("applicant_id_number", check_citizen_id),
@@ -144,7 +160,9 @@ def _safe_index_save(application):
             try:
                 setattr(application, name, check(value))
             except ValidationError:
-                application._invalid = {**getattr(application, "_invalid", {}), name: value}
+                # Kept on the object for `submit`'s messages (not a field).
+                invalid = {**getattr(application, "_invalid", {}), name: value}
+                setattr(application, "_invalid", invalid)  # noqa: B010
                 setattr(application, name, "")
     application.save()
     for name, value in getattr(application, "_invalid", {}).items():
@@ -152,7 +170,12 @@ def _safe_index_save(application):
 
 
 @transaction.atomic
-def upload_material(public_user, application, material, uploaded_file):
+def upload_material(
+    public_user: PublicUser | None,
+    application: Application | int,
+    material: ServiceMaterial | int,
+    uploaded_file: "UploadedFile[bytes]",
+) -> ApplicationMaterial:
     """Upload (or replace) the file of one material slot of the guide. Stored through
     `core.attachments` (type judged by content, size capped); a refused file raises
     Invalid with field "materials[<slot id>]" and nothing else changes."""
@@ -162,7 +185,7 @@ def upload_material(public_user, application, material, uploaded_file):
             _("Files can be added only to a draft or after a one-time notice."),
             code="wrong_state",
         )
-    material_id = getattr(material, "pk", material)
+    material_id = material.pk if isinstance(material, ServiceMaterial) else material
     slot = application.item.materials.filter(pk=material_id).first()
     if slot is None:
         raise Invalid(_("Choose one of the materials of the guide."), field="materials")
@@ -190,7 +213,7 @@ def upload_material(public_user, application, material, uploaded_file):
     return row
 
 
-def missing_materials(application):
+def missing_materials(application: Application) -> list[ServiceMaterial]:
     """The required material slots without a file."""
     have = set(
         application.materials.filter(attachment__isnull=False).values_list("material_id", flat=True)
@@ -198,8 +221,9 @@ def missing_materials(application):
     return [m for m in application.item.materials.all() if m.required and m.pk not in have]
 
 
-def _applicant_errors(application):
-    errors = {}
+def _applicant_errors(application: Application) -> dict[str, str | Promise]:
+    """The applicant's own details that are missing or invalid, by field."""
+    errors: dict[str, str | Promise] = {}
     invalid = getattr(application, "_invalid", {})
     name = (application.applicant_name or "").strip()
     if not name:
@@ -224,7 +248,7 @@ def _applicant_errors(application):
     return errors
 
 
-def _new_number(application):
+def _new_number(application: Application) -> str:
     today = _today()
     serial = take_next(
         ApplicationCounter,
@@ -235,7 +259,12 @@ def _new_number(application):
     return f"{today.year}{application.unit_id % 10000:04d}{serial:06d}"
 
 
-def submit(public_user, application, *, submission_key=None):
+def submit(
+    public_user: PublicUser | None,
+    application: Application | int,
+    *,
+    submission_key: str | None = None,
+) -> Application:
     """Final submission: every answer checked with the kernel's validators (ID number,
     credit code, mobile, dates …), conditional fields required only when shown, every
     required material uploaded. On any problem raises FormErrors with a message per
@@ -251,16 +280,20 @@ def submit(public_user, application, *, submission_key=None):
     try:
         return _submit(public_user, application, submission_key)
     except IntegrityError:
-        existing = (
-            submission_key and Application.objects.filter(submission_key=submission_key).first()
+        again = (
+            Application.objects.filter(submission_key=submission_key).first()
+            if submission_key
+            else None
         )
-        if not existing:
+        if again is None:
             raise
-        return existing
+        return again
 
 
 @transaction.atomic
-def _submit(public_user, application, submission_key):
+def _submit(
+    public_user: PublicUser | None, application: Application | int, submission_key: str | None
+) -> Application:
     application = _own(public_user, application)
     if application.state != S.DRAFT:
         raise Conflict(_("This application has already been submitted."), code="wrong_state")
@@ -294,7 +327,9 @@ def _submit(public_user, application, submission_key):
 
 
 @transaction.atomic
-def withdraw(public_user, application, *, reason=""):
+def withdraw(
+    public_user: PublicUser | None, application: Application | int, *, reason: str = ""
+) -> Application:
     """The applicant withdraws an application not yet decided."""
     application = _own(public_user, application)
     _move(application, S.WITHDRAWN)
@@ -306,7 +341,13 @@ def withdraw(public_user, application, *, reason=""):
 
 
 @transaction.atomic
-def supply_after_notice(public_user, application, *, answers=None, note=""):
+def supply_after_notice(
+    public_user: PublicUser | None,
+    application: Application | int,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> Application:
     """After the one-time notice, the applicant has uploaded the listed materials (and
     corrected answers): the application goes back to intake, with a new intake period
     counted from today."""
@@ -345,7 +386,7 @@ def supply_after_notice(public_user, application, *, answers=None, note=""):
     return application
 
 
-def find_for_progress(number, identifier):
+def find_for_progress(number: object, identifier: object) -> Application | None:
     """The submitted application with this number whose applicant's ID number or mobile
     is `identifier`, else None: the same answer for a wrong number and a wrong
     identifier (the page shows one generic message)."""

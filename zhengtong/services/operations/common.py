@@ -2,14 +2,21 @@
 state machine's moves, the timeline, the audit, the locks and the work items kept in
 step with the state (`_sync_items`)."""
 
+import datetime
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit, calendar, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotFound
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import send_sms
+from zhengtong.org.models import User
+from zhengtong.org.permissions import Acting
+from zhengtong.public.models import PublicUser
 
 from ..models import (
     APPLICATION_TRANSITIONS,
@@ -19,7 +26,6 @@ from ..models import (
 )
 
 S = ApplicationState
-# Time limits in working days (行政许可法, STANDARDS.md §7.1).
 # Time limits in working days (行政许可法, STANDARDS.md §7.1).
 INTAKE_DAYS = 5  # Art. 32: the one-time notice on the spot or within 5 days
 REVIEWERS_NEEDED = 2  # Art. 34: two or more staff for a substantive check
@@ -33,11 +39,11 @@ KIND_RECTIFY = "services.rectify"
 STEP_KINDS = (KIND_INTAKE, KIND_REVIEW, KIND_DECIDE, KIND_SPECIAL, KIND_DELIVER)
 
 
-def case_url(application):
+def case_url(application: Application) -> str:
     return f"/oa/services/cases/{application.pk}/"
 
 
-def _site_language(text):
+def _site_language(text: str | Promise) -> str:
     """A text kept on the case in the site's language, whatever the request's."""
     from django.conf import settings
     from django.utils import translation
@@ -46,15 +52,17 @@ def _site_language(text):
         return str(text)
 
 
-def _today():
+def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _due(start, days):
+def _due(start: datetime.date, days: int) -> datetime.date:
     return calendar.add_working_days(start, days).date
 
 
-def _own(public_user, application, *, lock=True):
+def _own(
+    public_user: PublicUser | None, application: Application | int, *, lock: bool = True
+) -> Application:
     """The application, locked, if it belongs to `public_user`; else NotFound."""
     qs = Application.objects.select_related("item", "unit")
     if lock:
@@ -65,7 +73,7 @@ def _own(public_user, application, *, lock=True):
     return found
 
 
-def _lock(application):
+def _lock(application: Application | int) -> Application:
     try:
         return (
             Application.objects.select_for_update(of=("self",))
@@ -76,8 +84,8 @@ def _lock(application):
         raise NotFound() from exc
 
 
-def _move(application, new_state):
-    if new_state not in APPLICATION_TRANSITIONS.get(application.state, set()):
+def _move(application: Application, new_state: str) -> str:
+    if new_state not in APPLICATION_TRANSITIONS.get(S(application.state), set()):
         raise Conflict(
             _("This cannot be done while the application is “%(state)s”.")
             % {"state": S(application.state).label},
@@ -88,8 +96,15 @@ def _move(application, new_state):
     return old
 
 
-def _step(application, kind, *, actor=None, public_text="", internal=""):
-    person = getattr(actor, "person", actor)
+def _step(
+    application: Application,
+    kind: str,
+    *,
+    actor: Acting | User | None = None,
+    public_text: str = "",
+    internal: str = "",
+) -> CaseStep:
+    person: Any = getattr(actor, "person", actor)
     return CaseStep.objects.create(
         application=application,
         at=timezone.now(),
@@ -100,7 +115,12 @@ def _step(application, kind, *, actor=None, public_text="", internal=""):
     )
 
 
-def _audit(actor, action, application, changes=None):
+def _audit(
+    actor: Acting | None,
+    action: str,
+    application: Application,
+    changes: dict[str, Any] | None = None,
+) -> None:
     audit.record(
         actor, f"services.case.{action}", application, unit=application.unit, changes=changes
     )
@@ -115,12 +135,19 @@ def _text(value, field, *, required=True, maximum=NOTE_MAX, message=None):
     return value
 
 
-def _review_due(application):
+def _decision_due(application: Application) -> datetime.date:
+    """The decision date, which every case past intake has (set at acceptance)."""
+    due = application.decision_due
+    assert due is not None, "a case past intake has its decision date"
+    return due
+
+
+def _review_due(application: Application) -> datetime.date | None:
     dates = [d for d in (application.promised_due, application.decision_due) if d]
     return min(dates) if dates else None
 
 
-def _items_for_state(application):
+def _items_for_state(application: Application) -> list[tuple[str, datetime.date | None, str]]:
     """The step items a case in its current state needs: (kind, due, title)."""
     st = application.state
     if st == S.SUBMITTED:
@@ -138,7 +165,9 @@ def _items_for_state(application):
     return []
 
 
-def _sync_items(actor, application, *, state=WorkItemState.DONE):
+def _sync_items(
+    actor: Acting | None, application: Application, *, state: str = WorkItemState.DONE
+) -> None:
     """Close the case's step items and open those of its current state."""
     open_items = WorkItem.objects.filter(
         state=WorkItemState.OPEN,
@@ -169,6 +198,6 @@ def _sync_items(actor, application, *, state=WorkItemState.DONE):
         )
 
 
-def _tell_applicant(application, text):
+def _tell_applicant(application: Application, text: str) -> None:
     if application.applicant_mobile:
         send_sms(application.applicant_mobile, text)

@@ -2,6 +2,10 @@
 acceptance), the substantive review, the extension, special steps, the decision, the
 delivery, and the daily escalation of overdue cases."""
 
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -11,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from zhengtong.core import calendar, escalation
 from zhengtong.core.attachments import store_upload
 from zhengtong.core.errors import Conflict, Invalid
-from zhengtong.core.models import WorkItem, WorkItemState
+from zhengtong.core.models import Attachment, WorkItem, WorkItemState
 from zhengtong.org import permissions
+from zhengtong.org.models import User
+from zhengtong.org.permissions import Acting
 
 from ..models import (
     Application,
@@ -32,6 +38,7 @@ from .common import (
     REVIEWERS_NEEDED,
     S,
     _audit,
+    _decision_due,
     _due,
     _lock,
     _move,
@@ -54,7 +61,9 @@ REMEDY_NOTICE = gettext_lazy(
 )
 
 
-def _keep_pdf(actor, application, content, name):
+def _keep_pdf(
+    actor: Acting | None, application: Application, content: bytes, name: str
+) -> Attachment:
     """Keep a generated document (receipt, certificate) as the case's attachment."""
     from django.core.files.base import ContentFile
 
@@ -68,7 +77,7 @@ def _keep_pdf(actor, application, content, name):
     )
 
 
-def _issue_receipt(actor, application):
+def _issue_receipt(actor: Acting | None, application: Application) -> None:
     """The dated receipt of acceptance or refusal with the unit's seal (Art. 32)."""
     from ..pdf import receipt_pdf
 
@@ -78,7 +87,7 @@ def _issue_receipt(actor, application):
     application.save(update_fields=["receipt"])
 
 
-def _start_decision_clock(application, received_on):
+def _start_decision_clock(application: Application, received_on: datetime.date) -> None:
     """Acceptance: the statutory time limit (the item's, 20 working days by default)
     and the promised one count from the day of acceptance."""
     item = application.item
@@ -89,7 +98,7 @@ def _start_decision_clock(application, received_on):
 
 
 @transaction.atomic
-def accept(actor, application, *, note=""):
+def accept(actor: User, application: Application | int, *, note: str = "") -> Application:
     """受理: the application is complete and conforming. Starts the decision clock and
     produces the dated acceptance receipt with the unit's seal (kept as `receipt`)."""
     application = _lock(application)
@@ -112,14 +121,16 @@ def accept(actor, application, *, note=""):
         _("Your application %(number)s has been accepted; decision by %(date)s.")
         % {
             "number": application.number,
-            "date": (application.promised_due or application.decision_due).isoformat(),
+            "date": (application.promised_due or _decision_due(application)).isoformat(),
         },
     )
     return application
 
 
 @transaction.atomic
-def refuse_at_intake(actor, application, *, reasons, right_unit=""):
+def refuse_at_intake(
+    actor: User, application: Application | int, *, reasons: str, right_unit: str = ""
+) -> Application:
     """不予受理: written reasons; when the matter is outside the unit's competence,
     `right_unit` names the unit to apply to. Produces the dated refusal receipt."""
     application = _lock(application)
@@ -147,7 +158,13 @@ def refuse_at_intake(actor, application, *, reasons, right_unit=""):
 
 
 @transaction.atomic
-def send_one_time_notice(actor, application, *, problems, note=""):
+def send_one_time_notice(
+    actor: User,
+    application: Application | int,
+    *,
+    problems: Iterable[Mapping[str, Any]] | None,
+    note: str = "",
+) -> Application:
     """一次告知: in ONE notice, every missing or wrong material (and anything else to
     correct) with what to do. `problems`: [{material: slot id or None, problem:
     "missing"|"wrong", what_to_do}]. Only one notice per application (Art. 32)."""
@@ -159,10 +176,10 @@ def send_one_time_notice(actor, application, *, problems, note=""):
             code="notice_sent",
         )
     slots = {m.pk: m for m in application.item.materials.all()}
-    items = []
+    items: list[dict[str, Any]] = []
     for n, raw in enumerate(problems or [], start=1):
-        material = raw.get("material")
-        material = int(material) if str(material or "").isdigit() else None
+        given = str(raw.get("material") or "")
+        material = int(given) if given.isdigit() else None
         if material is not None and material not in slots:
             raise Invalid(_("Choose one of the guide's materials."), field="problems")
         problem = raw.get("problem") or Verdict.MISSING
@@ -215,7 +232,7 @@ def send_one_time_notice(actor, application, *, problems, note=""):
     return application
 
 
-def deem_accepted(today=None):
+def deem_accepted(today: datetime.date | None = None) -> int:
     """Daily (§7.1, Art. 32): an application still waiting for intake after the notice
     period, without a notice, counts as accepted from the day its materials were
     received. Returns the number deemed accepted."""
@@ -229,7 +246,8 @@ def deem_accepted(today=None):
     for pk in ids:
         with transaction.atomic():
             application = _lock(pk)
-            if application.state != S.SUBMITTED or application.intake_due >= today:
+            due = application.intake_due
+            if application.state != S.SUBMITTED or due is None or due >= today:
                 continue
             notice = OneTimeNotice.objects.filter(application=application).first()
             received = timezone.localdate(
@@ -248,7 +266,9 @@ def deem_accepted(today=None):
 
 
 @transaction.atomic
-def review(actor, application, *, opinion, recommendation):
+def review(
+    actor: User, application: Application | int, *, opinion: str, recommendation: str
+) -> Application:
     """One reviewer's opinion in the substantive check. A person reviews a case once;
     the decision needs REVIEWERS_NEEDED different reviewers (Art. 34)."""
     application = _lock(application)
@@ -285,7 +305,7 @@ def review(actor, application, *, opinion, recommendation):
 
 
 @transaction.atomic
-def extend(actor, application, *, reason):
+def extend(actor: User, application: Application | int, *, reason: str) -> Application:
     """Extend the decision time limit once by EXTENSION_DAYS working days: the unit head
     only, with the reason shown to the applicant (Art. 42)."""
     application = _lock(application)
@@ -295,7 +315,7 @@ def extend(actor, application, *, reason):
         raise Conflict(_("Only a case under way can be extended."), code="wrong_state")
     if application.extended:
         raise Conflict(_("The time limit can be extended only once."), code="extended")
-    old = application.decision_due
+    old = _decision_due(application)
     application.decision_due = _due(old, EXTENSION_DAYS)
     if application.promised_due:
         application.promised_due = min(
@@ -322,7 +342,14 @@ def extend(actor, application, *, reason):
 
 
 @transaction.atomic
-def start_special_step(actor, application, *, kind, reason, planned_days):
+def start_special_step(
+    actor: User,
+    application: Application | int,
+    *,
+    kind: str,
+    reason: str,
+    planned_days: int | str,
+) -> Application:
     """特殊环节 (hearing, inspection, expert review …): the clock pauses, and the
     applicant is told how long it is planned to take (Art. 45)."""
     application = _lock(application)
@@ -373,7 +400,9 @@ def start_special_step(actor, application, *, kind, reason, planned_days):
 
 
 @transaction.atomic
-def end_special_step(actor, application, *, result=""):
+def end_special_step(
+    actor: User, application: Application | int, *, result: str = ""
+) -> Application:
     """The special step is over: the clock runs again, the deadlines moved by the
     working days it took."""
     application = _lock(application)
@@ -392,7 +421,7 @@ def end_special_step(actor, application, *, result=""):
     application.state_before_pause = ""
     application.paused_days += paused
     if paused:
-        application.decision_due = _due(application.decision_due, paused)
+        application.decision_due = _due(_decision_due(application), paused)
         if application.promised_due:
             application.promised_due = _due(application.promised_due, paused)
     application.save()
@@ -401,7 +430,7 @@ def end_special_step(actor, application, *, result=""):
         CaseStepKind.SPECIAL_ENDED,
         actor=acting,
         public_text=_text(result, "result", required=False)
-        or _("New decision date: %(date)s.") % {"date": application.decision_due.isoformat()},
+        or _("New decision date: %(date)s.") % {"date": _decision_due(application).isoformat()},
     )
     _sync_items(acting, application)
     _audit(acting, "special_end", application, {"paused_days": paused})
@@ -409,7 +438,14 @@ def end_special_step(actor, application, *, result=""):
 
 
 @transaction.atomic
-def decide(actor, application, *, outcome, reasons="", expected_state=None):
+def decide(
+    actor: User,
+    application: Application | int,
+    *,
+    outcome: str,
+    reasons: str = "",
+    expected_state: str | None = None,
+) -> Application:
     """The decision, after at least two different reviewers (Art. 34). Approve: the
     result document (certificate) is generated from the template (`certificate_pdf`,
     WeasyPrint), kept as the decision's document, and the result is to be delivered
@@ -450,7 +486,7 @@ def decide(actor, application, *, outcome, reasons="", expected_state=None):
     _move(application, new_state)
     now = timezone.now()
     application.decided_at = now
-    application.decided_on_time = timezone.localdate(now) <= application.decision_due
+    application.decided_on_time = timezone.localdate(now) <= _decision_due(application)
     if new_state == S.APPROVED:
         application.delivery_due = _due(timezone.localdate(now), DELIVERY_DAYS)
     application.save()
@@ -489,7 +525,9 @@ def decide(actor, application, *, outcome, reasons="", expected_state=None):
 
 
 @transaction.atomic
-def deliver(actor, application, *, way, note=""):
+def deliver(
+    actor: User, application: Application | int, *, way: str, note: str = ""
+) -> Application:
     """送达: the result was downloaded, posted or collected; the case is completed."""
     application = _lock(application)
     acting = permissions.require(actor, "services.handle_case", application)
@@ -513,11 +551,11 @@ def deliver(actor, application, *, way, note=""):
     return application
 
 
-def escalate_overdue(today=None):
+def escalate_overdue(today: datetime.date | None = None) -> int:
     """Daily: escalate the cases' overdue work items one level at a time, as for
-    letters — the unit's clerks (overdue), its head (escalation.ESCALATE_TO_HEAD_DAYS working days
-    late), the supervision office (seriously overdue); see core/escalation.py. Each
-    level once per item. Returns the number of escalations made."""
+    letters — the unit's clerks (overdue), its head (escalation.ESCALATE_TO_HEAD_DAYS
+    working days late), the supervision office (seriously overdue); see
+    core/escalation.py. Each level once per item. Returns the number of escalations made."""
     today = today or _today()
     items = WorkItem.objects.filter(
         state=WorkItemState.OPEN,
@@ -526,7 +564,7 @@ def escalate_overdue(today=None):
         kind__startswith="services.",
     )
 
-    def record(item, application, level):
+    def record(item: WorkItem, application: Application, level: int) -> bool:
         created = escalation.record(item, application, level)
         if created:
             _audit(None, "escalate", application, {"work_item": item.pk, "level": level})

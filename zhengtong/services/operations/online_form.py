@@ -3,10 +3,13 @@ fields), and the check of the answers against it."""
 
 import datetime
 import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit
@@ -18,6 +21,7 @@ from zhengtong.core.validators import (
     check_mobile,
 )
 from zhengtong.org import permissions
+from zhengtong.org.models import User
 
 from ..models import (
     FieldType,
@@ -32,6 +36,9 @@ TEXTAREA_MAX = 5000
 ADDRESS_MAX = 300
 TABLE_MAX_ROWS = 50
 MAX_FIELDS = 60
+# One field of a form definition, as stored (JSON): key, label, type, required, help,
+# and choices, columns or show_if by type.
+Field = dict[str, Any]
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -41,7 +48,7 @@ class FormErrors(Invalid):
 
     code = "form_errors"
 
-    def __init__(self, errors):
+    def __init__(self, errors: Mapping[str, str | Promise]) -> None:
         self.errors = dict(errors)
         first_field, first = next(iter(self.errors.items()))
         super().__init__(
@@ -50,7 +57,7 @@ class FormErrors(Invalid):
         )
 
 
-def clean_form_fields(fields):
+def clean_form_fields(fields: object) -> list[Field]:
     """Check a form definition and return it normalised; raise Invalid naming the
     first problem (field="fields")."""
     if not isinstance(fields, list):
@@ -120,7 +127,7 @@ def clean_form_fields(fields):
 
 
 @transaction.atomic
-def save_form(actor, item, fields) -> ServiceForm:
+def save_form(actor: User, item: ServiceItem, fields: object) -> ServiceForm:
     """Define or change the online form of an item (no code: a list of fields). Every
     change bumps the form's version; applications keep the version they were filled
     with."""
@@ -149,7 +156,7 @@ def save_form(actor, item, fields) -> ServiceForm:
     return form
 
 
-def online_form(item):
+def online_form(item: ServiceItem) -> ServiceForm | None:
     """The item's form when it can be applied for online now, else None."""
     if item.state != ItemState.PUBLISHED or item.online_depth not in (
         OnlineDepth.PRE_REVIEW,
@@ -159,84 +166,112 @@ def online_form(item):
     return ServiceForm.objects.filter(item=item).first()
 
 
-def visible(field, answers):
+def visible(field: Field, answers: Mapping[str, Any]) -> bool:
     """A field is shown (and then only then may be required) unless its `show_if`
     answer differs."""
     cond = field.get("show_if")
     if not cond:
         return True
-    return str(answers.get(cond["field"], "") or "").strip() == cond["equals"]
+    return bool(str(answers.get(cond["field"], "") or "").strip() == cond["equals"])
 
 
-def _one_answer(field, value):
-    """Check one answer with the kernel's validators; return it normalised or raise
-    ValidationError with the message for the applicant."""
-    ftype = field["type"]
-    if ftype == FieldType.TABLE:
-        rows = []
-        for row in value if isinstance(value, list) else []:
-            if not isinstance(row, dict):
-                continue
-            cells = {c: str(row.get(c, "") or "").strip()[:TEXT_MAX] for c in field["columns"]}
-            if any(cells.values()):
-                rows.append(cells)
-        if len(rows) > TABLE_MAX_ROWS:
-            raise ValidationError(_("At most %(max)d rows.") % {"max": TABLE_MAX_ROWS})
-        return rows
-    value = str(value or "").strip()
-    if ftype == FieldType.NUMBER:
+def _table_answer(field: Field, value: object) -> list[dict[str, str]]:
+    """The table's non-empty rows, each cell bounded."""
+    rows = []
+    for row in value if isinstance(value, list) else []:
+        if not isinstance(row, dict):
+            continue
+        cells = {c: str(row.get(c, "") or "").strip()[:TEXT_MAX] for c in field["columns"]}
+        if any(cells.values()):
+            rows.append(cells)
+    if len(rows) > TABLE_MAX_ROWS:
+        raise ValidationError(_("At most %(max)d rows.") % {"max": TABLE_MAX_ROWS})
+    return rows
+
+
+def _number_answer(field: Field, value: str) -> str:
+    try:
+        number = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        raise ValidationError(_("Enter a number, for example 12 or 3.5.")) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e12"):
+        raise ValidationError(_("Enter a number, for example 12 or 3.5."))
+    return str(number)
+
+
+def _date_answer(field: Field, value: str) -> str:
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("Enter a real date as YYYY-MM-DD.")) from None
+    if not datetime.date(1900, 1, 1) <= day <= datetime.date(2100, 12, 31):
+        raise ValidationError(_("Enter a date between 1900 and 2100."))
+    return day.isoformat()
+
+
+def _choice_answer(field: Field, value: str) -> str:
+    if value not in field.get("choices", []):
+        raise ValidationError(_("Choose one of the listed options."))
+    return value
+
+
+def _phone_answer(field: Field, value: str) -> str:
+    try:
+        return check_mobile(value)
+    except ValidationError:
         try:
-            number = Decimal(value.replace(",", ""))
-        except InvalidOperation:
-            raise ValidationError(_("Enter a number, for example 12 or 3.5.")) from None
-        if not number.is_finite() or abs(number) >= Decimal("1e12"):
-            raise ValidationError(_("Enter a number, for example 12 or 3.5."))
-        return str(number)
-    if ftype == FieldType.DATE:
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
-            raise ValidationError(_("Enter a real date as YYYY-MM-DD.")) from None
-        if not datetime.date(1900, 1, 1) <= day <= datetime.date(2100, 12, 31):
-            raise ValidationError(_("Enter a date between 1900 and 2100."))
-        return day.isoformat()
-    if ftype == FieldType.CHOICE:
-        if value not in field.get("choices", []):
-            raise ValidationError(_("Choose one of the listed options."))
-        return value
-    if ftype == FieldType.ID_NUMBER:
-        return check_citizen_id(value)
-    if ftype == FieldType.CREDIT_CODE:
-        return check_credit_code(value)
-    if ftype == FieldType.PHONE:
-        try:
-            return check_mobile(value)
+            return check_landline(value)
         except ValidationError:
-            try:
-                return check_landline(value)
-            except ValidationError:
-                raise ValidationError(
-                    _(
-                        "Enter a mobile number (11 digits) or a landline with its area "
-                        "code, for example 0551-12345678."
-                    )
-                ) from None
-    limit = {FieldType.TEXTAREA: TEXTAREA_MAX, FieldType.ADDRESS: ADDRESS_MAX}.get(ftype, TEXT_MAX)
+            raise ValidationError(
+                _(
+                    "Enter a mobile number (11 digits) or a landline with its area "
+                    "code, for example 0551-12345678."
+                )
+            ) from None
+
+
+def _text_answer(field: Field, value: str) -> str:
+    limit = {FieldType.TEXTAREA: TEXTAREA_MAX, FieldType.ADDRESS: ADDRESS_MAX}.get(
+        field["type"], TEXT_MAX
+    )
     if len(value) > limit:
         raise ValidationError(_("At most %(max)d characters are allowed.") % {"max": limit})
     return value
 
 
-def _is_empty(value):
+# The check of each field type's answer (the others are text of a bounded length).
+_ANSWER_CHECKS: dict[str, Callable[[Field, str], str]] = {
+    FieldType.NUMBER: _number_answer,
+    FieldType.DATE: _date_answer,
+    FieldType.CHOICE: _choice_answer,
+    FieldType.ID_NUMBER: lambda _field, value: check_citizen_id(value),
+    FieldType.CREDIT_CODE: lambda _field, value: check_credit_code(value),
+    FieldType.PHONE: _phone_answer,
+}
+
+
+def _one_answer(field: Field, value: object) -> str | list[dict[str, str]]:
+    """Check one answer with the kernel's validators; return it normalised or raise
+    ValidationError with the message for the applicant."""
+    if field["type"] == FieldType.TABLE:
+        return _table_answer(field, value)
+    check = _ANSWER_CHECKS.get(field["type"], _text_answer)
+    return check(field, str(value or "").strip())
+
+
+def _is_empty(value: object) -> bool:
     return value in (None, "", []) or (isinstance(value, str) and not value.strip())
 
 
-def clean_answers(fields, answers, *, complete=True):
+def clean_answers(
+    fields: list[Field], answers: object, *, complete: bool = True
+) -> tuple[dict[str, Any], dict[str, str | Promise]]:
     """Check the answers against the form. Returns (cleaned, errors): hidden fields'
     answers are dropped, an empty answer is an error only when `complete` and the
     field is shown and required. Nothing raises: the caller keeps what was typed."""
     answers = answers if isinstance(answers, dict) else {}
-    cleaned, errors = {}, {}
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str | Promise] = {}
     for field in fields:
         key = field["key"]
         if not visible(field, answers):
@@ -259,9 +294,9 @@ def clean_answers(fields, answers, *, complete=True):
     return cleaned, errors
 
 
-def _raw_answers(fields, answers):
+def _raw_answers(fields: list[Field], answers: Mapping[str, Any]) -> dict[str, Any]:
     """What the applicant typed, kept as typed (strings and table rows) and bounded."""
-    out = {}
+    out: dict[str, Any] = {}
     for field in fields:
         key = field["key"]
         if key not in answers:

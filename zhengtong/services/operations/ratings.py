@@ -1,22 +1,27 @@
 """好差评: the applicant's rating of a completed case, the rectification of a bad
 rating, and the statistics per unit and item."""
 
+from typing import Any
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core import workitems
 from zhengtong.core.errors import Conflict, Invalid
+from zhengtong.core.ratings import BAD_LEVELS, Satisfaction
 from zhengtong.org import permissions
+from zhengtong.org.models import User
+from zhengtong.public.models import PublicUser
 
 from ..models import (
-    BAD_LEVELS,
     COMPLETED_STATES,
     RATING_DIMENSIONS,
+    Application,
     CaseRating,
     CaseStepKind,
     Rectification,
-    Satisfaction,
 )
 from .common import (
     KIND_RECTIFY,
@@ -33,15 +38,24 @@ from .common import (
 RECTIFY_DAYS = 5
 
 
-def _level(value, field):
+def _level(value: object, field: str) -> Satisfaction:
     try:
-        return Satisfaction(int(value))
+        return Satisfaction(int(value))  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise Invalid(_("Choose a rating from 1 to 5."), field=field) from None
 
 
 @transaction.atomic
-def rate(public_user, application, *, overall, efficiency, guide_accuracy, convenience, comment=""):
+def rate(
+    public_user: PublicUser | None,
+    application: Application | int,
+    *,
+    overall: object,
+    efficiency: object,
+    guide_accuracy: object,
+    convenience: object,
+    comment: str = "",
+) -> CaseRating:
     """一事一评: the applicant rates a completed case once, on the national dimensions.
     A bad rating (不满意 or 非常不满意 on any dimension) opens a rectification work item
     for the unit."""
@@ -64,7 +78,7 @@ def rate(public_user, application, *, overall, efficiency, guide_accuracy, conve
         at=timezone.now(),
         **values,
     )
-    _step(application, CaseStepKind.RATED, public_text=Satisfaction(values["overall"]).label)
+    _step(application, CaseStepKind.RATED, public_text=str(Satisfaction(values["overall"]).label))
     if rating.is_bad:
         workitems.open_work_item(
             None,
@@ -81,7 +95,9 @@ def rate(public_user, application, *, overall, efficiency, guide_accuracy, conve
 
 
 @transaction.atomic
-def record_rectification(actor, application, *, call_back, result):
+def record_rectification(
+    actor: User, application: Application | int, *, call_back: str, result: str
+) -> Rectification:
     """整改: the unit called the applicant back (record kept internal) and states the
     result, which the applicant is shown. Closes the rectification work item."""
     application = _lock(application)
@@ -106,7 +122,7 @@ def record_rectification(actor, application, *, call_back, result):
     return rectification
 
 
-def rating_statistics(queryset=None):
+def rating_statistics(queryset: QuerySet[CaseRating] | None = None) -> list[dict[str, Any]]:
     """Per unit and item: number of ratings, average overall, share of bad ratings and
     of rectified bad ratings (for the public statistics)."""
     from django.db.models import Avg, Count, Q
@@ -125,4 +141,4 @@ def rating_statistics(queryset=None):
         )
         .order_by("unit__name", "item__name")
     )
-    return list(rows)
+    return [dict(row) for row in rows]

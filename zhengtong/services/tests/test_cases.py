@@ -15,7 +15,6 @@ from zhengtong.core import calendar
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.models import WorkItem
 from zhengtong.services import cases
-from zhengtong.services.operations import handling
 from zhengtong.services.models import (
     Application,
     ApplicationState,
@@ -23,6 +22,7 @@ from zhengtong.services.models import (
     Decision,
     ServiceForm,
 )
+from zhengtong.services.operations import handling
 
 from .conftest import (
     FORM_FIELDS,
