@@ -545,7 +545,9 @@ def deliver(
     application.delivery_way = way
     application.delivery_note = note
     application.save()
-    _step(application, CaseStepKind.DELIVERED, actor=acting, public_text=DeliveryWay(way).label)
+    _step(
+        application, CaseStepKind.DELIVERED, actor=acting, public_text=str(DeliveryWay(way).label)
+    )
     _sync_items(acting, application)
     _audit(acting, "deliver", application, {"way": way})
     return application
