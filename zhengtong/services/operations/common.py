@@ -26,10 +26,13 @@ from ..models import (
 )
 
 S = ApplicationState
+
 # Time limits in working days (行政许可法, STANDARDS.md §7.1).
 INTAKE_DAYS = 5  # Art. 32: the one-time notice on the spot or within 5 days
 REVIEWERS_NEEDED = 2  # Art. 34: two or more staff for a substantive check
 NOTE_MAX = 2000
+
+# The kinds of the case's work items (core.workitems).
 KIND_INTAKE = "services.intake"
 KIND_REVIEW = "services.review"
 KIND_DECIDE = "services.decide"
@@ -40,6 +43,7 @@ STEP_KINDS = (KIND_INTAKE, KIND_REVIEW, KIND_DECIDE, KIND_SPECIAL, KIND_DELIVER)
 
 
 def case_url(application: Application) -> str:
+    """The case's staff page (work items link to it)."""
     return f"/oa/services/cases/{application.pk}/"
 
 
