@@ -1,5 +1,5 @@
 """The national five-level satisfaction scale (好差评: 非常满意, 满意, 基本满意, 不满意,
-非常不满意; docs/conformance.md), one for every subsystem that asks people to rate, so
+非常不满意; docs/conformance.md SRV-12), one for every subsystem that asks people to rate, so
 assessment reads one shape: the same integers 1..5 mean the same everywhere. A
 subsystem may word a level its own way (`Satisfaction.worded`), never renumber one."""
 

@@ -1,4 +1,4 @@
-"""Operations on online applications and their cases (办件), STANDARDS.md §7.1, §7.3.
+"""Operations on online applications and their cases (办件), docs/conformance.md SRV-4–SRV-13.
 
 The applicant (a public user, never a staff account) writes a draft, uploads one file
 per material slot of the guide, and submits; the unit's staff take the case through

@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit, calendar, workitems
-from zhengtong.core.errors import Conflict, Invalid, NotFound
+from zhengtong.core.errors import Conflict, NotFound
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import send_sms
 from zhengtong.org.models import User
@@ -27,7 +27,7 @@ from ..models import (
 
 S = ApplicationState
 
-# Time limits in working days (行政许可法, STANDARDS.md §7.1).
+# Time limits in working days (行政许可法, docs/conformance.md SRV-5–SRV-8).
 INTAKE_DAYS = 5  # Art. 32: the one-time notice on the spot or within 5 days
 REVIEWERS_NEEDED = 2  # Art. 34: two or more staff for a substantive check
 NOTE_MAX = 2000
@@ -130,13 +130,17 @@ def _audit(
     )
 
 
-def _text(value, field, *, required=True, maximum=NOTE_MAX, message=None):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message or _("This field is required."), field=field)
-    if len(value) > maximum:
-        raise Invalid(_("At most %(max)d characters are allowed.") % {"max": maximum}, field=field)
-    return value
+def _text(
+    value: str | None,
+    field: str,
+    *,
+    required: bool = True,
+    maximum: int = NOTE_MAX,
+    message: str | Promise | None = None,
+) -> str:
+    from zhengtong.core.text import clean_text
+
+    return clean_text(value, field, maximum=maximum, required=required, message=message)
 
 
 def _decision_due(application: Application) -> datetime.date:
