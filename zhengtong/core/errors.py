@@ -4,6 +4,7 @@ Each carries a stable `code` (for the API and tests) and a translatable message.
 Views turn them into form messages; the API into 400/403/404/409 responses.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +13,13 @@ class DomainError(Exception):
     status = 400
     default_message = _("The request could not be carried out.")
 
-    def __init__(self, message=None, *, code=None, field=None):
+    def __init__(
+        self,
+        message: str | Promise | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+    ) -> None:
         self.message = message or self.default_message
         if code:
             self.code = code

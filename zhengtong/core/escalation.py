@@ -8,13 +8,25 @@ Each level is reached once per work item: the subsystem keeps one row per (work 
 level) and says whether it is new (`record`), so a job run twice tells nobody twice.
 """
 
-from django.db import transaction
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.org.models import Role, User
 
 from . import calendar
+from .models import WorkItem, WorkItemEscalation
 from .notifications import notify
+
+# The thresholds, in working days past the due date, for every subsystem.
+ESCALATE_TO_HEAD_DAYS = 3
+SERIOUSLY_OVERDUE_DAYS = 5
 
 
 def unit_people(unit_id, roles):
@@ -33,7 +45,7 @@ def supervisors():
     )
 
 
-def level_for(days_late, *, to_head_after, seriously_after):
+def level_for(days_late: int, *, to_head_after: int, seriously_after: int) -> int:
     """0 when not late, else the level `days_late` working days reach."""
     if days_late < 1:
         return 0
@@ -50,7 +62,30 @@ def _told(unit_id, level):
     return supervisors(), _("Seriously overdue: %(title)s")
 
 
-def escalate(items, today, *, subject_of, record, to_head_after, seriously_after):
+def record(item: WorkItem, subject: models.Model, level: int) -> bool:
+    """Keep that `item` (about `subject`: a letter, a case …) reached `level`; False when
+    it had before (the subsystem writes its audit record only when True)."""
+    _escalation, created = WorkItemEscalation.objects.get_or_create(
+        work_item=item,
+        level=level,
+        defaults={
+            "subject_type": ContentType.objects.get_for_model(subject),
+            "subject_id": str(subject.pk),
+            "at": timezone.now(),
+        },
+    )
+    return created
+
+
+def escalate(
+    items: QuerySet[WorkItem],
+    today: datetime.date,
+    *,
+    subject_of: Callable[[WorkItem], Any],
+    record: Callable[[WorkItem, Any, int], bool],
+    to_head_after: int = ESCALATE_TO_HEAD_DAYS,
+    seriously_after: int = SERIOUSLY_OVERDUE_DAYS,
+) -> int:
     """Escalate each overdue work item of `items` (open, due before `today`) up to the
     level it has reached. `subject_of(item)` gives the letter, case … (None: skipped);
     `record(item, subject, level)` keeps the level and writes the audit record, in the

@@ -338,3 +338,34 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.period}"
+
+
+# --- Escalation of overdue work items -------------------------------------------------
+
+
+class WorkItemEscalation(models.Model):
+    """One escalation of an overdue work item (core/escalation.py: level 1 the handling
+    unit's clerks, 2 its head, 3 the supervision office), for every subsystem; unique per
+    (work item, level) so the daily jobs never repeat one. The subject (the letter, the
+    case …) is kept with it so a subject's escalations are listed without the work item."""
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField(_("level"))
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    at = models.DateTimeField(_("escalated at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(fields=["work_item", "level"], name="core_escalation_once")
+        ]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="core_escalation_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work_item_id}: level {self.level}"

@@ -26,6 +26,7 @@ from zhengtong.org.models import Unit
 from . import selectors, services
 from .models import (
     CONTENT_MAX,
+    RATING_CHOICES,
     REPLY_MAX,
     TITLE_MAX,
     Category,
@@ -36,7 +37,6 @@ from .models import (
     LetterState,
     LetterStep,
     Mailbox,
-    RatingLevel,
     Reply,
     ReplyState,
     RoutingRole,
@@ -296,7 +296,7 @@ class LetterPublishSerializer(serializers.Serializer):
 class LetterRateSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=20)
     password = serializers.CharField(max_length=20)
-    level = serializers.ChoiceField(RatingLevel.choices)
+    level = serializers.ChoiceField(RATING_CHOICES)
     comment = _note(required=False)
 
 

@@ -11,13 +11,13 @@ from zhengtong.public.forms import PublicForm
 
 from .models import (
     CONTENT_MAX,
+    RATING_CHOICES,
     REPLY_MAX,
     TITLE_MAX,
     Category,
     DeclineReason,
     FollowUp,
     Mailbox,
-    RatingLevel,
 )
 from .services import MAX_ATTACHMENTS
 from .services import NOTE_MAX as NOTE_MAX_FORM
@@ -113,7 +113,7 @@ class TrackForm(forms.Form):
 class RateForm(forms.Form):
     level = forms.TypedChoiceField(
         label=_("How satisfied are you with the reply?"),
-        choices=RatingLevel.choices,
+        choices=RATING_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zhengtong.core.crypto import EncryptedTextField, mobile_index
+from zhengtong.core.ratings import BAD_LEVELS, Satisfaction
 from zhengtong.core.validators import validate_credit_code
 
 TITLE_MAX = 100
@@ -491,15 +492,12 @@ class SupervisionOrder(models.Model):
         return f"{self.letter_id}: {self.at:%Y-%m-%d}"
 
 
-class RatingLevel(models.IntegerChoices):
-    VERY_SATISFIED = 5, _("Very satisfied")
-    SATISFIED = 4, _("Satisfied")
-    NEUTRAL = 3, _("Neither satisfied nor dissatisfied")
-    DISSATISFIED = 2, _("Dissatisfied")
-    VERY_DISSATISFIED = 1, _("Very dissatisfied")
-
-
-UNSATISFIED_LEVELS = {RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED}
+# Letters are rated on the national scale (core/ratings.py), wording level 3 their own way.
+RatingLevel = Satisfaction
+RATING_CHOICES = Satisfaction.worded(
+    {Satisfaction.BASICALLY_SATISFIED: _("Neither satisfied nor dissatisfied")}
+)
+UNSATISFIED_LEVELS = BAD_LEVELS
 
 
 class Rating(models.Model):
@@ -507,7 +505,7 @@ class Rating(models.Model):
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="ratings")
     reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="rating")
-    level = models.PositiveSmallIntegerField(_("rating"), choices=RatingLevel.choices)
+    level = models.PositiveSmallIntegerField(_("rating"), choices=RATING_CHOICES)
     comment = models.TextField(_("comment"), blank=True)
     at = models.DateTimeField()
 
@@ -549,21 +547,3 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.letter_id}: {self.at:%Y-%m-%d}"
-
-
-class Escalation(models.Model):
-    """One escalation of an overdue work item (level 1 reminder to the handler, 2 the
-    unit head, 3 the supervision office); unique so the daily job never repeats one."""
-
-    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="escalations")
-    work_item = models.ForeignKey("core.WorkItem", on_delete=models.CASCADE, related_name="+")
-    level = models.PositiveSmallIntegerField()
-    at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["work_item", "level"], name="letters_escalation_once")
-        ]
-
-    def __str__(self):
-        return f"{self.letter_id}: level {self.level}"

@@ -55,7 +55,6 @@ from .models import (
     Category,
     DeadlinePolicy,
     DeclineReason,
-    Escalation,
     FollowUp,
     Instruction,
     Letter,
@@ -93,10 +92,6 @@ SUPERVISION_WORKING_DAYS = 3
 MAX_ATTACHMENTS = 5
 NAME_MAX = 50
 NOTE_MAX = 2000
-
-# Overdue grades and escalation (working days past the due date).
-ESCALATE_TO_HEAD_DAYS = 3
-SERIOUSLY_OVERDUE_DAYS = 5
 
 KIND_ACCEPT = "letters.accept"
 KIND_ROUTE = "letters.route"
@@ -243,14 +238,14 @@ def _working_due(days: int, start: datetime.date | None = None) -> tuple[datetim
 
 def grade(due_date: datetime.date | None, today: datetime.date | None = None) -> str:
     """'' (in time), 'soon' (due within a working day), 'overdue', or 'serious'
-    (seriously overdue: SERIOUSLY_OVERDUE_DAYS working days or more past due)."""
+    (seriously overdue: escalation.SERIOUSLY_OVERDUE_DAYS working days or more past due)."""
     if due_date is None:
         return ""
     today = today or _today()
     if due_date >= today:
         return "soon" if calendar.working_days_between(today, due_date).count <= 1 else ""
     late = calendar.working_days_between(due_date, today).count
-    return "serious" if late >= SERIOUSLY_OVERDUE_DAYS else "overdue"
+    return "serious" if late >= escalation.SERIOUSLY_OVERDUE_DAYS else "overdue"
 
 
 # --- work items ---------------------------------------------------------------------------
@@ -1346,7 +1341,7 @@ def request_reopen(actor: User | None, letter: Letter, *, reason: str) -> Letter
 
 def escalate_overdue(today: datetime.date | None = None) -> int:
     """Daily: escalate the letters' overdue work items one level at a time — a
-    reminder to the handling unit (overdue), its head (ESCALATE_TO_HEAD_DAYS working
+    reminder to the handling unit (overdue), its head (escalation.ESCALATE_TO_HEAD_DAYS working
     days late), the supervision office (seriously overdue); see core/escalation.py.
     Each level once per item; safe to run twice. Returns the number of escalations made."""
     from django.contrib.contenttypes.models import ContentType
@@ -1360,9 +1355,7 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
     ).select_related("assignee_unit")
 
     def record(item: WorkItem, letter: Letter, level: int) -> bool:
-        _escalation, created = Escalation.objects.get_or_create(
-            work_item=item, level=level, defaults={"letter": letter, "at": timezone.now()}
-        )
+        created = escalation.record(item, letter, level)
         if created:
             audit.record(
                 None,
@@ -1378,6 +1371,4 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
         today,
         subject_of=lambda item: Letter.objects.filter(pk=item.subject_id).first(),
         record=record,
-        to_head_after=ESCALATE_TO_HEAD_DAYS,
-        seriously_after=SERIOUSLY_OVERDUE_DAYS,
     )

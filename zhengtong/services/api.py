@@ -91,7 +91,9 @@ class ServiceItemSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.name", read_only=True)
     unit_id = serializers.IntegerField(read_only=True)
     item_type_label = serializers.CharField(source="get_item_type_display", read_only=True)
-    events = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    events: "serializers.SlugRelatedField[ServiceEvent]" = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     url = serializers.SerializerMethodField(help_text="The guide on the public website.")
 
     class Meta:
@@ -346,7 +348,7 @@ def register(router):
 class CaseStepSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
-    label = serializers.CharField(source="get_kind_display")
+    label = serializers.CharField(source="get_kind_display")  # type: ignore[assignment]
     public_text = serializers.CharField()
     internal_note = serializers.CharField()
 

@@ -5,9 +5,15 @@ materials, steps without their requirements, missing time limit, fee or contact)
 A missing key element blocks publication; a warning is shown but does not."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .models import ServiceItem
 
 # The 8 key element classes of the 2015 普查 carried into the 2019 检查指标 (§5.2).
 KEY_ELEMENTS = [
@@ -34,28 +40,28 @@ class Problem:
 
     severity: str  # "missing" | "warning"
     element: str  # field name or "materials[2]" etc.
-    message: str
+    message: "str | Promise"
 
     @property
-    def blocks(self):
+    def blocks(self) -> bool:
         return self.severity == "missing"
 
-    def __str__(self):
-        return self.message
+    def __str__(self) -> str:
+        return str(self.message)
 
 
-def _blank(value):
+def _blank(value: str | None) -> bool:
     return not (value or "").strip()
 
 
-def _rows(item, name, prefetched):
+def _rows(item: "ServiceItem", name: str, prefetched: Mapping[str, Any] | None) -> list[Any]:
     """Rows of a relation: from `prefetched` (unsaved candidate values) or the database."""
     if prefetched is not None and name in prefetched:
         return prefetched[name]
     return list(getattr(item, name).all())
 
 
-def guide_problems(item, *, rows=None):
+def guide_problems(item: "ServiceItem", *, rows: Mapping[str, Any] | None = None) -> list[Problem]:
     """The missing key elements and the warnings of a guide, key elements first.
 
     `rows` may hold candidate {"materials": [...], "steps": [...]} (objects or dicts
@@ -126,6 +132,8 @@ def guide_problems(item, *, rows=None):
     return problems
 
 
-def missing_elements(item, **kwargs):
+def missing_elements(
+    item: "ServiceItem", *, rows: Mapping[str, Any] | None = None
+) -> list[Problem]:
     """Only the missing key elements (what blocks publication)."""
-    return [p for p in guide_problems(item, **kwargs) if p.blocks]
+    return [p for p in guide_problems(item, rows=rows) if p.blocks]

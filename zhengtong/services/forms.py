@@ -2,9 +2,14 @@
 materials, steps and questions. Rows left empty are ignored; ticking "remove" drops a
 row. The forms only shape input: the operations in services.py check and save it."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from zhengtong.org.models import Unit
 
 from .models import (
     Delivery,
@@ -41,7 +46,9 @@ GUIDE_FIELDS = [
 
 
 class GuideForm(forms.ModelForm):
-    unit = forms.ModelChoiceField(label=_("Implementing unit"), queryset=None, required=True)
+    unit: "forms.ModelChoiceField[Unit]" = forms.ModelChoiceField(
+        label=_("Implementing unit"), queryset=None, required=True
+    )
     result_delivery = forms.MultipleChoiceField(
         label=_("Delivery of the result"),
         choices=Delivery.choices,

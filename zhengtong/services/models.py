@@ -10,12 +10,18 @@ Applications (办件) point at `ServiceItem` and its
 `statutory_limit` / `promised_limit`.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.crypto import EncryptedTextField
+
+# 好差评 is rated on the national scale (core/ratings.py); the names stay importable here.
+from zhengtong.core.ratings import BAD_LEVELS as BAD_LEVELS
+from zhengtong.core.ratings import Satisfaction as Satisfaction
 
 
 class ItemType(models.TextChoices):
@@ -483,7 +489,7 @@ class Application(models.Model):
     def __str__(self):
         return self.number or f"draft {self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from zhengtong.core.crypto import citizen_id_index, mobile_index
 
         self.id_number_index = (
@@ -696,17 +702,6 @@ class Decision(models.Model):
         return f"{self.application}: {self.outcome}"
 
 
-class Satisfaction(models.IntegerChoices):
-    """好差评 levels (docs/conformance.md SRV-12); 差评 = 2 and 1."""
-
-    VERY_SATISFIED = 5, _("Very satisfied")
-    SATISFIED = 4, _("Satisfied")
-    BASICALLY_SATISFIED = 3, _("Basically satisfied")
-    DISSATISFIED = 2, _("Dissatisfied")
-    VERY_DISSATISFIED = 1, _("Very dissatisfied")
-
-
-BAD_LEVELS = {Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED}
 RATING_DIMENSIONS = ("overall", "efficiency", "guide_accuracy", "convenience")
 
 
@@ -760,23 +755,3 @@ class Rectification(models.Model):
 
     def __str__(self):
         return f"{self.rating}"
-
-
-class CaseEscalation(models.Model):
-    """One escalation of an overdue case work item (level 1 the unit's clerks, 2 its
-    head, 3 the supervision office); unique so the daily job never repeats one."""
-
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="escalations"
-    )
-    work_item = models.ForeignKey("core.WorkItem", on_delete=models.CASCADE, related_name="+")
-    level = models.PositiveSmallIntegerField()
-    at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["work_item", "level"], name="services_escalation_once")
-        ]
-
-    def __str__(self):
-        return f"{self.application_id}: level {self.level}"

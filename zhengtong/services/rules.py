@@ -2,11 +2,13 @@
 of the implementing unit, its head for publishing and withdrawing, and the staff of the
 county government office (政府办), which keeps the county's catalogue, for every unit."""
 
+from typing import Any
+
 from zhengtong.org.models import Role, UnitKind
 from zhengtong.org.permissions import has_role, is_member, rule, unit_ids_of
 
 
-def in_government_office(person):
+def in_government_office(person: Any) -> bool:
     """A member of the government's general office (政府办)."""
     from zhengtong.org.models import Unit
 

@@ -5,12 +5,17 @@ the guide's public address (/bsfw/sx/<implementation code>/); withdrawing remove
 entry, so neither the public nor the site search ever finds a draft or withdrawn guide.
 """
 
+from typing import TYPE_CHECKING
+
 from zhengtong.search import engine
+
+if TYPE_CHECKING:
+    from .models import ServiceItem
 
 OBJECT_TYPE = "services.serviceitem"
 
 
-def guide_text(item):
+def guide_text(item: "ServiceItem") -> str:
     """The searchable text of a guide, the most telling parts first (snippets start
     there): type, events, conditions, materials, steps, basis, place, FAQ."""
     parts = [
@@ -29,7 +34,7 @@ def guide_text(item):
     return "\n".join(p for p in parts if p)
 
 
-def index_item(item):
+def index_item(item: "ServiceItem") -> object:
     """Index a published guide; take anything else out of the index."""
     if not item.is_public:
         engine.remove(OBJECT_TYPE, item.pk)
@@ -46,7 +51,7 @@ def index_item(item):
     )
 
 
-def matching_ids(query, *, limit=1000):
+def matching_ids(query: str, *, limit: int = 1000) -> list[int]:
     """Ids of published items whose guide matches the query words."""
     hits = engine.search(query, public_only=True, object_type=OBJECT_TYPE, limit=limit)
     return [int(h.entry.object_id) for h in hits]

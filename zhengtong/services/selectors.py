@@ -1,22 +1,40 @@
 """Read-side queries of service items, shared by the public pages, the API and the
 staff pages, so each shows the same rows."""
 
-from django.db.models import Count, Q
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 
 from zhengtong.org import permissions
-from zhengtong.org.models import Unit
+from zhengtong.org.models import Unit, User
+from zhengtong.public.models import PublicUser
 
 from . import search
 from .models import ItemState, ServiceEvent, ServiceItem
 from .rules import in_government_office
 
+if TYPE_CHECKING:
+    from zhengtong.public.registry import MyItem
 
-def public_items():
+    from .models import Application
+
+
+def public_items() -> QuerySet[ServiceItem]:
     """Published items only: the public never sees a draft or a withdrawn guide."""
     return ServiceItem.objects.filter(state=ItemState.PUBLISHED).select_related("unit")
 
 
-def filter_items(queryset, *, unit=None, item_type="", event=None, audience="", q=""):
+def filter_items(
+    queryset: QuerySet[ServiceItem],
+    *,
+    unit: Unit | None = None,
+    item_type: str = "",
+    event: ServiceEvent | None = None,
+    audience: str = "",
+    q: str = "",
+) -> QuerySet[ServiceItem]:
     """The catalogue's filters; `q` goes through the platform's search (segmented
     Chinese words), with the name and codes matched directly as well."""
     if unit is not None:
@@ -38,12 +56,12 @@ def filter_items(queryset, *, unit=None, item_type="", event=None, audience="", 
     return queryset.distinct()
 
 
-def public_item(code):
+def public_item(code: str) -> ServiceItem | None:
     """The published item with this implementation code, or None."""
     return public_items().filter(implementation_code=code).first()
 
 
-def units_with_items():
+def units_with_items() -> QuerySet[Unit]:
     """Units with published items, with how many (the "by unit" panel)."""
     return (
         Unit.objects.filter(service_items__state=ItemState.PUBLISHED)
@@ -52,7 +70,8 @@ def units_with_items():
     )
 
 
-def events_with_items(kind):
+def events_with_items(kind: str) -> QuerySet[ServiceEvent]:
+    """The events of `kind` (life or business events), with their published items' count."""
     return (
         ServiceEvent.objects.filter(kind=kind)
         .annotate(item_count=Count("items", filter=Q(items__state=ItemState.PUBLISHED)))
@@ -60,7 +79,7 @@ def events_with_items(kind):
     )
 
 
-def types_with_items():
+def types_with_items() -> list[tuple[str, "str | Promise", int]]:
     """(type, label, count) of the item types that have published items."""
     from .models import ItemType
 
@@ -68,7 +87,7 @@ def types_with_items():
     return [(value, label, counts[value]) for value, label in ItemType.choices if counts.get(value)]
 
 
-def staff_items(person):
+def staff_items(person: User) -> QuerySet[ServiceItem]:
     """Items a staff member works on: their units' (all units for the government
     office), every state."""
     queryset = ServiceItem.objects.select_related("unit")
@@ -77,7 +96,7 @@ def staff_items(person):
     return queryset.filter(unit_id__in=permissions.unit_ids_of(person))
 
 
-def writable_units(person):
+def writable_units(person: User) -> QuerySet[Unit]:
     """Units for which the person may create items."""
     if in_government_office(person):
         return Unit.objects.filter(is_active=True).exclude(kind__in=["county", "section"])
@@ -89,19 +108,18 @@ def writable_units(person):
     return Unit.objects.filter(pk__in=ids)
 
 
-def public_attachment_ids(item):
+def public_attachment_ids(item: ServiceItem) -> set[int]:
     """Attachments a published guide shows: flow chart, result sample, materials' forms."""
     ids = {item.flow_chart_id, item.result_sample_id}
     for blank, sample in item.materials.values_list("blank_form_id", "sample_id"):
         ids |= {blank, sample}
-    ids.discard(None)
-    return ids
+    return {i for i in ids if i is not None}
 
 
 # --- applications and cases ---------------------------------------------------------
 
 
-def my_applications(public_user):
+def my_applications(public_user: PublicUser) -> list["MyItem"]:
     """The personal centre's lines: the public user's applications and their state."""
     from zhengtong.public.registry import MyItem
 
@@ -123,7 +141,9 @@ def my_applications(public_user):
     ]
 
 
-def unit_cases(person, *, state="", overdue=False, today=None):
+def unit_cases(
+    person: User, *, state: str = "", overdue: bool = False, today: datetime.date | None = None
+) -> QuerySet["Application"]:
     """The cases of the units `person` belongs to (drafts never shown), newest first.
     `overdue`: open cases past their statutory decision date (or intake date)."""
     from django.utils import timezone
@@ -146,7 +166,7 @@ def unit_cases(person, *, state="", overdue=False, today=None):
     return qs.order_by("-submitted_at", "-id")
 
 
-def completed_cases():
+def completed_cases() -> QuerySet["Application"]:
     """办件公示: completed cases, most recently decided first."""
     from .models import Application, ApplicationState
 

@@ -10,8 +10,11 @@ state as a `ServiceItemVersion`, and changing it keeps the key elements complete
 """
 
 import re
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +22,11 @@ from django.utils.translation import gettext as _
 from zhengtong.core import audit, workitems
 from zhengtong.core.attachments import store_upload
 from zhengtong.core.errors import Conflict, Invalid, NotFound
+from zhengtong.core.models import WorkItem
 from zhengtong.core.validators import validate_phone
 from zhengtong.org import permissions
+from zhengtong.org.models import Unit, User
+from zhengtong.org.permissions import Acting
 
 from . import search
 from .checks import Problem, guide_problems, missing_elements
@@ -83,16 +89,19 @@ FILE_TYPES = {"pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "jpg", "png"}
 IMAGE_TYPES = {"jpg", "png", "gif"}
 COMPLETE_GUIDE_KIND = "services.complete_guide"
 COMPLETE_GUIDE_DAYS = 5  # working days given to a unit to complete a guide found lacking
+# One row of a guide's materials, steps or questions, as given by the form or the API.
+Row = dict[str, Any]
+GuideRow = TypeVar("GuideRow", ServiceStep, ServiceFAQ)
 
 
-def item_url(item):
+def item_url(item: ServiceItem) -> str:
     return f"/oa/services/{item.pk}/"
 
 
 # --- checking the values ----------------------------------------------------------------
 
 
-def _limit(value, field):
+def _limit(value: Any, field: str) -> int | None:
     if value in (None, ""):
         return None
     try:
@@ -110,38 +119,18 @@ def _limit(value, field):
     return number
 
 
-def _clean_fields(fields, item=None):
+def _clean_fields(fields: dict[str, Any], item: ServiceItem | None = None) -> dict[str, Any]:
     """Check and normalise the guide's own fields; raise Invalid naming the field."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise Invalid(_("Unknown field: %(name)s.") % {"name": ", ".join(sorted(unknown))})
-    out = {}
+    out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         if name in fields:
             out[name] = (fields[name] or "").strip()
-    if "name" in out:
-        if not out["name"]:
-            raise Invalid(_("A service item needs its name."), field="name")
-        if len(out["name"]) > 200:
-            raise Invalid(_("The name is too long: at most 200 characters."), field="name")
-    if out.get("basic_code") and not CODE_RE.match(out["basic_code"]):
-        raise Invalid(_("A code is made of letters, digits and hyphens."), field="basic_code")
+    _check_name_and_codes(out)
     if "implementation_code" in fields:
-        code = (fields["implementation_code"] or "").strip()
-        if not CODE_RE.match(code):
-            raise Invalid(
-                _("Give the implementation code: letters, digits and hyphens."),
-                field="implementation_code",
-            )
-        clash = ServiceItem.objects.filter(implementation_code__iexact=code)
-        if item is not None:
-            clash = clash.exclude(pk=item.pk)
-        if clash.exists():
-            raise Invalid(
-                _("Another service item already has this implementation code."),
-                field="implementation_code",
-            )
-        out["implementation_code"] = code
+        out["implementation_code"] = _implementation_code(fields["implementation_code"], item)
     for name, choices in CHOICE_FIELDS.items():
         if name in fields:
             if fields[name] not in choices.values:
@@ -152,6 +141,42 @@ def _clean_fields(fields, item=None):
             validate_phone(out["phone"])
         except ValidationError as exc:
             raise Invalid(exc.messages[0], field="phone") from None
+    _clean_limits(fields, item, out)
+    _clean_delivery(fields, out)
+    return out
+
+
+def _check_name_and_codes(out: dict[str, Any]) -> None:
+    if "name" in out:
+        if not out["name"]:
+            raise Invalid(_("A service item needs its name."), field="name")
+        if len(out["name"]) > 200:
+            raise Invalid(_("The name is too long: at most 200 characters."), field="name")
+    if out.get("basic_code") and not CODE_RE.match(out["basic_code"]):
+        raise Invalid(_("A code is made of letters, digits and hyphens."), field="basic_code")
+
+
+def _implementation_code(value: str | None, item: ServiceItem | None) -> str:
+    """The implementation code, well formed and unique among the items."""
+    code = (value or "").strip()
+    if not CODE_RE.match(code):
+        raise Invalid(
+            _("Give the implementation code: letters, digits and hyphens."),
+            field="implementation_code",
+        )
+    clash = ServiceItem.objects.filter(implementation_code__iexact=code)
+    if item is not None:
+        clash = clash.exclude(pk=item.pk)
+    if clash.exists():
+        raise Invalid(
+            _("Another service item already has this implementation code."),
+            field="implementation_code",
+        )
+    return code
+
+
+def _clean_limits(fields: dict[str, Any], item: ServiceItem | None, out: dict[str, Any]) -> None:
+    """The time limits (the promised one within the statutory one) and the visits."""
     for name in ("statutory_limit", "promised_limit"):
         if name in fields:
             out[name] = _limit(fields[name], name)
@@ -173,6 +198,9 @@ def _clean_fields(fields, item=None):
                 field="visits",
             )
         out["visits"] = visits
+
+
+def _clean_delivery(fields: dict[str, Any], out: dict[str, Any]) -> None:
     if "fee_charged" in fields:
         out["fee_charged"] = bool(fields["fee_charged"])
     if "result_delivery" in fields:
@@ -180,11 +208,10 @@ def _clean_fields(fields, item=None):
         if any(d not in Delivery.values for d in delivery):
             raise Invalid(_("Choose one of the listed values."), field="result_delivery")
         out["result_delivery"] = delivery
-    return out
 
 
-def _clean_materials(rows):
-    out = []
+def _clean_materials(rows: Iterable[Row]) -> list[Row]:
+    out: list[Row] = []
     for i, row in enumerate(rows, start=1):
         name = (row.get("name") or "").strip()
         if not name:
@@ -221,8 +248,8 @@ def _clean_materials(rows):
     return out
 
 
-def _clean_steps(rows):
-    out = []
+def _clean_steps(rows: Iterable[Row]) -> list[Row]:
+    out: list[Row] = []
     for i, row in enumerate(rows, start=1):
         name = (row.get("name") or "").strip()
         if not name:
@@ -231,8 +258,8 @@ def _clean_steps(rows):
     return out
 
 
-def _clean_faqs(rows):
-    out = []
+def _clean_faqs(rows: Iterable[Row]) -> list[Row]:
+    out: list[Row] = []
     for i, row in enumerate(rows, start=1):
         question = (row.get("question") or "").strip()
         answer = (row.get("answer") or "").strip()
@@ -245,9 +272,8 @@ def _clean_faqs(rows):
     return out
 
 
-def _clean_events(events):
-    events = list(events)
-    ids = [getattr(e, "pk", e) for e in events]
+def _clean_events(events: Iterable[ServiceEvent | int]) -> list[ServiceEvent]:
+    ids = [e.pk if isinstance(e, ServiceEvent) else e for e in events]
     found = list(ServiceEvent.objects.filter(pk__in=ids))
     if len(found) != len(set(ids)):
         raise Invalid(_("Choose the events from the list."), field="events")
@@ -257,11 +283,11 @@ def _clean_events(events):
 # --- rows and snapshots -----------------------------------------------------------------
 
 
-def _replace_materials(item, rows):
+def _replace_materials(item: ServiceItem, rows: list[Row]) -> None:
     """Keep the rows whose id is given (their files stay), create the others, delete the
     rest; order as given."""
-    keep = {}
-    existing = {m.pk: m for m in item.materials.all()}
+    keep: dict[int, ServiceMaterial] = {}
+    existing: dict[int | None, ServiceMaterial] = {m.pk: m for m in item.materials.all()}
     for order, row in enumerate(rows):
         material = existing.get(_int_or_none(row.pop("id", None)))
         if material is None:
@@ -274,21 +300,26 @@ def _replace_materials(item, rows):
     item.materials.exclude(pk__in=list(keep)).delete()
 
 
-def _int_or_none(value):
+def _int_or_none(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
         return None
 
 
-def _replace_rows(item, model, relation, rows):
+def _replace_rows(
+    item: ServiceItem,
+    model: type[GuideRow],
+    relation: str,
+    rows: list[Row],
+) -> None:
     getattr(item, relation).all().delete()
     model.objects.bulk_create([model(item=item, order=i, **row) for i, row in enumerate(rows)])
 
 
-def snapshot(item):
+def snapshot(item: ServiceItem) -> dict[str, Any]:
     """Everything the public guide shows, as JSON (kept per published version)."""
-    data = {name: getattr(item, name) for name in EDITABLE}
+    data: dict[str, Any] = {name: getattr(item, name) for name in EDITABLE}
     data["unit"] = {"id": item.unit_id, "name": item.unit.name}
     data["events"] = [e.slug for e in item.events.all()]
     data["materials"] = [
@@ -312,7 +343,7 @@ def snapshot(item):
     return data
 
 
-def _keep_version(acting, item):
+def _keep_version(acting: Acting, item: ServiceItem) -> None:
     item.version += 1
     item.published_at = timezone.now()
     item.save(update_fields=["version", "published_at"])
@@ -325,7 +356,7 @@ def _keep_version(acting, item):
     )
 
 
-def _locked(item, revision=None):
+def _locked(item: ServiceItem, revision: int | str | None = None) -> ServiceItem:
     try:
         locked = ServiceItem.objects.select_for_update().select_related("unit").get(pk=item.pk)
     except ServiceItem.DoesNotExist:
@@ -341,7 +372,7 @@ def _locked(item, revision=None):
     return locked
 
 
-def _missing_message(problems):
+def _missing_message(problems: Iterable[Problem]) -> str:
     names = "、".join(str(p.message) for p in problems)
     return _("The guide cannot be published yet: %(problems)s") % {"problems": names}
 
@@ -351,7 +382,14 @@ def _missing_message(problems):
 
 @transaction.atomic
 def create_item(
-    actor, *, unit, materials=(), steps=(), faqs=(), events=(), **fields
+    actor: User,
+    *,
+    unit: Unit,
+    materials: Iterable[Row] = (),
+    steps: Iterable[Row] = (),
+    faqs: Iterable[Row] = (),
+    events: Iterable[ServiceEvent | int] = (),
+    **fields: Any,
 ) -> ServiceItem:
     """Write a new service item in draft for its implementing `unit` (§7.2)."""
     acting = permissions.require(actor, "services.create_item", None, unit=unit)
@@ -390,7 +428,15 @@ def create_item(
 
 @transaction.atomic
 def update_item(
-    actor, item, *, revision=None, materials=None, steps=None, faqs=None, events=None, **fields
+    actor: User,
+    item: ServiceItem,
+    *,
+    revision: int | str | None = None,
+    materials: Iterable[Row] | None = None,
+    steps: Iterable[Row] | None = None,
+    faqs: Iterable[Row] | None = None,
+    events: Iterable[ServiceEvent | int] | None = None,
+    **fields: Any,
 ) -> ServiceItem:
     """Change a guide. Rows given (materials, steps, faqs, events) replace the old ones.
     A published guide stays published, must keep its 8 key elements, and the changed
@@ -457,19 +503,29 @@ SLOTS = ("flow_chart", "result_sample", "blank_form", "sample")
 
 
 @transaction.atomic
-def attach_file(actor, item, uploaded_file, *, slot, material=None) -> ServiceItem:
+def attach_file(
+    actor: User,
+    item: ServiceItem,
+    uploaded_file: "UploadedFile[bytes]",
+    *,
+    slot: str,
+    material: ServiceMaterial | int | None = None,
+) -> ServiceItem:
     """Attach a file to the guide: the flow chart (an image), the sample of the result,
     or a material's blank form or filled sample. Stored through core.attachments."""
     item = _locked(item)
     acting = permissions.require(actor, "services.edit_item", item)
     if slot not in SLOTS:
         raise Invalid(_("Choose where the file belongs."), field="slot")
-    target = item
+    target: ServiceItem | ServiceMaterial = item
     if slot in ("blank_form", "sample"):
-        material_id = getattr(material, "pk", material)
-        target = item.materials.filter(pk=_int_or_none(material_id)).first()
-        if target is None:
+        material_pk = _int_or_none(
+            material.pk if isinstance(material, ServiceMaterial) else material
+        )
+        found = item.materials.filter(pk=material_pk).first() if material_pk is not None else None
+        if found is None:
             raise Invalid(_("Choose one of this guide's materials."), field="material")
+        target = found
     allowed = IMAGE_TYPES if slot == "flow_chart" else FILE_TYPES
     attachment = store_upload(acting, uploaded_file, unit=item.unit, owner=item, allowed=allowed)
     old = getattr(target, f"{slot}_id")
@@ -493,7 +549,7 @@ def attach_file(actor, item, uploaded_file, *, slot, material=None) -> ServiceIt
 
 
 @transaction.atomic
-def publish_item(actor, item) -> ServiceItem:
+def publish_item(actor: User, item: ServiceItem) -> ServiceItem:
     """Publish a guide on the website (/bsfw/sx/...) and in the site search. Refused,
     naming each one, while any of the 8 key elements is missing (§5.2)."""
     item = _locked(item)
@@ -522,7 +578,7 @@ def publish_item(actor, item) -> ServiceItem:
 
 
 @transaction.atomic
-def withdraw_item(actor, item, *, reason) -> ServiceItem:
+def withdraw_item(actor: User, item: ServiceItem, *, reason: str) -> ServiceItem:
     """Take a published guide off the website (the matter was abolished or moved to
     another unit); its published versions are kept."""
     item = _locked(item)
@@ -549,15 +605,13 @@ def withdraw_item(actor, item, *, reason) -> ServiceItem:
 
 
 @transaction.atomic
-def flag_incomplete_guide(actor, item):
+def flag_incomplete_guide(actor: User | None, item: ServiceItem) -> WorkItem | None:
     """Open a "complete the guide" work item for the implementing unit when the check
     finds a key element missing (none when one is already open). Returns the open
     item, or None when the guide is complete. `actor` None: the nightly check."""
     problems = missing_elements(item)
     if not problems:
         return None
-    from zhengtong.core.models import WorkItem
-
     existing = WorkItem.objects.filter(
         kind=COMPLETE_GUIDE_KIND,
         state="open",
@@ -566,7 +620,7 @@ def flag_incomplete_guide(actor, item):
     ).first()
     if existing:
         return existing
-    return workitems.open_work_item(
+    opened: WorkItem = workitems.open_work_item(
         actor,
         kind=COMPLETE_GUIDE_KIND,
         title=_("Complete the service guide: %(name)s") % {"name": item.name or item.pk},
@@ -575,9 +629,10 @@ def flag_incomplete_guide(actor, item):
         url=item_url(item),
         due_in_working_days=COMPLETE_GUIDE_DAYS,
     )
+    return opened
 
 
-def flag_all_incomplete_guides():
+def flag_all_incomplete_guides() -> int:
     """Run the check over every published guide; open a work item for each one lacking
     a key element. Returns how many guides lack one."""
     from .selectors import public_items

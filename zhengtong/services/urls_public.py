@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import views_apply as apply
 from . import views_public as views
+from . import views_public_apply as apply
 
 app_name = "services_public"
 urlpatterns = [

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import views_cases as cases
 from . import views_staff as views
+from . import views_staff_cases as cases
 
 app_name = "services"
 urlpatterns = [

@@ -12,3 +12,19 @@ from zhengtong.core.escalation import level_for
 )
 def test_the_level_follows_the_working_days_late(days_late, level):
     assert level_for(days_late, to_head_after=3, seriously_after=5) == level
+
+
+def test_each_level_of_a_work_item_is_recorded_once(db):
+    from django.contrib.auth import get_user_model
+
+    from zhengtong.core import escalation, workitems
+    from zhengtong.core.models import WorkItemEscalation
+
+    person = get_user_model().objects.create(username="escalated")
+    item = workitems.open_work_item(None, kind="core.test", title="t", assignee_user=person)
+    assert escalation.record(item, person, 1) is True
+    assert escalation.record(item, person, 1) is False
+    assert escalation.record(item, person, 2) is True
+    rows = WorkItemEscalation.objects.filter(work_item=item)
+    assert sorted(rows.values_list("level", flat=True)) == [1, 2]
+    assert {row.subject for row in rows} == {person}

@@ -22,6 +22,7 @@ from zhengtong.services.models import (
     Decision,
     ServiceForm,
 )
+from zhengtong.services.operations import handling
 
 from .conftest import (
     FORM_FIELDS,
@@ -363,7 +364,7 @@ def test_a_special_step_pauses_the_clock_by_its_working_days(
     told = CaseStep.objects.get(application=app, kind="special_started").public_text
     assert "5" in told
     later = calendar.add_working_days(timezone.localdate(), 3).date
-    monkeypatch.setattr(cases, "_today", lambda: later)
+    monkeypatch.setattr(handling, "_today", lambda: later)
     app = cases.end_special_step(clerk_a, app)
     assert app.state == S.ACCEPTED and app.paused_days == 3
     assert app.decision_due == calendar.add_working_days(due, 3).date

@@ -34,8 +34,8 @@ from zhengtong.public.session import current_public_user, public_login_required
 from . import cases, selectors
 from . import forms_cases as f
 from .models import ApplicationState, CaseStepKind, FieldType
-from .views_cases import certificate_response, receipt_response
 from .views_public import PUBLIC_MAX_AGE, _published_or_404
+from .views_staff_cases import certificate_response, receipt_response
 
 S = ApplicationState
 PROGRESS_SCOPE = "services.progress"
