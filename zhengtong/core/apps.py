@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kernel")
 
     def ready(self):
-        from . import rules, signals  # noqa: F401  (register permission rules and signal handlers)
+        # The calendar's cache invalidation and the kernel's signal handlers.
+        from . import calendar, signals  # noqa: F401

@@ -22,6 +22,7 @@ import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import filetype
 from django.conf import settings
@@ -559,3 +560,14 @@ def store_upload(
             _remove_orphan(storage, stored_name)
         raise
     return attachment
+
+
+def content_disposition(disposition, filename):
+    """`attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266
+    with RFC 5987 encoding), so Chinese names survive in every current browser."""
+    fallback = (
+        "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;%' else "_" for ch in filename)
+        or "download"
+    )
+    encoded = quote(filename, safe="")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

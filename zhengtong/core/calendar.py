@@ -38,9 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zhengtong.org.permissions import require
-
-from . import audit
+from . import access, audit
 from .errors import Invalid
 from .models import CalendarYear, DayKind, SpecialDay
 
@@ -532,129 +530,163 @@ def _fail(problems):
     raise exc
 
 
-def parse_year_file(fileobj_or_text, *, year=None) -> ParsedYear:
-    """Read and check a year file (see `import_year_file`); raise Invalid listing every
-    problem with its line number. Writes nothing."""
-    if year is not None:
-        try:
-            year = int(year)
-        except (TypeError, ValueError):
-            raise Invalid(_("The year must be a number."), code="calendar_file") from None
-        if not 1900 <= year <= 9999:
-            raise Invalid(
-                _("The year %(year)s is out of range.") % {"year": year}, code="calendar_file"
-            )
-    text = _read_text(fileobj_or_text)
-    problems = []
-    seen = {}  # date -> line
-    days = []
-    weekend_holidays = 0
-    file_year, file_year_line = year, None
-    first_row = True
+def _checked_year(year: int | str | None) -> int | None:
+    """The year asked for, as a number in range (None: take the first date's)."""
+    if year is None:
+        return None
+    try:
+        number = int(year)
+    except (TypeError, ValueError):
+        raise Invalid(_("The year must be a number."), code="calendar_file") from None
+    if not 1900 <= number <= 9999:
+        raise Invalid(
+            _("The year %(year)s is out of range.") % {"year": number}, code="calendar_file"
+        )
+    return number
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, stripped cells) of every CSV row; Invalid when the text is not CSV."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        return [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
     except csv.Error as exc:
         raise Invalid(
             _("Line %(line)d: the line cannot be read as CSV (%(error)s).")
             % {"line": reader.line_num, "error": exc},
             code="calendar_file",
         ) from None
-    for line, row in rows:
-        cells = [cell.strip() for cell in row]
+
+
+def _parse_day(line: int, raw: str, problems: list[str]) -> dt.date | None:
+    try:
+        if not ISO_DATE.fullmatch(raw):
+            raise ValueError
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        problems.append(
+            _("Line %(line)d: “%(value)s” is not a date; write dates as YYYY-MM-DD.")
+            % {"line": line, "value": raw}
+        )
+        return None
+
+
+class _YearFileCheck:
+    """The running check of one year file: the problems found so far, the dates seen
+    (with their lines) and the days to store."""
+
+    def __init__(self, year: int | None) -> None:
+        self.asked_year = year
+        self.file_year, self.file_year_line = year, None
+        self.problems: list[str] = []
+        self.seen: dict[dt.date, int] = {}
+        self.days: list[tuple[dt.date, str, str]] = []
+        self.weekend_holidays = 0
+        self._first_row = True
+
+    def fields(self, line: int, cells: list[str]) -> list[str] | None:
+        """The row's 2 or 3 fields, or None for a row to skip (blank, comment, header, or
+        with the wrong number of fields, which is a problem)."""
         if not any(cells) or cells[0].startswith("#"):
-            continue
-        if first_row:
-            first_row = False
+            return None
+        if self._first_row:
+            self._first_row = False
             if cells[0].lower() in HEADER_WORDS:
-                continue
+                return None
         while len(cells) > 3 and not cells[-1]:
             cells.pop()  # trailing empty cells, as spreadsheets write them
         if len(cells) not in (2, 3):
-            problems.append(
+            self.problems.append(
                 _("Line %(line)d: expected “date,kind,name”, found %(count)d fields.")
                 % {"line": line, "count": len(cells)}
             )
-            continue
+            return None
+        return cells
+
+    def _in_year(self, line: int, day: dt.date) -> bool:
+        if self.file_year is None:
+            self.file_year, self.file_year_line = day.year, line
+        if day.year == self.file_year:
+            return True
+        if self.asked_year is not None:
+            self.problems.append(
+                _("Line %(line)d: %(date)s is not in %(year)d.")
+                % {"line": line, "date": day.isoformat(), "year": self.file_year}
+            )
+        else:
+            self.problems.append(
+                _(
+                    "Line %(line)d: %(date)s is not in %(year)d (the year of the first "
+                    "date, line %(first)d); import one year at a time."
+                )
+                % {
+                    "line": line,
+                    "date": day.isoformat(),
+                    "year": self.file_year,
+                    "first": self.file_year_line,
+                }
+            )
+        return False
+
+    def row(self, line: int, cells: list[str]) -> None:
+        """Check one row of 2 or 3 fields; keep its day when it is sound."""
         raw_date, raw_kind = cells[0], cells[1]
         name = cells[2] if len(cells) == 3 else ""
-        line_ok = True
-        try:
-            if not ISO_DATE.fullmatch(raw_date):
-                raise ValueError
-            day = dt.date.fromisoformat(raw_date)
-        except ValueError:
-            problems.append(
-                _("Line %(line)d: “%(value)s” is not a date; write dates as YYYY-MM-DD.")
-                % {"line": line, "value": raw_date}
-            )
-            day = None
-            line_ok = False
+        problems_before = len(self.problems)
+        day = _parse_day(line, raw_date, self.problems)
         kind = KIND_WORDS.get(raw_kind.lower())
         if kind is None:
-            problems.append(
+            self.problems.append(
                 _("Line %(line)d: unknown kind “%(value)s”; use holiday (休) or workday (班).")
                 % {"line": line, "value": raw_kind}
             )
-            line_ok = False
         if len(name) > NAME_MAX:
-            problems.append(
+            self.problems.append(
                 _("Line %(line)d: the name is longer than %(max)d characters.")
                 % {"line": line, "max": NAME_MAX}
             )
-            line_ok = False
         if day is None:
-            continue
-        if file_year is None:
-            file_year, file_year_line = day.year, line
-        if day.year != file_year:
-            if year is not None:
-                problems.append(
-                    _("Line %(line)d: %(date)s is not in %(year)d.")
-                    % {"line": line, "date": day.isoformat(), "year": file_year}
-                )
-            else:
-                problems.append(
-                    _(
-                        "Line %(line)d: %(date)s is not in %(year)d (the year of the first "
-                        "date, line %(first)d); import one year at a time."
-                    )
-                    % {
-                        "line": line,
-                        "date": day.isoformat(),
-                        "year": file_year,
-                        "first": file_year_line,
-                    }
-                )
-            line_ok = False
-        if day in seen:
-            problems.append(
+            return
+        in_year = self._in_year(line, day)
+        if day in self.seen:
+            self.problems.append(
                 _("Line %(line)d: %(date)s is already listed on line %(first)d.")
-                % {"line": line, "date": day.isoformat(), "first": seen[day]}
+                % {"line": line, "date": day.isoformat(), "first": self.seen[day]}
             )
-            continue
-        seen[day] = line
+            return
+        self.seen[day] = line
         if kind == DayKind.WORKDAY and day.weekday() < 5:
-            problems.append(
+            self.problems.append(
                 _(
                     "Line %(line)d: %(date)s is a Monday–Friday day, a working day anyway; "
                     "an adjusted working day (班) must be a Saturday or Sunday."
                 )
                 % {"line": line, "date": day.isoformat()}
             )
-            line_ok = False
-        if not line_ok:
-            continue
+        if not in_year or kind is None or len(self.problems) > problems_before:
+            return
         if kind == DayKind.HOLIDAY and day.weekday() >= 5:
-            weekend_holidays += 1
-            continue
-        days.append((day, kind, name))
-    if not problems and not seen:
-        problems.append(_("The file lists no dates."))
-    if problems:
-        _fail(problems)
-    days.sort()
-    return ParsedYear(file_year, days, weekend_holidays)
+            self.weekend_holidays += 1
+            return
+        self.days.append((day, kind, name))
+
+
+def parse_year_file(fileobj_or_text: object, *, year: int | str | None = None) -> ParsedYear:
+    """Read and check a year file (see `import_year_file`); raise Invalid listing every
+    problem with its line number. Writes nothing."""
+    check = _YearFileCheck(_checked_year(year))
+    text = _read_text(fileobj_or_text)
+    for line, cells in _csv_rows(text):
+        fields = check.fields(line, cells)
+        if fields is not None:
+            check.row(line, fields)
+    if not check.problems and not check.seen:
+        check.problems.append(_("The file lists no dates."))
+    if check.problems:
+        _fail(check.problems)
+    check.days.sort()
+    assert check.file_year is not None  # a date was seen, or _fail raised
+    return ParsedYear(check.file_year, check.days, check.weekend_holidays)
 
 
 def _describe(day, kind, name):
@@ -732,7 +764,7 @@ def import_holidays(actor, fileobj, *, year=None, source=None) -> ImportSummary:
     Import and audit record are one transaction.
     """
     with transaction.atomic():
-        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        acting = None if actor is SYSTEM else access.require(actor, "core.manage_calendar")
         summary = import_year_file(fileobj, year=year, source=source)
         audit.record(
             acting,
@@ -773,7 +805,7 @@ def save_special_day(actor, special_day) -> SpecialDay:
     """The IT centre adds or corrects one day by hand (`special_day` carries the new
     values; unsaved for a new day). Checked, saved and audited in one transaction."""
     with transaction.atomic():
-        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        acting = None if actor is SYSTEM else access.require(actor, "core.manage_calendar")
         check_special_day(special_day.date, special_day.kind, special_day.name)
         before = {}
         if special_day.pk is not None:
@@ -799,7 +831,7 @@ def save_special_day(actor, special_day) -> SpecialDay:
 def delete_special_day(actor, special_day):
     """The IT centre removes one day by hand; audited."""
     with transaction.atomic():
-        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        acting = None if actor is SYSTEM else access.require(actor, "core.manage_calendar")
         audit.record(
             acting,
             "calendar.delete_day",

@@ -11,26 +11,18 @@ level) and says whether it is new (`record`), so a job run twice tells nobody tw
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhengtong.org.models import Role, User
-
-from . import calendar
+from . import access, calendar
 from .notifications import notify
 
 
 def unit_people(unit_id, roles):
     """Active people holding one of `roles` in the unit."""
-    return list(
-        User.objects.filter(
-            is_active=True, role_assignments__role__in=roles, role_assignments__unit_id=unit_id
-        ).distinct()
-    )
+    return access.people_holding_in(roles, unit_id)
 
 
 def supervisors():
     """Active people of the supervision office (督查)."""
-    return list(
-        User.objects.filter(is_active=True, role_assignments__role=Role.SUPERVISOR).distinct()
-    )
+    return access.people_holding([access.SUPERVISOR])
 
 
 def level_for(days_late, *, to_head_after, seriously_after):
@@ -43,10 +35,10 @@ def level_for(days_late, *, to_head_after, seriously_after):
 def _told(unit_id, level):
     """Who is told at `level`, and the title of the notification."""
     if level == 1:
-        people = unit_people(unit_id, [Role.CLERK]) or unit_people(unit_id, [Role.UNIT_HEAD])
+        people = unit_people(unit_id, [access.CLERK]) or unit_people(unit_id, [access.UNIT_HEAD])
         return people, _("Overdue: %(title)s")
     if level == 2:
-        return unit_people(unit_id, [Role.UNIT_HEAD]), _("Overdue in your unit: %(title)s")
+        return unit_people(unit_id, [access.UNIT_HEAD]), _("Overdue in your unit: %(title)s")
     return supervisors(), _("Seriously overdue: %(title)s")
 
 

@@ -9,6 +9,7 @@ import abc
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -79,11 +80,10 @@ def _mail_text(note):
 def send_daily_digests():
     """E-mail each person who chose the daily digest one message with everything
     not yet e-mailed. Run once a day by the scheduler."""
-    from zhengtong.org.models import User
-
     sent = 0
     people = (
-        User.objects.filter(
+        get_user_model()
+        .objects.filter(
             is_active=True, notification_mode="daily", notifications__emailed_at__isnull=True
         )
         .exclude(email="")

@@ -24,8 +24,7 @@ def warn_missing_calendar_years():
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    from zhengtong.org.models import Role, User
-
+    from . import access
     from .calendar import missing_years_ahead
     from .notifications import notify
 
@@ -35,9 +34,7 @@ def warn_missing_calendar_years():
     title = _("No holiday schedule loaded for %(years)s") % {
         "years": ", ".join(str(y) for y in missing)
     }
-    admins = User.objects.filter(
-        is_active=True, role_assignments__role=Role.SYSTEM_ADMIN
-    ).distinct()
+    admins = access.people_holding([access.SYSTEM_ADMIN])
     for admin in admins:
         notify(admin, title, url="/oa/it/")
     return len(admins)
@@ -49,8 +46,7 @@ def verify_audit_chain():
     was altered or removed."""
     from django.utils.translation import gettext as _
 
-    from zhengtong.org.models import Role, User
-
+    from . import access
     from .audit import verify_chain
     from .notifications import notify
 
@@ -58,9 +54,7 @@ def verify_audit_chain():
     if problem is None:
         return 0
     title = _("The audit trail has been altered: first bad record #%(seq)s") % {"seq": problem.seq}
-    auditors = User.objects.filter(
-        is_active=True, role_assignments__role=Role.AUDIT_ADMIN
-    ).distinct()
+    auditors = access.people_holding([access.AUDIT_ADMIN])
     for auditor in auditors:
         notify(auditor, title, body=problem.reason, url="/oa/audit/")
     return len(auditors)

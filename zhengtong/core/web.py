@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .errors import DomainError, NotFound, NotPermitted
+from .throttle import Throttled, throttled_response
 
 
 def form_error(form, exc):
@@ -34,11 +35,7 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
-        from zhengtong.public.throttle import Throttled
-
         if isinstance(exc, Throttled):  # a public visitor: the website's 429 page
-            from zhengtong.public.views import throttled_response
-
             return throttled_response(request, exc)
         if isinstance(exc, NotPermitted):
             raise PermissionDenied(str(exc.message))

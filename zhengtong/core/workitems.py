@@ -15,9 +15,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zhengtong.org import permissions
-
-from . import audit, calendar
+from . import access, audit, calendar
 from .errors import Conflict, Invalid
 from .models import WorkItem, WorkItemState
 
@@ -103,7 +101,7 @@ def open_work_item(
 def _close(actor, item, state, action):
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
     # Permission first: someone who may not close the item learns nothing of its state.
-    acting = permissions.require(actor, "core.close_workitem", item) if actor else None
+    acting = access.require(actor, "core.close_workitem", item) if actor else None
     if item.state != WorkItemState.OPEN:
         raise Conflict(_("This item is already closed."))
     if acting and not item.closes_by_hand:
@@ -184,11 +182,11 @@ def close_items_for(
 def visible_items_q(person):
     """Items a person sees: their own, their units', and those of people who have
     delegated their work to them."""
-    delegators = permissions.delegators_of(person)
+    delegators = access.delegators_of(person)
     people = [person.pk] + [d.pk for d in delegators]
-    units = set(permissions.unit_ids_of(person))
+    units = set(access.unit_ids_of(person))
     for d in delegators:
-        units |= permissions.unit_ids_of(d)
+        units |= access.unit_ids_of(d)
     return Q(assignee_user_id__in=people) | Q(assignee_unit_id__in=sorted(units))
 
 
@@ -278,20 +276,12 @@ def send_reminders(today=None):
 
 
 def _reminder_recipients(item):
-    from zhengtong.org.models import Role, User
-
     if item.assignee_user_id:
         return [item.assignee_user]
     # A unit's items go to whoever handles that unit's to-dos: its clerks, or its
     # head when it has no clerk.
-    for role in (Role.CLERK, Role.UNIT_HEAD):
-        people = list(
-            User.objects.filter(
-                is_active=True,
-                role_assignments__role=role,
-                role_assignments__unit_id=item.assignee_unit_id,
-            ).distinct()
-        )
+    for role in (access.CLERK, access.UNIT_HEAD):
+        people = access.people_holding_in([role], item.assignee_unit_id)
         if people:
             return people
     return []

@@ -10,7 +10,12 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import rules  # noqa: F401  (register permission rules)
+        from zhengtong.core import access
+
+        from . import permissions, rules  # noqa: F401  (register permission rules)
+
+        # The kernel asks its permission and role questions through this port.
+        access.register(permissions)
 
 
 class CountyAdminConfig(admin_apps.AdminConfig):

@@ -6,7 +6,10 @@ IT centre's import call these too (with `actor=None` meaning the system itself, 
 only management commands may pass).
 """
 
+import csv
 import datetime
+import io
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -600,15 +603,8 @@ def _unit_lookup(text, units):
     return None
 
 
-def parse_staff_file(fileobj_or_text):
-    """Read a staff spreadsheet saved as UTF-8 CSV (Excel's "CSV UTF-8" works; a BOM is
-    accepted). Columns: username, real_name, unit (name, short name or credit code),
-    position, mobile, email, roles (codes or labels separated by ; or 、). A header row
-    naming the columns is required. Returns the rows, or raises Invalid listing every
-    problem with its line number; nothing is created."""
-    import csv
-    import io
-
+def _staff_file_reader(fileobj_or_text: Any) -> "csv.DictReader[str]":
+    """A CSV reader over the file's text, whose first line names the required columns."""
     raw = fileobj_or_text.read() if hasattr(fileobj_or_text, "read") else fileobj_or_text
     if isinstance(raw, bytes):
         try:
@@ -623,61 +619,84 @@ def parse_staff_file(fileobj_or_text):
             _("The first line must name the columns; missing: %(cols)s.")
             % {"cols": ", ".join(missing)}
         )
-    units = list(Unit.objects.filter(is_active=True))
-    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
-    problems, rows, seen = [], [], set()
-    for line, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        if not any(row.values()):
-            continue
-        where = _("Line %(line)d") % {"line": line}
-        username = row.get("username", "")
-        if not username:
-            problems.append(f"{where}: " + _("the user name is empty."))
-        elif username.lower() in taken or username.lower() in seen:
-            problems.append(
-                f"{where}: " + _("the user name %(name)s is taken.") % {"name": username}
-            )
-        seen.add(username.lower())
-        if not row.get("real_name"):
-            problems.append(f"{where}: " + _("the real name is empty."))
-        unit = _unit_lookup(row.get("unit", ""), units)
-        if unit is None:
-            problems.append(
-                f"{where}: "
-                + _("no active unit is called “%(unit)s”.") % {"unit": row.get("unit", "")}
-            )
-        mobile = row.get("mobile", "")
-        if mobile:
-            from zhengtong.core.validators import check_mobile
+    return reader
 
-            try:
-                mobile = check_mobile(mobile)
-            except ValidationError as exc:
-                problems.append(f"{where}: {exc.messages[0]}")
-        roles = []
-        for text in filter(
-            None, (t.strip() for t in row.get("roles", "").replace("、", ";").split(";"))
-        ):
-            role = _role_lookup(text)
-            if role is None:
-                problems.append(f"{where}: " + _("unknown role “%(role)s”.") % {"role": text})
-            elif role in THREE_ADMINS:
-                problems.append(f"{where}: " + _("administrator roles are not given by import."))
-            else:
-                roles.append(role)
-        rows.append(
-            {
-                "line": line,
-                "username": username,
-                "real_name": row.get("real_name", ""),
-                "unit": unit,
-                "position": row.get("position", ""),
-                "mobile": mobile,
-                "email": row.get("email", ""),
-                "roles": roles,
-            }
+
+def _staff_roles(text: str, where: str, problems: list[str]) -> list[str]:
+    """The roles named in a "roles" cell (codes or labels separated by ; or 、)."""
+    roles = []
+    for name in filter(None, (t.strip() for t in text.replace("、", ";").split(";"))):
+        role = _role_lookup(name)
+        if role is None:
+            problems.append(f"{where}: " + _("unknown role “%(role)s”.") % {"role": name})
+        elif role in THREE_ADMINS:
+            problems.append(f"{where}: " + _("administrator roles are not given by import."))
+        else:
+            roles.append(role)
+    return roles
+
+
+def _staff_mobile(mobile: str, where: str, problems: list[str]) -> str:
+    """The mobile number, normalised when it is valid (empty stays empty)."""
+    if not mobile:
+        return mobile
+    from zhengtong.core.validators import check_mobile
+
+    try:
+        return check_mobile(mobile)
+    except ValidationError as exc:
+        problems.append(f"{where}: {exc.messages[0]}")
+        return mobile
+
+
+def _staff_row(
+    line: int, row: dict[str, str], units: list[Unit], taken: set[str], problems: list[str]
+) -> dict[str, Any]:
+    """Check one staff row (its problems go to `problems`); `taken` gains its user name."""
+    where = _("Line %(line)d") % {"line": line}
+    username = row.get("username", "")
+    if not username:
+        problems.append(f"{where}: " + _("the user name is empty."))
+    elif username.lower() in taken:
+        problems.append(f"{where}: " + _("the user name %(name)s is taken.") % {"name": username})
+    taken.add(username.lower())
+    if not row.get("real_name"):
+        problems.append(f"{where}: " + _("the real name is empty."))
+    unit = _unit_lookup(row.get("unit", ""), units)
+    if unit is None:
+        problems.append(
+            f"{where}: " + _("no active unit is called “%(unit)s”.") % {"unit": row.get("unit", "")}
         )
+    mobile = _staff_mobile(row.get("mobile", ""), where, problems)
+    roles = _staff_roles(row.get("roles", ""), where, problems)
+    return {
+        "line": line,
+        "username": username,
+        "real_name": row.get("real_name", ""),
+        "unit": unit,
+        "position": row.get("position", ""),
+        "mobile": mobile,
+        "email": row.get("email", ""),
+        "roles": roles,
+    }
+
+
+def parse_staff_file(fileobj_or_text: Any) -> list[dict[str, Any]]:
+    """Read a staff spreadsheet saved as UTF-8 CSV (Excel's "CSV UTF-8" works; a BOM is
+    accepted). Columns: username, real_name, unit (name, short name or credit code),
+    position, mobile, email, roles (codes or labels separated by ; or 、). A header row
+    naming the columns is required. Returns the rows, or raises Invalid listing every
+    problem with its line number; nothing is created."""
+    reader = _staff_file_reader(fileobj_or_text)
+    units = list(Unit.objects.filter(is_active=True))
+    # User names already in use, and (as rows are read) those of earlier rows.
+    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
+    problems: list[str] = []
+    rows = []
+    for line, raw_row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw_row.items() if k}
+        if any(row.values()):
+            rows.append(_staff_row(line, row, units, taken, problems))
     if not rows and not problems:
         problems.append(_("The file has no staff rows."))
     if problems:

@@ -12,6 +12,9 @@ class PublicConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from zhengtong.api.registry import register_routes
+
+        register_routes("public", _api_routes)  # the REST API's routes (api/registry.py)
         import datetime
 
         from zhengtong.core import scheduler
@@ -22,3 +25,10 @@ class PublicConfig(AppConfig):
         scheduler.register(
             scheduler.Job("public_cleanup", datetime.time(3, 15), delete_old_public_records)
         )
+
+
+def _api_routes(router):
+    """/api/v1/public-users/..."""
+    from . import api
+
+    api.register(router)

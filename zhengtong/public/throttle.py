@@ -8,17 +8,14 @@ two processes never lose a hit on SQLite or PostgreSQL.
 """
 
 import datetime
-import math
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from zhengtong.core.crypto import blind_index
-from zhengtong.core.errors import DomainError
 from zhengtong.core.middleware import client_ip
+from zhengtong.core.throttle import Throttled as Throttled  # raised here, caught by the kernel
 
 from .models import RateCounter
 
@@ -30,26 +27,6 @@ SIGN_IN_FAILURES = (10, 15 * 60)  # per number and per IP
 REGISTER_PER_IP_HOUR = (10, 3600)
 SUBMIT_PER_IP_HOUR = (20, 3600)
 SUBMIT_PER_NUMBER_DAY = (10, 86400)
-
-
-class Throttled(DomainError):
-    """Too many hits of one limit; `retry_after` is the number of seconds until the
-    window ends."""
-
-    status = 429
-    code = "throttled"
-    default_message = _("Too many attempts. Please wait a while and try again.")
-
-    def __init__(self, message=None, *, code=None, field=None, retry_after=None):
-        self.retry_after = retry_after
-        if message is None and retry_after:
-            minutes = max(1, math.ceil(retry_after / 60))
-            message = ngettext(
-                "Too many attempts. Please try again in %(minutes)d minute.",
-                "Too many attempts. Please try again in %(minutes)d minutes.",
-                minutes,
-            ) % {"minutes": minutes}
-        super().__init__(message, code=code, field=field)
 
 
 def _window(window_seconds, now=None):

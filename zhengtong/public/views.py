@@ -3,13 +3,13 @@ every public form view uses to send SMS codes."""
 
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from zhengtong.core.errors import DomainError
 from zhengtong.core.masking import mask_mobile
+from zhengtong.core.throttle import throttled_response as throttled_response  # (re-export)
 from zhengtong.core.validators import check_mobile
 
 from . import captcha, sms
@@ -73,19 +73,6 @@ def send_code_if_asked(request, form) -> bool:
         "mobile": mask_mobile(mobile)
     }
     return True
-
-
-def throttled_response(request, exc):
-    """The 429 page, in the website's layout."""
-    response = render(
-        request,
-        "public/throttled.html",
-        {"message": exc.message},
-        status=429,
-    )
-    if getattr(exc, "retry_after", None):
-        response["Retry-After"] = str(int(exc.retry_after) + 1)
-    return response
 
 
 @never_cache

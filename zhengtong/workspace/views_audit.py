@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from zhengtong.core import audit
+from zhengtong.core.models import AuditRecord
 from zhengtong.org.permissions import may
-
-from . import audit
-from .models import AuditRecord
 
 PAGE_SIZE = 50
 
@@ -117,7 +116,7 @@ def record_list(request):
     query.pop("page", None)
     return render(
         request,
-        "core/audit_list.html",
+        "workspace/audit_list.html",
         {
             "form": form,
             "page": page,

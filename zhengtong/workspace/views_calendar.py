@@ -14,9 +14,9 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from . import calendar
-from .errors import DomainError
-from .models import CalendarYear, DayKind, SpecialDay
+from zhengtong.core import calendar
+from zhengtong.core.errors import DomainError
+from zhengtong.core.models import CalendarYear, DayKind, SpecialDay
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
@@ -62,7 +62,7 @@ def month_grid(year, month, special, today):
 
 
 class YearView(LoginRequiredMixin, TemplateView):
-    template_name = "core/calendar_year.html"
+    template_name = "workspace/calendar_year.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

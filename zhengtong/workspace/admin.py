@@ -18,11 +18,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhengtong.core import calendar
+from zhengtong.core.errors import DomainError
+from zhengtong.core.models import CalendarYear, DayKind, SpecialDay
 from zhengtong.org.permissions import may
-
-from . import calendar
-from .errors import DomainError
-from .models import CalendarYear, DayKind, SpecialDay
 
 MANAGE = "core.manage_calendar"
 

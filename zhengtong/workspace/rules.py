@@ -4,8 +4,6 @@ the IT centre's dashboard."""
 from zhengtong.org.models import Role
 from zhengtong.org.permissions import has_role, is_member, rule, rule_holds
 
-from . import calendar as _calendar  # noqa: F401  (connects its cache-invalidation signals)
-
 # --- work items ---------------------------------------------------------------------
 
 
