@@ -34,7 +34,7 @@ class LockedOut(exceptions.APIException):
 
 
 class StaffAccountPolicy(IsAuthenticated):
-    def has_permission(self, request, view):
+    def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
         user = request.user

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .errors import NotPermitted
+
+# A person as the kernel sees one: the staff user (settings.AUTH_USER_MODEL, `org.User`)
+# or an anonymous visitor. The kernel does not import `org`, so it passes people on
+# without knowing their class.
+Person: TypeAlias = Any
 
 # The roles the kernel's own jobs address, by their stored value (`org.models.Role`
 # holds every role; a test in org keeps these in step with it).

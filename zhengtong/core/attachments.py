@@ -135,7 +135,7 @@ def _ole_stream_names(data: bytes):
     return names
 
 
-def _ole_kind(data: bytes):
+def _ole_kind(data: bytes) -> str:
     # Root entry of the first directory sector: its CLSID tells installers apart.
     try:
         sector_shift = struct.unpack_from("<H", data, 30)[0]
@@ -159,7 +159,7 @@ def _ole_kind(data: bytes):
     return "ole_unknown"
 
 
-def _zip_kind(fileobj):
+def _zip_kind(fileobj) -> str:
     try:
         with zipfile.ZipFile(fileobj) as archive:
             names = archive.namelist()
@@ -309,7 +309,7 @@ class ClamdSocket:
     ``stream: OK``, ``stream: <signature> FOUND`` or ``... ERROR``, ended by ``\\0``.
     """
 
-    def __init__(self, path, timeout=60):
+    def __init__(self, path, timeout: int = 60) -> None:
         self.path = path
         self.timeout = timeout
 
@@ -350,7 +350,7 @@ def _chunks(fileobj):
     fileobj.seek(0)
 
 
-def scan(fileobj, name=""):
+def scan(fileobj, name: str = ""):
     """Run the virus-scan hook. Returns the scan status; raises Invalid when the file
     is infected or cannot be scanned."""
     path = getattr(settings, "CLAMD_SOCKET", "")
@@ -441,7 +441,7 @@ def _refuse_kind(kind, ext, permitted):
     return Invalid(message % {"what": what, "types": listed}, code="type_not_allowed", field="file")
 
 
-def _remove_orphan(storage, stored_name):
+def _remove_orphan(storage, stored_name) -> None:
     try:
         still_used = Attachment.objects.filter(file=stored_name).exists()
     except Exception:  # the surrounding transaction may be unusable; keep the file then
@@ -455,7 +455,13 @@ def _remove_orphan(storage, stored_name):
 
 
 def store_upload(
-    actor, uploaded_file, *, unit=None, owner=None, allowed=None, contains_personal_data=False
+    actor,
+    uploaded_file,
+    *,
+    unit=None,
+    owner=None,
+    allowed=None,
+    contains_personal_data: bool = False,
 ) -> Attachment:
     """Accept one uploaded file, or raise `Invalid`.
 
@@ -562,7 +568,7 @@ def store_upload(
     return attachment
 
 
-def content_disposition(disposition, filename):
+def content_disposition(disposition, filename) -> str:
     """`attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266
     with RFC 5987 encoding), so Chinese names survive in every current browser."""
     fallback = (

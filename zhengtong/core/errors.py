@@ -4,7 +4,11 @@ Each carries a stable `code` (for the API and tests) and a translatable message.
 Views turn them into form messages; the API into 400/403/404/409 responses.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+# A message: plain text, or lazily translated text.
+Message = str | Promise
 
 
 class DomainError(Exception):
@@ -12,8 +16,10 @@ class DomainError(Exception):
     status = 400
     default_message = _("The request could not be carried out.")
 
-    def __init__(self, message=None, *, code=None, field=None):
-        self.message = message or self.default_message
+    def __init__(
+        self, message: Message | None = None, *, code: str | None = None, field: str | None = None
+    ) -> None:
+        self.message: Message = message or self.default_message
         if code:
             self.code = code
         self.field = field
@@ -23,6 +29,8 @@ class DomainError(Exception):
 class Invalid(DomainError):
     code = "invalid"
     status = 400
+    # Set by checks that find many problems at once (a year file): each line's problem.
+    problems: list[str]
 
 
 class NotPermitted(DomainError):

@@ -33,7 +33,7 @@ def _advisory_key(name):
 
 
 @contextmanager
-def named_lock(name, *, timeout=60, wait=10):
+def named_lock(name, *, timeout: int = 60, wait: int = 10):
     """Hold the lock called `name` while the body runs; wait at most `wait` seconds
     for it, else raise LockTimeout (HTTP 409)."""
     if getattr(settings, "REDIS_URL", ""):

@@ -34,7 +34,7 @@ class LoggingSmsBackend(SmsBackend):
 
     sent = []  # the last messages, for tests and the demo
 
-    def send(self, mobile, text):
+    def send(self, mobile, text) -> None:
         from .masking import mask_mobile
 
         log.info("SMS to %s: %s", mask_mobile(mobile), text)
@@ -46,12 +46,12 @@ def sms_backend():
     return import_string(settings.SMS_BACKEND)()
 
 
-def send_sms(mobile, text):
+def send_sms(mobile, text) -> None:
     """Send an SMS after the current transaction commits (never for a rolled-back change)."""
     transaction.on_commit(lambda: sms_backend().send(mobile, text))
 
 
-def notify(recipient, title, *, body="", url=""):
+def notify(recipient, title, *, body: str = "", url: str = ""):
     """Put a message in the person's inbox; e-mail it after commit if they chose
     immediate notifications and have an address."""
     note = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url)
@@ -60,7 +60,7 @@ def notify(recipient, title, *, body="", url=""):
     return note
 
 
-def _email_one(pk):
+def _email_one(pk) -> None:
     note = Notification.objects.select_related("recipient").get(pk=pk)
     try:
         send_mail(note.title, _mail_text(note), None, [note.recipient.email])

@@ -43,7 +43,7 @@ JOBS = [
 ]
 
 
-def register(job):
+def register(job) -> None:
     """Add a subsystem's job (called from its AppConfig.ready, so the kernel does not
     import the subsystems)."""
     if all(existing.name != job.name for existing in JOBS):

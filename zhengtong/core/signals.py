@@ -30,13 +30,13 @@ def _primary_unit(user):
 
 
 @receiver(user_logged_in, dispatch_uid="zt_audit_login")
-def audit_login(sender, request=None, user=None, **kwargs):
+def audit_login(sender, request=None, user=None, **kwargs) -> None:
     with transaction.atomic():
         audit.record(user, "auth.login", user, unit=_primary_unit(user), ip=_ip(request))
 
 
 @receiver(user_logged_out, dispatch_uid="zt_audit_logout")
-def audit_logout(sender, request=None, user=None, **kwargs):
+def audit_logout(sender, request=None, user=None, **kwargs) -> None:
     if user is None or not getattr(user, "pk", None):
         return  # nobody was signed in
     with transaction.atomic():
@@ -44,7 +44,7 @@ def audit_logout(sender, request=None, user=None, **kwargs):
 
 
 @receiver(user_login_failed, dispatch_uid="zt_audit_login_failed")
-def audit_login_failed(sender, credentials=None, request=None, **kwargs):
+def audit_login_failed(sender, credentials=None, request=None, **kwargs) -> None:
     credentials = credentials or {}
     User = get_user_model()
     username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")[:150]

@@ -61,7 +61,7 @@ def verify_audit_chain():
 
 
 @task()
-def publish_scheduled_pages():
+def publish_scheduled_pages() -> None:
     """Every minute: publish the website's pages whose go-live time has come and
     unpublish those that expired (Wagtail's `publish_scheduled`, STANDARDS.md §5.2:
     the publication time is the system's)."""

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .errors import DomainError
+from .errors import DomainError, Message
 
 # The page is the website's (it extends the website's layout); rendered by name.
 THROTTLED_TEMPLATE = "public/throttled.html"
@@ -25,7 +25,14 @@ class Throttled(DomainError):
     code = "throttled"
     default_message = _("Too many attempts. Please wait a while and try again.")
 
-    def __init__(self, message=None, *, code=None, field=None, retry_after=None):
+    def __init__(
+        self,
+        message: Message | None = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         self.retry_after = retry_after
         if message is None and retry_after:
             minutes = max(1, math.ceil(retry_after / 60))

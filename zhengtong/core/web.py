@@ -8,7 +8,7 @@ from .errors import DomainError, NotFound, NotPermitted
 from .throttle import Throttled, throttled_response
 
 
-def form_error(form, exc):
+def form_error(form, exc) -> None:
     """Show a domain error on the form: on its field when the form has one."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
@@ -28,7 +28,7 @@ def safe_next(request, default):
 class DomainErrorMiddleware:
     """Turn a domain error escaping a view into a clear page, never a stack trace."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

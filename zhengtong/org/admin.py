@@ -29,7 +29,7 @@ class UnitNameInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["name", "short_name", "valid_until"]
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -57,7 +57,7 @@ class UnitAdmin(ServiceAdmin):
         "merged_into",
     ]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         data = {
             f: form.cleaned_data[f]
             for f in form.changed_data
@@ -81,7 +81,7 @@ class UnitAdmin(ServiceAdmin):
             if unit is not None:
                 obj.pk = unit.pk
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False  # units are deactivated or merged, never deleted
 
 
@@ -91,7 +91,7 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["unit", "is_primary", "position", "since"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
@@ -114,13 +114,13 @@ class StaffAdmin(ServiceAdmin):
     readonly_fields = ["username", "must_change_password", "last_login", "date_joined"]
     inlines = [MembershipInline]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         return False  # staff are added on the staff pages or by import, with a unit
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False  # accounts are deactivated, never deleted: history points at them
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.STAFF_FIELDS}
         original = User.objects.get(pk=obj.pk)
         self._run(request, lambda: services.update_staff(request.user, original, **data))
@@ -149,10 +149,10 @@ class RoleAssignmentAdmin(ServiceAdmin):
     search_fields = ["user__real_name", "user__username", "unit__name"]
     autocomplete_fields = ["user", "unit"]
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
         self._run(
             request,
@@ -161,7 +161,7 @@ class RoleAssignmentAdmin(ServiceAdmin):
             ),
         )
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request, obj) -> None:
         self._run(
             request, lambda: services.revoke_role(request.user, obj.user, obj.role, unit=obj.unit)
         )
@@ -186,7 +186,7 @@ class UnitGroupAdmin(ServiceAdmin):
     list_display = ["name"]
     filter_horizontal = ["units"]
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
         group = UnitGroup.objects.get(pk=obj.pk) if change else None
         saved = self._run(
@@ -198,5 +198,5 @@ class UnitGroupAdmin(ServiceAdmin):
         if saved is not None:
             obj.pk = saved.pk
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request, form, formsets, change) -> None:
         pass  # the members are saved by services.save_unit_group

@@ -9,7 +9,7 @@ class OrgConfig(AppConfig):
     label = "org"
     verbose_name = _("Organisation")
 
-    def ready(self):
+    def ready(self) -> None:
         from zhengtong.core import access
 
         from . import permissions, rules  # noqa: F401  (register permission rules)

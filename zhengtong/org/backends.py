@@ -45,7 +45,7 @@ class RolePermissionBackend:
     def get_user(self, user_id):
         return None
 
-    def has_perm(self, user, perm, obj=None):
+    def has_perm(self, user, perm, obj=None) -> bool:
         if not user.is_active or not user.is_authenticated:
             return False
         roles = _roles(user)

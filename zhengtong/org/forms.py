@@ -47,7 +47,7 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, **kwargs) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -101,7 +101,7 @@ class DelegationForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["delegate"].queryset = (
             User.objects.filter(is_active=True, units__in=user.units.all())
@@ -158,7 +158,7 @@ class StaffCreateForm(forms.Form):
         help_text=_("Optional. The person must change it at first sign-in."),
     )
 
-    def __init__(self, actor, *args, **kwargs):
+    def __init__(self, actor, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = managed_units(actor)
 
@@ -189,6 +189,6 @@ class MoveStaffForm(forms.Form):
     position = forms.CharField(label=_("Position there"), max_length=60, required=False)
     keep_old = forms.BooleanField(label=_("Keep the old unit as a further unit"), required=False)
 
-    def __init__(self, actor, *args, **kwargs):
+    def __init__(self, actor, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = managed_units(actor)

@@ -23,7 +23,7 @@ def needs_second_factor(user):
 
 
 class AccountPolicyMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):

@@ -30,7 +30,7 @@ class CharacterClassValidator:
     classes: lower-case letters, upper-case letters, digits, other characters
     (STANDARDS.md §10.2 身份鉴别, password complexity for a level-3 system)."""
 
-    def __init__(self, min_classes=3):
+    def __init__(self, min_classes: int = 3) -> None:
         if not 1 <= min_classes <= 4:
             raise ValueError("min_classes must be between 1 and 4")
         self.min_classes = min_classes
@@ -68,7 +68,7 @@ class NotUsernameValidator:
     two-letter username like "wu" does not forbid every password containing "wu".
     """
 
-    def __init__(self, min_username_length=3):
+    def __init__(self, min_username_length: int = 3) -> None:
         self.min_username_length = min_username_length
 
     @staticmethod

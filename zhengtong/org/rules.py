@@ -62,7 +62,7 @@ def reset_password(person, user, unit):
 
 
 @rule("org.assign_role", delegable=False)
-def assign_role(person, user, unit):
+def assign_role(person, user, unit) -> bool:
     if has_role(person, Role.SECURITY_ADMIN):
         return True
     if has_role(person, Role.SYSTEM_ADMIN):

@@ -252,11 +252,11 @@ def create_staff(
     username,
     real_name,
     password=None,
-    position="",
-    mobile="",
-    email="",
+    position: str = "",
+    mobile: str = "",
+    email: str = "",
     roles=(),
-    must_change_password=True,
+    must_change_password: bool = True,
 ):
     """Create a staff account with its primary unit and roles. Without a password the
     account cannot sign in until an administrator sets one."""
@@ -329,7 +329,7 @@ def update_staff(actor, user, **fields):
 
 
 @transaction.atomic
-def move_staff(actor, user, new_unit, *, keep_old=False, position=None):
+def move_staff(actor, user, new_unit, *, keep_old: bool = False, position=None):
     """Move a person to another primary unit. Their history (work items closed,
     audit records) stays with them; open items assigned to them personally stay too."""
     _require(actor, "org.manage_staff", user, unit=new_unit)
@@ -358,7 +358,7 @@ def move_staff(actor, user, new_unit, *, keep_old=False, position=None):
 
 
 @transaction.atomic
-def add_membership(actor, user, unit, *, position=""):
+def add_membership(actor, user, unit, *, position: str = ""):
     """Give a person a further (non-primary) unit."""
     _require(actor, "org.manage_staff", user, unit=unit)
     membership, created = Membership.objects.get_or_create(
@@ -469,7 +469,7 @@ def set_password(actor, user, new_password, *, must_change=None):
 
 
 @transaction.atomic
-def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason=""):
+def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason: str = ""):
     """Hand `delegator`'s work to `delegate_to` for a period (代理). The person
     themself, or a unit administrator of their unit, may set it up."""
     _require(actor, "org.delegate", delegator, unit=delegator.primary_unit)
@@ -535,7 +535,7 @@ def revoke_delegation(actor, delegation):
 
 
 @transaction.atomic
-def update_own_preferences(actor, *, notification_mode, email=""):
+def update_own_preferences(actor, *, notification_mode, email: str = ""):
     """A person chooses immediate or daily-digest notifications and their e-mail."""
     before = User.objects.filter(pk=actor.pk).values("notification_mode", "email").get()
     actor.notification_mode = notification_mode

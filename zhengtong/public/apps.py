@@ -11,7 +11,7 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public users")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
         from zhengtong.api.registry import register_routes
 
         register_routes("public", _api_routes)  # the REST API's routes (api/registry.py)
@@ -27,7 +27,7 @@ class PublicConfig(AppConfig):
         )
 
 
-def _api_routes(router):
+def _api_routes(router) -> None:
     """/api/v1/public-users/..."""
     from . import api
 

@@ -41,7 +41,7 @@ class _BlankTextInput(forms.TextInput):
 class MobileField(forms.CharField):
     """A mainland mobile number, cleaned to its 11 digits."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", _("Mobile number"))
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
@@ -91,7 +91,7 @@ class PublicForm(forms.Form):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, data=None, files=None, *, request=None, **kwargs):
+    def __init__(self, data=None, files=None, *, request=None, **kwargs) -> None:
         super().__init__(data, files, **kwargs)
         self.request = request
         self.public_user = current_public_user(request) if request is not None else None
@@ -121,14 +121,14 @@ class PublicForm(forms.Form):
             return None
         return blind_index(f"{self._submission_key}:{mobile}", "public-human")
 
-    def mark_human(self):
+    def mark_human(self) -> None:
         """Remember that this form (its submission key) passed the picture check."""
         session = getattr(self.request, "session", None)
         mark = self._human_mark()
         if session is not None and mark:
             session[HUMAN_SESSION_KEY] = mark
 
-    def _add_sms_fields(self):
+    def _add_sms_fields(self) -> None:
         user = self.public_user
         self.fields["name"] = forms.CharField(
             label=_("Your name"),

@@ -11,7 +11,7 @@ from .forms import MobileField, PublicForm
 from .models import PublicUser
 
 
-def _password_field(label, autocomplete="new-password", help_text=""):
+def _password_field(label, autocomplete: str = "new-password", help_text: str = ""):
     return forms.CharField(
         label=label,
         max_length=services.PASSWORD_MAX,
@@ -30,7 +30,7 @@ PASSWORD_HELP = _(
 class _NewPasswordMixin:
     """Two new-password fields checked against the project's password rules."""
 
-    def _check_new_password(self, first, second, mobile):
+    def _check_new_password(self, first, second, mobile) -> None:
         password = self.cleaned_data.get(first)
         if not password:
             return
@@ -73,7 +73,7 @@ class RegisterForm(_NewPasswordMixin, PublicForm):
         help_text=_("18 characters, as on the business licence."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("name", None)  # the optional real name takes its place
         # The account fields first, the confirmation (SMS, picture) last.
@@ -123,7 +123,7 @@ class ResetPasswordForm(_NewPasswordMixin, PublicForm):
     new_password1 = _password_field(_("New password"), help_text=PASSWORD_HELP)
     new_password2 = _password_field(_("New password again"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("name", None)
         self.order_fields(["mobile", "new_password1", "new_password2"])
@@ -138,7 +138,7 @@ class ChangePasswordForm(_NewPasswordMixin, forms.Form):
     new_password1 = _password_field(_("New password"), help_text=PASSWORD_HELP)
     new_password2 = _password_field(_("New password again"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
@@ -159,7 +159,7 @@ class ProfileForm(forms.Form):
         help_text=RegisterForm.base_fields["credit_code"].help_text,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if user.kind != PublicUser.Kind.BUSINESS:

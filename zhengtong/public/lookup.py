@@ -17,13 +17,13 @@ from .views import throttled_response
 LOOKUP_FAILURES = (10, 15 * 60)  # wrong code/password per address, per 15 minutes
 
 
-def check_address(request, scope, limits=LOOKUP_FAILURES):
+def check_address(request, scope, limits=LOOKUP_FAILURES) -> None:
     """Raise `throttle.Throttled` if this address made too many wrong guesses."""
     limit, window = limits
     throttle.check(scope, throttle.ip_key(request), limit=limit, window_seconds=window)
 
 
-def count_wrong_guess(request, scope, limits=LOOKUP_FAILURES):
+def count_wrong_guess(request, scope, limits=LOOKUP_FAILURES) -> None:
     """Count a wrong code or password against the address (the next attempt over the
     limit is refused by `check_address`)."""
     limit, window = limits
@@ -69,7 +69,7 @@ def lookup_page(
     return render(request, template, {"form": form}, status=status)
 
 
-def remember_receipt(request, session_key, thing, password):
+def remember_receipt(request, session_key, thing, password) -> None:
     """Keep the number and the plain query password for the one receipt page that
     follows the submission (the server-side session only, never a cookie)."""
     request.session[session_key] = {"pk": thing.pk, "password": password}

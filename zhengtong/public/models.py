@@ -57,12 +57,12 @@ class PublicUser(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         from zhengtong.core.masking import mask_mobile
 
         return self.company_name or mask_mobile(self.mobile)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self.mobile_index = mobile_index(self.mobile)
         self.id_number_index = citizen_id_index(self.id_number) if self.id_number else ""
         fields = kwargs.get("update_fields")
@@ -76,7 +76,7 @@ class PublicUser(models.Model):
         super().save(*args, **kwargs)
 
     # Django's hashers (Argon2 first, as for staff).
-    def set_password(self, raw_password):
+    def set_password(self, raw_password) -> None:
         self.password = make_password(raw_password)
 
     def check_password(self, raw_password):
@@ -103,7 +103,7 @@ class SmsCode(models.Model):
         verbose_name_plural = _("SMS codes")
         indexes = [models.Index(fields=["mobile_index", "purpose", "-created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
 
 
@@ -119,7 +119,7 @@ class CaptchaChallenge(models.Model):
     answer = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.token[:8]
 
 
@@ -140,5 +140,5 @@ class RateCounter(models.Model):
         ]
         indexes = [models.Index(fields=["window_start"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.scope}:{self.hits}"

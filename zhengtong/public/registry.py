@@ -23,7 +23,7 @@ class MyItem:
     date: datetime.date
 
 
-def register_my_items(key: str, title, func):
+def register_my_items(key: str, title, func) -> None:
     """Register `func(public_user) -> list[MyItem]` under `key` with a section `title`
     (registering the same key again replaces it)."""
     _SOURCES[key] = (title, func)

@@ -40,7 +40,7 @@ def _check_mobile(mobile):
         raise Invalid(exc.messages[0], field="mobile") from exc
 
 
-def check_password_rules(password, mobile=None, field="password"):
+def check_password_rules(password, mobile=None, field: str = "password"):
     """Apply the project's password validators (a public user's "username" is the
     mobile number: the password may not contain it)."""
     if not password:
@@ -113,10 +113,10 @@ def register_public_user(
     mobile,
     password,
     kind=PublicUser.Kind.CITIZEN,
-    real_name="",
-    id_number="",
-    company_name="",
-    credit_code="",
+    real_name: str = "",
+    id_number: str = "",
+    company_name: str = "",
+    credit_code: str = "",
 ):
     """Create a citizen's or a business's account. The mobile number must have been
     confirmed by an SMS code (the form checks it). Raises Invalid (field named) for bad
@@ -207,7 +207,9 @@ def reset_public_password(*, mobile, new_password):
 
 
 @transaction.atomic
-def update_public_profile(user, *, real_name="", id_number="", company_name="", credit_code=""):
+def update_public_profile(
+    user, *, real_name: str = "", id_number: str = "", company_name: str = "", credit_code: str = ""
+):
     """The user edits their real-name (and business) details; the kind stays."""
     user = PublicUser.objects.select_for_update().get(pk=user.pk)
     profile = clean_profile(user.kind, real_name, id_number, company_name, credit_code)
@@ -222,7 +224,7 @@ def update_public_profile(user, *, real_name="", id_number="", company_name="", 
 
 
 @transaction.atomic
-def deactivate_public_user(actor, user, *, active=False, reason=""):
+def deactivate_public_user(actor, user, *, active: bool = False, reason: str = ""):
     """Staff (the system administrator) deactivates an account (it can no longer sign
     in) or, with active=True, reactivates it."""
     acting = permissions.require(actor, "public.manage_users", user)

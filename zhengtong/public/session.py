@@ -40,7 +40,7 @@ def current_public_user(request) -> PublicUser | None:
     return user
 
 
-def sign_in(request, user):
+def sign_in(request, user) -> None:
     """Remember `user` in the session under a new session key (no fixation)."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = user.pk
@@ -48,14 +48,14 @@ def sign_in(request, user):
     request._zt_public_user = user
 
 
-def refresh(request, user):
+def refresh(request, user) -> None:
     """Keep the sign-in after the user changed their own password."""
     if request.session.get(SESSION_KEY) == user.pk:
         request.session[HASH_KEY] = _password_hash(user)
         request._zt_public_user = user
 
 
-def sign_out(request):
+def sign_out(request) -> None:
     """Forget the public user (a staff sign-in in the same session stays)."""
     request.session.pop(SESSION_KEY, None)
     request.session.pop(HASH_KEY, None)

@@ -27,12 +27,12 @@ def last_sms_code(mobile) -> str:
 class _Forms(HTMLParser):
     """Collects each <form>'s inputs (name → value) and <textarea>/<select> names."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.forms = []
         self._current = None
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs) -> None:
         attrs = dict(attrs)
         if tag == "form":
             self._current = {}
@@ -45,7 +45,7 @@ class _Forms(HTMLParser):
                 return
             self._current[attrs["name"]] = attrs.get("value") or ""
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag) -> None:
         if tag == "form":
             self._current = None
 

@@ -16,13 +16,13 @@ from . import captcha, sms
 from .throttle import Throttled
 
 
-def _unvalidated(form):
+def _unvalidated(form) -> None:
     if form._errors is None:
         form._errors = ErrorDict()
         form.cleaned_data = {}
 
 
-def add_unvalidated_error(form, field, message):
+def add_unvalidated_error(form, field, message) -> None:
     """Add an error to a form that was not validated (only this error shows)."""
     _unvalidated(form)
     form.add_error(field if field in form.fields else None, message)

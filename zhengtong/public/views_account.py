@@ -30,7 +30,7 @@ from .views import add_unvalidated_error, send_code_if_asked, throttled_response
 CENTRE = "/grzx/"
 
 
-def _page(request, template, context, status=200):
+def _page(request, template, context, status: int = 200):
     context.setdefault("public_user", current_public_user(request))
     return render(request, template, context, status=status)
 

@@ -68,14 +68,24 @@ def query_words(query):
     return _clean(_tokenizer().cut(query or ""))[:12]
 
 
-def register_visibility(object_type, func):
+def register_visibility(object_type, func) -> None:
     """`func(person, entries) -> set of entry ids the person may see` for entries of
     `object_type` that are neither public nor of the person's units."""
     _visibility[object_type] = func
 
 
 @transaction.atomic
-def index(object_type, object_id, *, title, text="", url, unit=None, public=False, date=None):
+def index(
+    object_type,
+    object_id,
+    *,
+    title,
+    text: str = "",
+    url,
+    unit=None,
+    public: bool = False,
+    date=None,
+):
     """Add or refresh one entry (idempotent)."""
     entry, _created = SearchEntry.objects.update_or_create(
         object_type=object_type,
@@ -93,7 +103,7 @@ def index(object_type, object_id, *, title, text="", url, unit=None, public=Fals
     return entry
 
 
-def remove(object_type, object_id):
+def remove(object_type, object_id) -> None:
     SearchEntry.objects.filter(object_type=object_type, object_id=str(object_id)).delete()
 
 
@@ -145,7 +155,7 @@ def _visible(entries, person, public_only):
     return visible
 
 
-def snippet(text, words, width=60):
+def snippet(text, words, width: int = 60):
     """A piece of `text` around the first query word, the words marked with <mark>."""
     text = text or ""
     lower = text.lower()
@@ -164,7 +174,14 @@ def snippet(text, words, width=60):
 
 
 def search(
-    query, *, person=None, public_only=False, object_type=None, unit=None, year=None, limit=20
+    query,
+    *,
+    person=None,
+    public_only: bool = False,
+    object_type=None,
+    unit=None,
+    year=None,
+    limit: int = 20,
 ):
     """Ranked hits the reader may see, with highlighted snippets. `object_type`: one
     type ("portal.page") or several (a tuple)."""

@@ -106,13 +106,13 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return _may_manage(request)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False  # a year is replaced by importing its file again
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(self, request, form_url: str = "", extra_context=None):
         return HttpResponseRedirect(reverse("admin:core_calendaryear_import"))
 
     def get_urls(self):
@@ -211,13 +211,13 @@ class SpecialDayAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return _may_manage(request)
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request, obj, form, change) -> None:
         calendar.save_special_day(request.user, obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request, obj) -> None:
         calendar.delete_special_day(request.user, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request, queryset) -> None:
         with transaction.atomic():
             for obj in queryset:
                 calendar.delete_special_day(request.user, obj)

@@ -19,7 +19,7 @@ from zhengtong.core.errors import DomainError
 class Command(BaseCommand):
     help = "Import one year's holiday schedule (date,kind,name CSV) into the working-day calendar."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="UTF-8 CSV file with lines date,kind,name")
         parser.add_argument(
             "--year", type=int, help="refuse the file unless every date is in this year"

@@ -11,11 +11,11 @@ class Command(BaseCommand):
         "scheduled publishing every minute)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one tick and exit.")
         parser.add_argument("--interval", type=int, default=30)
 
-    def handle(self, *args, once=False, interval=30, **options):
+    def handle(self, *args, once: bool = False, interval: int = 30, **options) -> None:
         while True:
             names = tick() + tick_frequent()
             if names:

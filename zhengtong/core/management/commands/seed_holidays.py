@@ -15,7 +15,7 @@ from zhengtong.core.errors import DomainError
 class Command(BaseCommand):
     help = "Seed holidays and adjusted working days from the chinesecalendar package."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--year",
             type=int,

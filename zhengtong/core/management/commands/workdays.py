@@ -41,7 +41,7 @@ class Command(BaseCommand):
         "Working-day arithmetic: add N working days, count them between two dates, or test a day."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="{add,between,is}")
         add = sub.add_parser("add", help="The N-th working day after DATE (before it if N < 0).")
         add.add_argument("date", help="YYYY-MM-DD")
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
 
-    def _warn(self, years):
+    def _warn(self, years) -> None:
         if years:
             self.stderr.write(
                 self.style.WARNING(

@@ -10,7 +10,7 @@ class Command(BaseCommand):
         "position, mobile, email, roles. All rows or none."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
