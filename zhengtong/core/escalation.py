@@ -8,31 +8,38 @@ Each level is reached once per work item: the subsystem keeps one row per (work 
 level) and says whether it is new (`record`), so a job run twice tells nobody twice.
 """
 
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from . import access, calendar
+from .access import Person
+from .models import WorkItem
 from .notifications import notify
 
 
-def unit_people(unit_id, roles):
+def unit_people(unit_id: int | None, roles: Sequence[str]) -> list[Person]:
     """Active people holding one of `roles` in the unit."""
     return access.people_holding_in(roles, unit_id)
 
 
-def supervisors():
+def supervisors() -> list[Person]:
     """Active people of the supervision office (督查)."""
     return access.people_holding([access.SUPERVISOR])
 
 
-def level_for(days_late, *, to_head_after, seriously_after):
+def level_for(days_late: int, *, to_head_after: int, seriously_after: int) -> int:
     """0 when not late, else the level `days_late` working days reach."""
     if days_late < 1:
         return 0
     return 3 if days_late >= seriously_after else 2 if days_late >= to_head_after else 1
 
 
-def _told(unit_id, level):
+def _told(unit_id: int | None, level: int) -> tuple[list[Person], str]:
     """Who is told at `level`, and the title of the notification."""
     if level == 1:
         people = unit_people(unit_id, [access.CLERK]) or unit_people(unit_id, [access.UNIT_HEAD])
@@ -42,7 +49,15 @@ def _told(unit_id, level):
     return supervisors(), _("Seriously overdue: %(title)s")
 
 
-def escalate(items, today, *, subject_of, record, to_head_after, seriously_after):
+def escalate(
+    items: QuerySet[WorkItem],
+    today: datetime.date,
+    *,
+    subject_of: Callable[[WorkItem], Any],
+    record: Callable[[WorkItem, Any, int], bool],
+    to_head_after: int,
+    seriously_after: int,
+) -> int:
     """Escalate each overdue work item of `items` (open, due before `today`) up to the
     level it has reached. `subject_of(item)` gives the letter, case … (None: skipped);
     `record(item, subject, level)` keeps the level and writes the audit record, in the

@@ -5,21 +5,21 @@ from django_tasks import task
 
 
 @task()
-def send_reminders():
+def send_reminders() -> int:
     from .workitems import send_reminders as run
 
     return run()
 
 
 @task()
-def send_daily_digests():
+def send_daily_digests() -> int:
     from .notifications import send_daily_digests as run
 
     return run()
 
 
 @task()
-def warn_missing_calendar_years():
+def warn_missing_calendar_years() -> int:
     """Tell the IT centre when this year or next has no holiday schedule loaded."""
     from django.utils import timezone
     from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ def warn_missing_calendar_years():
 
 
 @task()
-def verify_audit_chain():
+def verify_audit_chain() -> int:
     """Nightly: walk the audit chain and alert the audit administrators if any record
     was altered or removed."""
     from django.utils.translation import gettext as _

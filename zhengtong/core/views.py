@@ -4,18 +4,18 @@ The staff pages that once lived here are in `zhengtong.workspace` (above `org`).
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 # --- health -------------------------------------------------------------------------
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """The process is alive (no dependencies checked)."""
     return JsonResponse({"status": "ok"})
 
 
-def readiness():
+def readiness() -> dict[str, bool]:
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -39,7 +39,7 @@ def readiness():
 
 
 @never_cache
-def readyz(request):
+def readyz(request: HttpRequest) -> JsonResponse:
     """Database, cache and task queue reachable: 200, else 503 naming what failed."""
     checks = readiness()
     ok = all(checks.values())

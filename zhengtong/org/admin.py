@@ -4,6 +4,7 @@ trail as the staff pages and the API."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpRequest
 
 from zhengtong.core.admin_base import ReadOnlyAdmin
 from zhengtong.core.errors import DomainError
@@ -15,7 +16,7 @@ from .models import Delegation, Membership, RoleAssignment, Unit, UnitGroup, Uni
 class ServiceAdmin(admin.ModelAdmin):
     """Routes saves through an operation; a domain error becomes a message."""
 
-    def _run(self, request, func):
+    def _run(self, request: HttpRequest, func):
         try:
             return func()
         except DomainError as exc:
@@ -29,7 +30,7 @@ class UnitNameInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["name", "short_name", "valid_until"]
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -57,7 +58,7 @@ class UnitAdmin(ServiceAdmin):
         "merged_into",
     ]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         data = {
             f: form.cleaned_data[f]
             for f in form.changed_data
@@ -81,7 +82,7 @@ class UnitAdmin(ServiceAdmin):
             if unit is not None:
                 obj.pk = unit.pk
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # units are deactivated or merged, never deleted
 
 
@@ -91,7 +92,7 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["unit", "is_primary", "position", "since"]
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
 
@@ -114,13 +115,13 @@ class StaffAdmin(ServiceAdmin):
     readonly_fields = ["username", "must_change_password", "last_login", "date_joined"]
     inlines = [MembershipInline]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # staff are added on the staff pages or by import, with a unit
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # accounts are deactivated, never deleted: history points at them
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         data = {f: form.cleaned_data[f] for f in form.changed_data if f in services.STAFF_FIELDS}
         original = User.objects.get(pk=obj.pk)
         self._run(request, lambda: services.update_staff(request.user, original, **data))
@@ -149,10 +150,10 @@ class RoleAssignmentAdmin(ServiceAdmin):
     search_fields = ["user__real_name", "user__username", "unit__name"]
     autocomplete_fields = ["user", "unit"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         data = form.cleaned_data
         self._run(
             request,
@@ -161,7 +162,7 @@ class RoleAssignmentAdmin(ServiceAdmin):
             ),
         )
 
-    def delete_model(self, request, obj) -> None:
+    def delete_model(self, request: HttpRequest, obj) -> None:
         self._run(
             request, lambda: services.revoke_role(request.user, obj.user, obj.role, unit=obj.unit)
         )
@@ -186,7 +187,7 @@ class UnitGroupAdmin(ServiceAdmin):
     list_display = ["name"]
     filter_horizontal = ["units"]
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         data = form.cleaned_data
         group = UnitGroup.objects.get(pk=obj.pk) if change else None
         saved = self._run(
@@ -198,5 +199,5 @@ class UnitGroupAdmin(ServiceAdmin):
         if saved is not None:
             obj.pk = saved.pk
 
-    def save_related(self, request, form, formsets, change) -> None:
+    def save_related(self, request: HttpRequest, form, formsets, change) -> None:
         pass  # the members are saved by services.save_unit_group

@@ -7,6 +7,8 @@ admin follows the same roles as everything else and nobody needs Django groups.
 - audit administrator: views the audit trail
 """
 
+from django.http import HttpRequest
+
 from .models import Role
 
 SYSTEM_APPS = {"core", "org", "django_tasks_db", "authtoken", "otp_totp", "axes"}
@@ -39,7 +41,7 @@ def _roles(user):
 
 
 class RolePermissionBackend:
-    def authenticate(self, request, **credentials):
+    def authenticate(self, request: HttpRequest, **credentials):
         return None
 
     def get_user(self, user_id):

@@ -4,6 +4,7 @@ for anyone who has set up an authenticator)."""
 
 from urllib.parse import urlencode
 
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -26,7 +27,7 @@ class AccountPolicyMiddleware:
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         user = getattr(request, "user", None)
         path = request.path
         if user is not None and user.is_authenticated and not path.startswith(EXEMPT_PREFIXES):
@@ -35,7 +36,7 @@ class AccountPolicyMiddleware:
                 return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
-    def _redirect_for(self, request, user, path):
+    def _redirect_for(self, request: HttpRequest, user, path):
         allowed = {reverse("org:logout")}
         if getattr(user, "must_change_password", False):
             target = reverse("org:password_change")

@@ -8,6 +8,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,7 +56,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def password_change(request):
+def password_change(request: HttpRequest):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +87,7 @@ def _qr_svg(uri):
 
 
 @login_required
-def otp_setup(request):
+def otp_setup(request: HttpRequest):
     """Set up an authenticator app (TOTP): scan the code, confirm with one token."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -122,7 +123,7 @@ def otp_setup(request):
 
 
 @login_required
-def otp_verify(request):
+def otp_verify(request: HttpRequest):
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
@@ -137,7 +138,7 @@ def otp_verify(request):
 
 
 @login_required
-def account(request):
+def account(request: HttpRequest):
     user = request.user
     prefs = PreferencesForm(
         request.POST if request.POST.get("form") == "prefs" else None, instance=user
@@ -189,7 +190,7 @@ def account(request):
 
 @login_required
 @require_POST
-def delegation_revoke(request, pk):
+def delegation_revoke(request: HttpRequest, pk: int):
     delegation = get_object_or_404(Delegation, pk=pk)
     try:
         services.revoke_delegation(request.user, delegation)
@@ -201,7 +202,7 @@ def delegation_revoke(request, pk):
 
 
 @login_required
-def directory(request):
+def directory(request: HttpRequest):
     """The unit tree with member counts, searchable by name."""
     query = (request.GET.get("q") or "").strip()
     units = Unit.objects.filter(is_active=True).annotate(
@@ -233,7 +234,7 @@ def directory(request):
 
 
 @login_required
-def unit_detail(request, pk):
+def unit_detail(request: HttpRequest, pk: int):
     unit = get_object_or_404(Unit, pk=pk)
     members = (
         Membership.objects.filter(unit=unit, user__is_active=True)
@@ -268,7 +269,7 @@ def unit_detail(request, pk):
 
 
 @login_required
-def staff_import(request):
+def staff_import(request: HttpRequest):
     """The IT centre (or a unit administrator, for their own unit) adds staff in bulk."""
     permissions.require(request.user, "org.open_staff_pages")
     form = StaffImportForm(request.POST or None, request.FILES or None)
@@ -287,7 +288,7 @@ def staff_import(request):
 
 
 @login_required
-def staff_new(request):
+def staff_new(request: HttpRequest):
     """Add one staff member (the IT centre anywhere, a unit administrator in their unit)."""
     permissions.require(request.user, "org.open_staff_pages")
     form = StaffCreateForm(request.user, request.POST or None)
@@ -314,7 +315,7 @@ def staff_new(request):
 
 
 @login_required
-def staff_manage(request, pk):
+def staff_manage(request: HttpRequest, pk: int):
     """One person's account for whoever manages their unit: details, password reset,
     move to another unit. Each form calls its own operation."""
     person = get_object_or_404(User, pk=pk)

@@ -9,6 +9,7 @@ code exists or not — and a right one opens the thing for this session. The app
 only how to find the thing and where to go when it is found.
 """
 
+from django.http import HttpRequest
 from django.shortcuts import render
 
 from . import throttle
@@ -17,13 +18,13 @@ from .views import throttled_response
 LOOKUP_FAILURES = (10, 15 * 60)  # wrong code/password per address, per 15 minutes
 
 
-def check_address(request, scope, limits=LOOKUP_FAILURES) -> None:
+def check_address(request: HttpRequest, scope, limits=LOOKUP_FAILURES) -> None:
     """Raise `throttle.Throttled` if this address made too many wrong guesses."""
     limit, window = limits
     throttle.check(scope, throttle.ip_key(request), limit=limit, window_seconds=window)
 
 
-def count_wrong_guess(request, scope, limits=LOOKUP_FAILURES) -> None:
+def count_wrong_guess(request: HttpRequest, scope, limits=LOOKUP_FAILURES) -> None:
     """Count a wrong code or password against the address (the next attempt over the
     limit is refused by `check_address`)."""
     limit, window = limits
@@ -34,7 +35,7 @@ def count_wrong_guess(request, scope, limits=LOOKUP_FAILURES) -> None:
 
 
 def lookup_page(
-    request,
+    request: HttpRequest,
     *,
     form_class,
     scope,
@@ -69,13 +70,13 @@ def lookup_page(
     return render(request, template, {"form": form}, status=status)
 
 
-def remember_receipt(request, session_key, thing, password) -> None:
+def remember_receipt(request: HttpRequest, session_key, thing, password) -> None:
     """Keep the number and the plain query password for the one receipt page that
     follows the submission (the server-side session only, never a cookie)."""
     request.session[session_key] = {"pk": thing.pk, "password": password}
 
 
-def receipt_page(request, *, session_key, queryset, template, name):
+def receipt_page(request: HttpRequest, *, session_key, queryset, template, name):
     """The receipt: the thing and its query password, shown once (the session forgets
     them as they are shown). A reload or a stranger sees the page without them."""
     shown = request.session.pop(session_key, None)

@@ -5,6 +5,7 @@ a public user out leaves a staff sign-in alone)."""
 import functools
 from urllib.parse import urlencode
 
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -20,7 +21,7 @@ def _password_hash(user):
     return salted_hmac("zhengtong.public.session", user.password, algorithm="sha256").hexdigest()
 
 
-def current_public_user(request) -> PublicUser | None:
+def current_public_user(request: HttpRequest) -> PublicUser | None:
     """The signed-in, active public user of this request, or None."""
     if hasattr(request, "_zt_public_user"):
         return request._zt_public_user
@@ -40,7 +41,7 @@ def current_public_user(request) -> PublicUser | None:
     return user
 
 
-def sign_in(request, user) -> None:
+def sign_in(request: HttpRequest, user) -> None:
     """Remember `user` in the session under a new session key (no fixation)."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = user.pk
@@ -48,14 +49,14 @@ def sign_in(request, user) -> None:
     request._zt_public_user = user
 
 
-def refresh(request, user) -> None:
+def refresh(request: HttpRequest, user) -> None:
     """Keep the sign-in after the user changed their own password."""
     if request.session.get(SESSION_KEY) == user.pk:
         request.session[HASH_KEY] = _password_hash(user)
         request._zt_public_user = user
 
 
-def sign_out(request) -> None:
+def sign_out(request: HttpRequest) -> None:
     """Forget the public user (a staff sign-in in the same session stays)."""
     request.session.pop(SESSION_KEY, None)
     request.session.pop(HASH_KEY, None)
@@ -67,7 +68,7 @@ def public_login_required(view):
     """Send visitors who are not signed in as public users to /grzx/dl/?next=…"""
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args, **kwargs):
         if current_public_user(request) is None:
             return redirect(f"{SIGN_IN_PATH}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)

@@ -11,6 +11,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from zhengtong.core.crypto import blind_index
@@ -91,12 +92,12 @@ def add(scope: str, key: str, *, window_seconds: int) -> int:
         return RateCounter.objects.get(scope=scope, key=key, window_start=start).hits
 
 
-def ip_key(request) -> str:
+def ip_key(request: HttpRequest) -> str:
     """The key of the client's address (a keyed digest: addresses are personal data)."""
     return blind_index(client_ip(request) or "unknown", "throttle-ip")
 
 
-def hit_submission(request, scope: str, *, mobile=None) -> None:
+def hit_submission(request: HttpRequest, scope: str, *, mobile=None) -> None:
     """The generic limit of a public submission (a letter, a request, a comment):
     per address 20 an hour and, when given, per mobile number 10 a day."""
     limit, window = SUBMIT_PER_IP_HOUR

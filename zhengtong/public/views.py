@@ -2,7 +2,7 @@
 every public form view uses to send SMS codes."""
 
 from django.forms.utils import ErrorDict
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -28,7 +28,7 @@ def add_unvalidated_error(form, field, message) -> None:
     form.add_error(field if field in form.fields else None, message)
 
 
-def send_code_if_asked(request, form) -> bool:
+def send_code_if_asked(request: HttpRequest, form) -> bool:
     """If the POST pressed "send_sms_code": check captcha + mobile, send the SMS code
     (rate-limited), add a message, and return True — the view then re-renders the form
     (bound, so nothing typed is lost). Otherwise return False.
@@ -77,7 +77,7 @@ def send_code_if_asked(request, form) -> bool:
 
 @never_cache
 @require_safe
-def captcha_picture(request, token):
+def captcha_picture(request: HttpRequest, token):
     """The PNG of a live challenge (never stored by a cache: it is one visitor's)."""
     data = captcha.picture(token)
     if data is None:
@@ -87,7 +87,7 @@ def captcha_picture(request, token):
 
 @never_cache
 @require_safe
-def captcha_audio(request, token):
+def captcha_audio(request: HttpRequest, token):
     """The same challenge spoken, as a WAV (for people who cannot read the picture)."""
     data = captcha.audio(token)
     if data is None:

@@ -5,6 +5,7 @@ Every page with a form sends Cache-Control: private, no-store (never_cache); the
 sign-in of a public user is independent of the staff sign-in (session.py)."""
 
 from django.contrib import messages
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -30,7 +31,7 @@ from .views import add_unvalidated_error, send_code_if_asked, throttled_response
 CENTRE = "/grzx/"
 
 
-def _page(request, template, context, status: int = 200):
+def _page(request: HttpRequest, template, context, status: int = 200):
     context.setdefault("public_user", current_public_user(request))
     return render(request, template, context, status=status)
 
@@ -44,7 +45,7 @@ def _status(form):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def register(request):
+def register(request: HttpRequest):
     """注册: mobile + SMS code + password; citizens or businesses."""
     if current_public_user(request):
         return redirect(CENTRE)
@@ -93,7 +94,7 @@ def register(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_in(request):
+def sign_in(request: HttpRequest):
     """登录: mobile + password + picture."""
     form = SignInForm(request.POST or None, request=request)
     if request.method == "POST" and not send_code_if_asked(request, form):
@@ -123,7 +124,7 @@ def sign_in(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_out(request):
+def sign_out(request: HttpRequest):
     """退出: POST signs out; GET shows the button (works without JavaScript)."""
     if request.method == "POST":
         session.sign_out(request)
@@ -134,7 +135,7 @@ def sign_out(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def reset_password(request):
+def reset_password(request: HttpRequest):
     """找回密码: a code to the account's mobile number, then a new password."""
     form = ResetPasswordForm(request.POST or None, request=request)
     if request.method == "POST" and not send_code_if_asked(request, form):
@@ -162,7 +163,7 @@ def reset_password(request):
 @never_cache
 @public_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def change_password(request):
+def change_password(request: HttpRequest):
     """修改密码."""
     user = current_public_user(request)
     form = ChangePasswordForm(request.POST or None, user=user)
@@ -188,7 +189,7 @@ def change_password(request):
 @never_cache
 @public_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def profile(request):
+def profile(request: HttpRequest):
     """资料: real name, ID number, business details (the mobile number stays)."""
     user = current_public_user(request)
     initial = {
@@ -224,7 +225,7 @@ def profile(request):
 @never_cache
 @public_login_required
 @require_http_methods(["GET", "HEAD"])
-def centre(request):
+def centre(request: HttpRequest):
     """个人中心: the account (masked) and every subsystem's items for this user."""
     user = current_public_user(request)
     details = [

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import engines
 from django.urls import path, reverse
 from django.utils.dateformat import format as date_format
@@ -26,7 +26,7 @@ from zhengtong.org.permissions import may
 MANAGE = "core.manage_calendar"
 
 
-def _may_manage(request):
+def _may_manage(request: HttpRequest):
     return bool(may(request.user, MANAGE))
 
 
@@ -103,16 +103,16 @@ class CalendarYearAdmin(admin.ModelAdmin):
             workdays=Count("pk", filter=Q(kind=DayKind.WORKDAY)),
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest):
         return _may_manage(request)
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # a year is replaced by importing its file again
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
-    def add_view(self, request, form_url: str = "", extra_context=None):
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None):
         return HttpResponseRedirect(reverse("admin:core_calendaryear_import"))
 
     def get_urls(self):
@@ -125,7 +125,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         ]
         return custom + super().get_urls()
 
-    def import_view(self, request):
+    def import_view(self, request: HttpRequest):
         if not _may_manage(request):
             raise PermissionDenied
         if request.method == "POST":
@@ -202,22 +202,22 @@ class SpecialDayAdmin(admin.ModelAdmin):
     def weekday(self, obj):
         return date_format(obj.date, "l")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest):
         return _may_manage(request)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj=None):
         return _may_manage(request)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj=None):
         return _may_manage(request)
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj, form, change) -> None:
         calendar.save_special_day(request.user, obj)
 
-    def delete_model(self, request, obj) -> None:
+    def delete_model(self, request: HttpRequest, obj) -> None:
         calendar.delete_special_day(request.user, obj)
 
-    def delete_queryset(self, request, queryset) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
         with transaction.atomic():
             for obj in queryset:
                 calendar.delete_special_day(request.user, obj)

@@ -1,6 +1,7 @@
 """Template context shared by every page: the county's name and the staff menu."""
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ def county_name():
     return root.name if root else ""
 
 
-def site(request):
+def site(request: HttpRequest):
     from zhengtong.org.permissions import may
 
     # Read when a template shows it (the public pages show the site's own name).

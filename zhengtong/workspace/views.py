@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +21,7 @@ from zhengtong.org import permissions
 
 
 @login_required
-def workspace(request):
+def workspace(request: HttpRequest):
     """The signed-in person's to-do list: their own items and their units', soonest
     due first, overdue marked, with counts."""
     today = timezone.localdate()
@@ -40,7 +41,7 @@ def workspace(request):
 
 @login_required
 @require_POST
-def workitem_done(request, pk):
+def workitem_done(request: HttpRequest, pk: int):
     item = get_object_or_404(WorkItem, pk=pk)
     if not permissions.may(request.user, "core.view_workitem", item):
         raise NotPermitted()
@@ -54,14 +55,14 @@ def workitem_done(request, pk):
 
 
 @login_required
-def inbox(request):
+def inbox(request: HttpRequest):
     page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
     return render(request, "workspace/inbox.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notification_read(request, pk):
+def notification_read(request: HttpRequest, pk: int):
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notifications.mark_read(request.user, note)
     # Only a link within this site ("//other.host/" is not one).
@@ -80,7 +81,7 @@ def _disk_free_percent():
 
 
 @login_required
-def dashboard(request):
+def dashboard(request: HttpRequest):
     """The IT centre's page: health, calendar warnings, queue, disk."""
     permissions.require(request.user, "core.view_dashboard")
     from django_tasks_db.models import DBTaskResult

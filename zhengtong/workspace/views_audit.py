@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -85,7 +85,7 @@ def filtered_records(form):
 def audit_admin_only(view):
     """Signed-in audit administrators only (anonymous: to the sign-in page)."""
 
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not may(request.user, "core.view_audit"):
@@ -99,7 +99,7 @@ def audit_admin_only(view):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @audit_admin_only
-def record_list(request):
+def record_list(request: HttpRequest):
     """Search form, one page of records, and (after "verify now") the chain check."""
     form = AuditFilterForm(request.GET or None)
     records = filtered_records(form)
@@ -145,7 +145,7 @@ def _cell(value):
 
 @require_safe
 @audit_admin_only
-def export(request):
+def export(request: HttpRequest):
     """The filtered records as CSV (UTF-8 with BOM, for Excel)."""
     form = AuditFilterForm(request.GET or None)
     records = filtered_records(form)
