@@ -10,6 +10,7 @@ the first bad record. Records younger than the retention period (≥ 180 days,
 import datetime
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +77,7 @@ def compute_hash(rec: AuditRecord) -> str:
     return _digest(rec.algorithm, rec.prev_hash.encode() + _content(rec))
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields that changed."""
     keys = set(before) | set(after)
     return {

@@ -4,11 +4,18 @@ Each carries a stable `code` (for the API and tests) and a translatable message.
 Views turn them into form messages; the API into 400/403/404/409 responses.
 """
 
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING, TypeAlias
+
 from django.utils.translation import gettext_lazy as _
 
-# A message: plain text, or lazily translated text.
-Message = str | Promise
+# A message: plain text, or lazily translated text (`_StrPromise` is the stubs' name for
+# what gettext_lazy returns; it does not exist at run time).
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    Message: TypeAlias = str | _StrPromise
+else:
+    Message = str
 
 
 class DomainError(Exception):

@@ -12,8 +12,8 @@ class CountyAdminSite(AdminSite):
     site_header = _("Zhengtong administration")
     site_title = _("Zhengtong administration")
 
-    def has_permission(self, request: HttpRequest):
+    def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         if not (user.is_active and user.is_authenticated):
             return False
-        return user.is_superuser or bool(may(user, "org.open_admin"))
+        return bool(user.is_superuser) or bool(may(user, "org.open_admin"))

@@ -9,7 +9,8 @@ only management commands may pass).
 import csv
 import datetime
 import io
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit
+from zhengtong.core.access import Acting
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.validators import check_credit_code
 
@@ -34,18 +36,22 @@ from .models import (
     UnitName,
     User,
 )
+from .permissions import UnitRef
 
 SYSTEM = None  # actor for operations run by management commands
 
+# Who acts: a staff member, or SYSTEM (None) for trusted commands.
+Actor: TypeAlias = User | None
 
-def _require(actor, action, obj=None, *, unit=None):
+
+def _require(actor: Actor, action: str, obj: Any = None, *, unit: UnitRef = None) -> Acting | None:
     """Permission check; `SYSTEM` (None) is only ever passed by trusted commands."""
     if actor is SYSTEM:
         return None
     return permissions.require(actor, action, obj, unit=unit)
 
 
-def _snapshot(obj, fields):
+def _snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
@@ -69,7 +75,7 @@ UNIT_FIELDS = [
 STRUCTURAL_UNIT_FIELDS = {"parent", "kind", "code", "is_active"}
 
 
-def _clean_unit_fields(fields, *, parent):
+def _clean_unit_fields(fields: dict[str, Any], *, parent: Unit | None) -> dict[str, Any]:
     code = (fields.get("code") or "").strip().upper()
     if code:
         try:
@@ -90,7 +96,7 @@ def _clean_unit_fields(fields, *, parent):
 
 
 @transaction.atomic
-def create_unit(actor, *, parent=None, **fields):
+def create_unit(actor: Actor, *, parent: Unit | None = None, **fields: Any) -> Unit:
     """Add a unit to the tree (IT centre, or a unit administrator adding a section)."""
     _require(actor, "org.manage_unit", parent, unit=parent)
     fields = _clean_unit_fields(fields, parent=parent)
@@ -117,7 +123,9 @@ def create_unit(actor, *, parent=None, **fields):
 
 
 @transaction.atomic
-def update_unit(actor, unit, *, effective=None, **fields):
+def update_unit(
+    actor: Actor, unit: Unit, *, effective: datetime.date | None = None, **fields: Any
+) -> Unit:
     """Change a unit's details. A change of name keeps the old name in the unit's
     history (valid until the day before `effective`, default today), so documents
     issued before the rename keep showing the old name."""
@@ -169,7 +177,7 @@ def update_unit(actor, unit, *, effective=None, **fields):
 
 
 @transaction.atomic
-def merge_units(actor, source, target):
+def merge_units(actor: Actor, source: Unit, target: Unit) -> Unit:
     """Merge `source` into `target`: members move to the target, the source is kept
     (inactive, pointing at the target) so its documents and history stay readable."""
     _require(actor, "org.manage_unit", target, unit=target)
@@ -214,7 +222,9 @@ def merge_units(actor, source, target):
     return target
 
 
-def _clean_staff(username, real_name, mobile):
+def _clean_staff(
+    username: str | None, real_name: str | None, mobile: str | None
+) -> tuple[str, str, str]:
     username = (username or "").strip()
     if not username:
         raise Invalid(_("A user name is required."), field="username")
@@ -227,13 +237,13 @@ def _clean_staff(username, real_name, mobile):
             mobile = check_mobile(mobile)
         except ValidationError as exc:
             raise Invalid(exc.messages[0], field="mobile") from exc
-    return username, real_name.strip(), mobile or ""
+    return username, (real_name or "").strip(), mobile or ""
 
 
 STAFF_FIELDS = ["username", "real_name", "position", "mobile", "email", "is_active"]
 
 
-def _staff_snapshot(user):
+def _staff_snapshot(user: User) -> dict[str, Any]:
     """The audited staff fields; the mobile number masked (it is encrypted at rest and
     must not lie in clear in the audit trail)."""
     from zhengtong.core.masking import mask_mobile
@@ -246,18 +256,18 @@ def _staff_snapshot(user):
 
 @transaction.atomic
 def create_staff(
-    actor,
+    actor: Actor,
     *,
-    unit,
-    username,
-    real_name,
-    password=None,
+    unit: Unit,
+    username: str,
+    real_name: str,
+    password: str | None = None,
     position: str = "",
     mobile: str = "",
     email: str = "",
-    roles=(),
+    roles: Iterable[str | tuple[str, Unit | None]] = (),
     must_change_password: bool = True,
-):
+) -> User:
     """Create a staff account with its primary unit and roles. Without a password the
     account cannot sign in until an administrator sets one."""
     _require(actor, "org.manage_staff", unit, unit=unit)
@@ -292,7 +302,7 @@ def create_staff(
     return user
 
 
-def _check_password(password, user):
+def _check_password(password: str, user: User | None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -300,7 +310,7 @@ def _check_password(password, user):
 
 
 @transaction.atomic
-def update_staff(actor, user, **fields):
+def update_staff(actor: Actor, user: User, **fields: Any) -> User:
     """Change a staff member's details (not units or roles)."""
     unit = user.primary_unit
     _require(actor, "org.manage_staff", user, unit=unit)
@@ -329,7 +339,9 @@ def update_staff(actor, user, **fields):
 
 
 @transaction.atomic
-def move_staff(actor, user, new_unit, *, keep_old: bool = False, position=None):
+def move_staff(
+    actor: Actor, user: User, new_unit: Unit, *, keep_old: bool = False, position: str | None = None
+) -> User:
     """Move a person to another primary unit. Their history (work items closed,
     audit records) stays with them; open items assigned to them personally stay too."""
     _require(actor, "org.manage_staff", user, unit=new_unit)
@@ -358,7 +370,7 @@ def move_staff(actor, user, new_unit, *, keep_old: bool = False, position=None):
 
 
 @transaction.atomic
-def add_membership(actor, user, unit, *, position: str = ""):
+def add_membership(actor: Actor, user: User, unit: Unit, *, position: str = "") -> Membership:
     """Give a person a further (non-primary) unit."""
     _require(actor, "org.manage_staff", user, unit=unit)
     membership, created = Membership.objects.get_or_create(
@@ -372,7 +384,7 @@ def add_membership(actor, user, unit, *, position: str = ""):
     return membership
 
 
-def check_role_grant(user, role, unit):
+def check_role_grant(user: User, role: str, unit: Unit | None) -> Unit | None:
     """The rules of a role grant that do not depend on who grants it; returns the unit
     the role is held in (None for county-wide roles). Also used by the admin's form."""
     if role not in Role.values:
@@ -392,7 +404,7 @@ def check_role_grant(user, role, unit):
 
 
 @transaction.atomic
-def assign_role(actor, user, role, *, unit=None):
+def assign_role(actor: Actor, user: User, role: str, *, unit: Unit | None = None) -> RoleAssignment:
     """Give a role, in a unit or county-wide. The three administrators (系统/安全/审计
     管理员, 等保 三员, STANDARDS.md §10.2) must be three different people, and only
     the security administrator hands out roles (the system administrator may grant
@@ -422,7 +434,7 @@ def assign_role(actor, user, role, *, unit=None):
 
 
 @transaction.atomic
-def revoke_role(actor, user, role, *, unit=None):
+def revoke_role(actor: Actor, user: User, role: str, *, unit: Unit | None = None) -> None:
     """Take a role away."""
     _require(actor, "org.assign_role", user, unit=unit)
     if (
@@ -445,7 +457,9 @@ def revoke_role(actor, user, role, *, unit=None):
 
 
 @transaction.atomic
-def set_password(actor, user, new_password, *, must_change=None):
+def set_password(
+    actor: Actor, user: User, new_password: str, *, must_change: bool | None = None
+) -> User:
     """Set a password: by the person themself (after checking the old one in the view)
     or by an administrator resetting it (then it must be changed at next sign-in)."""
     own = actor is not SYSTEM and actor.pk == user.pk
@@ -469,7 +483,15 @@ def set_password(actor, user, new_password, *, must_change=None):
 
 
 @transaction.atomic
-def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason: str = ""):
+def delegate(
+    actor: Actor,
+    *,
+    delegator: User,
+    delegate_to: User,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    reason: str = "",
+) -> Delegation:
     """Hand `delegator`'s work to `delegate_to` for a period (代理). The person
     themself, or a unit administrator of their unit, may set it up."""
     _require(actor, "org.delegate", delegator, unit=delegator.primary_unit)
@@ -516,7 +538,7 @@ def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason: str =
 
 
 @transaction.atomic
-def revoke_delegation(actor, delegation):
+def revoke_delegation(actor: Actor, delegation: Delegation) -> Delegation:
     """End a delegation now."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     _require(actor, "org.delegate", delegation.delegator, unit=delegation.delegator.primary_unit)
@@ -535,7 +557,7 @@ def revoke_delegation(actor, delegation):
 
 
 @transaction.atomic
-def update_own_preferences(actor, *, notification_mode, email: str = ""):
+def update_own_preferences(actor: User, *, notification_mode: str, email: str = "") -> User:
     """A person chooses immediate or daily-digest notifications and their e-mail."""
     before = User.objects.filter(pk=actor.pk).values("notification_mode", "email").get()
     actor.notification_mode = notification_mode
@@ -552,13 +574,18 @@ def update_own_preferences(actor, *, notification_mode, email: str = ""):
 
 
 @transaction.atomic
-def save_unit_group(actor, group, *, name, units):
+def save_unit_group(
+    actor: Actor, group: UnitGroup | None, *, name: str, units: Sequence[Unit]
+) -> UnitGroup:
     """Create or change a saved group of units (e.g. 全体乡镇) used for distribution."""
     _require(actor, "org.manage_unit", group)
     name = (name or "").strip()
     if not name:
         raise Invalid(_("A group needs a name."), field="name")
-    if UnitGroup.objects.filter(name=name).exclude(pk=getattr(group, "pk", None)).exists():
+    same_name = UnitGroup.objects.filter(name=name)
+    if group is not None:
+        same_name = same_name.exclude(pk=group.pk)
+    if same_name.exists():
         raise Conflict(_("Another group has this name."), field="name")
     before = (
         {"name": group.name, "units": sorted(group.units.values_list("pk", flat=True))}
@@ -579,10 +606,10 @@ def save_unit_group(actor, group, *, name, units):
 # --- bulk import --------------------------------------------------------------------
 
 IMPORT_COLUMNS = ["username", "real_name", "unit", "position", "mobile", "email", "roles"]
-_ROLE_BY_LABEL = {}
+_ROLE_BY_LABEL: dict[str, str] = {}
 
 
-def _role_lookup(text):
+def _role_lookup(text: str) -> str | None:
     """A role by its code (clerk) or its Chinese or English label (文书, Clerk)."""
     from django.utils import translation
 
@@ -595,7 +622,7 @@ def _role_lookup(text):
     return _ROLE_BY_LABEL.get(text.strip()) or _ROLE_BY_LABEL.get(text.strip().lower())
 
 
-def _unit_lookup(text, units):
+def _unit_lookup(text: str, units: Iterable[Unit]) -> Unit | None:
     text = text.strip()
     for unit in units:
         if text in (unit.name, unit.short_name, unit.code) and text:
@@ -705,7 +732,7 @@ def parse_staff_file(fileobj_or_text: Any) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def import_staff(actor, fileobj_or_text):
+def import_staff(actor: Actor, fileobj_or_text: Any) -> list[User]:
     """Add many staff at once from a spreadsheet (CSV). All rows or none: any bad row
     refuses the whole file. New accounts have no usable password until an
     administrator sets one, and must change it at first sign-in."""

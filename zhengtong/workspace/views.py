@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,10 +18,11 @@ from zhengtong.core.errors import DomainError, NotPermitted
 from zhengtong.core.models import Notification, WorkItem
 from zhengtong.core.views import readiness
 from zhengtong.org import permissions
+from zhengtong.org.requests import StaffRequest
 
 
 @login_required
-def workspace(request: HttpRequest):
+def workspace(request: StaffRequest) -> HttpResponse:
     """The signed-in person's to-do list: their own items and their units', soonest
     due first, overdue marked, with counts."""
     today = timezone.localdate()
@@ -41,7 +42,7 @@ def workspace(request: HttpRequest):
 
 @login_required
 @require_POST
-def workitem_done(request: HttpRequest, pk: int):
+def workitem_done(request: StaffRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(WorkItem, pk=pk)
     if not permissions.may(request.user, "core.view_workitem", item):
         raise NotPermitted()
@@ -55,14 +56,14 @@ def workitem_done(request: HttpRequest, pk: int):
 
 
 @login_required
-def inbox(request: HttpRequest):
+def inbox(request: StaffRequest) -> HttpResponse:
     page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
     return render(request, "workspace/inbox.html", {"page": page})
 
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int):
+def notification_read(request: StaffRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     notifications.mark_read(request.user, note)
     # Only a link within this site ("//other.host/" is not one).
@@ -81,7 +82,7 @@ def _disk_free_percent():
 
 
 @login_required
-def dashboard(request: HttpRequest):
+def dashboard(request: StaffRequest) -> HttpResponse:
     """The IT centre's page: health, calendar warnings, queue, disk."""
     permissions.require(request.user, "core.view_dashboard")
     from django_tasks_db.models import DBTaskResult

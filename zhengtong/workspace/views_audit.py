@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from zhengtong.core import audit
 from zhengtong.core.models import AuditRecord
 from zhengtong.org.permissions import may
+from zhengtong.org.requests import StaffRequest
 
 PAGE_SIZE = 50
 
@@ -99,7 +100,7 @@ def audit_admin_only(view):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @audit_admin_only
-def record_list(request: HttpRequest):
+def record_list(request: StaffRequest) -> HttpResponse:
     """Search form, one page of records, and (after "verify now") the chain check."""
     form = AuditFilterForm(request.GET or None)
     records = filtered_records(form)
@@ -145,7 +146,7 @@ def _cell(value):
 
 @require_safe
 @audit_admin_only
-def export(request: HttpRequest):
+def export(request: StaffRequest) -> HttpResponse:
     """The filtered records as CSV (UTF-8 with BOM, for Excel)."""
     form = AuditFilterForm(request.GET or None)
     records = filtered_records(form)
