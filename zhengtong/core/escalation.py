@@ -65,6 +65,8 @@ def escalate(
     before. Returns the number of escalations made."""
     made = 0
     for item in items.iterator():
+        if item.due_date is None:  # `items` are overdue, so they have a due date
+            continue
         late = calendar.working_days_between(item.due_date, today).count
         level = level_for(late, to_head_after=to_head_after, seriously_after=seriously_after)
         if not level:

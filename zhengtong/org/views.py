@@ -1,7 +1,7 @@
 """Sign-in, account and directory pages for staff."""
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Iterable
 from io import BytesIO
 from typing import Any
 
@@ -212,7 +212,7 @@ def directory(request: StaffRequest) -> HttpResponse:
     units = Unit.objects.filter(is_active=True).annotate(
         member_count=Count("memberships", distinct=True)
     )
-    people: Sequence[User] = []
+    people: Iterable[User] = []
     if query:
         units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
         people = (

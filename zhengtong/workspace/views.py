@@ -74,7 +74,7 @@ def notification_read(request: StaffRequest, pk: int) -> HttpResponse:
     return redirect("core:notifications")
 
 
-def _disk_free_percent():
+def _disk_free_percent() -> float:
     usage = shutil.disk_usage(
         settings.MEDIA_ROOT if settings.MEDIA_ROOT.exists() else settings.BASE_DIR
     )

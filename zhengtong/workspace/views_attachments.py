@@ -10,7 +10,7 @@ import logging
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
@@ -19,13 +19,12 @@ from zhengtong.core.attachments import INLINE_EXTENSIONS, content_disposition, s
 from zhengtong.core.errors import NotPermitted
 from zhengtong.core.models import Attachment
 from zhengtong.org.permissions import require
-from zhengtong.org.requests import StaffRequest
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
-def download(request: StaffRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attachment = get_object_or_404(Attachment.objects.select_related("owner_type"), pk=pk)
