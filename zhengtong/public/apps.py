@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from rest_framework.routers import DefaultRouter
 
 
 class PublicConfig(AppConfig):
@@ -27,7 +32,7 @@ class PublicConfig(AppConfig):
         )
 
 
-def _api_routes(router) -> None:
+def _api_routes(router: "DefaultRouter") -> None:
     """/api/v1/public-users/..."""
     from . import api
 

@@ -30,18 +30,20 @@ SUBMIT_PER_IP_HOUR = (20, 3600)
 SUBMIT_PER_NUMBER_DAY = (10, 86400)
 
 
-def _window(window_seconds, now=None):
+def _window(
+    window_seconds: int, now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
     """(start, end) of the fixed window containing `now`."""
     now = now or timezone.now()
-    local = timezone.localtime(now)
-    offset = int(local.utcoffset().total_seconds()) if window_seconds >= 86400 else 0
+    utc_offset = timezone.localtime(now).utcoffset()  # aware: never None
+    offset = int(utc_offset.total_seconds()) if utc_offset and window_seconds >= 86400 else 0
     stamp = int(now.timestamp())
     start = stamp - ((stamp + offset) % window_seconds)
     start_dt = datetime.datetime.fromtimestamp(start, tz=datetime.UTC)
     return start_dt, start_dt + datetime.timedelta(seconds=window_seconds)
 
 
-def _key(key):
+def _key(key: object) -> str:
     key = str(key or "")
     # Long keys (or anything that might be personal data) are stored as a digest.
     return key if len(key) <= 64 else blind_index(key, "throttle")
@@ -97,7 +99,7 @@ def ip_key(request: HttpRequest) -> str:
     return blind_index(client_ip(request) or "unknown", "throttle-ip")
 
 
-def hit_submission(request: HttpRequest, scope: str, *, mobile=None) -> None:
+def hit_submission(request: HttpRequest, scope: str, *, mobile: str | None = None) -> None:
     """The generic limit of a public submission (a letter, a request, a comment):
     per address 20 an hour and, when given, per mobile number 10 a day."""
     limit, window = SUBMIT_PER_IP_HOUR
@@ -109,7 +111,7 @@ def hit_submission(request: HttpRequest, scope: str, *, mobile=None) -> None:
         hit(f"{scope}:mobile", mobile_index(mobile), limit=limit, window_seconds=window)
 
 
-def delete_old_counters(before=None):
+def delete_old_counters(before: datetime.datetime | None = None) -> int:
     """Forget counters of windows that started more than two days ago."""
     before = before or timezone.now() - datetime.timedelta(days=2)
     return RateCounter.objects.filter(window_start__lt=before).delete()[0]
