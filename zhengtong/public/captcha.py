@@ -88,7 +88,7 @@ AUDIO_DIR = Path(__file__).with_name("captcha_audio")
 
 
 @functools.cache
-def _clip(char: str) -> tuple[array[int], int]:
+def _clip(char: str) -> "tuple[array[int], int]":
     """(samples, rate) of the recorded clip of one character of the alphabet."""
     with wave.open(str(AUDIO_DIR / f"{char}.wav")) as clip:
         return array("h", clip.readframes(clip.getnframes())), clip.getframerate()
