@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -42,6 +43,15 @@ def current_public_user(request: HttpRequest) -> PublicUser | None:
             session.pop(SESSION_KEY, None)
             session.pop(HASH_KEY, None)
     setattr(request, "_zt_public_user", user)  # noqa: B010
+    return user
+
+
+def signed_in_public_user(request: HttpRequest) -> PublicUser:
+    """The public user of a page behind `public_login_required` (PermissionDenied when
+    there is none, which that decorator never lets happen)."""
+    user = current_public_user(request)
+    if user is None:
+        raise PermissionDenied
     return user
 
 
