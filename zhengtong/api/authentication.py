@@ -6,24 +6,27 @@ valid for API_TOKEN_DAYS after it was issued; after that it is refused with 401 
 client asks for a new one at /api/v1/auth/token/ (which replaces the expired token).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
 
 
-def token_lifetime():
+def token_lifetime() -> timedelta:
     return timedelta(days=settings.API_TOKEN_DAYS)
 
 
-def expires_at(token):
-    return token.created + token_lifetime()
+def expires_at(token: Token) -> datetime:
+    created: datetime = token.created
+    return created + token_lifetime()
 
 
-def has_expired(token, now=None):
+def has_expired(token: Token, now: datetime | None = None) -> bool:
     return (now or timezone.now()) >= expires_at(token)
 
 
@@ -35,7 +38,7 @@ class TokenExpired(exceptions.AuthenticationFailed):
 class ExpiringTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>`, refused once the token is older than its lifetime."""
 
-    def authenticate_credentials(self, key):
+    def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
         user, token = super().authenticate_credentials(key)
         if has_expired(token):
             raise TokenExpired()

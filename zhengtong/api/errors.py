@@ -1,6 +1,8 @@
 """API errors: domain errors become 400/403/404/409 with a stable code and a
 translated message; nothing reaches the client as a stack trace."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -10,7 +12,7 @@ from rest_framework.views import exception_handler as drf_handler
 from zhengtong.core.errors import DomainError
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     # Django's own 404 and 403 get the stable codes of their REST framework twins.
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

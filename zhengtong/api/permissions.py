@@ -6,10 +6,14 @@ done, and a browser session of someone who needs two-factor sign-in must have pa
 it. A token is only handed out after the second factor (`views.ObtainToken`).
 """
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from zhengtong.org.middleware import needs_second_factor
 
@@ -34,7 +38,7 @@ class LockedOut(exceptions.APIException):
 
 
 class StaffAccountPolicy(IsAuthenticated):
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         if not super().has_permission(request, view):
             return False
         user = request.user
@@ -48,6 +52,6 @@ class StaffAccountPolicy(IsAuthenticated):
         return True
 
 
-def _is_verified(user):
+def _is_verified(user: Any) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified()) if callable(is_verified) else False

@@ -1,9 +1,11 @@
 """REST API v1: units, staff, work items, calendar. Same permission helpers and the
 same operations as the pages."""
 
+from typing import Any
+
 import django_filters
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django_otp import match_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -11,7 +13,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from zhengtong.core import calendar, workitems
 from zhengtong.core.models import WorkItem, WorkItemState
@@ -36,7 +40,7 @@ class ObtainToken(ObtainAuthToken):
     serializer_class = s.TokenRequestSerializer
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
-    def post(self, request, *args, **kwargs):
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             # django-axes marks the request it was given (this DRF request) when the
@@ -67,11 +71,11 @@ class UnitFilter(django_filters.FilterSet):
         model = Unit
         fields = ["kind", "parent", "is_active"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
 
 
-class UnitViewSet(viewsets.ReadOnlyModelViewSet):
+class UnitViewSet(viewsets.ReadOnlyModelViewSet[Unit]):
     """The county's units (any signed-in staff member may read them)."""
 
     queryset = Unit.objects.all().order_by("sort_order", "id")
@@ -89,14 +93,14 @@ class StaffFilter(django_filters.FilterSet):
         fields = ["unit"]
 
 
-class StaffViewSet(viewsets.ReadOnlyModelViewSet):
+class StaffViewSet(viewsets.ReadOnlyModelViewSet[User]):
     """Colleagues, as one colleague may see another."""
 
     serializer_class = s.StaffSerializer
     filterset_class = StaffFilter
     permission_classes = [StaffAccountPolicy]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[User]:
         return (
             User.objects.filter(is_active=True)
             .prefetch_related("memberships__unit", "units")
@@ -106,18 +110,20 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(responses=s.MeSerializer)
     @action(detail=False, methods=["get"])
-    def me(self, request):
+    def me(self, request: Request) -> Response:
         return Response(s.MeSerializer(request.user, context={"request": request}).data)
 
 
-class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class WorkItemViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[WorkItem]
+):
     """The signed-in person's work items (theirs, their units', their delegators')."""
 
     serializer_class = s.WorkItemSerializer
     filterset_fields = ["state", "kind"]
     permission_classes = [StaffAccountPolicy]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[WorkItem]:
         if getattr(self, "swagger_fake_view", False):
             return WorkItem.objects.none()
         qs = WorkItem.objects.filter(workitems.visible_items_q(self.request.user))
@@ -129,22 +135,23 @@ class WorkItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=None, responses=s.WorkItemSerializer)
     @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
+    def complete(self, request: Request, pk: str | None = None) -> Response:
         item = self.get_object()
         item = workitems.complete_work_item(request.user, item)
         return Response(s.WorkItemSerializer(item).data)
 
 
-def _valid(serializer_class, request):
+def _valid(serializer_class: type[BaseSerializer[Any]], request: Request) -> dict[str, Any]:
     query = serializer_class(data=request.query_params)
     query.is_valid(raise_exception=True)
-    return query.validated_data
+    data: dict[str, Any] = query.validated_data
+    return data
 
 
 @extend_schema(parameters=[s.AddDaysQuery], responses=s.DeadlineSerializer)
 @api_view(["GET"])
 @permission_classes([StaffAccountPolicy])
-def add_working_days(request):
+def add_working_days(request: Request) -> Response:
     """The date N working days after a date (holidays and 调休 applied)."""
     data = _valid(s.AddDaysQuery, request)
     deadline = calendar.add_working_days(data["date"], data["days"])
@@ -156,7 +163,7 @@ def add_working_days(request):
 @extend_schema(parameters=[s.BetweenQuery], responses=s.CountSerializer)
 @api_view(["GET"])
 @permission_classes([StaffAccountPolicy])
-def working_days_between(request):
+def working_days_between(request: Request) -> Response:
     """Working days after `start` up to and including `end`."""
     data = _valid(s.BetweenQuery, request)
     result = calendar.working_days_between(data["start"], data["end"])
@@ -166,7 +173,7 @@ def working_days_between(request):
 @extend_schema(parameters=[s.DateQuery], responses=s.WorkingDaySerializer)
 @api_view(["GET"])
 @permission_classes([StaffAccountPolicy])
-def is_working_day(request):
+def is_working_day(request: Request) -> Response:
     data = _valid(s.DateQuery, request)
     day = data["date"]
     fallback = bool(calendar.years_without_data([day.year]))

@@ -13,6 +13,9 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from zhengtong.api.registry import register_routes
+
+        register_routes("consultations", _api_routes)  # the REST API's routes (api/registry.py)
         from zhengtong.core import scheduler
 
         from . import rules  # noqa: F401
@@ -33,3 +36,10 @@ class ConsultationsConfig(AppConfig):
         from .registry import my_comments
 
         register_my_items("consultations", _("My comments on drafts"), my_comments)
+
+
+def _api_routes(router):
+    """/api/v1/consultations/..."""
+    from . import api
+
+    api.register(router)

@@ -1,3 +1,4 @@
-"""Admin for the IT centre. Each part of the kernel registers its own models."""
+"""Admin for the IT centre. Each part of the kernel registers its own models (the
+calendar's upload pages, which ask `org` for permission, are in `zhengtong.workspace.admin`)."""
 
-from . import admin_attachments, admin_audit, admin_calendar  # noqa: F401
+from . import admin_attachments, admin_audit  # noqa: F401

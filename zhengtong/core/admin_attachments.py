@@ -8,7 +8,7 @@ from .models import Attachment
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin, admin.ModelAdmin[Attachment]):
     list_display = [
         "original_name",
         "extension",

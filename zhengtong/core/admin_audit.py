@@ -8,7 +8,7 @@ from .models import AuditRecord
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnlyAdmin, admin.ModelAdmin[AuditRecord]):
     list_display = [
         "seq",
         "at",

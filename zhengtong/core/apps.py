@@ -7,5 +7,6 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Kernel")
 
-    def ready(self):
-        from . import rules, signals  # noqa: F401  (register permission rules and signal handlers)
+    def ready(self) -> None:
+        # The calendar's cache invalidation and the kernel's signal handlers.
+        from . import calendar, signals  # noqa: F401

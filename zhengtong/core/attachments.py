@@ -21,19 +21,29 @@ import socket
 import struct
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeAlias
+from urllib.parse import quote
 
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+from .access import Acting, Person
 from .errors import Invalid
 from .models import Attachment, ScanStatus
 
 logger = logging.getLogger(__name__)
+
+# A file object read as bytes with seek(): an upload, a stored file, a BytesIO. Django's
+# upload classes are not `typing.IO` subtypes, so the kernel takes them as they come.
+BinaryFile: TypeAlias = Any
 
 CHUNK = 64 * 1024
 MB = 1024 * 1024
@@ -88,7 +98,7 @@ OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 MSI_CLSID = bytes.fromhex("84100C0000000000C000000000000046")
 
 
-def allowed_extensions():
+def allowed_extensions() -> list[str]:
     """The extensions accepted site-wide right now."""
     exts = list(ALLOWED_EXTENSIONS)
     if getattr(settings, "ATTACHMENT_ALLOW_ZIP", False):
@@ -96,17 +106,17 @@ def allowed_extensions():
     return exts
 
 
-def safe_content_type(extension):
+def safe_content_type(extension: str) -> str:
     return KINDS.get(extension, ("application/octet-stream", set()))[0]
 
 
 # --- content detection ------------------------------------------------------------------
 
 
-def _ole_stream_names(data: bytes):
+def _ole_stream_names(data: bytes | mmap.mmap) -> set[str]:
     """Names of the storages and streams of an OLE2 compound file, found by looking at
     directory entries (128 bytes each, always at a 128-byte boundary of the file)."""
-    names = set()
+    names: set[str] = set()
     wanted = [
         "WordDocument",
         "Workbook",
@@ -134,7 +144,7 @@ def _ole_stream_names(data: bytes):
     return names
 
 
-def _ole_kind(data: bytes):
+def _ole_kind(data: bytes | mmap.mmap) -> str:
     # Root entry of the first directory sector: its CLSID tells installers apart.
     try:
         sector_shift = struct.unpack_from("<H", data, 30)[0]
@@ -158,7 +168,7 @@ def _ole_kind(data: bytes):
     return "ole_unknown"
 
 
-def _zip_kind(fileobj):
+def _zip_kind(fileobj: BinaryFile) -> str:
     try:
         with zipfile.ZipFile(fileobj) as archive:
             names = archive.namelist()
@@ -179,7 +189,7 @@ def _zip_kind(fileobj):
     return "zip"
 
 
-def _text_kind(head: bytes):
+def _text_kind(head: bytes) -> str | None:
     """HTML, SVG and scripts are refused under any name."""
     text = head[:4096]
     for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
@@ -214,7 +224,7 @@ def _text_kind(head: bytes):
 
 
 @contextlib.contextmanager
-def _whole(fileobj):
+def _whole(fileobj: BinaryFile) -> Iterator[bytes | mmap.mmap]:
     """The whole file as a bytes-like object: memory-mapped when it is on disk."""
     try:
         fileno = fileobj.fileno()
@@ -238,7 +248,7 @@ def _whole(fileobj):
         fileobj.seek(0)
 
 
-def detect_kind(fileobj):
+def detect_kind(fileobj: BinaryFile) -> str:
     """Judge a file by its content: one of KINDS, or a reason it is refused
     ('executable', 'html', 'svg', 'script', 'macro', 'damaged', 'unknown', ...)."""
     fileobj.seek(0)
@@ -308,11 +318,11 @@ class ClamdSocket:
     ``stream: OK``, ``stream: <signature> FOUND`` or ``... ERROR``, ended by ``\\0``.
     """
 
-    def __init__(self, path, timeout=60):
+    def __init__(self, path: str, timeout: float = 60) -> None:
         self.path = path
         self.timeout = timeout
 
-    def instream(self, chunks) -> ScanResult:
+    def instream(self, chunks: Iterable[bytes]) -> ScanResult:
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
                 sock.settimeout(self.timeout)
@@ -339,7 +349,7 @@ class ClamdSocket:
         raise ScanError(f"clamd answered {answer!r}")
 
 
-def _chunks(fileobj):
+def _chunks(fileobj: BinaryFile) -> Iterator[bytes]:
     fileobj.seek(0)
     while True:
         chunk = fileobj.read(CHUNK)
@@ -349,7 +359,7 @@ def _chunks(fileobj):
     fileobj.seek(0)
 
 
-def scan(fileobj, name=""):
+def scan(fileobj: BinaryFile, name: str = "") -> ScanStatus:
     """Run the virus-scan hook. Returns the scan status; raises Invalid when the file
     is infected or cannot be scanned."""
     path = getattr(settings, "CLAMD_SOCKET", "")
@@ -383,7 +393,7 @@ def scan(fileobj, name=""):
 # --- the way in -------------------------------------------------------------------------
 
 
-def clean_filename(name):
+def clean_filename(name: object) -> str:
     """The name as shown to people: no folders, no control characters, ≤ 255 characters."""
     name = unicodedata.normalize("NFC", str(name or ""))
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
@@ -394,19 +404,19 @@ def clean_filename(name):
     return name
 
 
-def _extension(name):
+def _extension(name: str) -> str:
     ext = os.path.splitext(name)[1].lower().lstrip(".")
     return "jpg" if ext == "jpeg" else ext
 
 
-def _format_mb(nbytes):
+def _format_mb(nbytes: int) -> str:
     mb = nbytes / MB
     if mb >= 0.01:
         return f"{mb:.2f}".rstrip("0").rstrip(".")
     return f"{mb:.2g}"
 
 
-def _too_large(cap):
+def _too_large(cap: int) -> Invalid:
     return Invalid(
         _("The file is larger than the limit of %(mb)s MB.") % {"mb": _format_mb(cap)},
         code="too_large",
@@ -414,7 +424,7 @@ def _too_large(cap):
     )
 
 
-def _checksum(fileobj, cap):
+def _checksum(fileobj: BinaryFile, cap: int) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     for chunk in _chunks(fileobj):
@@ -425,7 +435,7 @@ def _checksum(fileobj, cap):
     return digest.hexdigest(), size
 
 
-def _refuse_kind(kind, ext, permitted):
+def _refuse_kind(kind: str, ext: str, permitted: list[str]) -> Invalid:
     what = KIND_NAMES.get(kind, KIND_NAMES["unknown"])
     listed = ", ".join(permitted)
     if kind in KINDS:
@@ -440,7 +450,7 @@ def _refuse_kind(kind, ext, permitted):
     return Invalid(message % {"what": what, "types": listed}, code="type_not_allowed", field="file")
 
 
-def _remove_orphan(storage, stored_name):
+def _remove_orphan(storage: Storage, stored_name: str) -> None:
     try:
         still_used = Attachment.objects.filter(file=stored_name).exists()
     except Exception:  # the surrounding transaction may be unusable; keep the file then
@@ -454,7 +464,13 @@ def _remove_orphan(storage, stored_name):
 
 
 def store_upload(
-    actor, uploaded_file, *, unit=None, owner=None, allowed=None, contains_personal_data=False
+    actor: Person | Acting | None,
+    uploaded_file: BinaryFile,
+    *,
+    unit: Any = None,
+    owner: Model | None = None,
+    allowed: Iterable[str] | None = None,
+    contains_personal_data: bool = False,
 ) -> Attachment:
     """Accept one uploaded file, or raise `Invalid`.
 
@@ -462,7 +478,7 @@ def store_upload(
     filed under; `owner` the object it belongs to (any model instance); `allowed`
     narrows the site-wide allow-list for this field (e.g. ``{"jpg", "png"}``).
     """
-    person = actor.person if hasattr(actor, "person") and hasattr(actor, "principal") else actor
+    person = actor.person if isinstance(actor, Acting) else actor
     name = clean_filename(getattr(uploaded_file, "name", ""))
     cap = settings.ATTACHMENT_MAX_BYTES
 
@@ -534,6 +550,7 @@ def store_upload(
         stored_name = storage.save(target, uploaded_file)
         created = True
     attachment.file.name = stored_name
+    owner_type = attachment.owner_type if attachment.owner_type_id else None
     try:
         with transaction.atomic():
             attachment.save()
@@ -548,9 +565,8 @@ def store_upload(
                     "size": size,
                     "sha256": sha256,
                     "scan": str(scan_status),
-                    "owner": f"{attachment.owner_type.app_label}.{attachment.owner_type.model}:"
-                    f"{attachment.owner_id}"
-                    if attachment.owner_type_id
+                    "owner": f"{owner_type.app_label}.{owner_type.model}:{attachment.owner_id}"
+                    if owner_type is not None
                     else "",
                 },
             )
@@ -559,3 +575,14 @@ def store_upload(
             _remove_orphan(storage, stored_name)
         raise
     return attachment
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """`attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266
+    with RFC 5987 encoding), so Chinese names survive in every current browser."""
+    fallback = (
+        "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;%' else "_" for ch in filename)
+        or "download"
+    )
+    encoded = quote(filename, safe="")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

@@ -10,20 +10,24 @@ the first bad record. Records younger than the retention period (≥ 180 days,
 import datetime
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from .access import Acting, Person
 from .middleware import client_ip, current_request
 from .models import AuditChainHead, AuditRecord
 
 GENESIS = "0" * 64
 
 
-def _digest(algorithm, data: bytes) -> str:
+def _digest(algorithm: str, data: bytes) -> str:
     if algorithm == "sm3":
         h = hashes.Hash(hashes.SM3())
         h.update(data)
@@ -33,7 +37,7 @@ def _digest(algorithm, data: bytes) -> str:
     raise ValueError(f"Unknown audit hash algorithm {algorithm!r}")
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> Any:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if hasattr(value, "pk"):
@@ -47,7 +51,7 @@ def _jsonable(value):
     return str(value)
 
 
-def _content(rec) -> bytes:
+def _content(rec: AuditRecord) -> bytes:
     at = rec.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     fields = [
         rec.seq,
@@ -68,12 +72,12 @@ def _content(rec) -> bytes:
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def compute_hash(rec) -> str:
+def compute_hash(rec: AuditRecord) -> str:
     """The record's hash: H(previous hash || canonical JSON of its content)."""
     return _digest(rec.algorithm, rec.prev_hash.encode() + _content(rec))
 
 
-def diff(before: dict, after: dict) -> dict:
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields that changed."""
     keys = set(before) | set(after)
     return {
@@ -83,7 +87,7 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def _object_label(obj):
+def _object_label(obj: object) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     meta = getattr(obj, "_meta", None)
@@ -92,26 +96,27 @@ def _object_label(obj):
 
 
 def record(
-    actor,
-    action,
-    obj=None,
+    actor: Person | Acting | None,
+    action: str,
+    obj: object = None,
     *,
-    changes=None,
-    unit=None,
-    on_behalf_of=None,
-    ip=None,
-    object_type=None,
-    object_id=None,
-    object_repr=None,
-):
+    changes: dict[str, Any] | None = None,
+    unit: Any = None,
+    on_behalf_of: Person | None = None,
+    ip: str | None = None,
+    object_type: str | None = None,
+    object_id: object = None,
+    object_repr: str | None = None,
+) -> AuditRecord:
     """Append one audit record. Call inside the operation's transaction.
 
     `actor` is the signed-in person (or None for the system); `on_behalf_of` the
     delegator when acting under delegation (an `Acting` may be passed as `actor`).
     """
-    if hasattr(actor, "principal") and hasattr(actor, "person"):
+    person: Person = actor
+    if isinstance(actor, Acting):
         on_behalf_of = on_behalf_of or actor.on_behalf_of
-        actor = actor.person
+        person = actor.person
     request = current_request()
     if ip is None and request is not None:
         ip = client_ip(request)
@@ -125,8 +130,8 @@ def record(
         rec = AuditRecord(
             seq=head.last_seq + 1,
             at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_name=(str(actor) if getattr(actor, "pk", None) else "system")[:150],
+            actor=person if getattr(person, "pk", None) else None,
+            actor_name=(str(person) if getattr(person, "pk", None) else "system")[:150],
             on_behalf_of=on_behalf_of,
             on_behalf_of_name=str(on_behalf_of)[:150] if on_behalf_of else "",
             unit=unit,
@@ -150,11 +155,11 @@ class ChainProblem:
     seq: int
     reason: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"audit record #{self.seq}: {self.reason}"
 
 
-def verify_chain(batch_size=2000):
+def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
     """Walk the whole chain; return the first ChainProblem, or None if intact.
 
     The first remaining record may follow purged ones (older than the retention
@@ -187,11 +192,11 @@ def verify_chain(batch_size=2000):
     return None
 
 
-def retention_cutoff():
+def retention_cutoff() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
 
 
-def purge_queryset(queryset):
+def purge_queryset(queryset: QuerySet[AuditRecord]) -> tuple[int, dict[str, int]]:
     """Delete audit records, but only those older than the retention period, and only
     from the start of the chain (deleting from the middle would hide history)."""
     cutoff = retention_cutoff()
@@ -207,8 +212,6 @@ def purge_queryset(queryset):
     return _delete_rows(queryset)
 
 
-def _delete_rows(queryset):
+def _delete_rows(queryset: QuerySet[AuditRecord]) -> tuple[int, dict[str, int]]:
     """The plain delete that AuditQuerySet.delete overrides (used once checked)."""
-    from django.db.models import QuerySet
-
     return QuerySet.delete(queryset)

@@ -27,8 +27,9 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple, NoReturn, TypeAlias, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -38,11 +39,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from zhengtong.org.permissions import require
-
-from . import audit
+from . import access, audit
+from .access import Person
 from .errors import Invalid
 from .models import CalendarYear, DayKind, SpecialDay
+
+# A day as the questions take it: a date, or an aware or naive datetime (its local date).
+DateLike: TypeAlias = dt.date | dt.datetime
+# A special day as files and the package give it: (date, kind, name).
+DayRow: TypeAlias = tuple[dt.date, str, str]
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +88,7 @@ class Count:
     fallback: bool
     missing_years: tuple[int, ...] = ()
 
-    def __int__(self):
+    def __int__(self) -> int:
         return self.count
 
 
@@ -105,8 +110,8 @@ class ImportSummary:
 
 
 class YearData(NamedTuple):
-    holidays: frozenset  # weekday dates that are not worked
-    workdays: frozenset  # weekend dates that are worked (调休)
+    holidays: frozenset[dt.date]  # weekday dates that are not worked
+    workdays: frozenset[dt.date]  # weekend dates that are worked (调休)
     known: bool  # the year has a CalendarYear row
 
 
@@ -120,10 +125,10 @@ class YearData(NamedTuple):
 
 
 class _State:
-    def __init__(self):
+    def __init__(self) -> None:
         self.years: dict[int, YearData] = {}
         self.generation = 0  # bumped on each clear; a load started before is not stored
-        self.version = None  # the shared version key as last seen
+        self.version: str | None = None  # the shared version key as last seen
         self.checked_at = float("-inf")
 
 
@@ -131,12 +136,12 @@ _state = _State()
 _local = threading.local()
 
 
-def _clear_local():
+def _clear_local() -> None:
     _state.generation += 1
     _state.years = {}
 
 
-def _refresh_if_stale():
+def _refresh_if_stale() -> None:
     """At most once a second, compare the shared version key with ours."""
     now = time.monotonic()
     if now - _state.checked_at < VERSION_CHECK_INTERVAL:
@@ -157,7 +162,7 @@ def _refresh_if_stale():
         _state.version = version
 
 
-def _publish_change():
+def _publish_change() -> None:
     """After commit: drop this process's cache and tell the other processes."""
     _clear_local()
     _local.dirty_tx = None
@@ -171,7 +176,7 @@ def _publish_change():
     _state.checked_at = time.monotonic()
 
 
-def invalidate():
+def invalidate() -> None:
     """Note that calendar data changed. Called by the signal handlers; call it yourself
     after writes that send no signals (bulk_create, update(), raw SQL)."""
     connection = transaction.get_connection()
@@ -182,7 +187,7 @@ def invalidate():
         _publish_change()
 
 
-def _in_dirty_transaction():
+def _in_dirty_transaction() -> bool:
     marker = getattr(_local, "dirty_tx", None)
     if marker is None:
         return False
@@ -196,9 +201,10 @@ def _in_dirty_transaction():
     return False
 
 
-def _load(year):
+def _load(year: int) -> YearData:
     jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    holidays, workdays = set(), set()
+    holidays: set[dt.date] = set()
+    workdays: set[dt.date] = set()
     rows = SpecialDay.objects.filter(date__range=(jan1, dec31)).values_list("date", "kind")
     for day, kind in rows:
         if kind == DayKind.HOLIDAY and day.weekday() < 5:
@@ -209,7 +215,7 @@ def _load(year):
     return YearData(frozenset(holidays), frozenset(workdays), known)
 
 
-def _year_data(year) -> YearData:
+def _year_data(year: int) -> YearData:
     if _in_dirty_transaction():
         return _load(year)
     _refresh_if_stale()
@@ -226,14 +232,14 @@ def _year_data(year) -> YearData:
 @receiver(post_delete, sender=SpecialDay, dispatch_uid="core.calendar.specialday_deleted")
 @receiver(post_save, sender=CalendarYear, dispatch_uid="core.calendar.year_saved")
 @receiver(post_delete, sender=CalendarYear, dispatch_uid="core.calendar.year_deleted")
-def _calendar_changed(sender, **kwargs):
+def _calendar_changed(sender: type[Any], **kwargs: Any) -> None:
     invalidate()
 
 
 # --- the questions ------------------------------------------------------------------------
 
 
-def _as_date(value):
+def _as_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
@@ -241,7 +247,7 @@ def _as_date(value):
     raise TypeError(f"Expected a date, got {type(value).__name__}")
 
 
-def is_working_day(day) -> bool:
+def is_working_day(day: DateLike) -> bool:
     """True if `day` is a working day (see the module's rule). A year without data
     counts Monday–Friday; use `years_without_data` to know whether that happened."""
     day = _as_date(day)
@@ -249,7 +255,7 @@ def is_working_day(day) -> bool:
     return day in data.workdays or (day.weekday() < 5 and day not in data.holidays)
 
 
-def _rule_text(start, n):
+def _rule_text(start: dt.date, n: int) -> str:
     if n >= 0:
         return ngettext(
             "%(n)d working day from %(date)s", "%(n)d working days from %(date)s", n
@@ -259,7 +265,7 @@ def _rule_text(start, n):
     ) % {"n": -n, "date": start.isoformat()}
 
 
-def add_working_days(start, n) -> Deadline:
+def add_working_days(start: DateLike, n: int) -> Deadline:
     """The n-th working day after `start` (n > 0) or before it (n < 0).
 
     Counting begins with the day after (or before) `start`, which itself never counts:
@@ -275,8 +281,9 @@ def add_working_days(start, n) -> Deadline:
     remaining = abs(n)
     day = start
     year = None
-    holidays = workdays = frozenset()
-    missing = []
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+    missing_list: list[int] = []
     try:
         while remaining:
             day += step
@@ -285,12 +292,12 @@ def add_working_days(start, n) -> Deadline:
                 data = _year_data(year)
                 holidays, workdays = data.holidays, data.workdays
                 if not data.known:
-                    missing.append(year)
+                    missing_list.append(year)
             if day in workdays or (day.weekday() < 5 and day not in holidays):
                 remaining -= 1
     except OverflowError:
         raise Invalid(_("The date is out of range.")) from None
-    missing = tuple(sorted(missing))
+    missing = tuple(sorted(missing_list))
     return Deadline(
         date=day,
         fallback=bool(missing),
@@ -301,7 +308,7 @@ def add_working_days(start, n) -> Deadline:
     )
 
 
-def _weekdays_in(first, last):
+def _weekdays_in(first: dt.date, last: dt.date) -> int:
     """Monday–Friday days in first..last (inclusive); 0 if last < first."""
     days = (last - first).days + 1
     if days <= 0:
@@ -311,7 +318,7 @@ def _weekdays_in(first, last):
     return weeks * 5 + sum(1 for i in range(rest) if (wd + i) % 7 < 5)
 
 
-def working_days_between(a, b) -> Count:
+def working_days_between(a: DateLike, b: DateLike) -> Count:
     """The number of working days d with a < d <= b; when b is before a, the count for
     b < d <= a, negated (so swapping a and b flips the sign: an item due Friday is -1
     working day away on the next Monday). `working_days_between(x, add_working_days(x,
@@ -324,7 +331,7 @@ def working_days_between(a, b) -> Count:
         return Count(0, False, ())
     first, last = a + ONE_DAY, b
     total = 0
-    missing = []
+    missing: list[int] = []
     for year in range(first.year, last.year + 1):
         lo = max(first, dt.date(year, 1, 1))
         hi = min(last, dt.date(year, 12, 31))
@@ -337,12 +344,12 @@ def working_days_between(a, b) -> Count:
     return Count(total, bool(missing), tuple(missing))
 
 
-def years_without_data(years) -> list[int]:
+def years_without_data(years: Iterable[int | str]) -> list[int]:
     """The years among `years` that have no holiday data (sorted)."""
     return sorted({int(y) for y in years if not _year_data(int(y)).known})
 
 
-def missing_years_ahead(today=None) -> list[int]:
+def missing_years_ahead(today: DateLike | None = None) -> list[int]:
     """This year and next year, if they have no holiday data: deadlines there fall back
     to Monday–Friday. Shown as a warning on the IT centre's dashboard."""
     today = _as_date(today) if today is not None else timezone.localdate()
@@ -364,7 +371,7 @@ HOLIDAY_NAMES_ZH = {
 }
 
 
-def _chinese_name(english):
+def _chinese_name(english: str | None) -> str:
     if not english:
         return ""
     if english in HOLIDAY_NAMES_ZH:
@@ -372,18 +379,18 @@ def _chinese_name(english):
     import chinese_calendar
 
     try:
-        return chinese_calendar.Holiday(english).chinese[:40]
+        return str(chinese_calendar.Holiday(english).chinese)[:40]
     except ValueError:
         return english[:40]
 
 
-def chinesecalendar_source():
+def chinesecalendar_source() -> str:
     import chinese_calendar
 
     return f"chinesecalendar {chinese_calendar.__version__}"
 
 
-def chinesecalendar_years():
+def chinesecalendar_years() -> list[int]:
     """The years the installed chinesecalendar package knows."""
     import chinese_calendar
 
@@ -392,12 +399,12 @@ def chinesecalendar_years():
     )
 
 
-def chinesecalendar_days(year):
+def chinesecalendar_days(year: int) -> list[DayRow]:
     """[(date, kind, name)] of one year from the package: holidays falling on a weekday
     and worked weekend days; holidays on a weekend change nothing and are left out."""
     import chinese_calendar
 
-    days = []
+    days: list[DayRow] = []
     day = dt.date(year, 1, 1)
     while day.year == year:
         on_holiday, english = chinese_calendar.get_holiday_detail(day)
@@ -410,8 +417,13 @@ def chinesecalendar_days(year):
 
 
 def seed_calendar(
-    calendar_year_model, special_day_model, years=None, *, using="default", force=False
-):
+    calendar_year_model: type[CalendarYear],
+    special_day_model: type[SpecialDay],
+    years: Iterable[int | str] | None = None,
+    *,
+    using: str = "default",
+    force: bool = False,
+) -> dict[int, str]:
     """Write the package's data for `years` (default: every year it knows) with the given
     model classes (the data migration passes its historical models). Returns
     {year: "created" | "updated" | "unchanged" | "skipped"}.
@@ -420,8 +432,10 @@ def seed_calendar(
     came from somewhere else (an imported file) is skipped unless `force` is given.
     """
     known = set(chinesecalendar_years())
-    years = sorted(set(chinesecalendar_years() if years is None else (int(y) for y in years)))
-    unknown = [y for y in years if y not in known]
+    wanted_years = sorted(
+        set(chinesecalendar_years() if years is None else (int(y) for y in years))
+    )
+    unknown = [y for y in wanted_years if y not in known]
     if unknown:
         raise Invalid(
             _(
@@ -435,11 +449,11 @@ def seed_calendar(
         )
     source = chinesecalendar_source()
     existing_years = {
-        cy.year: cy for cy in calendar_year_model.objects.using(using).filter(year__in=years)
+        cy.year: cy for cy in calendar_year_model.objects.using(using).filter(year__in=wanted_years)
     }
-    result = {}
-    new_rows = []
-    for year in years:
+    result: dict[int, str] = {}
+    new_rows: list[SpecialDay] = []
+    for year in wanted_years:
         wanted = chinesecalendar_days(year)
         current = existing_years.get(year)
         if current is not None and not force and not current.source.startswith("chinesecalendar"):
@@ -465,7 +479,9 @@ def seed_calendar(
     return result
 
 
-def seed_from_chinesecalendar(years=None, *, force=False):
+def seed_from_chinesecalendar(
+    years: Iterable[int | str] | None = None, *, force: bool = False
+) -> dict[int, str]:
     """Seed the calendar from the chinesecalendar package (2004–2026 with version 1.11).
     See `seed_calendar`."""
     with transaction.atomic():
@@ -486,17 +502,17 @@ KIND_WORDS = {
 }
 HEADER_WORDS = {"date", "日期"}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-NAME_MAX = SpecialDay._meta.get_field("name").max_length
+NAME_MAX = cast(int, SpecialDay._meta.get_field("name").max_length)
 MAX_REPORTED_PROBLEMS = 30
 
 
 class ParsedYear(NamedTuple):
     year: int
-    days: list  # [(date, kind, name)] to store
+    days: list[DayRow]  # to store
     weekend_holidays: int  # holidays on a Saturday or Sunday: valid, nothing to store
 
 
-def _read_text(fileobj_or_text):
+def _read_text(fileobj_or_text: Any) -> str:
     data = fileobj_or_text
     if hasattr(data, "read"):
         if hasattr(data, "seek"):
@@ -522,7 +538,7 @@ def _read_text(fileobj_or_text):
     return data.lstrip("\ufeff")
 
 
-def _fail(problems):
+def _fail(problems: list[str]) -> NoReturn:
     shown = problems[:MAX_REPORTED_PROBLEMS]
     if len(problems) > len(shown):
         shown.append(_("… and %(count)d more problems.") % {"count": len(problems) - len(shown)})
@@ -532,136 +548,173 @@ def _fail(problems):
     raise exc
 
 
-def parse_year_file(fileobj_or_text, *, year=None) -> ParsedYear:
-    """Read and check a year file (see `import_year_file`); raise Invalid listing every
-    problem with its line number. Writes nothing."""
-    if year is not None:
-        try:
-            year = int(year)
-        except (TypeError, ValueError):
-            raise Invalid(_("The year must be a number."), code="calendar_file") from None
-        if not 1900 <= year <= 9999:
-            raise Invalid(
-                _("The year %(year)s is out of range.") % {"year": year}, code="calendar_file"
-            )
-    text = _read_text(fileobj_or_text)
-    problems = []
-    seen = {}  # date -> line
-    days = []
-    weekend_holidays = 0
-    file_year, file_year_line = year, None
-    first_row = True
+def _checked_year(year: int | str | None) -> int | None:
+    """The year asked for, as a number in range (None: take the first date's)."""
+    if year is None:
+        return None
+    try:
+        number = int(year)
+    except (TypeError, ValueError):
+        raise Invalid(_("The year must be a number."), code="calendar_file") from None
+    if not 1900 <= number <= 9999:
+        raise Invalid(
+            _("The year %(year)s is out of range.") % {"year": number}, code="calendar_file"
+        )
+    return number
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, stripped cells) of every CSV row; Invalid when the text is not CSV."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        rows = [(reader.line_num, row) for row in reader]
+        return [(reader.line_num, [cell.strip() for cell in row]) for row in reader]
     except csv.Error as exc:
         raise Invalid(
             _("Line %(line)d: the line cannot be read as CSV (%(error)s).")
             % {"line": reader.line_num, "error": exc},
             code="calendar_file",
         ) from None
-    for line, row in rows:
-        cells = [cell.strip() for cell in row]
+
+
+def _parse_day(line: int, raw: str, problems: list[str]) -> dt.date | None:
+    try:
+        if not ISO_DATE.fullmatch(raw):
+            raise ValueError
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        problems.append(
+            _("Line %(line)d: “%(value)s” is not a date; write dates as YYYY-MM-DD.")
+            % {"line": line, "value": raw}
+        )
+        return None
+
+
+class _YearFileCheck:
+    """The running check of one year file: the problems found so far, the dates seen
+    (with their lines) and the days to store."""
+
+    def __init__(self, year: int | None) -> None:
+        self.asked_year = year
+        self.file_year: int | None = year
+        self.file_year_line: int | None = None
+        self.problems: list[str] = []
+        self.seen: dict[dt.date, int] = {}
+        self.days: list[DayRow] = []
+        self.weekend_holidays = 0
+        self._first_row = True
+
+    def fields(self, line: int, cells: list[str]) -> list[str] | None:
+        """The row's 2 or 3 fields, or None for a row to skip (blank, comment, header, or
+        with the wrong number of fields, which is a problem)."""
         if not any(cells) or cells[0].startswith("#"):
-            continue
-        if first_row:
-            first_row = False
+            return None
+        if self._first_row:
+            self._first_row = False
             if cells[0].lower() in HEADER_WORDS:
-                continue
+                return None
         while len(cells) > 3 and not cells[-1]:
             cells.pop()  # trailing empty cells, as spreadsheets write them
         if len(cells) not in (2, 3):
-            problems.append(
+            self.problems.append(
                 _("Line %(line)d: expected “date,kind,name”, found %(count)d fields.")
                 % {"line": line, "count": len(cells)}
             )
-            continue
+            return None
+        return cells
+
+    def _in_year(self, line: int, day: dt.date) -> bool:
+        if self.file_year is None:
+            self.file_year, self.file_year_line = day.year, line
+        if day.year == self.file_year:
+            return True
+        if self.asked_year is not None:
+            self.problems.append(
+                _("Line %(line)d: %(date)s is not in %(year)d.")
+                % {"line": line, "date": day.isoformat(), "year": self.file_year}
+            )
+        else:
+            self.problems.append(
+                _(
+                    "Line %(line)d: %(date)s is not in %(year)d (the year of the first "
+                    "date, line %(first)d); import one year at a time."
+                )
+                % {
+                    "line": line,
+                    "date": day.isoformat(),
+                    "year": self.file_year,
+                    "first": self.file_year_line,
+                }
+            )
+        return False
+
+    def row(self, line: int, cells: list[str]) -> None:
+        """Check one row of 2 or 3 fields; keep its day when it is sound."""
         raw_date, raw_kind = cells[0], cells[1]
         name = cells[2] if len(cells) == 3 else ""
-        line_ok = True
-        try:
-            if not ISO_DATE.fullmatch(raw_date):
-                raise ValueError
-            day = dt.date.fromisoformat(raw_date)
-        except ValueError:
-            problems.append(
-                _("Line %(line)d: “%(value)s” is not a date; write dates as YYYY-MM-DD.")
-                % {"line": line, "value": raw_date}
-            )
-            day = None
-            line_ok = False
+        problems_before = len(self.problems)
+        day = _parse_day(line, raw_date, self.problems)
         kind = KIND_WORDS.get(raw_kind.lower())
         if kind is None:
-            problems.append(
+            self.problems.append(
                 _("Line %(line)d: unknown kind “%(value)s”; use holiday (休) or workday (班).")
                 % {"line": line, "value": raw_kind}
             )
-            line_ok = False
         if len(name) > NAME_MAX:
-            problems.append(
+            self.problems.append(
                 _("Line %(line)d: the name is longer than %(max)d characters.")
                 % {"line": line, "max": NAME_MAX}
             )
-            line_ok = False
         if day is None:
-            continue
-        if file_year is None:
-            file_year, file_year_line = day.year, line
-        if day.year != file_year:
-            if year is not None:
-                problems.append(
-                    _("Line %(line)d: %(date)s is not in %(year)d.")
-                    % {"line": line, "date": day.isoformat(), "year": file_year}
-                )
-            else:
-                problems.append(
-                    _(
-                        "Line %(line)d: %(date)s is not in %(year)d (the year of the first "
-                        "date, line %(first)d); import one year at a time."
-                    )
-                    % {
-                        "line": line,
-                        "date": day.isoformat(),
-                        "year": file_year,
-                        "first": file_year_line,
-                    }
-                )
-            line_ok = False
-        if day in seen:
-            problems.append(
+            return
+        in_year = self._in_year(line, day)
+        if day in self.seen:
+            self.problems.append(
                 _("Line %(line)d: %(date)s is already listed on line %(first)d.")
-                % {"line": line, "date": day.isoformat(), "first": seen[day]}
+                % {"line": line, "date": day.isoformat(), "first": self.seen[day]}
             )
-            continue
-        seen[day] = line
+            return
+        self.seen[day] = line
         if kind == DayKind.WORKDAY and day.weekday() < 5:
-            problems.append(
+            self.problems.append(
                 _(
                     "Line %(line)d: %(date)s is a Monday–Friday day, a working day anyway; "
                     "an adjusted working day (班) must be a Saturday or Sunday."
                 )
                 % {"line": line, "date": day.isoformat()}
             )
-            line_ok = False
-        if not line_ok:
-            continue
+        if not in_year or kind is None or len(self.problems) > problems_before:
+            return
         if kind == DayKind.HOLIDAY and day.weekday() >= 5:
-            weekend_holidays += 1
-            continue
-        days.append((day, kind, name))
-    if not problems and not seen:
-        problems.append(_("The file lists no dates."))
-    if problems:
-        _fail(problems)
-    days.sort()
-    return ParsedYear(file_year, days, weekend_holidays)
+            self.weekend_holidays += 1
+            return
+        self.days.append((day, kind, name))
 
 
-def _describe(day, kind, name):
+def parse_year_file(fileobj_or_text: object, *, year: int | str | None = None) -> ParsedYear:
+    """Read and check a year file (see `import_year_file`); raise Invalid listing every
+    problem with its line number. Writes nothing."""
+    check = _YearFileCheck(_checked_year(year))
+    text = _read_text(fileobj_or_text)
+    for line, cells in _csv_rows(text):
+        fields = check.fields(line, cells)
+        if fields is not None:
+            check.row(line, fields)
+    if not check.problems and not check.seen:
+        check.problems.append(_("The file lists no dates."))
+    if check.problems:
+        _fail(check.problems)
+    check.days.sort()
+    assert check.file_year is not None  # a date was seen, or _fail raised
+    return ParsedYear(check.file_year, check.days, check.weekend_holidays)
+
+
+def _describe(day: dt.date, kind: str, name: str) -> str:
     return f"{day.isoformat()} {kind} {name}".rstrip()
 
 
-def import_year_file(fileobj_or_text, *, year=None, source=None) -> ImportSummary:
+def import_year_file(
+    fileobj_or_text: Any, *, year: int | str | None = None, source: str | None = None
+) -> ImportSummary:
     """Replace one year's holidays and adjusted working days with those of a CSV file.
 
     The file is UTF-8 text with lines `date,kind,name`: date as YYYY-MM-DD, kind
@@ -678,10 +731,9 @@ def import_year_file(fileobj_or_text, *, year=None, source=None) -> ImportSummar
         name = getattr(fileobj_or_text, "name", "") or ""
         source = f"file {name.rsplit('/', 1)[-1]}".strip()
     source = source[:100]
-    year = parsed.year
-    jan1, dec31 = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    jan1, dec31 = dt.date(parsed.year, 1, 1), dt.date(parsed.year, 12, 31)
     with transaction.atomic():
-        current = CalendarYear.objects.select_for_update().filter(year=year).first()
+        current = CalendarYear.objects.select_for_update().filter(year=parsed.year).first()
         old_days = list(SpecialDay.objects.select_for_update().filter(date__range=(jan1, dec31)))
         old = {_describe(d.date, d.kind, d.name) for d in old_days}
         new = {_describe(*d) for d in parsed.days}
@@ -690,13 +742,13 @@ def import_year_file(fileobj_or_text, *, year=None, source=None) -> ImportSummar
             [SpecialDay(date=d, kind=k, name=n) for d, k, n in parsed.days]
         )
         if current is None:
-            CalendarYear.objects.create(year=year, source=source)
+            CalendarYear.objects.create(year=parsed.year, source=source)
         else:
             current.source = source
             current.save()
         invalidate()
     return ImportSummary(
-        year=year,
+        year=parsed.year,
         holidays=sum(1 for _d, k, _n in parsed.days if k == DayKind.HOLIDAY),
         workdays=sum(1 for _d, k, _n in parsed.days if k == DayKind.WORKDAY),
         weekend_holidays_ignored=parsed.weekend_holidays,
@@ -717,14 +769,20 @@ class _System:
     """The platform itself acting (management commands): no permission check, and the
     audit trail records the actor as "system"."""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "SYSTEM"
 
 
 SYSTEM = _System()
 
 
-def import_holidays(actor, fileobj, *, year=None, source=None) -> ImportSummary:
+def import_holidays(
+    actor: Person | _System,
+    fileobj: Any,
+    *,
+    year: int | str | None = None,
+    source: str | None = None,
+) -> ImportSummary:
     """The IT centre loads a year's schedule (see `import_year_file` for the format).
 
     `actor` needs the "core.manage_calendar" permission (the system administrator);
@@ -732,7 +790,7 @@ def import_holidays(actor, fileobj, *, year=None, source=None) -> ImportSummary:
     Import and audit record are one transaction.
     """
     with transaction.atomic():
-        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        acting = None if actor is SYSTEM else access.require(actor, "core.manage_calendar")
         summary = import_year_file(fileobj, year=year, source=source)
         audit.record(
             acting,
@@ -751,7 +809,7 @@ def import_holidays(actor, fileobj, *, year=None, source=None) -> ImportSummary:
     return summary
 
 
-def check_special_day(day, kind, name=""):
+def check_special_day(day: dt.date, kind: str, name: str = "") -> None:
     """Raise Invalid unless (day, kind, name) is a meaningful special day: a holiday on a
     weekday, or an adjusted working day on a Saturday or Sunday."""
     if kind not in DayKind.values:
@@ -769,13 +827,13 @@ def check_special_day(day, kind, name=""):
         )
 
 
-def save_special_day(actor, special_day) -> SpecialDay:
+def save_special_day(actor: Person | _System, special_day: SpecialDay) -> SpecialDay:
     """The IT centre adds or corrects one day by hand (`special_day` carries the new
     values; unsaved for a new day). Checked, saved and audited in one transaction."""
     with transaction.atomic():
-        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        acting = None if actor is SYSTEM else access.require(actor, "core.manage_calendar")
         check_special_day(special_day.date, special_day.kind, special_day.name)
-        before = {}
+        before: dict[str, Any] = {}
         if special_day.pk is not None:
             old = SpecialDay.objects.select_for_update().get(pk=special_day.pk)
             before = {"date": old.date, "kind": old.kind, "name": old.name}
@@ -796,10 +854,10 @@ def save_special_day(actor, special_day) -> SpecialDay:
     return special_day
 
 
-def delete_special_day(actor, special_day):
+def delete_special_day(actor: Person | _System, special_day: SpecialDay) -> None:
     """The IT centre removes one day by hand; audited."""
     with transaction.atomic():
-        acting = None if actor is SYSTEM else require(actor, "core.manage_calendar")
+        acting = None if actor is SYSTEM else access.require(actor, "core.manage_calendar")
         audit.record(
             acting,
             "calendar.delete_day",

@@ -1,11 +1,14 @@
 """Gap-free serial numbers: document numbers, 索引号 serials and the like."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 
-from .errors import Conflict
+from .errors import Conflict, Message
 
 
-def take_next(counter_model, message, **key):
+def take_next(counter_model: type[Model], message: Message, **key: Any) -> int:
     """Increment the counter row of `counter_model` identified by `key` (created at 0 when
     missing) and return its new `last`: from 1, never reused, never skipped.
 
@@ -16,15 +19,16 @@ def take_next(counter_model, message, **key):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("take_next must run inside the transaction that uses the number")
     for _attempt in range(3):
-        counter = counter_model.objects.select_for_update().filter(**key).first()
+        # Any model with a `last` integer field and a unique key (documents' counters…).
+        counter: Any = counter_model._default_manager.select_for_update().filter(**key).first()
         if counter is None:
             try:
                 with transaction.atomic():
-                    counter = counter_model.objects.create(last=0, **key)
+                    counter = counter_model._default_manager.create(last=0, **key)
             except IntegrityError:
                 continue  # another caller created it first: lock theirs
-            counter = counter_model.objects.select_for_update().get(pk=counter.pk)
+            counter = counter_model._default_manager.select_for_update().get(pk=counter.pk)
         counter.last += 1
         counter.save(update_fields=["last"])
-        return counter.last
+        return int(counter.last)
     raise Conflict(message)

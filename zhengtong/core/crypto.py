@@ -36,6 +36,7 @@ import binascii
 import hmac as std_hmac
 import os
 import re
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
@@ -206,22 +207,22 @@ def blind_index_matches(value: str, purpose: str, stored_hash: str) -> bool:
     return std_hmac.compare_digest(blind_index(value, purpose), stored_hash or "")
 
 
-def citizen_id_index(value) -> str:
+def citizen_id_index(value: object) -> str:
     """Blind index of a citizen ID number after normalisation (full-width digits, spaces,
     lower-case x all give the same hash). Raises ValidationError for an invalid number
     (docs/conformance.md VAL-1, SEC-11)."""
     return blind_index(check_citizen_id(value), PURPOSE_CITIZEN_ID)
 
 
-def mobile_index(value) -> str:
+def mobile_index(value: object) -> str:
     """Blind index of a mobile number after normalisation to its 11 digits (+86 prefix,
     spaces and hyphens do not matter). Raises ValidationError for an invalid number
     (docs/conformance.md VAL-3, SEC-11)."""
     return blind_index(check_mobile(value), PURPOSE_MOBILE)
 
 
-class EncryptedTextField(models.TextField):
-    """A text column stored SM4-GCM encrypted (docs/conformance.md SEC-11, 数据保密性).
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # stubs' generic field: str in, str out
+    """A text column stored SM4-GCM encrypted (STANDARDS.md §10.2 数据保密性).
 
     Python side: plain str. Database side: a token from `encrypt_text`. `get_prep_value`
     encrypts (a fresh nonce each save), `from_db_value` decrypts and raises
@@ -237,33 +238,34 @@ class EncryptedTextField(models.TextField):
     description = _("Text stored encrypted (SM4)")
     ALLOWED_LOOKUPS = frozenset({"isnull"})
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> str | None:
         value = super().get_prep_value(value)
         if value is None:
             return None
         return encrypt_text(value)
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         if value is None:
             return None
         return decrypt_text(value)
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> Any:
         # Equal plaintexts have different tokens: any comparison would silently match
         # nothing. Returning None makes Django raise FieldError ("Unsupported lookup").
         if lookup_name not in self.ALLOWED_LOOKUPS:
             return None
         return super().get_lookup(lookup_name)
 
-    def get_transform(self, lookup_name):
+    def get_transform(self, lookup_name: str) -> None:
         return None
 
-    def check(self, **kwargs):
+    def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         errors = super().check(**kwargs)
         options = {
             "primary_key": self.primary_key,
-            "unique": self._unique,
-            "db_index": self.db_index,
+            # Field's own attributes, which the stubs do not declare.
+            "unique": getattr(self, "_unique", False),
+            "db_index": getattr(self, "db_index", False),
         }
         for option, enabled in options.items():
             if enabled:
@@ -277,7 +279,7 @@ class EncryptedTextField(models.TextField):
                 )
         return errors
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         # Nothing key-related goes into migrations: keys live only in the settings.
         # The path is the public import path, so migrations survive refactoring as
         # long as this name stays importable from zhengtong.core.crypto.

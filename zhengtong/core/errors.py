@@ -4,8 +4,18 @@ Each carries a stable `code` (for the API and tests) and a translatable message.
 Views turn them into form messages; the API into 400/403/404/409 responses.
 """
 
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING, TypeAlias
+
 from django.utils.translation import gettext_lazy as _
+
+# A message: plain text, or lazily translated text (`_StrPromise` is the stubs' name for
+# what gettext_lazy returns; it does not exist at run time).
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    Message: TypeAlias = str | _StrPromise
+else:
+    Message = str
 
 
 class DomainError(Exception):
@@ -14,13 +24,9 @@ class DomainError(Exception):
     default_message = _("The request could not be carried out.")
 
     def __init__(
-        self,
-        message: str | Promise | None = None,
-        *,
-        code: str | None = None,
-        field: str | None = None,
+        self, message: Message | None = None, *, code: str | None = None, field: str | None = None
     ) -> None:
-        self.message = message or self.default_message
+        self.message: Message = message or self.default_message
         if code:
             self.code = code
         self.field = field
@@ -30,6 +36,8 @@ class DomainError(Exception):
 class Invalid(DomainError):
     code = "invalid"
     status = 400
+    # Set by checks that find many problems at once (a year file): each line's problem.
+    problems: list[str]
 
 
 class NotPermitted(DomainError):

@@ -9,7 +9,7 @@ level) and says whether it is new (`record`), so a job run twice tells nobody tw
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,9 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtong.org.models import Role, User
-
-from . import calendar
+from . import access, calendar
+from .access import Person
 from .models import WorkItem, WorkItemEscalation
 from .notifications import notify
 
@@ -29,20 +28,14 @@ ESCALATE_TO_HEAD_DAYS = 3
 SERIOUSLY_OVERDUE_DAYS = 5
 
 
-def unit_people(unit_id, roles):
+def unit_people(unit_id: int | None, roles: Sequence[str]) -> list[Person]:
     """Active people holding one of `roles` in the unit."""
-    return list(
-        User.objects.filter(
-            is_active=True, role_assignments__role__in=roles, role_assignments__unit_id=unit_id
-        ).distinct()
-    )
+    return access.people_holding_in(roles, unit_id)
 
 
-def supervisors():
+def supervisors() -> list[Person]:
     """Active people of the supervision office (督查)."""
-    return list(
-        User.objects.filter(is_active=True, role_assignments__role=Role.SUPERVISOR).distinct()
-    )
+    return access.people_holding([access.SUPERVISOR])
 
 
 def level_for(days_late: int, *, to_head_after: int, seriously_after: int) -> int:
@@ -52,13 +45,13 @@ def level_for(days_late: int, *, to_head_after: int, seriously_after: int) -> in
     return 3 if days_late >= seriously_after else 2 if days_late >= to_head_after else 1
 
 
-def _told(unit_id, level):
+def _told(unit_id: int | None, level: int) -> tuple[list[Person], str]:
     """Who is told at `level`, and the title of the notification."""
     if level == 1:
-        people = unit_people(unit_id, [Role.CLERK]) or unit_people(unit_id, [Role.UNIT_HEAD])
+        people = unit_people(unit_id, [access.CLERK]) or unit_people(unit_id, [access.UNIT_HEAD])
         return people, _("Overdue: %(title)s")
     if level == 2:
-        return unit_people(unit_id, [Role.UNIT_HEAD]), _("Overdue in your unit: %(title)s")
+        return unit_people(unit_id, [access.UNIT_HEAD]), _("Overdue in your unit: %(title)s")
     return supervisors(), _("Seriously overdue: %(title)s")
 
 
@@ -93,6 +86,8 @@ def escalate(
     before. Returns the number of escalations made."""
     made = 0
     for item in items.iterator():
+        if item.due_date is None:  # `items` are overdue, so they have a due date
+            continue
         late = calendar.working_days_between(item.due_date, today).count
         level = level_for(late, to_head_after=to_head_after, seriously_after=seriously_after)
         if not level:

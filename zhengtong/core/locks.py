@@ -11,6 +11,7 @@ Counters that must never skip or repeat (document numbers) lock their own row wi
 """
 
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -26,18 +27,19 @@ class LockTimeout(Conflict):
     default_message = _("Someone else is doing this right now; please try again in a moment.")
 
 
-def _advisory_key(name):
+def _advisory_key(name: str) -> int:
     # A stable signed 64-bit key from the name (PostgreSQL advisory locks take bigint).
     crc = zlib.crc32(name.encode("utf-8"))
     return crc - (1 << 32) if crc >= (1 << 31) else crc
 
 
 @contextmanager
-def named_lock(name, *, timeout=60, wait=10):
+def named_lock(name: str, *, timeout: int = 60, wait: float = 10) -> Iterator[None]:
     """Hold the lock called `name` while the body runs; wait at most `wait` seconds
     for it, else raise LockTimeout (HTTP 409)."""
     if getattr(settings, "REDIS_URL", ""):
-        lock = cache.lock(f"lock:{name}", timeout=timeout, blocking_timeout=wait)
+        # django-redis's cache has lock(); BaseCache (the stubs' type) does not.
+        lock = cache.lock(f"lock:{name}", timeout=timeout, blocking_timeout=wait)  # type: ignore[attr-defined]
         if not lock.acquire():
             raise LockTimeout()
         try:
@@ -62,7 +64,7 @@ def named_lock(name, *, timeout=60, wait=10):
         yield
 
 
-def _sqlite_lock(wait):
+def _sqlite_lock(wait: float) -> Iterator[None]:
     """SQLite has one lock, the database's: a transaction started with BEGIN IMMEDIATE
     holds it. Inside a transaction it is already held."""
     if connection.in_atomic_block:
@@ -82,7 +84,8 @@ def _sqlite_lock(wait):
     try:
         yield
     except BaseException as exc:
-        if not atomic.__exit__(type(exc), exc, exc.__traceback__):
-            raise
+        # Atomic.__exit__ never swallows the exception: re-raise it after the rollback.
+        atomic.__exit__(type(exc), exc, exc.__traceback__)
+        raise
     else:
         atomic.__exit__(None, None, None)

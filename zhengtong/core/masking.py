@@ -22,6 +22,8 @@ Full-width digits (１３８…) are recognised as well.
 import datetime
 import re
 import threading
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -61,7 +63,7 @@ _MOBILE_IN_TEXT_RE = re.compile(
 )
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
@@ -72,7 +74,7 @@ def _keep_ends(value: str, head: int, tail: int) -> str:
     return value[:head] + MASK * (len(value) - head - tail) + value[-tail:]
 
 
-def mask_citizen_id(value) -> str:
+def mask_citizen_id(value: object) -> str:
     """Mask a citizen ID number, keeping the first 4 and last 4 characters.
 
     "320102199001011234" -> "3201**********1234" (docs/conformance.md SEC-16; the region and the
@@ -82,7 +84,7 @@ def mask_citizen_id(value) -> str:
     return _keep_ends(_text(value), 4, 4)
 
 
-def mask_mobile(value) -> str:
+def mask_mobile(value: object) -> str:
     """Mask a mobile number, keeping the first 3 and last 4 digits.
 
     "13812345678" and "+86 138-1234-5678" -> "138****5678" (docs/conformance.md VAL-3, SEC-16).
@@ -96,8 +98,8 @@ def mask_mobile(value) -> str:
     return digits[:3] + MASK * 4 + digits[-4:]
 
 
-def mask_phone(value) -> str:
-    """Mask a telephone number, mobile or landline (docs/conformance.md VAL-3, SEC-16).
+def mask_phone(value: object) -> str:
+    """Mask a telephone number, mobile or landline (STANDARDS.md §9.3, §10.4).
 
     Mobile numbers as `mask_mobile`; landlines keep the area code and the last 4 digits:
     "0551-12345678" -> "0551-****5678". Anything else as `mask_mobile`'s fallback.
@@ -109,7 +111,7 @@ def mask_phone(value) -> str:
     return f"{area}-{_keep_ends(number, 0, 4)}"
 
 
-def mask_name(value) -> str:
+def mask_name(value: object) -> str:
     """Mask a personal name, keeping only the first character: "张三丰" -> "张**",
     "李四" -> "李*" (docs/conformance.md SEC-16). A one-character name is masked completely."""
     name = _text(value)
@@ -129,8 +131,8 @@ def _is_citizen_id(candidate: str) -> bool:
     return citizen_id_check_char(number[:17]) == number[17]
 
 
-def _find(text: str):
-    """Yield (kind, start, end, match-or-None) for every finding, in text order."""
+def _find(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+    """(start, end, kind, match) of every finding, in text order."""
     searchable = text.translate(_FULLWIDTH)
     found = [
         (m.start(), m.end(), CITIZEN_ID, m)
@@ -145,7 +147,7 @@ def _find(text: str):
     return found
 
 
-def find_personal_data(text) -> list[tuple[str, str]]:
+def find_personal_data(text: object) -> list[tuple[str, str]]:
     """Find citizen ID numbers and mobile numbers in free text.
 
     Returns a list of (kind, matched text) in order of appearance, kind being
@@ -157,7 +159,7 @@ def find_personal_data(text) -> list[tuple[str, str]]:
     return [(kind, text[start:end]) for start, end, kind, _m in _find(text)]
 
 
-def mask_text(text) -> str:
+def mask_text(text: object) -> str:
     """Return `text` with every citizen ID and mobile number found by
     `find_personal_data` masked: "3201**********1234", "138****5678" (a +86 prefix is
     kept). Used before anything is published (docs/conformance.md DIS-5 保密审查, SEC-16)."""
@@ -213,7 +215,7 @@ _ADDRESS_RUN = re.compile(rf"(?:{_ADDRESS_PART.pattern})+")
 _FINE_PARTS = {"building", "house", "entrance", "room", "group"}
 
 
-def _address_spans(text: str):
+def _address_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each detailed address: two or more components in a row, at least
     one of them fine (e.g. 东风村三组, 人民路35号, 3栋2单元602室). A lone village or road
     (东风村的道路, 人民路) is a place, not an address; a lone number (〔2025〕12号) is not
@@ -227,7 +229,7 @@ def _address_spans(text: str):
     return spans
 
 
-def find_addresses(text) -> list[str]:
+def find_addresses(text: object) -> list[str]:
     """The detailed parts of the addresses in free text, in order: what `mask_addresses`
     hides. Recognised: village (…村, …社区), group (三组, 第五村民小组), road (…路, …街,
     …巷, …弄, …大道), estate (…小区, …花园 …), house number (35号), building (3栋, 5幢,
@@ -237,7 +239,7 @@ def find_addresses(text) -> list[str]:
     return [text[start:end] for start, end in _address_spans(text)]
 
 
-def mask_addresses(text) -> str:
+def mask_addresses(text: object) -> str:
     """Mask the detailed part of every address in `text`, keeping the administrative
     area down to the town: "禾溪县城关镇东风村三组12号" -> "禾溪县城关镇********",
     "住在人民路35号3栋2单元602室" -> "住在*************". Used on letters and comments
@@ -280,10 +282,10 @@ _PLACE_WORDS = {"镇", "乡", "村", "县", "区", "市", "省", "街道", "社�
 _PLACE_WORD_STARTS = ("镇", "乡", "村委", "街道", "县政府", "县委", "区政府", "市政府")
 
 _posseg_lock = threading.Lock()
-_posseg = None
+_posseg: Any = None  # jieba's tokenizer (untyped), loaded on first use
 
 
-def _pos_tokenizer():
+def _pos_tokenizer() -> Any:
     """jieba's part-of-speech tokenizer, loaded once (about a second; its dictionary cache
     lives in VAR_DIR/jieba)."""
     global _posseg
@@ -306,7 +308,7 @@ def _pos_tokenizer():
     return _posseg
 
 
-def _split_surname(name: str):
+def _split_surname(name: str) -> tuple[str, str]:
     if name[:2] in _COMPOUND_SURNAMES:
         return name[:2], name[2:]
     return name[:1], name[1:]
@@ -321,7 +323,7 @@ def _looks_like_name(word: str) -> bool:
     return bool(given) and (surname in _SURNAMES or surname in _COMPOUND_SURNAMES)
 
 
-def mask_person_name(value) -> str:
+def mask_person_name(value: object) -> str:
     """A Chinese personal name in the published style, keeping the surname: "王建国" ->
     "王某某", "张伟" -> "张某", "欧阳娜娜" -> "欧阳某某". Names in other scripts as
     `mask_name` ("Chen Xiaoming" -> "C************")."""
@@ -334,11 +336,11 @@ def mask_person_name(value) -> str:
     return surname + "某" * min(len(given), 2)
 
 
-def _name_spans(text: str, keep):
+def _name_spans(text: str, keep: Iterable[str | None] | None) -> list[tuple[int, int]]:
     """(start, end) of the personal names jieba finds in `text`, outside the words of
     `keep`. A surname jieba splits off the given name (王 / 秀英, 欧阳 / 娜娜) is joined
     back."""
-    protected = []
+    protected: list[tuple[int, int]] = []
     for word in keep or ():
         word = (word or "").strip()
         if len(word) >= 2:
@@ -346,14 +348,14 @@ def _name_spans(text: str, keep):
             while start != -1:
                 protected.append((start, start + len(word)))
                 start = text.find(word, start + len(word))
-    tokens = []
+    tokens: list[tuple[int, int, str, str]] = []
     position = 0
     for pair in _pos_tokenizer().cut(text):
         tokens.append((position, position + len(pair.word), pair.word, pair.flag))
         position += len(pair.word)
     # A word inside an address (阳光花园) is masked with the address, not as a name.
     protected.extend(_address_spans(text))
-    spans = []
+    spans: list[tuple[int, int]] = []
     index = 0
     while index < len(tokens):
         start, end, word, flag = tokens[index]
@@ -377,7 +379,7 @@ def _name_spans(text: str, keep):
     return spans
 
 
-def find_person_names(text, keep=()) -> list[str]:
+def find_person_names(text: object, keep: Iterable[str | None] | None = ()) -> list[str]:
     """Personal names in free text (jieba's part-of-speech tag `nr`, 2 to 4 Chinese
     characters starting with a known surname), in order. Words inside `keep` (the
     county's unit and place names) are never reported. A heuristic: the reviewer
@@ -388,13 +390,13 @@ def find_person_names(text, keep=()) -> list[str]:
     return [text[start:end] for start, end in _name_spans(text, keep)]
 
 
-def mask_person_names(text, keep=()) -> str:
+def mask_person_names(text: object, keep: Iterable[str | None] | None = ()) -> str:
     """Replace the personal names `find_person_names` finds with the published style
     ("王建国" -> "王某某"), except inside the words of `keep`."""
     text = "" if text is None else str(text)
     if not text.strip():
         return text
-    parts = []
+    parts: list[str] = []
     position = 0
     for start, end in _name_spans(text, keep):
         parts.append(text[position:start])

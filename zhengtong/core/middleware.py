@@ -1,30 +1,34 @@
 """Request context for the audit trail: who is acting and from which address."""
 
 import contextvars
+from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import check_for_language, get_supported_language_variant
 
-_current = contextvars.ContextVar("zt_request", default=None)
+_current: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "zt_request", default=None
+)
 
 
-def client_ip(request):
+def client_ip(request: HttpRequest) -> str | None:
     # Behind the county's nginx the real address arrives in X-Real-IP (set by our
     # deploy/nginx.conf); X-Forwarded-For from the client itself is not trusted.
     return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
-def current_request():
+def current_request() -> HttpRequest | None:
     return _current.get()
 
 
 class RequestContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         token = _current.set(request)
         try:
             return self.get_response(request)
@@ -37,7 +41,7 @@ class CountyLocaleMiddleware(LocaleMiddleware):
     the switch (kept in the language cookie); a browser's own language preference does
     not override the county's default. API clients still choose by Accept-Language."""
 
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         if request.path.startswith("/api/"):
             return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

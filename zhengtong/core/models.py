@@ -1,6 +1,8 @@
 """The shared kernel's data: calendar, work items, audit trail, attachments,
 notifications and the scheduler's run log."""
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -29,7 +31,7 @@ class CalendarYear(models.Model):
         verbose_name = _("calendar year")
         verbose_name_plural = _("calendar years")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
 
@@ -46,7 +48,7 @@ class SpecialDay(models.Model):
         verbose_name = _("holiday or adjusted working day")
         verbose_name_plural = _("holidays and adjusted working days")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
@@ -152,18 +154,18 @@ class WorkItem(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
 # --- Audit trail ----------------------------------------------------------------------
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AuditQuerySet(models.QuerySet["AuditRecord"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit records are append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         from . import audit
 
         return audit.purge_queryset(self)
@@ -225,16 +227,16 @@ class AuditRecord(models.Model):
         verbose_name_plural = _("audit records")
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.pop("_zt_append", False):
             raise PermissionError("Audit records are append-only.")
         kwargs.pop("_zt_append", None)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         from . import audit
 
         return audit.purge_queryset(AuditRecord.objects.filter(pk=self.pk))
@@ -247,14 +249,14 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"
 
 
 # --- Attachments ----------------------------------------------------------------------
 
 
-def attachment_path(instance, filename):
+def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name is the checksum: the original name never reaches the file system.
     return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
 
@@ -292,7 +294,7 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.original_name
 
 
@@ -318,7 +320,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["recipient", "read_at"], name="core_notif_unread")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -336,7 +338,7 @@ class ScheduledRun(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "period"], name="core_run_once")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.job} {self.period}"
 
 

@@ -9,12 +9,14 @@ import abc
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from .access import Person
 from .models import Notification
 
 log = logging.getLogger("zhengtong.notifications")
@@ -31,9 +33,9 @@ class SmsBackend(abc.ABC):
 class LoggingSmsBackend(SmsBackend):
     """Writes the message to the log instead of sending it (the default)."""
 
-    sent = []  # the last messages, for tests and the demo
+    sent: list[tuple[str, str]] = []  # the last messages, for tests and the demo
 
-    def send(self, mobile, text):
+    def send(self, mobile: str, text: str) -> None:
         from .masking import mask_mobile
 
         log.info("SMS to %s: %s", mask_mobile(mobile), text)
@@ -41,16 +43,17 @@ class LoggingSmsBackend(SmsBackend):
         del LoggingSmsBackend.sent[:-100]
 
 
-def sms_backend():
-    return import_string(settings.SMS_BACKEND)()
+def sms_backend() -> SmsBackend:
+    backend: SmsBackend = import_string(settings.SMS_BACKEND)()
+    return backend
 
 
-def send_sms(mobile, text):
+def send_sms(mobile: str, text: str) -> None:
     """Send an SMS after the current transaction commits (never for a rolled-back change)."""
     transaction.on_commit(lambda: sms_backend().send(mobile, text))
 
 
-def notify(recipient, title, *, body="", url=""):
+def notify(recipient: Person, title: str, *, body: str = "", url: str = "") -> Notification:
     """Put a message in the person's inbox; e-mail it after commit if they chose
     immediate notifications and have an address."""
     note = Notification.objects.create(recipient=recipient, title=title[:200], body=body, url=url)
@@ -59,7 +62,7 @@ def notify(recipient, title, *, body="", url=""):
     return note
 
 
-def _email_one(pk):
+def _email_one(pk: int) -> None:
     note = Notification.objects.select_related("recipient").get(pk=pk)
     try:
         send_mail(note.title, _mail_text(note), None, [note.recipient.email])
@@ -69,21 +72,20 @@ def _email_one(pk):
     Notification.objects.filter(pk=pk).update(emailed_at=timezone.now())
 
 
-def _mail_text(note):
+def _mail_text(note: Notification) -> str:
     text = note.body or ""
     if note.url:
         text += "\n" + note.url
     return text
 
 
-def send_daily_digests():
+def send_daily_digests() -> int:
     """E-mail each person who chose the daily digest one message with everything
     not yet e-mailed. Run once a day by the scheduler."""
-    from zhengtong.org.models import User
-
     sent = 0
     people = (
-        User.objects.filter(
+        get_user_model()
+        .objects.filter(
             is_active=True, notification_mode="daily", notifications__emailed_at__isnull=True
         )
         .exclude(email="")
@@ -115,7 +117,7 @@ def send_daily_digests():
 
 
 @transaction.atomic
-def mark_read(person, notification):
+def mark_read(person: Person, notification: Notification) -> Notification:
     """Mark one of the person's own messages read."""
     from .errors import NotFound
 

@@ -9,9 +9,12 @@ rows of frequent jobs are deleted after two days.
 import datetime
 import logging
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks.base import Task
 
 from . import tasks
 from .models import ScheduledRun
@@ -23,7 +26,7 @@ log = logging.getLogger("zhengtong.scheduler")
 class Job:
     name: str
     at: datetime.time  # local time (Asia/Shanghai) after which the day's run is due
-    task: object
+    task: Task[[], Any]
     # For a job that repeats during the day: its interval (whole minutes).
     every: datetime.timedelta | None = None
 
@@ -43,25 +46,25 @@ JOBS = [
 ]
 
 
-def register(job):
+def register(job: Job) -> None:
     """Add a subsystem's job (called from its AppConfig.ready, so the kernel does not
     import the subsystems)."""
     if all(existing.name != job.name for existing in JOBS):
         JOBS.append(job)
 
 
-def _daily():
+def _daily() -> list[Job]:
     return [job for job in JOBS if job.every is None]
 
 
-def _frequent():
+def _frequent() -> list[Job]:
     return [job for job in JOBS if job.every is not None]
 
 
 KEEP_FREQUENT_RUNS = datetime.timedelta(days=2)
 
 
-def _period(job, now):
+def _period(job: Job, now: datetime.datetime) -> str:
     """The period a run at `now` belongs to: the day, or the day and the interval's
     starting minute for a frequent job ("2026-11-26T10:05")."""
     if job.every is None:
@@ -72,13 +75,13 @@ def _period(job, now):
     return f"{now.date().isoformat()}T{start // 60:02d}:{start % 60:02d}"
 
 
-def tick(now=None):
+def tick(now: datetime.datetime | None = None) -> list[str]:
     """Enqueue every daily job whose time today has come and that has not run today.
     Returns the names enqueued."""
     return _enqueue(_daily(), now)
 
 
-def tick_frequent(now=None):
+def tick_frequent(now: datetime.datetime | None = None) -> list[str]:
     """Enqueue the frequent jobs whose interval has begun and not run yet; forget their
     runs older than two days."""
     frequent = _frequent()
@@ -90,9 +93,9 @@ def tick_frequent(now=None):
     return enqueued
 
 
-def _enqueue(jobs, now=None):
+def _enqueue(jobs: list[Job], now: datetime.datetime | None = None) -> list[str]:
     now = timezone.localtime(now or timezone.now())
-    enqueued = []
+    enqueued: list[str] = []
     for job in jobs:
         if now.time() < job.at:
             continue
@@ -100,7 +103,7 @@ def _enqueue(jobs, now=None):
         try:
             with transaction.atomic():
                 ScheduledRun.objects.create(job=job.name, period=period)
-                transaction.on_commit(lambda job=job: job.task.enqueue())
+                transaction.on_commit(partial(job.task.enqueue))
         except IntegrityError:
             continue
         log.info("Enqueued %s for %s", job.name, period)

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-def _normalise(value) -> str:
+def _normalise(value: object) -> str:
     """NFKC (full-width -> ASCII), then strip white space at both ends."""
     if value is None:
         return ""
@@ -79,7 +79,7 @@ def citizen_id_check_char(first17: str) -> str:
     return CITIZEN_ID_CHECK_CHARS[total % 11]
 
 
-def check_citizen_id(value) -> str:
+def check_citizen_id(value: object) -> str:
     """Validate a citizen ID number (公民身份号码) and return it normalised.
 
     Rules (docs/conformance.md VAL-1): 18 characters, 17 digits then a digit or X (lower-case x
@@ -130,8 +130,8 @@ def check_citizen_id(value) -> str:
     return number
 
 
-def validate_citizen_id(value) -> None:
-    """Django validator for citizen ID numbers (docs/conformance.md VAL-1); see check_citizen_id."""
+def validate_citizen_id(value: object) -> None:
+    """Django validator for citizen ID numbers (STANDARDS.md §9.1); see check_citizen_id."""
     check_citizen_id(value)
 
 
@@ -184,7 +184,7 @@ def organisation_code_check_char(body8: str) -> str:
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
-def check_credit_code(value) -> str:
+def check_credit_code(value: object) -> str:
     """Validate a unified social credit code (统一社会信用代码) and return it normalised.
 
     Rules (docs/conformance.md VAL-2): 18 characters of the set 0-9 A-H J-N P Q R T U W X Y
@@ -221,8 +221,8 @@ def check_credit_code(value) -> str:
     return code
 
 
-def validate_credit_code(value) -> None:
-    """Django validator for unified social credit codes (docs/conformance.md VAL-2)."""
+def validate_credit_code(value: object) -> None:
+    """Django validator for unified social credit codes (STANDARDS.md §9.2)."""
     check_credit_code(value)
 
 
@@ -235,7 +235,7 @@ _LANDLINE_RE = re.compile(r"^(0(?:10|2\d|[3-9]\d\d))-?(\d{7,8})$")
 _SEPARATORS_RE = re.compile(r"[\s\-()（）]")
 
 
-def check_mobile(value) -> str:
+def check_mobile(value: object) -> str:
     """Validate a mainland mobile number and return its 11 digits.
 
     docs/conformance.md VAL-3: 11 digits starting 13-19 (the broad pattern; allocations change and
@@ -255,12 +255,12 @@ def check_mobile(value) -> str:
     return match.group(1)
 
 
-def validate_mobile(value) -> None:
-    """Django validator for mainland mobile numbers (docs/conformance.md VAL-3)."""
+def validate_mobile(value: object) -> None:
+    """Django validator for mainland mobile numbers (STANDARDS.md §9.3)."""
     check_mobile(value)
 
 
-def check_landline(value) -> str:
+def check_landline(value: object) -> str:
     """Validate a mainland landline number and return it as "area code-number".
 
     docs/conformance.md VAL-3: area code 0 + 2-3 digits, optional hyphen, 7-8-digit number
@@ -283,12 +283,12 @@ def check_landline(value) -> str:
     return f"{match.group(1)}-{match.group(2)}"
 
 
-def validate_landline(value) -> None:
-    """Django validator for mainland landline numbers (docs/conformance.md VAL-3)."""
+def validate_landline(value: object) -> None:
+    """Django validator for mainland landline numbers (STANDARDS.md §9.3)."""
     check_landline(value)
 
 
-def validate_phone(value) -> None:
+def validate_phone(value: object) -> None:
     """A contact telephone: a mainland mobile or a landline with its area code."""
     try:
         check_mobile(value)

@@ -5,8 +5,10 @@ reminders (催办) and the assessment of timeliness all read the same rows. Due 
 are computed by the working-day calendar and stored with the rule they came from.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,16 +17,15 @@ from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from zhengtong.org import permissions
-
-from . import audit, calendar
+from . import access, audit, calendar
+from .access import Acting, Person
 from .errors import Conflict, Invalid
 from .models import WorkItem, WorkItemState
 
 log = logging.getLogger("zhengtong.workitems")
 
 
-def _subject_fields(subject):
+def _subject_fields(subject: Any) -> dict[str, Any]:
     if subject is None:
         return {}
     return {
@@ -35,20 +36,20 @@ def _subject_fields(subject):
 
 @transaction.atomic
 def open_work_item(
-    actor,
+    actor: Person | Acting | None,
     *,
-    kind,
-    title,
-    assignee_user=None,
-    assignee_unit=None,
-    subject=None,
-    url="",
-    due_in_working_days=None,
-    due_from=None,
-    due_date=None,
-    unit=None,
-    closes_by_hand=False,
-):
+    kind: str,
+    title: str,
+    assignee_user: Person | None = None,
+    assignee_unit: Any = None,
+    subject: Any = None,
+    url: str = "",
+    due_in_working_days: int | None = None,
+    due_from: datetime.date | None = None,
+    due_date: datetime.date | None = None,
+    unit: Any = None,
+    closes_by_hand: bool = False,
+) -> WorkItem:
     """Open a work item for a person or a unit.
 
     The due date is either given or computed as `due_in_working_days` working days
@@ -100,10 +101,10 @@ def open_work_item(
     return item
 
 
-def _close(actor, item, state, action):
+def _close(actor: Person | None, item: WorkItem, state: str, action: str) -> WorkItem:
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
     # Permission first: someone who may not close the item learns nothing of its state.
-    acting = permissions.require(actor, "core.close_workitem", item) if actor else None
+    acting = access.require(actor, "core.close_workitem", item) if actor else None
     if item.state != WorkItemState.OPEN:
         raise Conflict(_("This item is already closed."))
     if acting and not item.closes_by_hand:
@@ -127,27 +128,27 @@ def _close(actor, item, state, action):
 
 
 @transaction.atomic
-def complete_work_item(actor, item):
+def complete_work_item(actor: Person | None, item: WorkItem) -> WorkItem:
     """Mark an item done (by its assignee, a member of its unit, or a delegate)."""
     return _close(actor, item, WorkItemState.DONE, "workitem.done")
 
 
 @transaction.atomic
-def cancel_work_item(actor, item):
+def cancel_work_item(actor: Person | None, item: WorkItem) -> WorkItem:
     """Cancel an item that no longer needs doing (e.g. the document was withdrawn)."""
     return _close(actor, item, WorkItemState.CANCELLED, "workitem.cancel")
 
 
 @transaction.atomic
 def close_items_for(
-    subject,
+    subject: Any,
     *,
-    kind=None,
-    state=WorkItemState.DONE,
-    actor=None,
-    assignee_user=None,
-    assignee_unit=None,
-):
+    kind: str | None = None,
+    state: str = WorkItemState.DONE,
+    actor: Person | Acting | None = None,
+    assignee_user: Person | None = None,
+    assignee_unit: Any = None,
+) -> list[WorkItem]:
     """Close every open item about `subject` (optionally of one kind, or of one
     assignee). Used by a subsystem's operation once the step the items stood for is
     done."""
@@ -164,8 +165,8 @@ def close_items_for(
         # `Acting`, so work done under delegation is recorded as such.
         item.state = state
         item.closed_at = timezone.now()
-        item.closed_by = getattr(actor, "person", actor)
-        item.closed_on_behalf_of = getattr(actor, "on_behalf_of", None)
+        item.closed_by = actor.person if isinstance(actor, Acting) else actor
+        item.closed_on_behalf_of = actor.on_behalf_of if isinstance(actor, Acting) else None
         item.save(update_fields=["state", "closed_at", "closed_by", "closed_on_behalf_of"])
         audit.record(
             actor,
@@ -181,26 +182,26 @@ def close_items_for(
 # --- reading the ledger -------------------------------------------------------------
 
 
-def visible_items_q(person):
+def visible_items_q(person: Person) -> Q:
     """Items a person sees: their own, their units', and those of people who have
     delegated their work to them."""
-    delegators = permissions.delegators_of(person)
+    delegators = access.delegators_of(person)
     people = [person.pk] + [d.pk for d in delegators]
-    units = set(permissions.unit_ids_of(person))
+    units = set(access.unit_ids_of(person))
     for d in delegators:
-        units |= permissions.unit_ids_of(d)
+        units |= access.unit_ids_of(d)
     return Q(assignee_user_id__in=people) | Q(assignee_unit_id__in=sorted(units))
 
 
 @dataclass
 class TodoList:
-    items: list
+    items: list[WorkItem]
     total: int
     overdue: int
     due_today: int
 
 
-def todo_list(person, *, limit=50, today=None):
+def todo_list(person: Person, *, limit: int = 50, today: datetime.date | None = None) -> TodoList:
     """The signed-in person's open items, soonest due first (items without a due date
     last), with counts. Both queries are served by the (assignee, state, due_date)
     indexes; bench/run.py measures them against a scan without those indexes."""
@@ -219,7 +220,7 @@ def todo_list(person, *, limit=50, today=None):
     return TodoList(items=items, **{k: v or 0 for k, v in counts.items()})
 
 
-def urgency(item, today=None):
+def urgency(item: WorkItem, today: datetime.date | None = None) -> str:
     """'overdue', 'today', 'soon' (within the reminder window) or '' for display."""
     today = today or timezone.localdate()
     if item.due_date is None or item.state != WorkItemState.OPEN:
@@ -236,7 +237,7 @@ def urgency(item, today=None):
 # --- reminders (催办) ----------------------------------------------------------------
 
 
-def send_reminders(today=None):
+def send_reminders(today: datetime.date | None = None) -> int:
     """Remind assignees of items due within the reminder window or overdue, at most
     once a day per item. Run daily by the scheduler; safe to run twice."""
     from .notifications import notify
@@ -266,32 +267,26 @@ def send_reminders(today=None):
             )
             if not claimed:
                 continue
-            overdue = item.due_date < today
+            due_date = item.due_date
+            assert due_date is not None  # selected by due date above
+            overdue = due_date < today
             title = (_("Overdue: %(title)s") if overdue else _("Due soon: %(title)s")) % {
                 "title": item.title
             }
-            body = _("Due date: %(date)s") % {"date": item.due_date.isoformat()}
+            body = _("Due date: %(date)s") % {"date": due_date.isoformat()}
             for person in recipients:
                 notify(person, title, body=body, url=item.url)
                 sent += 1
     return sent
 
 
-def _reminder_recipients(item):
-    from zhengtong.org.models import Role, User
-
+def _reminder_recipients(item: WorkItem) -> list[Any]:
     if item.assignee_user_id:
         return [item.assignee_user]
     # A unit's items go to whoever handles that unit's to-dos: its clerks, or its
     # head when it has no clerk.
-    for role in (Role.CLERK, Role.UNIT_HEAD):
-        people = list(
-            User.objects.filter(
-                is_active=True,
-                role_assignments__role=role,
-                role_assignments__unit_id=item.assignee_unit_id,
-            ).distinct()
-        )
+    for role in (access.CLERK, access.UNIT_HEAD):
+        people = access.people_holding_in([role], item.assignee_unit_id)
         if people:
             return people
     return []

@@ -11,6 +11,9 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from zhengtong.api.registry import register_routes
+
+        register_routes("letters", _api_routes)  # the REST API's routes (api/registry.py)
         from . import rules  # noqa: F401  (permission rules)
         from .tasks import register_jobs
 
@@ -28,3 +31,10 @@ class LettersConfig(AppConfig):
         from .selectors import my_letters
 
         register_my_items("letters", _("My letters"), my_letters)
+
+
+def _api_routes(router):
+    """/api/v1/letters/..."""
+    from . import api
+
+    api.register(router)

@@ -2,6 +2,7 @@
 Kept apart from org/admin.py so the site exists before any app registers with it."""
 
 from django.contrib.admin import AdminSite
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import may
@@ -11,8 +12,8 @@ class CountyAdminSite(AdminSite):
     site_header = _("Zhengtong administration")
     site_title = _("Zhengtong administration")
 
-    def has_permission(self, request):
+    def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         if not (user.is_active and user.is_authenticated):
             return False
-        return user.is_superuser or bool(may(user, "org.open_admin"))
+        return bool(user.is_superuser) or bool(may(user, "org.open_admin"))

@@ -9,8 +9,13 @@ class OrgConfig(AppConfig):
     label = "org"
     verbose_name = _("Organisation")
 
-    def ready(self):
-        from . import rules  # noqa: F401  (register permission rules)
+    def ready(self) -> None:
+        from zhengtong.core import access
+
+        from . import permissions, rules  # noqa: F401  (register permission rules)
+
+        # The kernel asks its permission and role questions through this port.
+        access.register(permissions)
 
 
 class CountyAdminConfig(admin_apps.AdminConfig):

@@ -7,6 +7,10 @@ admin follows the same roles as everything else and nobody needs Django groups.
 - audit administrator: views the audit trail
 """
 
+from typing import Any
+
+from django.http import HttpRequest
+
 from .models import Role
 
 SYSTEM_APPS = {"core", "org", "django_tasks_db", "authtoken", "otp_totp", "axes"}
@@ -32,20 +36,20 @@ SYSTEM_EXCLUDED = {
 }
 
 
-def _roles(user):
+def _roles(user: Any) -> set[str]:
     from .permissions import _roles as cached_roles
 
     return {role for role, unit in cached_roles(user) if unit is None}
 
 
 class RolePermissionBackend:
-    def authenticate(self, request, **credentials):
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         return None
 
-    def get_user(self, user_id):
+    def get_user(self, user_id: int) -> None:
         return None
 
-    def has_perm(self, user, perm, obj=None):
+    def has_perm(self, user: Any, perm: str, obj: object = None) -> bool:
         if not user.is_active or not user.is_authenticated:
             return False
         roles = _roles(user)
@@ -59,7 +63,7 @@ class RolePermissionBackend:
             return True
         return Role.AUDIT_ADMIN in roles and perm in AUDIT_ONLY
 
-    def has_module_perms(self, user, app_label):
+    def has_module_perms(self, user: Any, app_label: str) -> bool:
         if not user.is_active or not user.is_authenticated:
             return False
         roles = _roles(user)

@@ -1,6 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from zhengtong.core.access import Person
 
 from .models import DigestChoice, Role, Unit, User
 
@@ -47,18 +52,19 @@ class PasswordChangeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
-    def clean_old_password(self):
-        value = self.cleaned_data["old_password"]
+    def clean_old_password(self) -> str:
+        value: str = self.cleaned_data["old_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError(_("The current password is wrong."))
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         new, again = data.get("new_password"), data.get("new_password2")
         if new and again and new != again:
             self.add_error("new_password2", _("The two new passwords differ."))
@@ -77,14 +83,14 @@ class OtpForm(forms.Form):
         ),
     )
 
-    def clean_token(self):
-        token = self.cleaned_data["token"].strip()
+    def clean_token(self) -> str:
+        token: str = self.cleaned_data["token"].strip()
         if not token.isdigit():
             raise forms.ValidationError(_("Enter the 6 digits shown in the app."))
         return token
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["notification_mode", "email"]
@@ -101,9 +107,9 @@ class DelegationForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = (
+        _choice_field(self, "delegate").queryset = (
             User.objects.filter(is_active=True, units__in=user.units.all())
             .exclude(pk=user.pk)
             .distinct()
@@ -121,7 +127,14 @@ class StaffImportForm(forms.Form):
     )
 
 
-def managed_units(actor):
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's model choice field `name` (whose queryset the form narrows)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def managed_units(actor: Person) -> QuerySet[Unit]:
     """Active units whose staff `actor` may manage (rule org.manage_staff)."""
     from .permissions import may
 
@@ -158,9 +171,9 @@ class StaffCreateForm(forms.Form):
         help_text=_("Optional. The person must change it at first sign-in."),
     )
 
-    def __init__(self, actor, *args, **kwargs):
+    def __init__(self, actor: Person, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = managed_units(actor)
+        _choice_field(self, "unit").queryset = managed_units(actor)
 
 
 class StaffDetailsForm(forms.Form):
@@ -189,6 +202,6 @@ class MoveStaffForm(forms.Form):
     position = forms.CharField(label=_("Position there"), max_length=60, required=False)
     keep_old = forms.BooleanField(label=_("Keep the old unit as a further unit"), required=False)
 
-    def __init__(self, actor, *args, **kwargs):
+    def __init__(self, actor: Person, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = managed_units(actor)
+        _choice_field(self, "unit").queryset = managed_units(actor)

@@ -5,6 +5,9 @@ rows so that a document dated before a rename shows the name it was issued under
 (`Unit.name_on(date)`).
 """
 
+import datetime
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -74,26 +77,26 @@ class Unit(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
-    def display_short_name(self):
+    def display_short_name(self) -> str:
         return self.short_name or self.name
 
-    def name_on(self, day):
+    def name_on(self, day: datetime.date) -> str:
         """The unit's name as it was on `day` (a date), for documents issued then."""
         old = self.names.filter(valid_until__gte=day).order_by("valid_until").first()
         return old.name if old else self.name
 
-    def ancestors(self):
+    def ancestors(self) -> list["Unit"]:
         unit, chain = self.parent, []
         while unit is not None:
             chain.append(unit)
             unit = unit.parent
         return chain
 
-    def county(self):
+    def county(self) -> "Unit":
         """The root of this unit's tree: the county it belongs to."""
         chain = self.ancestors()
         return chain[-1] if chain else self
@@ -112,7 +115,7 @@ class UnitName(models.Model):
         verbose_name = _("former unit name")
         verbose_name_plural = _("former unit names")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} (≤ {self.valid_until})"
 
 
@@ -126,7 +129,7 @@ class UnitGroup(models.Model):
         verbose_name = _("unit group")
         verbose_name_plural = _("unit groups")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -160,20 +163,20 @@ class User(AbstractUser):
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.real_name or self.username
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.mobile_index = mobile_index(self.mobile) if self.mobile else ""
         if kwargs.get("update_fields") is not None and "mobile" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "mobile_index"}
         super().save(*args, **kwargs)
 
-    def get_full_name(self):
+    def get_full_name(self) -> str:
         return self.real_name or self.username
 
     @property
-    def primary_unit(self):
+    def primary_unit(self) -> "Unit | None":
         membership = self.memberships.filter(is_primary=True).select_related("unit").first()
         return membership.unit if membership else None
 
@@ -197,7 +200,7 @@ class Membership(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} @ {self.unit}"
 
 
@@ -253,13 +256,13 @@ class RoleAssignment(models.Model):
             ),
         ]
 
-    def __str__(self):
-        where = self.unit.display_short_name if self.unit_id else _("county-wide")
+    def __str__(self) -> str:
+        where = self.unit.display_short_name if self.unit is not None else _("county-wide")
         return f"{self.user} · {self.get_role_display()} · {where}"
 
 
-class DelegationQuerySet(models.QuerySet):
-    def active(self, at=None):
+class DelegationQuerySet(models.QuerySet["Delegation"]):
+    def active(self, at: datetime.datetime | None = None) -> "DelegationQuerySet":
         at = at or timezone.now()
         return self.filter(starts_at__lte=at, ends_at__gt=at, revoked_at__isnull=True)
 
@@ -293,5 +296,5 @@ class Delegation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.delegator} → {self.delegate}"

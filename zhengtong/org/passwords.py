@@ -4,6 +4,8 @@ Used through settings.AUTH_PASSWORD_VALIDATORS next to Django's minimum-length
 (10 characters) and common-password validators.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,12 +32,12 @@ class CharacterClassValidator:
     classes: lower-case letters, upper-case letters, digits, other characters
     (docs/conformance.md SEC-1, 身份鉴别, password complexity for a level-3 system)."""
 
-    def __init__(self, min_classes=3):
+    def __init__(self, min_classes: int = 3) -> None:
         if not 1 <= min_classes <= 4:
             raise ValueError("min_classes must be between 1 and 4")
         self.min_classes = min_classes
 
-    def validate(self, password, user=None):
+    def validate(self, password: str, user: Any = None) -> None:
         if len(_character_classes(password)) < self.min_classes:
             raise ValidationError(
                 ngettext(
@@ -49,7 +51,7 @@ class CharacterClassValidator:
                 params={"min_classes": self.min_classes},
             )
 
-    def get_help_text(self):
+    def get_help_text(self) -> str:
         return ngettext(
             "Your password must contain characters of at least %(min_classes)d kind: "
             "lower-case letters, upper-case letters, digits, other characters.",
@@ -68,18 +70,18 @@ class NotUsernameValidator:
     two-letter username like "wu" does not forbid every password containing "wu".
     """
 
-    def __init__(self, min_username_length=3):
+    def __init__(self, min_username_length: int = 3) -> None:
         self.min_username_length = min_username_length
 
     @staticmethod
-    def _username(user):
+    def _username(user: Any) -> str:
         if user is None:
             return ""
         get_username = getattr(user, "get_username", None)
         username = get_username() if callable(get_username) else getattr(user, "username", "")
-        return (username or "").strip()
+        return str(username or "").strip()
 
-    def validate(self, password, user=None):
+    def validate(self, password: str, user: Any = None) -> None:
         username = self._username(user)
         if not username:
             return
@@ -99,5 +101,5 @@ class NotUsernameValidator:
                     code="password_is_reversed_username",
                 )
 
-    def get_help_text(self):
+    def get_help_text(self) -> str:
         return _("Your password must not contain your username or be your username backwards.")

@@ -7,38 +7,33 @@ for the colleague as well, and the answer says on whose behalf the action is tak
 so the audit trail can record it.
 """
 
+import datetime
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias, TypeVar
 
 from django.utils import timezone
 
+from zhengtong.core.access import Acting as Acting  # the kernel's value, named here too
+from zhengtong.core.access import Person
 from zhengtong.core.errors import NotPermitted
 
-from .models import COUNTY_WIDE_ROLES, Delegation, Membership, RoleAssignment
+from .models import COUNTY_WIDE_ROLES, Delegation, Membership, RoleAssignment, Unit, User
 
-_RULES = {}
-_NOT_DELEGABLE = set()
+# A unit as the questions take it: the unit, its id, or none.
+UnitRef: TypeAlias = Unit | int | None
+# A rule answers for (person, the object acted on (any model, or None), unit).
+Rule: TypeAlias = Callable[[Person, Any, Any], bool]
+R = TypeVar("R", bound=Rule)
 
-
-@dataclass(frozen=True)
-class Acting:
-    """Who acts: `person` clicked; `principal` is whose authority is used (the
-    delegator under delegation, otherwise the person)."""
-
-    person: object
-    principal: object
-
-    @property
-    def on_behalf_of(self):
-        return None if self.principal.pk == self.person.pk else self.principal
-
-    def __bool__(self):
-        return True
+_RULES: dict[str, Rule] = {}
+_NOT_DELEGABLE: set[str] = set()
 
 
-def rule(action, *, delegable=True):
+def rule(action: str, *, delegable: bool = True) -> Callable[[R], R]:
     """Register the rule for `action`: a function (person, obj, unit) -> bool."""
 
-    def register(func):
+    def register(func: R) -> R:
         _RULES[action] = func
         if not delegable:
             _NOT_DELEGABLE.add(action)
@@ -47,11 +42,11 @@ def rule(action, *, delegable=True):
     return register
 
 
-def registered_actions():
+def registered_actions() -> list[str]:
     return sorted(_RULES)
 
 
-def rule_holds(action, person, obj=None, unit=None):
+def rule_holds(action: str, person: Person, obj: Any = None, unit: UnitRef = None) -> bool:
     """The registered rule's own answer for this person (no delegation applied);
     False when no rule of that name is registered. For rules that build on another
     app's rule without applying delegation twice."""
@@ -62,7 +57,7 @@ def rule_holds(action, person, obj=None, unit=None):
 # --- facts the rules are built from -------------------------------------------------
 
 
-def unit_ids_of(person):
+def unit_ids_of(person: Person) -> frozenset[int]:
     """Ids of the units the person is a member of (cached on the object per request)."""
     if not getattr(person, "is_authenticated", False):
         return frozenset()
@@ -75,7 +70,7 @@ def unit_ids_of(person):
     return cached
 
 
-def _roles(person):
+def _roles(person: Person) -> frozenset[tuple[str, int | None]]:
     cached = getattr(person, "_zt_roles", None)
     if cached is None:
         cached = frozenset(
@@ -85,12 +80,12 @@ def _roles(person):
     return cached
 
 
-def is_member(person, unit):
+def is_member(person: Person, unit: UnitRef) -> bool:
     unit_id = getattr(unit, "pk", unit)
     return unit_id is not None and unit_id in unit_ids_of(person)
 
 
-def has_role(person, role, unit=None):
+def has_role(person: Person, role: str, unit: UnitRef = None) -> bool:
     """True if the person holds `role` county-wide, or in `unit` when one is given
     (a role held in a unit covers that unit only)."""
     if not getattr(person, "is_authenticated", False) or not person.is_active:
@@ -102,24 +97,24 @@ def has_role(person, role, unit=None):
     return unit_id is not None and (role, unit_id) in roles
 
 
-def has_role_anywhere(person, role):
+def has_role_anywhere(person: Person, role: str) -> bool:
     if not getattr(person, "is_authenticated", False) or not person.is_active:
         return False
     return any(r == role for r, _unit in _roles(person))
 
 
-def is_county_wide(role):
+def is_county_wide(role: str) -> bool:
     return role in COUNTY_WIDE_ROLES
 
 
-def forget(person):
+def forget(person: Person) -> None:
     """Drop cached facts after memberships, roles or delegations change."""
     for attr in ("_zt_unit_ids", "_zt_roles", "_zt_acting_scope"):
         if hasattr(person, attr):
             delattr(person, attr)
 
 
-def delegators_of(person, at=None):
+def delegators_of(person: Person, at: datetime.datetime | None = None) -> list[User]:
     """People who have delegated their work to `person` right now."""
     if not getattr(person, "is_authenticated", False):
         return []
@@ -131,27 +126,45 @@ def delegators_of(person, at=None):
     ]
 
 
+def people_holding(roles: Sequence[str]) -> list[User]:
+    """Active people holding one of `roles`, in any unit or county-wide."""
+    return list(User.objects.filter(is_active=True, role_assignments__role__in=roles).distinct())
+
+
+def people_holding_in(roles: Sequence[str], unit_id: int | None) -> list[User]:
+    """Active people holding one of `roles` in the unit `unit_id` (None: county-wide)."""
+    # One filter() call: the role and the unit are of the same assignment.
+    where: dict[str, object] = (
+        {"role_assignments__unit__isnull": True}
+        if unit_id is None
+        else {"role_assignments__unit_id": unit_id}
+    )
+    return list(
+        User.objects.filter(is_active=True, role_assignments__role__in=roles, **where).distinct()
+    )
+
+
 @dataclass(frozen=True)
 class ActingScope:
     """For whom a person works right now: themselves and everyone who delegated their
     work to them (`people`, the person first), and every unit any of them belongs to
     (`unit_ids`, sorted). The one answer behind every "what may I see" list."""
 
-    people: tuple
-    unit_ids: tuple
+    people: tuple[User, ...]
+    unit_ids: tuple[int, ...]
 
     @property
-    def people_ids(self):
+    def people_ids(self) -> list[int]:
         return [p.pk for p in self.people]
 
 
-def acting_scope(person):
+def acting_scope(person: Person) -> ActingScope:
     """The person's `ActingScope` (cached on the object for the request; `forget()`
     drops it)."""
-    cached = getattr(person, "_zt_acting_scope", None)
+    cached: ActingScope | None = getattr(person, "_zt_acting_scope", None)
     if cached is None:
         people = (person, *delegators_of(person))
-        units = set()
+        units: set[int] = set()
         for p in people:
             units |= unit_ids_of(p)
         cached = ActingScope(people=people, unit_ids=tuple(sorted(units)))
@@ -163,7 +176,14 @@ def acting_scope(person):
 # --- the questions ------------------------------------------------------------------
 
 
-def may(person, action, obj=None, *, unit=None, at=None):
+def may(
+    person: Person,
+    action: str,
+    obj: Any = None,
+    *,
+    unit: UnitRef = None,
+    at: datetime.datetime | None = None,
+) -> Acting | None:
     """May `person` do `action` to `obj` (as a member of `unit`)?
 
     Returns an `Acting` (truthy) naming whose authority is used, or None.
@@ -183,7 +203,7 @@ def may(person, action, obj=None, *, unit=None, at=None):
     return None
 
 
-def require(person, action, obj=None, *, unit=None):
+def require(person: Person, action: str, obj: Any = None, *, unit: UnitRef = None) -> Acting:
     """Like `may`, but raises NotPermitted (HTTP 403) when the answer is no."""
     acting = may(person, action, obj, unit=unit)
     if acting is None:

@@ -7,11 +7,15 @@ decide who may do what), or by the system administrator for ordinary roles durin
 first set-up when no security administrator exists yet.
 """
 
+from typing import Any
+
+from zhengtong.core.access import Person
+
 from .models import THREE_ADMINS, Role, RoleAssignment, UnitKind, User
-from .permissions import has_role, has_role_anywhere, is_member, rule
+from .permissions import UnitRef, has_role, has_role_anywhere, is_member, rule
 
 
-def _unit_of(obj, unit):
+def _unit_of(obj: Any, unit: UnitRef) -> Any:
     if unit is not None:
         return unit
     primary = getattr(obj, "primary_unit", None)
@@ -19,7 +23,7 @@ def _unit_of(obj, unit):
 
 
 @rule("org.manage_unit", delegable=False)
-def manage_unit(person, unit_obj, unit):
+def manage_unit(person: Person, unit_obj: Any, unit: UnitRef) -> bool:
     if has_role(person, Role.SYSTEM_ADMIN):
         return True
     # A unit administrator manages their own unit's details and its internal sections.
@@ -27,7 +31,7 @@ def manage_unit(person, unit_obj, unit):
 
 
 @rule("org.manage_staff", delegable=False)
-def manage_staff(person, obj, unit):
+def manage_staff(person: Person, obj: Any, unit: UnitRef) -> bool:
     if has_role(person, Role.SYSTEM_ADMIN):
         return True
     # Unit administrators never manage an administrator's account (as for passwords).
@@ -40,7 +44,7 @@ def manage_staff(person, obj, unit):
     return target is not None and _administers(person, target)
 
 
-def _administers(person, unit):
+def _administers(person: Person, unit: Any) -> bool:
     """A unit administrator administers their unit and its internal sections."""
     if has_role(person, Role.UNIT_ADMIN, unit):
         return True
@@ -52,7 +56,7 @@ def _administers(person, unit):
 
 
 @rule("org.reset_password", delegable=False)
-def reset_password(person, user, unit):
+def reset_password(person: Person, user: Any, unit: UnitRef) -> bool:
     if has_role(person, Role.SYSTEM_ADMIN):
         return True
     # Unit administrators reset their own members' passwords, never an administrator's.
@@ -62,7 +66,7 @@ def reset_password(person, user, unit):
 
 
 @rule("org.assign_role", delegable=False)
-def assign_role(person, user, unit):
+def assign_role(person: Person, user: Any, unit: UnitRef) -> bool:
     if has_role(person, Role.SECURITY_ADMIN):
         return True
     if has_role(person, Role.SYSTEM_ADMIN):
@@ -71,20 +75,20 @@ def assign_role(person, user, unit):
 
 
 @rule("org.delegate", delegable=False)
-def delegate(person, delegator, unit):
+def delegate(person: Person, delegator: Any, unit: UnitRef) -> bool:
     if person.pk == delegator.pk:
         return True
     return unit is not None and has_role(person, Role.UNIT_ADMIN, unit)
 
 
 @rule("org.view_staff")
-def view_staff(person, user, unit):
+def view_staff(person: Person, user: Any, unit: UnitRef) -> bool:
     # Every staff member may see colleagues' names, units, positions and office phones.
-    return person.is_authenticated
+    return bool(person.is_authenticated)
 
 
 @rule("org.view_staff_contact")
-def view_staff_contact(person, user, unit):
+def view_staff_contact(person: Person, user: Any, unit: UnitRef) -> bool:
     """Whole mobile numbers: colleagues in a shared unit and the IT centre; others see
     them masked."""
     if person.pk == getattr(user, "pk", None) or has_role(person, Role.SYSTEM_ADMIN):
@@ -93,26 +97,26 @@ def view_staff_contact(person, user, unit):
 
 
 @rule("org.restructure_units", delegable=False)
-def restructure_units(person, obj, unit):
+def restructure_units(person: Person, obj: Any, unit: UnitRef) -> bool:
     """The unit tree itself (adding units other than sections, moving, recoding,
     deactivating) is the IT centre's."""
     return has_role(person, Role.SYSTEM_ADMIN)
 
 
 @rule("org.grant_admin_roles", delegable=False)
-def grant_admin_roles(person, obj, unit):
+def grant_admin_roles(person: Person, obj: Any, unit: UnitRef) -> bool:
     """Only the security administrator grants or removes the three administrator roles."""
     return has_role(person, Role.SECURITY_ADMIN)
 
 
 @rule("org.open_staff_pages", delegable=False)
-def open_staff_pages(person, obj, unit):
+def open_staff_pages(person: Person, obj: Any, unit: UnitRef) -> bool:
     """The staff-management pages: the IT centre, and unit administrators (who then
     manage their own units only, rule org.manage_staff)."""
     return has_role(person, Role.SYSTEM_ADMIN) or has_role_anywhere(person, Role.UNIT_ADMIN)
 
 
 @rule("org.open_admin", delegable=False)
-def open_admin(person, obj, unit):
+def open_admin(person: Person, obj: Any, unit: UnitRef) -> bool:
     """/admin/ opens for the three administrators (等保 三员)."""
     return any(has_role(person, role) for role in THREE_ADMINS)

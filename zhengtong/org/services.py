@@ -6,7 +6,11 @@ IT centre's import call these too (with `actor=None` meaning the system itself, 
 only management commands may pass).
 """
 
+import csv
 import datetime
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -15,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit
+from zhengtong.core.access import Acting
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.validators import check_credit_code
 
@@ -31,18 +36,22 @@ from .models import (
     UnitName,
     User,
 )
+from .permissions import UnitRef
 
 SYSTEM = None  # actor for operations run by management commands
 
+# Who acts: a staff member, or SYSTEM (None) for trusted commands.
+Actor: TypeAlias = User | None
 
-def _require(actor, action, obj=None, *, unit=None):
+
+def _require(actor: Actor, action: str, obj: Any = None, *, unit: UnitRef = None) -> Acting | None:
     """Permission check; `SYSTEM` (None) is only ever passed by trusted commands."""
     if actor is SYSTEM:
         return None
     return permissions.require(actor, action, obj, unit=unit)
 
 
-def _snapshot(obj, fields):
+def _snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
@@ -66,7 +75,7 @@ UNIT_FIELDS = [
 STRUCTURAL_UNIT_FIELDS = {"parent", "kind", "code", "is_active"}
 
 
-def _clean_unit_fields(fields, *, parent):
+def _clean_unit_fields(fields: dict[str, Any], *, parent: Unit | None) -> dict[str, Any]:
     code = (fields.get("code") or "").strip().upper()
     if code:
         try:
@@ -87,7 +96,7 @@ def _clean_unit_fields(fields, *, parent):
 
 
 @transaction.atomic
-def create_unit(actor, *, parent=None, **fields):
+def create_unit(actor: Actor, *, parent: Unit | None = None, **fields: Any) -> Unit:
     """Add a unit to the tree (IT centre, or a unit administrator adding a section)."""
     _require(actor, "org.manage_unit", parent, unit=parent)
     fields = _clean_unit_fields(fields, parent=parent)
@@ -114,7 +123,9 @@ def create_unit(actor, *, parent=None, **fields):
 
 
 @transaction.atomic
-def update_unit(actor, unit, *, effective=None, **fields):
+def update_unit(
+    actor: Actor, unit: Unit, *, effective: datetime.date | None = None, **fields: Any
+) -> Unit:
     """Change a unit's details. A change of name keeps the old name in the unit's
     history (valid until the day before `effective`, default today), so documents
     issued before the rename keep showing the old name."""
@@ -166,7 +177,7 @@ def update_unit(actor, unit, *, effective=None, **fields):
 
 
 @transaction.atomic
-def merge_units(actor, source, target):
+def merge_units(actor: Actor, source: Unit, target: Unit) -> Unit:
     """Merge `source` into `target`: members move to the target, the source is kept
     (inactive, pointing at the target) so its documents and history stay readable."""
     _require(actor, "org.manage_unit", target, unit=target)
@@ -211,7 +222,9 @@ def merge_units(actor, source, target):
     return target
 
 
-def _clean_staff(username, real_name, mobile):
+def _clean_staff(
+    username: str | None, real_name: str | None, mobile: str | None
+) -> tuple[str, str, str]:
     username = (username or "").strip()
     if not username:
         raise Invalid(_("A user name is required."), field="username")
@@ -224,13 +237,13 @@ def _clean_staff(username, real_name, mobile):
             mobile = check_mobile(mobile)
         except ValidationError as exc:
             raise Invalid(exc.messages[0], field="mobile") from exc
-    return username, real_name.strip(), mobile or ""
+    return username, (real_name or "").strip(), mobile or ""
 
 
 STAFF_FIELDS = ["username", "real_name", "position", "mobile", "email", "is_active"]
 
 
-def _staff_snapshot(user):
+def _staff_snapshot(user: User) -> dict[str, Any]:
     """The audited staff fields; the mobile number masked (it is encrypted at rest and
     must not lie in clear in the audit trail)."""
     from zhengtong.core.masking import mask_mobile
@@ -243,18 +256,18 @@ def _staff_snapshot(user):
 
 @transaction.atomic
 def create_staff(
-    actor,
+    actor: Actor,
     *,
-    unit,
-    username,
-    real_name,
-    password=None,
-    position="",
-    mobile="",
-    email="",
-    roles=(),
-    must_change_password=True,
-):
+    unit: Unit,
+    username: str,
+    real_name: str,
+    password: str | None = None,
+    position: str = "",
+    mobile: str = "",
+    email: str = "",
+    roles: Iterable[str | tuple[str, Unit | None]] = (),
+    must_change_password: bool = True,
+) -> User:
     """Create a staff account with its primary unit and roles. Without a password the
     account cannot sign in until an administrator sets one."""
     _require(actor, "org.manage_staff", unit, unit=unit)
@@ -289,7 +302,7 @@ def create_staff(
     return user
 
 
-def _check_password(password, user):
+def _check_password(password: str, user: User | None) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -297,7 +310,7 @@ def _check_password(password, user):
 
 
 @transaction.atomic
-def update_staff(actor, user, **fields):
+def update_staff(actor: Actor, user: User, **fields: Any) -> User:
     """Change a staff member's details (not units or roles)."""
     unit = user.primary_unit
     _require(actor, "org.manage_staff", user, unit=unit)
@@ -326,7 +339,9 @@ def update_staff(actor, user, **fields):
 
 
 @transaction.atomic
-def move_staff(actor, user, new_unit, *, keep_old=False, position=None):
+def move_staff(
+    actor: Actor, user: User, new_unit: Unit, *, keep_old: bool = False, position: str | None = None
+) -> User:
     """Move a person to another primary unit. Their history (work items closed,
     audit records) stays with them; open items assigned to them personally stay too."""
     _require(actor, "org.manage_staff", user, unit=new_unit)
@@ -355,7 +370,7 @@ def move_staff(actor, user, new_unit, *, keep_old=False, position=None):
 
 
 @transaction.atomic
-def add_membership(actor, user, unit, *, position=""):
+def add_membership(actor: Actor, user: User, unit: Unit, *, position: str = "") -> Membership:
     """Give a person a further (non-primary) unit."""
     _require(actor, "org.manage_staff", user, unit=unit)
     membership, created = Membership.objects.get_or_create(
@@ -369,7 +384,7 @@ def add_membership(actor, user, unit, *, position=""):
     return membership
 
 
-def check_role_grant(user, role, unit):
+def check_role_grant(user: User, role: str, unit: Unit | None) -> Unit | None:
     """The rules of a role grant that do not depend on who grants it; returns the unit
     the role is held in (None for county-wide roles). Also used by the admin's form."""
     if role not in Role.values:
@@ -389,7 +404,7 @@ def check_role_grant(user, role, unit):
 
 
 @transaction.atomic
-def assign_role(actor, user, role, *, unit=None):
+def assign_role(actor: Actor, user: User, role: str, *, unit: Unit | None = None) -> RoleAssignment:
     """Give a role, in a unit or county-wide. The three administrators (系统/安全/审计
     管理员, 等保 三员, docs/conformance.md SEC-5) must be three different people, and only
     the security administrator hands out roles (the system administrator may grant
@@ -419,7 +434,7 @@ def assign_role(actor, user, role, *, unit=None):
 
 
 @transaction.atomic
-def revoke_role(actor, user, role, *, unit=None):
+def revoke_role(actor: Actor, user: User, role: str, *, unit: Unit | None = None) -> None:
     """Take a role away."""
     _require(actor, "org.assign_role", user, unit=unit)
     if (
@@ -442,7 +457,9 @@ def revoke_role(actor, user, role, *, unit=None):
 
 
 @transaction.atomic
-def set_password(actor, user, new_password, *, must_change=None):
+def set_password(
+    actor: Actor, user: User, new_password: str, *, must_change: bool | None = None
+) -> User:
     """Set a password: by the person themself (after checking the old one in the view)
     or by an administrator resetting it (then it must be changed at next sign-in)."""
     own = actor is not SYSTEM and actor.pk == user.pk
@@ -466,7 +483,15 @@ def set_password(actor, user, new_password, *, must_change=None):
 
 
 @transaction.atomic
-def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason=""):
+def delegate(
+    actor: Actor,
+    *,
+    delegator: User,
+    delegate_to: User,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    reason: str = "",
+) -> Delegation:
     """Hand `delegator`'s work to `delegate_to` for a period (代理). The person
     themself, or a unit administrator of their unit, may set it up."""
     _require(actor, "org.delegate", delegator, unit=delegator.primary_unit)
@@ -513,7 +538,7 @@ def delegate(actor, *, delegator, delegate_to, starts_at, ends_at, reason=""):
 
 
 @transaction.atomic
-def revoke_delegation(actor, delegation):
+def revoke_delegation(actor: Actor, delegation: Delegation) -> Delegation:
     """End a delegation now."""
     delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
     _require(actor, "org.delegate", delegation.delegator, unit=delegation.delegator.primary_unit)
@@ -532,7 +557,7 @@ def revoke_delegation(actor, delegation):
 
 
 @transaction.atomic
-def update_own_preferences(actor, *, notification_mode, email=""):
+def update_own_preferences(actor: User, *, notification_mode: str, email: str = "") -> User:
     """A person chooses immediate or daily-digest notifications and their e-mail."""
     before = User.objects.filter(pk=actor.pk).values("notification_mode", "email").get()
     actor.notification_mode = notification_mode
@@ -549,13 +574,18 @@ def update_own_preferences(actor, *, notification_mode, email=""):
 
 
 @transaction.atomic
-def save_unit_group(actor, group, *, name, units):
+def save_unit_group(
+    actor: Actor, group: UnitGroup | None, *, name: str, units: Sequence[Unit]
+) -> UnitGroup:
     """Create or change a saved group of units (e.g. 全体乡镇) used for distribution."""
     _require(actor, "org.manage_unit", group)
     name = (name or "").strip()
     if not name:
         raise Invalid(_("A group needs a name."), field="name")
-    if UnitGroup.objects.filter(name=name).exclude(pk=getattr(group, "pk", None)).exists():
+    same_name = UnitGroup.objects.filter(name=name)
+    if group is not None:
+        same_name = same_name.exclude(pk=group.pk)
+    if same_name.exists():
         raise Conflict(_("Another group has this name."), field="name")
     before = (
         {"name": group.name, "units": sorted(group.units.values_list("pk", flat=True))}
@@ -576,10 +606,10 @@ def save_unit_group(actor, group, *, name, units):
 # --- bulk import --------------------------------------------------------------------
 
 IMPORT_COLUMNS = ["username", "real_name", "unit", "position", "mobile", "email", "roles"]
-_ROLE_BY_LABEL = {}
+_ROLE_BY_LABEL: dict[str, str] = {}
 
 
-def _role_lookup(text):
+def _role_lookup(text: str) -> str | None:
     """A role by its code (clerk) or its Chinese or English label (文书, Clerk)."""
     from django.utils import translation
 
@@ -592,7 +622,7 @@ def _role_lookup(text):
     return _ROLE_BY_LABEL.get(text.strip()) or _ROLE_BY_LABEL.get(text.strip().lower())
 
 
-def _unit_lookup(text, units):
+def _unit_lookup(text: str, units: Iterable[Unit]) -> Unit | None:
     text = text.strip()
     for unit in units:
         if text in (unit.name, unit.short_name, unit.code) and text:
@@ -600,15 +630,8 @@ def _unit_lookup(text, units):
     return None
 
 
-def parse_staff_file(fileobj_or_text):
-    """Read a staff spreadsheet saved as UTF-8 CSV (Excel's "CSV UTF-8" works; a BOM is
-    accepted). Columns: username, real_name, unit (name, short name or credit code),
-    position, mobile, email, roles (codes or labels separated by ; or 、). A header row
-    naming the columns is required. Returns the rows, or raises Invalid listing every
-    problem with its line number; nothing is created."""
-    import csv
-    import io
-
+def _staff_file_reader(fileobj_or_text: Any) -> "csv.DictReader[str]":
+    """A CSV reader over the file's text, whose first line names the required columns."""
     raw = fileobj_or_text.read() if hasattr(fileobj_or_text, "read") else fileobj_or_text
     if isinstance(raw, bytes):
         try:
@@ -623,61 +646,84 @@ def parse_staff_file(fileobj_or_text):
             _("The first line must name the columns; missing: %(cols)s.")
             % {"cols": ", ".join(missing)}
         )
-    units = list(Unit.objects.filter(is_active=True))
-    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
-    problems, rows, seen = [], [], set()
-    for line, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        if not any(row.values()):
-            continue
-        where = _("Line %(line)d") % {"line": line}
-        username = row.get("username", "")
-        if not username:
-            problems.append(f"{where}: " + _("the user name is empty."))
-        elif username.lower() in taken or username.lower() in seen:
-            problems.append(
-                f"{where}: " + _("the user name %(name)s is taken.") % {"name": username}
-            )
-        seen.add(username.lower())
-        if not row.get("real_name"):
-            problems.append(f"{where}: " + _("the real name is empty."))
-        unit = _unit_lookup(row.get("unit", ""), units)
-        if unit is None:
-            problems.append(
-                f"{where}: "
-                + _("no active unit is called “%(unit)s”.") % {"unit": row.get("unit", "")}
-            )
-        mobile = row.get("mobile", "")
-        if mobile:
-            from zhengtong.core.validators import check_mobile
+    return reader
 
-            try:
-                mobile = check_mobile(mobile)
-            except ValidationError as exc:
-                problems.append(f"{where}: {exc.messages[0]}")
-        roles = []
-        for text in filter(
-            None, (t.strip() for t in row.get("roles", "").replace("、", ";").split(";"))
-        ):
-            role = _role_lookup(text)
-            if role is None:
-                problems.append(f"{where}: " + _("unknown role “%(role)s”.") % {"role": text})
-            elif role in THREE_ADMINS:
-                problems.append(f"{where}: " + _("administrator roles are not given by import."))
-            else:
-                roles.append(role)
-        rows.append(
-            {
-                "line": line,
-                "username": username,
-                "real_name": row.get("real_name", ""),
-                "unit": unit,
-                "position": row.get("position", ""),
-                "mobile": mobile,
-                "email": row.get("email", ""),
-                "roles": roles,
-            }
+
+def _staff_roles(text: str, where: str, problems: list[str]) -> list[str]:
+    """The roles named in a "roles" cell (codes or labels separated by ; or 、)."""
+    roles = []
+    for name in filter(None, (t.strip() for t in text.replace("、", ";").split(";"))):
+        role = _role_lookup(name)
+        if role is None:
+            problems.append(f"{where}: " + _("unknown role “%(role)s”.") % {"role": name})
+        elif role in THREE_ADMINS:
+            problems.append(f"{where}: " + _("administrator roles are not given by import."))
+        else:
+            roles.append(role)
+    return roles
+
+
+def _staff_mobile(mobile: str, where: str, problems: list[str]) -> str:
+    """The mobile number, normalised when it is valid (empty stays empty)."""
+    if not mobile:
+        return mobile
+    from zhengtong.core.validators import check_mobile
+
+    try:
+        return check_mobile(mobile)
+    except ValidationError as exc:
+        problems.append(f"{where}: {exc.messages[0]}")
+        return mobile
+
+
+def _staff_row(
+    line: int, row: dict[str, str], units: list[Unit], taken: set[str], problems: list[str]
+) -> dict[str, Any]:
+    """Check one staff row (its problems go to `problems`); `taken` gains its user name."""
+    where = _("Line %(line)d") % {"line": line}
+    username = row.get("username", "")
+    if not username:
+        problems.append(f"{where}: " + _("the user name is empty."))
+    elif username.lower() in taken:
+        problems.append(f"{where}: " + _("the user name %(name)s is taken.") % {"name": username})
+    taken.add(username.lower())
+    if not row.get("real_name"):
+        problems.append(f"{where}: " + _("the real name is empty."))
+    unit = _unit_lookup(row.get("unit", ""), units)
+    if unit is None:
+        problems.append(
+            f"{where}: " + _("no active unit is called “%(unit)s”.") % {"unit": row.get("unit", "")}
         )
+    mobile = _staff_mobile(row.get("mobile", ""), where, problems)
+    roles = _staff_roles(row.get("roles", ""), where, problems)
+    return {
+        "line": line,
+        "username": username,
+        "real_name": row.get("real_name", ""),
+        "unit": unit,
+        "position": row.get("position", ""),
+        "mobile": mobile,
+        "email": row.get("email", ""),
+        "roles": roles,
+    }
+
+
+def parse_staff_file(fileobj_or_text: Any) -> list[dict[str, Any]]:
+    """Read a staff spreadsheet saved as UTF-8 CSV (Excel's "CSV UTF-8" works; a BOM is
+    accepted). Columns: username, real_name, unit (name, short name or credit code),
+    position, mobile, email, roles (codes or labels separated by ; or 、). A header row
+    naming the columns is required. Returns the rows, or raises Invalid listing every
+    problem with its line number; nothing is created."""
+    reader = _staff_file_reader(fileobj_or_text)
+    units = list(Unit.objects.filter(is_active=True))
+    # User names already in use, and (as rows are read) those of earlier rows.
+    taken = {u.lower() for u in User.objects.values_list("username", flat=True)}
+    problems: list[str] = []
+    rows = []
+    for line, raw_row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw_row.items() if k}
+        if any(row.values()):
+            rows.append(_staff_row(line, row, units, taken, problems))
     if not rows and not problems:
         problems.append(_("The file has no staff rows."))
     if problems:
@@ -686,7 +732,7 @@ def parse_staff_file(fileobj_or_text):
 
 
 @transaction.atomic
-def import_staff(actor, fileobj_or_text):
+def import_staff(actor: Actor, fileobj_or_text: Any) -> list[User]:
     """Add many staff at once from a spreadsheet (CSV). All rows or none: any bad row
     refuses the whole file. New accounts have no usable password until an
     administrator sets one, and must change it at first sign-in."""

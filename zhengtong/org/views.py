@@ -1,13 +1,17 @@
 """Sign-in, account and directory pages for staff."""
 
 import base64
+from collections.abc import Iterable
 from io import BytesIO
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +38,7 @@ from .forms import (
     StaffImportForm,
 )
 from .models import Delegation, Membership, RoleAssignment, Unit, UnitKind, User
+from .requests import StaffRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -41,7 +46,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         # Django puts the host name in `site_name`; the page shows the county's name
         # from the context processor instead.
@@ -55,7 +60,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
-def password_change(request):
+def password_change(request: StaffRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +80,7 @@ def password_change(request):
     )
 
 
-def _qr_svg(uri):
+def _qr_svg(uri: str) -> str:
     import qrcode
     import qrcode.image.svg
 
@@ -86,7 +91,7 @@ def _qr_svg(uri):
 
 
 @login_required
-def otp_setup(request):
+def otp_setup(request: StaffRequest) -> HttpResponse:
     """Set up an authenticator app (TOTP): scan the code, confirm with one token."""
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -122,7 +127,7 @@ def otp_setup(request):
 
 
 @login_required
-def otp_verify(request):
+def otp_verify(request: StaffRequest) -> HttpResponse:
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
@@ -137,7 +142,7 @@ def otp_verify(request):
 
 
 @login_required
-def account(request):
+def account(request: StaffRequest) -> HttpResponse:
     user = request.user
     prefs = PreferencesForm(
         request.POST if request.POST.get("form") == "prefs" else None, instance=user
@@ -189,7 +194,7 @@ def account(request):
 
 @login_required
 @require_POST
-def delegation_revoke(request, pk):
+def delegation_revoke(request: StaffRequest, pk: int) -> HttpResponse:
     delegation = get_object_or_404(Delegation, pk=pk)
     try:
         services.revoke_delegation(request.user, delegation)
@@ -201,13 +206,13 @@ def delegation_revoke(request, pk):
 
 
 @login_required
-def directory(request):
+def directory(request: StaffRequest) -> HttpResponse:
     """The unit tree with member counts, searchable by name."""
     query = (request.GET.get("q") or "").strip()
     units = Unit.objects.filter(is_active=True).annotate(
         member_count=Count("memberships", distinct=True)
     )
-    people = []
+    people: Iterable[User] = []
     if query:
         units = units.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
         people = (
@@ -233,7 +238,7 @@ def directory(request):
 
 
 @login_required
-def unit_detail(request, pk):
+def unit_detail(request: StaffRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=pk)
     members = (
         Membership.objects.filter(unit=unit, user__is_active=True)
@@ -268,7 +273,7 @@ def unit_detail(request, pk):
 
 
 @login_required
-def staff_import(request):
+def staff_import(request: StaffRequest) -> HttpResponse:
     """The IT centre (or a unit administrator, for their own unit) adds staff in bulk."""
     permissions.require(request.user, "org.open_staff_pages")
     form = StaffImportForm(request.POST or None, request.FILES or None)
@@ -287,7 +292,7 @@ def staff_import(request):
 
 
 @login_required
-def staff_new(request):
+def staff_new(request: StaffRequest) -> HttpResponse:
     """Add one staff member (the IT centre anywhere, a unit administrator in their unit)."""
     permissions.require(request.user, "org.open_staff_pages")
     form = StaffCreateForm(request.user, request.POST or None)
@@ -314,7 +319,7 @@ def staff_new(request):
 
 
 @login_required
-def staff_manage(request, pk):
+def staff_manage(request: StaffRequest, pk: int) -> HttpResponse:
     """One person's account for whoever manages their unit: details, password reset,
     move to another unit. Each form calls its own operation."""
     person = get_object_or_404(User, pk=pk)
@@ -333,7 +338,8 @@ def staff_manage(request, pk):
     )
     reset = PasswordResetForm(request.POST if action == "password" else None, prefix="password")
     move = MoveStaffForm(request.user, request.POST if action == "move" else None, prefix="move")
-    bound = {"details": details, "password": reset, "move": move}.get(action)
+    forms_by_action: dict[str, forms.Form] = {"details": details, "password": reset, "move": move}
+    bound = forms_by_action.get(action or "")
     if bound is not None and bound.is_valid():
         data = bound.cleaned_data
         try:

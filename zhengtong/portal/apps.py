@@ -8,6 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Government website")
 
     def ready(self):
+        from zhengtong.api.registry import register_routes
+
+        register_routes("portal", _api_routes)  # the REST API's routes (api/registry.py)
         # Publication → catalogue, search index, cache, review work items.
         # rules_catalogue: who may act on the disclosure hand-off and on enquiries.
         import datetime
@@ -21,3 +24,11 @@ class PortalConfig(AppConfig):
         scheduler.register(
             scheduler.Job("disclosure_items", datetime.time(8, 10), file_disclosure_items)
         )
+
+
+def _api_routes(router):
+    """/api/v1/public/... (the website, read-only, for everyone) and /api/v1/catalogue/."""
+    from . import api, api_catalogue
+
+    api.register(router)
+    api_catalogue.register(router)

@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from rest_framework.routers import DefaultRouter
 
 
 class PublicConfig(AppConfig):
@@ -11,7 +16,10 @@ class PublicConfig(AppConfig):
     verbose_name = _("Public users")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self):
+    def ready(self) -> None:
+        from zhengtong.api.registry import register_routes
+
+        register_routes("public", _api_routes)  # the REST API's routes (api/registry.py)
         import datetime
 
         from zhengtong.core import scheduler
@@ -22,3 +30,10 @@ class PublicConfig(AppConfig):
         scheduler.register(
             scheduler.Job("public_cleanup", datetime.time(3, 15), delete_old_public_records)
         )
+
+
+def _api_routes(router: "DefaultRouter") -> None:
+    """/api/v1/public-users/..."""
+    from . import api
+
+    api.register(router)

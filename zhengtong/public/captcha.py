@@ -40,7 +40,7 @@ def new_challenge() -> str:
     return token
 
 
-def _live(token):
+def _live(token: str | None) -> CaptchaChallenge | None:
     if not token or len(token) > 64:
         return None
     return CaptchaChallenge.objects.filter(
@@ -48,7 +48,7 @@ def _live(token):
     ).first()
 
 
-def check(token, answer) -> bool:
+def check(token: str | None, answer: str | None) -> bool:
     """True when `answer` matches the challenge's characters. The challenge is used up
     by this check whatever the answer (a wrong guess cannot be followed by another)."""
     answer = (answer or "").strip().upper()
@@ -62,7 +62,7 @@ def check(token, answer) -> bool:
     return bool(answer) and secrets.compare_digest(answer, challenge.answer.upper())
 
 
-def picture(token) -> bytes | None:
+def picture(token: str | None) -> bytes | None:
     """The PNG of a live challenge, or None."""
     challenge = _live(token)
     if challenge is None:
@@ -70,14 +70,14 @@ def picture(token) -> bytes | None:
     return draw(challenge.answer)
 
 
-def audio(token) -> bytes | None:
+def audio(token: str | None) -> bytes | None:
     """The WAV of a live challenge, spoken, or None. Made once per challenge and kept
     while it lives (speaking takes tens of milliseconds; asking again costs nothing)."""
     challenge = _live(token)
     if challenge is None:
         return None
     key = f"captcha-audio:{challenge.pk}"
-    data = cache.get(key)
+    data: bytes | None = cache.get(key)
     if data is None:
         data = speak(challenge.answer)
         cache.set(key, data, int(VALID_FOR.total_seconds()))
@@ -88,13 +88,13 @@ AUDIO_DIR = Path(__file__).with_name("captcha_audio")
 
 
 @functools.cache
-def _clip(char):
+def _clip(char: str) -> "tuple[array[int], int]":
     """(samples, rate) of the recorded clip of one character of the alphabet."""
     with wave.open(str(AUDIO_DIR / f"{char}.wav")) as clip:
         return array("h", clip.readframes(clip.getnframes())), clip.getframerate()
 
 
-def _sample(value):
+def _sample(value: float) -> int:
     return max(-32768, min(32767, int(value)))
 
 
@@ -130,7 +130,7 @@ def draw(text: str) -> bytes:
     for char in text:
         glyph = Image.new("L", (34, 44), 0)
         ImageDraw.Draw(glyph).text((4, 2), char, font=font, fill=255)
-        glyph = glyph.rotate(rng.uniform(-25, 25), resample=Image.BICUBIC, expand=False)
+        glyph = glyph.rotate(rng.uniform(-25, 25), resample=Image.Resampling.BICUBIC, expand=False)
         y = rng.randint(0, 8)
         image.paste(rng.randint(0, 90), (x, y), glyph)
         x += rng.randint(24, 28)
@@ -147,7 +147,7 @@ def draw(text: str) -> bytes:
     return out.getvalue()
 
 
-def delete_expired(before=None):
+def delete_expired(before: datetime.datetime | None = None) -> int:
     """Delete challenges older than their validity (the daily cleanup)."""
     before = before or timezone.now() - VALID_FOR
     return CaptchaChallenge.objects.filter(created_at__lt=before).delete()[0]

@@ -4,9 +4,11 @@ confirmed by an SMS code."""
 
 import re
 import secrets
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.crypto import blind_index
@@ -34,14 +36,14 @@ OWN_FIELDS = (
 class _BlankTextInput(forms.TextInput):
     """Never shows what was typed: a used captcha answer is worthless."""
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> None:
         return None
 
 
 class MobileField(forms.CharField):
     """A mainland mobile number, cleaned to its 11 digits."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Mobile number"))
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
@@ -50,7 +52,7 @@ class MobileField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         value = super().clean(value)
         if not value:
             return value
@@ -70,7 +72,9 @@ class PublicForm(forms.Form):
     Render your own fields (`form.own_fields`) and then, inside the same <form>,
     {% include "public/human_check.html" %}."""
 
-    sms_purpose = None
+    sms_purpose: str | None = None
+    # Set when sending the SMS code was refused by a rate limit (the page answers 429).
+    throttled = False
 
     captcha_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     captcha_answer = forms.CharField(
@@ -91,13 +95,21 @@ class PublicForm(forms.Form):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, data=None, files=None, *, request=None, **kwargs):
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, files, **kwargs)
         self.request = request
         self.public_user = current_public_user(request) if request is not None else None
         self.sms_notice = ""
         self._captcha_used = False
-        self._fresh_token = None
+        self._captcha_ok = False
+        self._fresh_token: str | None = None
         key = self.data.get(self.add_prefix("submission_key"), "") if self.is_bound else ""
         self._submission_key = key if _KEY_RE.match(key or "") else secrets.token_urlsafe(24)
         if self.sms_purpose:
@@ -107,28 +119,28 @@ class PublicForm(forms.Form):
             # code now proves more than a second picture would.
             del self.fields["captcha_answer"]
 
-    def _human_already(self):
+    def _human_already(self) -> bool:
         session = getattr(self.request, "session", None)
         if not (self.sms_purpose and self.public_user is None and session is not None):
             return False
         mark = self._human_mark()
         return mark is not None and session.get(HUMAN_SESSION_KEY) == mark
 
-    def _human_mark(self):
+    def _human_mark(self) -> str | None:
         try:
             mobile = check_mobile(self.data.get(self.add_prefix("mobile")) or "")
         except ValidationError:
             return None
         return blind_index(f"{self._submission_key}:{mobile}", "public-human")
 
-    def mark_human(self):
+    def mark_human(self) -> None:
         """Remember that this form (its submission key) passed the picture check."""
         session = getattr(self.request, "session", None)
         mark = self._human_mark()
         if session is not None and mark:
             session[HUMAN_SESSION_KEY] = mark
 
-    def _add_sms_fields(self):
+    def _add_sms_fields(self) -> None:
         user = self.public_user
         self.fields["name"] = forms.CharField(
             label=_("Your name"),
@@ -153,23 +165,23 @@ class PublicForm(forms.Form):
     # --- what the template uses --------------------------------------------------
 
     @property
-    def own_fields(self):
+    def own_fields(self) -> list[forms.BoundField]:
         """The subclass's visible fields, without the ones PublicForm adds."""
         return [f for f in self.visible_fields() if f.name not in OWN_FIELDS]
 
     @property
-    def sms_fields(self):
+    def sms_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("name", "mobile", "sms_code") if name in self.fields]
 
     @property
-    def captcha_token_value(self):
+    def captcha_token_value(self) -> str:
         """A fresh challenge for each rendering (the previous one is used up)."""
         if self._fresh_token is None:
             self._fresh_token = captcha.new_challenge()
         return self._fresh_token
 
     @property
-    def submission_key_value(self):
+    def submission_key_value(self) -> str:
         return self._submission_key
 
     # --- checks --------------------------------------------------------------------
@@ -191,8 +203,9 @@ class PublicForm(forms.Form):
         )
         return self._captcha_ok
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["submission_key"] = self._submission_key
         cleaned["public_user"] = self.public_user
         if (

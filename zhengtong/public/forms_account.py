@@ -1,17 +1,21 @@
 """Forms of the personal centre (/grzx/): register, sign in, reset and change the
 password, edit the profile; and the staff search."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengtong.core.errors import DomainError
+from zhengtong.core.errors import DomainError, Message
 
 from . import services
 from .forms import MobileField, PublicForm
 from .models import PublicUser
 
 
-def _password_field(label, autocomplete="new-password", help_text=""):
+def _password_field(
+    label: Message, autocomplete: str = "new-password", help_text: Message = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=services.PASSWORD_MAX,
@@ -27,10 +31,16 @@ PASSWORD_HELP = _(
 )
 
 
-class _NewPasswordMixin:
+if TYPE_CHECKING:  # the mixin is used with forms: it may use their methods
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class _NewPasswordMixin(_FormBase):
     """Two new-password fields checked against the project's password rules."""
 
-    def _check_new_password(self, first, second, mobile):
+    def _check_new_password(self, first: str, second: str, mobile: str | None) -> None:
         password = self.cleaned_data.get(first)
         if not password:
             return
@@ -73,7 +83,7 @@ class RegisterForm(_NewPasswordMixin, PublicForm):
         help_text=_("18 characters, as on the business licence."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("name", None)  # the optional real name takes its place
         # The account fields first, the confirmation (SMS, picture) last.
@@ -89,7 +99,7 @@ class RegisterForm(_NewPasswordMixin, PublicForm):
         ]
         self.order_fields(order)
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
         mobile = data.get("mobile")
         if mobile and services.mobile_registered(mobile):
@@ -123,12 +133,12 @@ class ResetPasswordForm(_NewPasswordMixin, PublicForm):
     new_password1 = _password_field(_("New password"), help_text=PASSWORD_HELP)
     new_password2 = _password_field(_("New password again"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("name", None)
         self.order_fields(["mobile", "new_password1", "new_password2"])
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         self._check_new_password("new_password1", "new_password2", self.cleaned_data.get("mobile"))
         return super().clean()
 
@@ -138,13 +148,14 @@ class ChangePasswordForm(_NewPasswordMixin, forms.Form):
     new_password1 = _password_field(_("New password"), help_text=PASSWORD_HELP)
     new_password2 = _password_field(_("New password again"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: PublicUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         self._check_new_password("new_password1", "new_password2", self.user.mobile)
-        return super().clean()
+        super().clean()
+        return self.cleaned_data
 
 
 class ProfileForm(forms.Form):
@@ -159,14 +170,15 @@ class ProfileForm(forms.Form):
         help_text=RegisterForm.base_fields["credit_code"].help_text,
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: PublicUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         if user.kind != PublicUser.Kind.BUSINESS:
             del self.fields["company_name"], self.fields["credit_code"]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         try:
             services.clean_profile(
                 self.user.kind,

@@ -9,7 +9,14 @@ code exists or not — and a right one opens the thing for this session. The app
 only how to find the thing and where to go when it is found.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils.functional import Promise
 
 from . import throttle
 from .views import throttled_response
@@ -17,13 +24,17 @@ from .views import throttled_response
 LOOKUP_FAILURES = (10, 15 * 60)  # wrong code/password per address, per 15 minutes
 
 
-def check_address(request, scope, limits=LOOKUP_FAILURES):
+def check_address(
+    request: HttpRequest, scope: str, limits: tuple[int, int] = LOOKUP_FAILURES
+) -> None:
     """Raise `throttle.Throttled` if this address made too many wrong guesses."""
     limit, window = limits
     throttle.check(scope, throttle.ip_key(request), limit=limit, window_seconds=window)
 
 
-def count_wrong_guess(request, scope, limits=LOOKUP_FAILURES):
+def count_wrong_guess(
+    request: HttpRequest, scope: str, limits: tuple[int, int] = LOOKUP_FAILURES
+) -> None:
     """Count a wrong code or password against the address (the next attempt over the
     limit is refused by `check_address`)."""
     limit, window = limits
@@ -34,16 +45,16 @@ def count_wrong_guess(request, scope, limits=LOOKUP_FAILURES):
 
 
 def lookup_page(
-    request,
+    request: HttpRequest,
     *,
-    form_class,
-    scope,
-    find,
-    found,
-    not_found_message,
-    template,
-    limits=LOOKUP_FAILURES,
-):
+    form_class: type[forms.Form],
+    scope: str,
+    find: Callable[[dict[str, Any]], Any],
+    found: Callable[[Any, dict[str, Any]], HttpResponseBase],
+    not_found_message: str | Promise,
+    template: str,
+    limits: tuple[int, int] = LOOKUP_FAILURES,
+) -> HttpResponseBase:
     """Answer a lookup page (GET shows the form, POST looks up).
 
     `find(cleaned_data)` returns the thing or None when the code or password is wrong;
@@ -69,13 +80,20 @@ def lookup_page(
     return render(request, template, {"form": form}, status=status)
 
 
-def remember_receipt(request, session_key, thing, password):
+def remember_receipt(request: HttpRequest, session_key: str, thing: Model, password: str) -> None:
     """Keep the number and the plain query password for the one receipt page that
     follows the submission (the server-side session only, never a cookie)."""
     request.session[session_key] = {"pk": thing.pk, "password": password}
 
 
-def receipt_page(request, *, session_key, queryset, template, name):
+def receipt_page(
+    request: HttpRequest,
+    *,
+    session_key: str,
+    queryset: QuerySet[Any],
+    template: str,
+    name: str,
+) -> HttpResponse:
     """The receipt: the thing and its query password, shown once (the session forgets
     them as they are shown). A reload or a stranger sees the page without them."""
     shown = request.session.pop(session_key, None)

@@ -7,6 +7,8 @@ link to `PublicUser` when the writer has an account, and otherwise keep the conf
 name and mobile number on their own rows.
 """
 
+from typing import Any
+
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.utils import timezone
@@ -57,17 +59,17 @@ class PublicUser(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         from zhengtong.core.masking import mask_mobile
 
         return self.company_name or mask_mobile(self.mobile)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.mobile_index = mobile_index(self.mobile)
         self.id_number_index = citizen_id_index(self.id_number) if self.id_number else ""
         fields = kwargs.get("update_fields")
         if fields is not None:
-            extra = set()
+            extra: set[str] = set()
             if "mobile" in fields:
                 extra.add("mobile_index")
             if "id_number" in fields:
@@ -76,14 +78,14 @@ class PublicUser(models.Model):
         super().save(*args, **kwargs)
 
     # Django's hashers (Argon2 first, as for staff).
-    def set_password(self, raw_password):
+    def set_password(self, raw_password: str | None) -> None:
         self.password = make_password(raw_password)
 
-    def check_password(self, raw_password):
+    def check_password(self, raw_password: str) -> bool:
         return check_password(raw_password, self.password)
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         return self.company_name or self.real_name or str(self)
 
 
@@ -103,7 +105,7 @@ class SmsCode(models.Model):
         verbose_name_plural = _("SMS codes")
         indexes = [models.Index(fields=["mobile_index", "purpose", "-created_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
 
 
@@ -119,7 +121,7 @@ class CaptchaChallenge(models.Model):
     answer = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.token[:8]
 
 
@@ -140,5 +142,5 @@ class RateCounter(models.Model):
         ]
         indexes = [models.Index(fields=["window_start"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.scope}:{self.hits}"

@@ -27,7 +27,7 @@ PASSWORD_HASH_PREFIX = "hmac-sm3$"
 _PURPOSE = "letters-query-password"
 
 
-def hash_query_password(code, password):
+def hash_query_password(code: str, password: str) -> str:
     """The stored form of a query password: "hmac-sm3$" + HMAC-SM3 of code and password.
 
     `code` is what the public types to find the thing (a tracking code, a request
@@ -36,7 +36,7 @@ def hash_query_password(code, password):
     return PASSWORD_HASH_PREFIX + blind_index(f"{code}:{password}", _PURPOSE)
 
 
-def query_password_matches(code, stored, password):
+def query_password_matches(code: str, stored: str | None, password: str | None) -> bool:
     """True if `password` is the query password whose stored form is `stored`.
 
     Keyed hashes are compared in constant time. A stored value in Django's format

@@ -9,6 +9,8 @@ names alone. The result is a proposal: the reviewer checks it (letters) or the u
 moderates it (comments).
 """
 
+from collections.abc import Iterable
+
 from zhengtong.core.masking import (
     mask_addresses,
     mask_name,
@@ -18,12 +20,12 @@ from zhengtong.core.masking import (
 )
 
 
-def keep_words():
+def keep_words() -> list[str]:
     """Words the name masking leaves alone: the county's unit names, their short names
     and the place names they carry (城关镇人民政府 -> 城关镇). Longest first."""
     from zhengtong.org.models import Unit
 
-    words = set()
+    words: set[str] = set()
     for name, short_name in Unit.objects.values_list("name", "short_name"):
         for word in (name, short_name, (name or "").removesuffix("人民政府")):
             if word and len(word) >= 2:
@@ -31,7 +33,13 @@ def keep_words():
     return sorted(words, key=len, reverse=True)
 
 
-def mask_for_publication(text, *, names=(), organisations=(), keep=None):
+def mask_for_publication(
+    text: str | None,
+    *,
+    names: Iterable[str | None] = (),
+    organisations: Iterable[str | None] = (),
+    keep: Iterable[str | None] | None = None,
+) -> str:
     """`text` with personal data masked for publication.
 
     `names` are people known to be in the text (the writer, the commenter): replaced

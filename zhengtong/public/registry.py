@@ -6,11 +6,17 @@ returns the signed-in public user's items (letters, disclosure requests, comment
 
 import datetime
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from django.utils.functional import Promise
 
 log = logging.getLogger("zhengtong.public")
 
-_SOURCES = {}
+# A source: public user -> their items of one kind (None: nothing).
+ItemSource: TypeAlias = Callable[[Any], "Iterable[MyItem] | None"]
+_SOURCES: dict[str, tuple[str | Promise, ItemSource]] = {}
 
 
 @dataclass
@@ -23,25 +29,25 @@ class MyItem:
     date: datetime.date
 
 
-def register_my_items(key: str, title, func):
+def register_my_items(key: str, title: str | Promise, func: ItemSource) -> None:
     """Register `func(public_user) -> list[MyItem]` under `key` with a section `title`
     (registering the same key again replaces it)."""
     _SOURCES[key] = (title, func)
 
 
-def registered_keys():
+def registered_keys() -> list[str]:
     return list(_SOURCES)
 
 
 @dataclass
 class Section:
     key: str
-    title: str
-    items: list
+    title: str | Promise
+    items: list[MyItem]
     failed: bool = False
 
 
-def sections_for(public_user):
+def sections_for(public_user: Any) -> list[Section]:
     """The centre's sections, in registration order; a source that fails is shown as
     unavailable rather than breaking the page."""
     sections = []

@@ -7,6 +7,7 @@ by the forms before these run (sms.verify_code), so a wrong code stays counted.
 """
 
 import types
+from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit
+from zhengtong.core.access import Person
 from zhengtong.core.crypto import mobile_index
 from zhengtong.core.errors import Conflict, Invalid
 from zhengtong.core.validators import check_citizen_id, check_credit_code, check_mobile
@@ -28,19 +30,21 @@ COMPANY_MAX = 200
 PASSWORD_MAX = 128
 
 
-def _wrong_sign_in():
+def _wrong_sign_in() -> str:
     # The one message for every failed sign-in: it never says which part was wrong.
     return _("The mobile number or the password is wrong.")
 
 
-def _check_mobile(mobile):
+def _check_mobile(mobile: object) -> str:
     try:
         return check_mobile(mobile)
     except ValidationError as exc:
         raise Invalid(exc.messages[0], field="mobile") from exc
 
 
-def check_password_rules(password, mobile=None, field="password"):
+def check_password_rules(
+    password: str | None, mobile: str | None = None, field: str = "password"
+) -> None:
     """Apply the project's password validators (a public user's "username" is the
     mobile number: the password may not contain it)."""
     if not password:
@@ -51,14 +55,20 @@ def check_password_rules(password, mobile=None, field="password"):
             field=field,
         )
     try:
-        password_validation.validate_password(
-            password, types.SimpleNamespace(username=mobile or "")
-        )
+        # The validators read the user's name only: the mobile number stands for it.
+        as_user: Any = types.SimpleNamespace(username=mobile or "")
+        password_validation.validate_password(password, as_user)
     except ValidationError as exc:
         raise Invalid(" ".join(exc.messages), field=field) from exc
 
 
-def clean_profile(kind, real_name, id_number, company_name, credit_code):
+def clean_profile(
+    kind: str,
+    real_name: str | None,
+    id_number: str | None,
+    company_name: str | None,
+    credit_code: str | None,
+) -> dict[str, str]:
     """Validated profile fields as a dict; raises Invalid naming the field."""
     real_name = (real_name or "").strip()
     id_number = (id_number or "").strip()
@@ -101,7 +111,7 @@ def clean_profile(kind, real_name, id_number, company_name, credit_code):
     }
 
 
-def mobile_registered(mobile) -> bool:
+def mobile_registered(mobile: str) -> bool:
     try:
         return PublicUser.objects.filter(mobile_index=mobile_index(mobile)).exists()
     except ValidationError:
@@ -110,14 +120,14 @@ def mobile_registered(mobile) -> bool:
 
 def register_public_user(
     *,
-    mobile,
-    password,
-    kind=PublicUser.Kind.CITIZEN,
-    real_name="",
-    id_number="",
-    company_name="",
-    credit_code="",
-):
+    mobile: str,
+    password: str,
+    kind: str = PublicUser.Kind.CITIZEN,
+    real_name: str = "",
+    id_number: str = "",
+    company_name: str = "",
+    credit_code: str = "",
+) -> PublicUser:
     """Create a citizen's or a business's account. The mobile number must have been
     confirmed by an SMS code (the form checks it). Raises Invalid (field named) for bad
     input and Conflict when the number already has an account; nothing is saved then."""
@@ -139,7 +149,7 @@ def register_public_user(
     return user
 
 
-def sign_in_public_user(*, mobile, password, ip_key):
+def sign_in_public_user(*, mobile: str, password: str | None, ip_key: str) -> PublicUser:
     """The account for `mobile` and `password`, or Invalid with one generic message.
     Failures count per number and per address: 10 in 15 minutes lock both (Throttled).
     Not one transaction: a failure must stay counted."""
@@ -159,10 +169,10 @@ def sign_in_public_user(*, mobile, password, ip_key):
         user is not None
         and user.is_active
         and bool(password)
-        and len(password) <= PASSWORD_MAX
-        and user.check_password(password)
+        and len(password or "") <= PASSWORD_MAX
+        and user.check_password(password or "")
     )
-    if not ok:
+    if user is None or not ok:
         throttle.add("signin:ip", ip_key, window_seconds=window)
         if index:
             throttle.add("signin:mobile", index, window_seconds=window)
@@ -175,7 +185,9 @@ def sign_in_public_user(*, mobile, password, ip_key):
 
 
 @transaction.atomic
-def change_public_password(user, old_password, new_password):
+def change_public_password(
+    user: PublicUser, old_password: str | None, new_password: str | None
+) -> PublicUser:
     """The user changes their own password (knowing the old one)."""
     user = PublicUser.objects.select_for_update().get(pk=user.pk)
     if not old_password or not user.check_password(old_password):
@@ -188,7 +200,7 @@ def change_public_password(user, old_password, new_password):
 
 
 @transaction.atomic
-def reset_public_password(*, mobile, new_password):
+def reset_public_password(*, mobile: str, new_password: str | None) -> PublicUser:
     """Set a new password for the account of `mobile` (whose SMS code the form has
     checked). Raises Invalid when the number has no active account."""
     mobile = _check_mobile(mobile)
@@ -207,7 +219,14 @@ def reset_public_password(*, mobile, new_password):
 
 
 @transaction.atomic
-def update_public_profile(user, *, real_name="", id_number="", company_name="", credit_code=""):
+def update_public_profile(
+    user: PublicUser,
+    *,
+    real_name: str = "",
+    id_number: str = "",
+    company_name: str = "",
+    credit_code: str = "",
+) -> PublicUser:
     """The user edits their real-name (and business) details; the kind stays."""
     user = PublicUser.objects.select_for_update().get(pk=user.pk)
     profile = clean_profile(user.kind, real_name, id_number, company_name, credit_code)
@@ -222,7 +241,9 @@ def update_public_profile(user, *, real_name="", id_number="", company_name="", 
 
 
 @transaction.atomic
-def deactivate_public_user(actor, user, *, active=False, reason=""):
+def deactivate_public_user(
+    actor: Person, user: PublicUser, *, active: bool = False, reason: str = ""
+) -> PublicUser:
     """Staff (the system administrator) deactivates an account (it can no longer sign
     in) or, with active=True, reactivates it."""
     acting = permissions.require(actor, "public.manage_users", user)
@@ -244,7 +265,7 @@ def deactivate_public_user(actor, user, *, active=False, reason=""):
     return user
 
 
-def find_by_mobile(mobile):
+def find_by_mobile(mobile: str) -> PublicUser | None:
     """The account of a mobile number (blind index), or None."""
     try:
         return PublicUser.objects.filter(mobile_index=mobile_index(mobile)).first()

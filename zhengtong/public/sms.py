@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,14 +27,14 @@ MAX_ATTEMPTS = 5
 # Codes sent while the logging SMS backend is configured (development, tests): that
 # backend writes every code to the log anyway, and tests read them here because the
 # real send waits for a commit that a test's transaction never makes.
-_DEV_OUTBOX = []
+_DEV_OUTBOX: list[tuple[str, str]] = []
 
 
-def _hash(index, purpose, code):
+def _hash(index: str, purpose: str, code: str) -> str:
     return blind_index(f"{purpose}:{index}:{code}", "sms-code")
 
 
-def send_code(mobile, purpose, *, request=None) -> SmsCode:
+def send_code(mobile: str, purpose: str, *, request: HttpRequest | None = None) -> SmsCode:
     """Send a new code for `purpose` ("register", "letter" ...) to `mobile`.
     Raises Invalid for a bad number and Throttled when a limit is reached."""
     from django.core.exceptions import ValidationError
@@ -74,7 +75,7 @@ def send_code(mobile, purpose, *, request=None) -> SmsCode:
     return row
 
 
-def verify_code(mobile, purpose, code) -> None:
+def verify_code(mobile: str, purpose: str, code: str | None) -> None:
     """Use up the latest code sent to `mobile` for `purpose` if `code` matches it.
     Raises Invalid (field "sms_code") when it does not, has expired, was used already
     or was tried too often. Call outside any transaction that may roll back, so that a
@@ -121,7 +122,7 @@ def verify_code(mobile, purpose, code) -> None:
         )
 
 
-def delete_old_codes(before=None):
+def delete_old_codes(before: datetime.datetime | None = None) -> int:
     """Forget codes that expired more than a day ago."""
     before = before or timezone.now() - datetime.timedelta(days=1)
     return SmsCode.objects.filter(expires_at__lt=before).delete()[0]

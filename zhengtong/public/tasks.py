@@ -4,7 +4,7 @@ from django_tasks import task
 
 
 @task()
-def delete_old_public_records():
+def delete_old_public_records() -> dict[str, int]:
     """Daily: forget used-up captcha challenges, old rate counters and SMS codes."""
     from .captcha import delete_expired
     from .sms import delete_old_codes

@@ -2,16 +2,17 @@
 
 import re
 from html.parser import HTMLParser
+from typing import Any
 
 from .models import CaptchaChallenge
 
 
-def captcha_answer(token) -> str:
+def captcha_answer(token: str) -> str:
     """The characters of a challenge's picture, as a person reads them."""
-    return CaptchaChallenge.objects.get(token=token).answer
+    return str(CaptchaChallenge.objects.get(token=token).answer)
 
 
-def last_sms_code(mobile) -> str:
+def last_sms_code(mobile: str) -> str:
     """The code last sent to `mobile` through the logging SMS backend."""
     from zhengtong.core.validators import check_mobile
 
@@ -27,13 +28,13 @@ def last_sms_code(mobile) -> str:
 class _Forms(HTMLParser):
     """Collects each <form>'s inputs (name → value) and <textarea>/<select> names."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.forms = []
-        self._current = None
+        self.forms: list[dict[str, str]] = []
+        self._current: dict[str, str] | None = None
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
+    def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
+        attrs = dict(attr_list)
         if tag == "form":
             self._current = {}
             self.forms.append(self._current)
@@ -43,23 +44,25 @@ class _Forms(HTMLParser):
                 return
             if kind in ("checkbox", "radio") and "checked" not in attrs:
                 return
-            self._current[attrs["name"]] = attrs.get("value") or ""
+            self._current[attrs["name"] or ""] = attrs.get("value") or ""
 
-    def handle_endtag(self, tag):
+    def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._current = None
 
 
-def _html_of(client_or_html, url):
+def _html_of(client_or_html: Any, url: str | None) -> str:
     if hasattr(client_or_html, "get") and url is not None:  # a test client
         response = client_or_html.get(url)
         assert response.status_code == 200, response.status_code
-        return response.content.decode()
+        return str(response.content.decode())
     content = getattr(client_or_html, "content", client_or_html)  # a response
     return content.decode() if isinstance(content, bytes) else str(content)
 
 
-def public_post_data(client_or_html, url=None, /, **fields) -> dict:
+def public_post_data(
+    client_or_html: Any, url: str | None = None, /, **fields: Any
+) -> dict[str, Any]:
     """POST data for a public form: its hidden inputs (captcha token, submission key,
     prefilled values) plus the captcha answer, then `fields` on top.
 

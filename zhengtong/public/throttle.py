@@ -8,17 +8,15 @@ two processes never lose a hit on SQLite or PostgreSQL.
 """
 
 import datetime
-import math
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from zhengtong.core.crypto import blind_index
-from zhengtong.core.errors import DomainError
 from zhengtong.core.middleware import client_ip
+from zhengtong.core.throttle import Throttled as Throttled  # raised here, caught by the kernel
 
 from .models import RateCounter
 
@@ -32,38 +30,20 @@ SUBMIT_PER_IP_HOUR = (20, 3600)
 SUBMIT_PER_NUMBER_DAY = (10, 86400)
 
 
-class Throttled(DomainError):
-    """Too many hits of one limit; `retry_after` is the number of seconds until the
-    window ends."""
-
-    status = 429
-    code = "throttled"
-    default_message = _("Too many attempts. Please wait a while and try again.")
-
-    def __init__(self, message=None, *, code=None, field=None, retry_after=None):
-        self.retry_after = retry_after
-        if message is None and retry_after:
-            minutes = max(1, math.ceil(retry_after / 60))
-            message = ngettext(
-                "Too many attempts. Please try again in %(minutes)d minute.",
-                "Too many attempts. Please try again in %(minutes)d minutes.",
-                minutes,
-            ) % {"minutes": minutes}
-        super().__init__(message, code=code, field=field)
-
-
-def _window(window_seconds, now=None):
+def _window(
+    window_seconds: int, now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, datetime.datetime]:
     """(start, end) of the fixed window containing `now`."""
     now = now or timezone.now()
-    local = timezone.localtime(now)
-    offset = int(local.utcoffset().total_seconds()) if window_seconds >= 86400 else 0
+    utc_offset = timezone.localtime(now).utcoffset()  # aware: never None
+    offset = int(utc_offset.total_seconds()) if utc_offset and window_seconds >= 86400 else 0
     stamp = int(now.timestamp())
     start = stamp - ((stamp + offset) % window_seconds)
     start_dt = datetime.datetime.fromtimestamp(start, tz=datetime.UTC)
     return start_dt, start_dt + datetime.timedelta(seconds=window_seconds)
 
 
-def _key(key):
+def _key(key: object) -> str:
     key = str(key or "")
     # Long keys (or anything that might be personal data) are stored as a digest.
     return key if len(key) <= 64 else blind_index(key, "throttle")
@@ -114,12 +94,12 @@ def add(scope: str, key: str, *, window_seconds: int) -> int:
         return RateCounter.objects.get(scope=scope, key=key, window_start=start).hits
 
 
-def ip_key(request) -> str:
+def ip_key(request: HttpRequest) -> str:
     """The key of the client's address (a keyed digest: addresses are personal data)."""
     return blind_index(client_ip(request) or "unknown", "throttle-ip")
 
 
-def hit_submission(request, scope: str, *, mobile=None) -> None:
+def hit_submission(request: HttpRequest, scope: str, *, mobile: str | None = None) -> None:
     """The generic limit of a public submission (a letter, a request, a comment):
     per address 20 an hour and, when given, per mobile number 10 a day."""
     limit, window = SUBMIT_PER_IP_HOUR
@@ -131,7 +111,7 @@ def hit_submission(request, scope: str, *, mobile=None) -> None:
         hit(f"{scope}:mobile", mobile_index(mobile), limit=limit, window_seconds=window)
 
 
-def delete_old_counters(before=None):
+def delete_old_counters(before: datetime.datetime | None = None) -> int:
     """Forget counters of windows that started more than two days ago."""
     before = before or timezone.now() - datetime.timedelta(days=2)
     return RateCounter.objects.filter(window_start__lt=before).delete()[0]

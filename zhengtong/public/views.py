@@ -1,34 +1,37 @@
 """Public pages of the public-user app (/grzx/): the captcha picture, and the helper
 every public form view uses to send SMS codes."""
 
+from django import forms
 from django.forms.utils import ErrorDict
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from zhengtong.core.errors import DomainError
+from zhengtong.core.errors import DomainError, Message
 from zhengtong.core.masking import mask_mobile
+from zhengtong.core.throttle import throttled_response as throttled_response  # (re-export)
 from zhengtong.core.validators import check_mobile
 
 from . import captcha, sms
+from .forms import PublicForm
 from .throttle import Throttled
 
 
-def _unvalidated(form):
-    if form._errors is None:
-        form._errors = ErrorDict()
+def _unvalidated(form: forms.BaseForm) -> None:
+    # Django's own "not validated yet" state, which the stubs do not declare.
+    if getattr(form, "_errors", None) is None:
+        form._errors = ErrorDict()  # type: ignore[attr-defined]  # (see above)
         form.cleaned_data = {}
 
 
-def add_unvalidated_error(form, field, message):
+def add_unvalidated_error(form: forms.BaseForm, field: str | None, message: Message) -> None:
     """Add an error to a form that was not validated (only this error shows)."""
     _unvalidated(form)
     form.add_error(field if field in form.fields else None, message)
 
 
-def send_code_if_asked(request, form) -> bool:
+def send_code_if_asked(request: HttpRequest, form: PublicForm) -> bool:
     """If the POST pressed "send_sms_code": check captcha + mobile, send the SMS code
     (rate-limited), add a message, and return True — the view then re-renders the form
     (bound, so nothing typed is lost). Otherwise return False.
@@ -58,7 +61,7 @@ def send_code_if_asked(request, form) -> bool:
         )
         return True
     try:
-        sms.send_code(mobile, form.sms_purpose, request=request)
+        sms.send_code(mobile, form.sms_purpose or "", request=request)
     except Throttled as exc:
         add_unvalidated_error(form, "sms_code", str(exc.message))
         form.throttled = True
@@ -75,22 +78,9 @@ def send_code_if_asked(request, form) -> bool:
     return True
 
 
-def throttled_response(request, exc):
-    """The 429 page, in the website's layout."""
-    response = render(
-        request,
-        "public/throttled.html",
-        {"message": exc.message},
-        status=429,
-    )
-    if getattr(exc, "retry_after", None):
-        response["Retry-After"] = str(int(exc.retry_after) + 1)
-    return response
-
-
 @never_cache
 @require_safe
-def captcha_picture(request, token):
+def captcha_picture(request: HttpRequest, token: str) -> HttpResponse:
     """The PNG of a live challenge (never stored by a cache: it is one visitor's)."""
     data = captcha.picture(token)
     if data is None:
@@ -100,7 +90,7 @@ def captcha_picture(request, token):
 
 @never_cache
 @require_safe
-def captcha_audio(request, token):
+def captcha_audio(request: HttpRequest, token: str) -> HttpResponse:
     """The same challenge spoken, as a WAV (for people who cannot read the picture)."""
     data = captcha.audio(token)
     if data is None:

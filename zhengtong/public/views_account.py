@@ -4,7 +4,11 @@ change the password, edit the profile, and the list of the user's items.
 Every page with a form sends Cache-Control: private, no-store (never_cache); the
 sign-in of a public user is independent of the staff sign-in (session.py)."""
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -23,28 +27,30 @@ from .forms_account import (
     ResetPasswordForm,
     SignInForm,
 )
-from .session import current_public_user, public_login_required
+from .session import current_public_user, public_login_required, signed_in_public_user
 from .throttle import REGISTER_PER_IP_HOUR, Throttled, hit, ip_key
 from .views import add_unvalidated_error, send_code_if_asked, throttled_response
 
 CENTRE = "/grzx/"
 
 
-def _page(request, template, context, status=200):
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     context.setdefault("public_user", current_public_user(request))
     return render(request, template, context, status=status)
 
 
-def _status(form):
+def _status(form: forms.BaseForm) -> int:
     if getattr(form, "throttled", False):
         return 429
     # form._errors is None when the form was re-rendered without validation.
-    return 400 if form.is_bound and form._errors else 200
+    return 400 if form.is_bound and getattr(form, "_errors", None) else 200
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def register(request):
+def register(request: HttpRequest) -> HttpResponse:
     """注册: mobile + SMS code + password; citizens or businesses."""
     if current_public_user(request):
         return redirect(CENTRE)
@@ -93,7 +99,7 @@ def register(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_in(request):
+def sign_in(request: HttpRequest) -> HttpResponse:
     """登录: mobile + password + picture."""
     form = SignInForm(request.POST or None, request=request)
     if request.method == "POST" and not send_code_if_asked(request, form):
@@ -123,7 +129,7 @@ def sign_in(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign_out(request):
+def sign_out(request: HttpRequest) -> HttpResponse:
     """退出: POST signs out; GET shows the button (works without JavaScript)."""
     if request.method == "POST":
         session.sign_out(request)
@@ -134,7 +140,7 @@ def sign_out(request):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def reset_password(request):
+def reset_password(request: HttpRequest) -> HttpResponse:
     """找回密码: a code to the account's mobile number, then a new password."""
     form = ResetPasswordForm(request.POST or None, request=request)
     if request.method == "POST" and not send_code_if_asked(request, form):
@@ -162,9 +168,9 @@ def reset_password(request):
 @never_cache
 @public_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def change_password(request):
+def change_password(request: HttpRequest) -> HttpResponse:
     """修改密码."""
-    user = current_public_user(request)
+    user = signed_in_public_user(request)
     form = ChangePasswordForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,9 +194,9 @@ def change_password(request):
 @never_cache
 @public_login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def profile(request):
+def profile(request: HttpRequest) -> HttpResponse:
     """资料: real name, ID number, business details (the mobile number stays)."""
-    user = current_public_user(request)
+    user = signed_in_public_user(request)
     initial = {
         "real_name": user.real_name,
         "id_number": user.id_number,
@@ -224,9 +230,9 @@ def profile(request):
 @never_cache
 @public_login_required
 @require_http_methods(["GET", "HEAD"])
-def centre(request):
+def centre(request: HttpRequest) -> HttpResponse:
     """个人中心: the account (masked) and every subsystem's items for this user."""
-    user = current_public_user(request)
+    user = signed_in_public_user(request)
     details = [
         (_("Mobile number"), mask_mobile(user.mobile)),
         (_("Kind"), user.get_kind_display()),

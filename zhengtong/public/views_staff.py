@@ -4,6 +4,7 @@ mobile number (blind index), sees them masked, and deactivates or reactivates th
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhengtong.core.errors import DomainError
 from zhengtong.core.masking import mask_mobile, mask_name
 from zhengtong.org import permissions
+from zhengtong.org.requests import StaffRequest
 
 from . import services
 from .forms_account import StaffSearchForm
@@ -20,7 +22,7 @@ from .models import PublicUser
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def user_list(request):
+def user_list(request: StaffRequest) -> HttpResponse:
     """The accounts, newest first, or the one account of a searched mobile number.
     The search is a POST: a mobile number in the address would reach logs and history."""
     permissions.require(request.user, "public.manage_users")
@@ -49,7 +51,7 @@ def user_list(request):
 
 @login_required
 @require_POST
-def set_active(request, pk):
+def set_active(request: StaffRequest, pk: int) -> HttpResponse:
     """Deactivate or reactivate one account (through the operation)."""
     permissions.require(request.user, "public.manage_users")
     user = get_object_or_404(PublicUser, pk=pk)

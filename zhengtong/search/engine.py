@@ -13,24 +13,31 @@ entries, their units' entries, and whatever the owning subsystem's visibility ho
 lets them see.
 """
 
+import datetime
 import html
 import re
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import connection, transaction
 
+from zhengtong.core.access import Person
+
 from .models import SearchEntry
 
 _jieba_lock = threading.Lock()
-_jieba = None
-_visibility = {}
+_jieba: Any = None  # jieba's tokenizer (untyped), loaded on first use
+# A visibility hook: (person, entries of one type) -> ids of the entries the person may see.
+VisibilityHook: TypeAlias = Callable[[Person, list[SearchEntry]], Iterable[int]]
+_visibility: dict[str, VisibilityHook] = {}
 WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 
 
-def _tokenizer():
+def _tokenizer() -> Any:
     global _jieba
     if _jieba is None:
         with _jieba_lock:
@@ -49,8 +56,8 @@ def _tokenizer():
     return _jieba
 
 
-def _clean(words):
-    out = []
+def _clean(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
     for word in words:
         word = word.strip().lower()
         if word and WORD.fullmatch(word) and word not in out:
@@ -58,24 +65,34 @@ def _clean(words):
     return out
 
 
-def segment(text):
+def segment(text: str | None) -> str:
     """Text as space-separated search words (fine-grained, for the index)."""
     return " ".join(_clean(_tokenizer().cut_for_search(text or "")))
 
 
-def query_words(query):
+def query_words(query: str | None) -> list[str]:
     """The words of a query (precise mode: each one also occurs in the index)."""
     return _clean(_tokenizer().cut(query or ""))[:12]
 
 
-def register_visibility(object_type, func):
+def register_visibility(object_type: str, func: VisibilityHook) -> None:
     """`func(person, entries) -> set of entry ids the person may see` for entries of
     `object_type` that are neither public nor of the person's units."""
     _visibility[object_type] = func
 
 
 @transaction.atomic
-def index(object_type, object_id, *, title, text="", url, unit=None, public=False, date=None):
+def index(
+    object_type: str,
+    object_id: object,
+    *,
+    title: str,
+    text: str | None = "",
+    url: str,
+    unit: Any = None,
+    public: bool = False,
+    date: datetime.date | None = None,
+) -> SearchEntry:
     """Add or refresh one entry (idempotent)."""
     entry, _created = SearchEntry.objects.update_or_create(
         object_type=object_type,
@@ -93,7 +110,7 @@ def index(object_type, object_id, *, title, text="", url, unit=None, public=Fals
     return entry
 
 
-def remove(object_type, object_id):
+def remove(object_type: str, object_id: object) -> None:
     SearchEntry.objects.filter(object_type=object_type, object_id=str(object_id)).delete()
 
 
@@ -104,14 +121,14 @@ class Hit:
     snippet: str
 
 
-def _candidate_ids(words, limit):
+def _candidate_ids(words: list[str], limit: int) -> list[tuple[int, float]]:
     if connection.vendor == "sqlite":
         match = " ".join('"' + w.replace('"', "") + '"' for w in words)
         sql = (
             "SELECT rowid, bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s "
             "ORDER BY bm25(search_fts) LIMIT %s"
         )
-        params = [match, limit]
+        params: list[str | int] = [match, limit]
     else:
         tsquery = " & ".join(w.replace("'", "").replace("\\", "") for w in words)
         sql = (
@@ -127,7 +144,7 @@ def _candidate_ids(words, limit):
     return [(pk, -score if connection.vendor == "sqlite" else score) for pk, score in rows]
 
 
-def _visible(entries, person, public_only):
+def _visible(entries: list[SearchEntry], person: Person, public_only: bool) -> set[int]:
     if public_only or person is None or not getattr(person, "is_authenticated", False):
         return {e.pk for e in entries if e.public}
     from zhengtong.org.permissions import unit_ids_of
@@ -135,7 +152,7 @@ def _visible(entries, person, public_only):
     mine = unit_ids_of(person)
     visible = {e.pk for e in entries if e.public or (e.unit_id in mine)}
     rest = [e for e in entries if e.pk not in visible]
-    by_type = {}
+    by_type: dict[str, list[SearchEntry]] = {}
     for e in rest:
         by_type.setdefault(e.object_type, []).append(e)
     for object_type, group in by_type.items():
@@ -145,7 +162,7 @@ def _visible(entries, person, public_only):
     return visible
 
 
-def snippet(text, words, width=60):
+def snippet(text: str | None, words: list[str], width: int = 60) -> str:
     """A piece of `text` around the first query word, the words marked with <mark>."""
     text = text or ""
     lower = text.lower()
@@ -164,8 +181,15 @@ def snippet(text, words, width=60):
 
 
 def search(
-    query, *, person=None, public_only=False, object_type=None, unit=None, year=None, limit=20
-):
+    query: str | None,
+    *,
+    person: Person = None,
+    public_only: bool = False,
+    object_type: str | Iterable[str] | None = None,
+    unit: Any = None,
+    year: int | str | None = None,
+    limit: int = 20,
+) -> list[Hit]:
     """Ranked hits the reader may see, with highlighted snippets. `object_type`: one
     type ("portal.page") or several (a tuple)."""
     words = query_words(query)
@@ -175,16 +199,16 @@ def search(
     if not candidates:
         return []
     scores = dict(candidates)
-    entries = SearchEntry.objects.filter(pk__in=scores)
+    matching = SearchEntry.objects.filter(pk__in=scores)
     if isinstance(object_type, list | tuple | set | frozenset):
-        entries = entries.filter(object_type__in=object_type)
+        matching = matching.filter(object_type__in=object_type)
     elif object_type:
-        entries = entries.filter(object_type=object_type)
+        matching = matching.filter(object_type=object_type)
     if unit is not None:
-        entries = entries.filter(unit=unit)
+        matching = matching.filter(unit=unit)
     if year:
-        entries = entries.filter(date__year=year)
-    entries = list(entries)
+        matching = matching.filter(date__year=year)
+    entries = list(matching)
     allowed = _visible(entries, person, public_only)
     hits = [
         Hit(e, scores[e.pk], snippet(e.text or e.title, words)) for e in entries if e.pk in allowed

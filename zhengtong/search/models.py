@@ -30,5 +30,5 @@ class SearchEntry(models.Model):
         ]
         indexes = [models.Index(fields=["object_type", "date"], name="search_type_date")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title

@@ -13,6 +13,9 @@ class ServicesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from zhengtong.api.registry import register_routes
+
+        register_routes("services", _api_routes)  # the REST API's routes (api/registry.py)
         from zhengtong.core import scheduler
 
         from . import rules  # noqa: F401  (permission rules)
@@ -44,3 +47,10 @@ class ServicesConfig(AppConfig):
         from .selectors import my_applications
 
         register_my_items("services", _("My applications"), my_applications)
+
+
+def _api_routes(router):
+    """/api/v1/service-items/, applications and cases."""
+    from . import api
+
+    api.register(router)

@@ -18,24 +18,24 @@ register = template.Library()
 
 
 @register.filter(is_safe=True)
-def mask_id(value):
+def mask_id(value: object) -> str:
     """Mask a citizen ID number: first 4 and last 4 characters kept."""
     return masking.mask_citizen_id(value)
 
 
 @register.filter(is_safe=True)
-def mask_phone(value):
+def mask_phone(value: object) -> str:
     """Mask a mobile (138****5678) or landline (0551-****5678) number."""
     return masking.mask_phone(value)
 
 
 @register.filter(is_safe=True)
-def mask_name(value):
+def mask_name(value: object) -> str:
     """Mask a personal name: first character kept."""
     return masking.mask_name(value)
 
 
 @register.filter(is_safe=True)
-def mask_text(value):
+def mask_text(value: object) -> str:
     """Mask every citizen ID and mobile number found inside a text."""
     return masking.mask_text(value)

@@ -8,8 +8,9 @@ audit trail records the import with the actor "system").
 """
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from zhengtong.core import calendar
@@ -19,13 +20,13 @@ from zhengtong.core.errors import DomainError
 class Command(BaseCommand):
     help = "Import one year's holiday schedule (date,kind,name CSV) into the working-day calendar."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="UTF-8 CSV file with lines date,kind,name")
         parser.add_argument(
             "--year", type=int, help="refuse the file unless every date is in this year"
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
             with path.open("rb") as fileobj:

@@ -1,6 +1,7 @@
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from zhengtong.core.scheduler import tick, tick_frequent
 
@@ -11,11 +12,11 @@ class Command(BaseCommand):
         "scheduled publishing every minute)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one tick and exit.")
         parser.add_argument("--interval", type=int, default=30)
 
-    def handle(self, *args, once=False, interval=30, **options):
+    def handle(self, *args: Any, once: bool = False, interval: int = 30, **options: Any) -> None:
         while True:
             names = tick() + tick_frequent()
             if names:

@@ -5,7 +5,9 @@
 Idempotent. Years loaded from an imported file are left alone unless --force.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from zhengtong.core import calendar
@@ -15,7 +17,7 @@ from zhengtong.core.errors import DomainError
 class Command(BaseCommand):
     help = "Seed holidays and adjusted working days from the chinesecalendar package."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--year",
             type=int,
@@ -29,7 +31,7 @@ class Command(BaseCommand):
             help="also overwrite years whose data came from an imported file",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             result = calendar.seed_from_chinesecalendar(options["years"], force=options["force"])
         except DomainError as exc:

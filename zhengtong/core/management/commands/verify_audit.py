@@ -4,6 +4,8 @@ Prints "audit chain intact: N records" and exits 0, or names the first bad recor
 stderr and exits with status 1 (for cron and monitoring).
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from zhengtong.core import audit
@@ -13,7 +15,7 @@ from zhengtong.core.models import AuditRecord
 class Command(BaseCommand):
     help = "Verify the audit trail's hash chain; exit status 1 names the first bad record."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         problem = audit.verify_chain()
         if problem is not None:
             raise CommandError(f"audit chain broken at {problem}", returncode=1)

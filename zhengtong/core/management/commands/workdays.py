@@ -8,15 +8,17 @@ When a year involved has no holiday data, a warning naming it goes to stderr.
 """
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from zhengtong.core import calendar
 from zhengtong.core.errors import DomainError
 
 
-def parse_date(value):
+def parse_date(value: str) -> datetime.date:
     try:
         if len(value) != 10:
             raise ValueError
@@ -27,7 +29,7 @@ def parse_date(value):
         ) from None
 
 
-def parse_int(value):
+def parse_int(value: str) -> int:
     try:
         return int(value)
     except ValueError:
@@ -41,7 +43,7 @@ class Command(BaseCommand):
         "Working-day arithmetic: add N working days, count them between two dates, or test a day."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="{add,between,is}")
         add = sub.add_parser("add", help="The N-th working day after DATE (before it if N < 0).")
         add.add_argument("date", help="YYYY-MM-DD")
@@ -54,7 +56,7 @@ class Command(BaseCommand):
         is_ = sub.add_parser("is", help="Is DATE a working day? Prints yes or no.")
         is_.add_argument("date", help="YYYY-MM-DD")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         try:
             if action == "add":
@@ -76,7 +78,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc.message)) from None
 
-    def _warn(self, years):
+    def _warn(self, years: Iterable[int]) -> None:
         if years:
             self.stderr.write(
                 self.style.WARNING(

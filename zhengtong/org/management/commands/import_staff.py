@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhengtong.core.errors import DomainError
 from zhengtong.org import services
@@ -10,10 +12,10 @@ class Command(BaseCommand):
         "position, mobile, email, roles. All rows or none."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args: Any, file: str, **options: Any) -> None:
         try:
             with open(file, "rb") as handle:
                 created = services.import_staff(services.SYSTEM, handle)

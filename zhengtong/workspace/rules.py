@@ -1,16 +1,17 @@
 """Permission rules of the kernel: work items, attachments, audit trail, calendar,
 the IT centre's dashboard."""
 
-from zhengtong.org.models import Role
-from zhengtong.org.permissions import has_role, is_member, rule, rule_holds
+from typing import Any
 
-from . import calendar as _calendar  # noqa: F401  (connects its cache-invalidation signals)
+from zhengtong.core.access import Person
+from zhengtong.org.models import Role
+from zhengtong.org.permissions import UnitRef, has_role, is_member, rule, rule_holds
 
 # --- work items ---------------------------------------------------------------------
 
 
 @rule("core.close_workitem")
-def close_workitem(person, item, unit):
+def close_workitem(person: Person, item: Any, unit: UnitRef) -> bool:
     """The assignee, or any member of the assigned unit, closes an item."""
     if item.assignee_user_id is not None and item.assignee_user_id == person.pk:
         return True
@@ -18,7 +19,7 @@ def close_workitem(person, item, unit):
 
 
 @rule("core.view_workitem")
-def view_workitem(person, item, unit):
+def view_workitem(person: Person, item: Any, unit: UnitRef) -> bool:
     return close_workitem(person, item, unit)
 
 
@@ -26,7 +27,7 @@ def view_workitem(person, item, unit):
 
 
 @rule("core.view_attachment")
-def view_attachment(person, attachment, unit):
+def view_attachment(person: Person, attachment: Any, unit: UnitRef) -> bool:
     """The uploader, a member of the attachment's unit, or whoever may view the object
     it belongs to (when that object's app registered an "<app>.<model>.view" rule)."""
     if attachment is None:
@@ -45,7 +46,7 @@ def view_attachment(person, attachment, unit):
 
 
 @rule("core.view_audit", delegable=False)
-def view_audit(person, obj, unit):
+def view_audit(person: Person, obj: Any, unit: UnitRef) -> bool:
     """The audit administrator (审计管理员) alone reads and exports the audit trail."""
     return has_role(person, Role.AUDIT_ADMIN)
 
@@ -54,12 +55,12 @@ def view_audit(person, obj, unit):
 
 
 @rule("core.manage_calendar", delegable=False)
-def manage_calendar(person, obj, unit):
+def manage_calendar(person: Person, obj: Any, unit: UnitRef) -> bool:
     """The IT centre (system administrator) loads and corrects the holiday schedule.
     Not delegable: an administrator's powers are not handed on with their work."""
     return has_role(person, Role.SYSTEM_ADMIN)
 
 
 @rule("core.view_dashboard", delegable=False)
-def view_dashboard(person, obj, unit):
+def view_dashboard(person: Person, obj: Any, unit: UnitRef) -> bool:
     return has_role(person, Role.SYSTEM_ADMIN)

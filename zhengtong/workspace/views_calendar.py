@@ -5,6 +5,7 @@ the admin or `manage.py import_holidays`."""
 
 import calendar as std_calendar
 import datetime
+from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -14,9 +15,9 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from . import calendar
-from .errors import DomainError
-from .models import CalendarYear, DayKind, SpecialDay
+from zhengtong.core import calendar
+from zhengtong.core.errors import DomainError
+from zhengtong.core.models import CalendarYear, DayKind, SpecialDay
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
@@ -35,11 +36,16 @@ class AddWorkingDaysForm(forms.Form):
     )
 
 
-def month_grid(year, month, special, today):
+def month_grid(
+    year: int,
+    month: int,
+    special: dict[datetime.date, tuple[str, str]],
+    today: datetime.date,
+) -> list[list[dict[str, Any] | None]]:
     """Weeks (Monday first) of one month: a list of 7 cells per week, None outside it."""
     weeks = []
     for week in std_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for day in week:
             if day.month != month:
                 cells.append(None)
@@ -62,9 +68,9 @@ def month_grid(year, month, special, today):
 
 
 class YearView(LoginRequiredMixin, TemplateView):
-    template_name = "core/calendar_year.html"
+    template_name = "workspace/calendar_year.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         year = kwargs.get("year") or today.year
@@ -105,7 +111,7 @@ class YearView(LoginRequiredMixin, TemplateView):
         )
         return context
 
-    def compute(self):
+    def compute(self) -> dict[str, Any]:
         """The "N working days after" form: GET, computes, changes nothing."""
         if "start" not in self.request.GET:
             return {"form": AddWorkingDaysForm(), "deadline": None}

@@ -6,28 +6,30 @@ days can be corrected by hand. Every change needs the "core.manage_calendar" per
 (the system administrator) and is written to the audit trail.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template import engines
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zhengtong.core import calendar
+from zhengtong.core.errors import DomainError
+from zhengtong.core.models import CalendarYear, DayKind, SpecialDay
 from zhengtong.org.permissions import may
-
-from . import calendar
-from .errors import DomainError
-from .models import CalendarYear, DayKind, SpecialDay
+from zhengtong.org.requests import staff_user
 
 MANAGE = "core.manage_calendar"
 
 
-def _may_manage(request):
+def _may_manage(request: HttpRequest) -> bool:
     return bool(may(request.user, MANAGE))
 
 
@@ -82,7 +84,7 @@ IMPORT_TEMPLATE = """{% extends "admin/base_site.html" %}
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
+class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     list_display = ["year", "source", "loaded_at", "holiday_count", "workday_count"]
     search_fields = ["year", "source"]
     readonly_fields = ["year", "source", "loaded_at"]
@@ -90,33 +92,35 @@ class CalendarYearAdmin(admin.ModelAdmin):
     actions = None
 
     @admin.display(description=_("holidays"))
-    def holiday_count(self, obj):
+    def holiday_count(self, obj: CalendarYear) -> int:
         return self._counts(obj)["holidays"]
 
     @admin.display(description=_("adjusted working days"))
-    def workday_count(self, obj):
+    def workday_count(self, obj: CalendarYear) -> int:
         return self._counts(obj)["workdays"]
 
-    def _counts(self, obj):
+    def _counts(self, obj: CalendarYear) -> dict[str, int]:
         # Special days are not linked to their year by a foreign key: count by date.
         return SpecialDay.objects.filter(date__year=obj.year).aggregate(
             holidays=Count("pk", filter=Q(kind=DayKind.HOLIDAY)),
             workdays=Count("pk", filter=Q(kind=DayKind.WORKDAY)),
         )
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return _may_manage(request)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a year is replaced by importing its file again
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def add_view(self, request, form_url="", extra_context=None):
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         return HttpResponseRedirect(reverse("admin:core_calendaryear_import"))
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         custom = [
             path(
                 "import/",
@@ -126,7 +130,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         ]
         return custom + super().get_urls()
 
-    def import_view(self, request):
+    def import_view(self, request: HttpRequest) -> HttpResponse:
         if not _may_manage(request):
             raise PermissionDenied
         if request.method == "POST":
@@ -172,23 +176,26 @@ class CalendarYearAdmin(admin.ModelAdmin):
 # --- single days ------------------------------------------------------------------------
 
 
-class SpecialDayForm(forms.ModelForm):
+class SpecialDayForm(forms.ModelForm[SpecialDay]):
     class Meta:
         model = SpecialDay
         fields = ["date", "kind", "name"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("date") and cleaned.get("kind"):
             try:
-                calendar.check_special_day(cleaned["date"], cleaned["kind"], cleaned.get("name"))
+                calendar.check_special_day(
+                    cleaned["date"], cleaned["kind"], cleaned.get("name") or ""
+                )
             except DomainError as exc:
                 self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
         return cleaned
 
 
 @admin.register(SpecialDay)
-class SpecialDayAdmin(admin.ModelAdmin):
+class SpecialDayAdmin(admin.ModelAdmin[SpecialDay]):
     """Single days, corrected by hand through `calendar.save_special_day` /
     `delete_special_day` (permission check and audit record included)."""
 
@@ -200,25 +207,25 @@ class SpecialDayAdmin(admin.ModelAdmin):
     ordering = ["-date"]
 
     @admin.display(description=_("weekday"), ordering="date")
-    def weekday(self, obj):
+    def weekday(self, obj: SpecialDay) -> str:
         return date_format(obj.date, "l")
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return _may_manage(request)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _may_manage(request)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _may_manage(request)
 
-    def save_model(self, request, obj, form, change):
-        calendar.save_special_day(request.user, obj)
+    def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
+        calendar.save_special_day(staff_user(request), obj)
 
-    def delete_model(self, request, obj):
-        calendar.delete_special_day(request.user, obj)
+    def delete_model(self, request: HttpRequest, obj: SpecialDay) -> None:
+        calendar.delete_special_day(staff_user(request), obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SpecialDay]) -> None:
         with transaction.atomic():
             for obj in queryset:
-                calendar.delete_special_day(request.user, obj)
+                calendar.delete_special_day(staff_user(request), obj)

@@ -5,23 +5,26 @@ them; the export itself is audited."""
 import csv
 import datetime
 import json
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from zhengtong.core import audit
+from zhengtong.core.models import AuditRecord
 from zhengtong.org.permissions import may
-
-from . import audit
-from .models import AuditRecord
+from zhengtong.org.requests import StaffRequest
 
 PAGE_SIZE = 50
 
@@ -47,19 +50,20 @@ class AuditFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
 
 
-def _day_start(day):
+def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def filtered_records(form):
+def filtered_records(form: AuditFilterForm) -> QuerySet[AuditRecord]:
     """The records matching a bound, valid filter form (all of them if it is not valid)."""
     qs = AuditRecord.objects.select_related("unit").order_by("-seq")
     if not form.is_valid():
@@ -83,10 +87,10 @@ def filtered_records(form):
     return qs
 
 
-def audit_admin_only(view):
+def audit_admin_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Signed-in audit administrators only (anonymous: to the sign-in page)."""
 
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not may(request.user, "core.view_audit"):
@@ -100,7 +104,7 @@ def audit_admin_only(view):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @audit_admin_only
-def record_list(request):
+def record_list(request: StaffRequest) -> HttpResponse:
     """Search form, one page of records, and (after "verify now") the chain check."""
     form = AuditFilterForm(request.GET or None)
     records = filtered_records(form)
@@ -117,7 +121,7 @@ def record_list(request):
     query.pop("page", None)
     return render(
         request,
-        "core/audit_list.html",
+        "workspace/audit_list.html",
         {
             "form": form,
             "page": page,
@@ -129,14 +133,14 @@ def record_list(request):
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value):
+def _cell(value: object) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
     text = "" if value is None else str(value)
     if text.startswith(_FORMULA_START):
@@ -146,7 +150,7 @@ def _cell(value):
 
 @require_safe
 @audit_admin_only
-def export(request):
+def export(request: StaffRequest) -> StreamingHttpResponse:
     """The filtered records as CSV (UTF-8 with BOM, for Excel)."""
     form = AuditFilterForm(request.GET or None)
     records = filtered_records(form)
@@ -178,7 +182,7 @@ def export(request):
         _t("Hash"),
     ]
 
-    def rows():
+    def rows() -> Iterator[str]:
         writer = csv.writer(_Echo())
         yield "\ufeff" + writer.writerow(header)
         for rec in records.iterator(chunk_size=2000):
