@@ -6,34 +6,23 @@ the type. Downloads of files holding personal data are written to the audit trai
 """
 
 import logging
-from urllib.parse import quote
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from zhengtong.org.permissions import require
 
-from . import audit
 from .attachments import INLINE_EXTENSIONS, safe_content_type
+from .downloads import content_disposition, file_download
 from .errors import NotPermitted
 from .models import Attachment
 
 logger = logging.getLogger(__name__)
 
-
-def content_disposition(disposition, filename):
-    """`attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266
-    with RFC 5987 encoding), so Chinese names survive in every current browser."""
-    fallback = (
-        "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;%' else "_" for ch in filename)
-        or "download"
-    )
-    encoded = quote(filename, safe="")
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+__all__ = ["content_disposition", "download"]  # content_disposition: moved to downloads
 
 
 @require_safe
@@ -52,18 +41,13 @@ def download(request, pk):
             "Attachment #%s: stored file %s is missing", attachment.pk, attachment.file.name
         )
         raise Http404 from exc
-    if attachment.contains_personal_data:
-        with transaction.atomic():
-            audit.record(acting, "attachment.download", attachment, unit=attachment.unit)
-    inline = attachment.extension in INLINE_EXTENSIONS
-    response = FileResponse(handle, content_type=safe_content_type(attachment.extension))
-    response["Content-Disposition"] = content_disposition(
-        "inline" if inline else "attachment", attachment.original_name
+    return file_download(
+        handle,
+        filename=attachment.original_name,
+        content_type=safe_content_type(attachment.extension),
+        inline=attachment.extension in INLINE_EXTENSIONS,
+        personal_data=attachment.contains_personal_data,
+        actor=acting,
+        obj=attachment,
+        unit=attachment.unit,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # A file opened in the browser may load nothing and run nothing.
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response

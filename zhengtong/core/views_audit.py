@@ -11,7 +11,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from zhengtong.org.permissions import may
 
 from . import audit
+from .downloads import file_download
 from .models import AuditRecord
 
 PAGE_SIZE = 50
@@ -205,10 +205,10 @@ def export(request):
             )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in rows()), content_type="text/csv; charset=utf-8"
+    # The export itself was recorded above (audit.export), with its filter.
+    return file_download(
+        (line.encode("utf-8") for line in rows()),
+        filename=f"audit-{stamp}.csv",
+        content_type="text/csv; charset=utf-8",
+        personal_data=False,
     )
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
