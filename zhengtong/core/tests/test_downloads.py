@@ -149,3 +149,25 @@ def test_personal_data_is_never_served_without_saying_who_downloads_it():
     with pytest.raises(ValueError):
         file_download(b"x", filename="a.pdf", content_type="application/pdf", personal_data=True)
     assert not AuditRecord.objects.exists()
+
+
+# --- one response, no copies ----------------------------------------------------------------
+
+
+def test_no_view_builds_a_download_by_hand():
+    """Every file goes out through `file_download`: no other module sets the
+    Content-Disposition header or makes a FileResponse itself."""
+    from pathlib import Path
+
+    package = Path(downloads.__file__).resolve().parent.parent
+    offenders = []
+    for path in package.rglob("*.py"):
+        relative = path.relative_to(package).as_posix()
+        if "/tests/" in f"/{relative}" or "/migrations/" in f"/{relative}":
+            continue
+        if relative == "core/downloads.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if '["Content-Disposition"]' in text or "FileResponse(" in text:
+            offenders.append(relative)
+    assert offenders == []
