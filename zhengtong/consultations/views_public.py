@@ -7,7 +7,7 @@ no-store`. Published comments show personal data masked; private comments never 
 
 import logging
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from zhengtong.core.attachments import INLINE_EXTENSIONS, safe_content_type
+from zhengtong.core.downloads import file_download
 from zhengtong.core.errors import DomainError
-from zhengtong.core.views_attachments import content_disposition
 from zhengtong.core.web import form_error
 from zhengtong.public.throttle import Throttled, ip_key
 from zhengtong.public.views import send_code_if_asked
@@ -169,13 +169,12 @@ def attachment_download(request, pk, attachment_id):
     except OSError as exc:
         log.error("Consultation attachment #%s: stored file is missing", attachment.pk)
         raise Http404(_("Not found.")) from exc
-    inline = attachment.extension in INLINE_EXTENSIONS
-    response = FileResponse(handle, content_type=safe_content_type(attachment.extension))
-    response["Content-Disposition"] = content_disposition(
-        "inline" if inline else "attachment", attachment.original_name
+    # A published draft's file, for everyone: no personal data, no private cache rule.
+    return file_download(
+        handle,
+        filename=attachment.original_name,
+        content_type=safe_content_type(attachment.extension),
+        inline=attachment.extension in INLINE_EXTENSIONS,
+        personal_data=False,
+        public=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response

@@ -24,7 +24,6 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeAlias
-from urllib.parse import quote
 
 import filetype
 from django.conf import settings
@@ -575,14 +574,3 @@ def store_upload(
             _remove_orphan(storage, stored_name)
         raise
     return attachment
-
-
-def content_disposition(disposition: str, filename: str) -> str:
-    """`attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266
-    with RFC 5987 encoding), so Chinese names survive in every current browser."""
-    fallback = (
-        "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;%' else "_" for ch in filename)
-        or "download"
-    )
-    encoded = quote(filename, safe="")
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"

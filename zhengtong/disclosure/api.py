@@ -17,10 +17,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhengtong.api.fields import CodeField
+from zhengtong.api.files import file_response
 from zhengtong.api.permissions import StaffAccountPolicy
+from zhengtong.api.serializers import StrictSerializer, UnitRefSerializer
 from zhengtong.core.errors import Invalid, NotFound, NotPermitted
 from zhengtong.core.masking import mask_citizen_id
-from zhengtong.documents.api import CodeField, StrictSerializer, UnitRefSerializer, file_response
 from zhengtong.org import permissions
 from zhengtong.org.models import Unit
 
@@ -449,7 +451,16 @@ class DisclosureRequestViewSet(
         if reply is None or reply.pdf is None:
             raise NotFound(_("There is no approved reply yet."))
         with reply.pdf.file.open("rb") as handle:
-            return file_response(handle.read(), reply.pdf.original_name, "application/pdf")
+            content = handle.read()
+        return file_response(
+            content,
+            reply.pdf.original_name,
+            "application/pdf",
+            personal_data=reply.pdf.contains_personal_data,
+            actor=request.user,
+            obj=reply.pdf,
+            unit=reply.pdf.unit,
+        )
 
     @extend_schema(
         summary="The annual report's request table (§3.4) for one of my units, or all",

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from zhengtong.api.files import file_response
 from zhengtong.core.errors import DomainError, NotFound
 from zhengtong.core.web import form_error
-from zhengtong.documents.api import file_response
 from zhengtong.public import lookup as public_lookup
 from zhengtong.public import throttle
 from zhengtong.public.session import current_public_user
@@ -239,6 +239,7 @@ def reply_download(request, pk):
         raise Http404()
     with reply.pdf.file.open("rb") as handle:
         content = handle.read()
+    # The applicant's own reply: the data subject's download is not audited.
     return file_response(content, reply.pdf.original_name, "application/pdf")
 
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from zhengtong.api.files import file_response
 from zhengtong.core.errors import DomainError, NotPermitted
 from zhengtong.core.masking import mask_citizen_id, mask_mobile
 from zhengtong.core.web import form_error
-from zhengtong.documents.api import file_response
 from zhengtong.org import permissions
 from zhengtong.org.models import Unit
 
@@ -231,7 +231,15 @@ def reply_pdf(request, pk):
         raise Http404()
     with reply.pdf.file.open("rb") as handle:
         content = handle.read()
-    return file_response(content, reply.pdf.original_name, "application/pdf")
+    return file_response(
+        content,
+        reply.pdf.original_name,
+        "application/pdf",
+        personal_data=reply.pdf.contains_personal_data,
+        actor=request.user,
+        obj=reply.pdf,
+        unit=reply.pdf.unit,
+    )
 
 
 @login_required

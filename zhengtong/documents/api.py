@@ -7,9 +7,7 @@ query built from the same facts as that rule (`visible_q`), delegation included.
 """
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -17,9 +15,12 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhengtong.api.fields import CodeField
+from zhengtong.api.files import DOCX_TYPE, file_response
+from zhengtong.api.filters import YearFilter
 from zhengtong.api.permissions import StaffAccountPolicy
+from zhengtong.api.serializers import PersonRefSerializer, StrictSerializer, UnitRefSerializer
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
-from zhengtong.core.views_attachments import content_disposition
 from zhengtong.org import permissions
 from zhengtong.org.models import Unit, User
 
@@ -75,34 +76,6 @@ def visible_q(user):
 
 
 # --- serializers --------------------------------------------------------------------------
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class CodeField(serializers.ChoiceField):
-    """A read-only choice shown in the schema as a string with its values listed in the
-    description, not as an enum component. The API already has `StateEnum` (work items)
-    and `KindEnum` (units); another enum for a field called `state` or `kind` would
-    rename those components in every generated client (drf-spectacular names enums by
-    field name unless ENUM_NAME_OVERRIDES says otherwise)."""
-
-    def __init__(self, choices, **kwargs):
-        values = ", ".join(f"`{value}`" for value, _label in choices)
-        kwargs.setdefault("help_text", f"One of {values}.")
-        super().__init__(choices, read_only=True, **kwargs)
-
-
-class UnitRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "name"]
-        read_only_fields = fields
-
-
-class PersonRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ["id", "real_name"]
-        read_only_fields = fields
 
 
 class RouteStepSerializer(serializers.ModelSerializer):
@@ -214,20 +187,6 @@ class DocumentSerializer(DocumentListSerializer):
             "distributions",
         ]
         read_only_fields = fields
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses fields it does not know, rather than silently ignoring them (a client
-    that sends `issuing_unit` or `state` in a change would otherwise think it worked)."""
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {key: [_("This field cannot be set here.")] for key in unknown}
-                )
-        return super().to_internal_value(data)
 
 
 def _unit_field(**kwargs):
@@ -427,23 +386,7 @@ class ArchiveExportSerializer(serializers.Serializer):
     )
 
 
-def file_response(content, filename, content_type):
-    """A download: the file as an attachment under its (Chinese) name."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition("attachment", filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
 # --- the API ------------------------------------------------------------------------------
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
 
 
 class DocumentFilter(django_filters.FilterSet):

@@ -20,7 +20,10 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from zhengtong.api.fields import CodeField
+from zhengtong.api.filters import YearFilter
 from zhengtong.api.permissions import StaffAccountPolicy
+from zhengtong.api.serializers import PersonRefSerializer, StrictSerializer, UnitRefSerializer
 from zhengtong.core import attachments
 from zhengtong.core.errors import DomainError, Invalid, NotFound, NotPermitted
 from zhengtong.core.models import Attachment
@@ -31,11 +34,6 @@ from . import services
 from .api import (
     ArchiveEntrySerializer,
     ArchiveSerializer,
-    CodeField,
-    PersonRefSerializer,
-    StrictSerializer,
-    UnitRefSerializer,
-    YearFilter,
     _people_and_units,
     _person_field,
     _unit_field,

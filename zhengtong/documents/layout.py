@@ -108,26 +108,66 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from zhengtong.core import printing
+from zhengtong.core.printing import (  # the page of §2.1 and §2.6, shared by every print
+    BLOCK_HEIGHT,
+    BLOCK_WIDTH,
+    BODY_PT,
+    CHAR_CELL,
+    CHARS_PER_LINE,
+    DEFAULT_FONTS,
+    LINE_PITCH,
+    LINES_PER_PAGE,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
+    PAGE_NUMBER_GAP,
+    PAGE_WIDTH,
+    PT_PER_MM,
+    RED,
+    SMALL_PT,
+    TITLE_PT,
+    chinese_date,
+    css_families,
+    fonts,
+)
+
 from .models import Direction, DocType, StepKind, StepState, Urgency
 
-# --- §2.1 page and text block, in millimetres ---------------------------------------
-PAGE_WIDTH = 210.0
-PAGE_HEIGHT = 297.0
-MARGIN_TOP = 37.0  # 天头
-MARGIN_LEFT = 28.0  # 订口
-BLOCK_WIDTH = 156.0  # 版心
-BLOCK_HEIGHT = 225.0
-MARGIN_RIGHT = PAGE_WIDTH - MARGIN_LEFT - BLOCK_WIDTH  # 26 mm
-MARGIN_BOTTOM = PAGE_HEIGHT - MARGIN_TOP - BLOCK_HEIGHT  # 35 mm
-LINES_PER_PAGE = 22
-CHARS_PER_LINE = 28
-BODY_PT = 16.0  # 3号
-TITLE_PT = 22.0  # 2号
-SMALL_PT = 14.0  # 4号: 版记, 页码
-PT_PER_MM = 72 / 25.4
-# Rounded down to the micrometre so that 22 lines never overflow 225 mm.
-LINE_PITCH = math.floor(BLOCK_HEIGHT / LINES_PER_PAGE * 1000) / 1000  # 10.227 mm
-CHAR_CELL = BLOCK_WIDTH / CHARS_PER_LINE  # 5.571 mm = 15.79 pt
+__all__ = [  # re-exported from core.printing for the layout's callers and tests
+    "BLOCK_HEIGHT",
+    "BLOCK_WIDTH",
+    "BODY_PT",
+    "CHAR_CELL",
+    "CHARS_PER_LINE",
+    "DEFAULT_FONTS",
+    "LINE_PITCH",
+    "LINES_PER_PAGE",
+    "MARGIN_BOTTOM",
+    "MARGIN_LEFT",
+    "MARGIN_RIGHT",
+    "MARGIN_TOP",
+    "PAGE_HEIGHT",
+    "PAGE_NUMBER_GAP",
+    "PAGE_WIDTH",
+    "PT_PER_MM",
+    "RED",
+    "SMALL_PT",
+    "TITLE_PT",
+    "AttachmentText",
+    "chinese_date",
+    "css_families",
+    "document_texts",
+    "fonts",
+    "local_url_fetcher",
+    "render_docx",
+    "render_html",
+    "render_pdf",
+]
+
+# --- §2.1 the text block's glyph spacing ----------------------------------------------
 # Spacing added after each glyph so that a line of 28 glyphs of 16 pt fits 156 mm: the
 # last glyph keeps its whole 16 pt advance, and WeasyPrint places glyphs with up to ~0.3
 # pt of rounding, so 27 cells + one glyph + 0.5 pt must fit (-0.24 pt; a cell of 15.76
@@ -151,24 +191,12 @@ RED_RULE_GAP = 4.0  # §2.3: red line below the 发文字号
 RED_RULE = 0.5  # mm; the standard gives no thickness
 COLOPHON_THICK = 0.35  # §2.5
 COLOPHON_THIN = 0.25
-PAGE_NUMBER_GAP = 7.0  # §2.6: below the text block
-RED = "#ff0000"
 # §2.7 信函格式
 LETTER_MARK_TOP = 30.0
 LETTER_RULE_LENGTH = 170.0
 LETTER_FOOT_RULE = 20.0  # above the bottom edge of the page
 LETTER_NUMBER_GAP = BODY_PT * 7 / 8 / PT_PER_MM  # 7/8 of a 3号 character, in mm
 LETTER_FOOT_RULE_HEIGHT = 1 / PT_PER_MM  # DOCX: the 1 pt paragraph above that double line
-
-DEFAULT_FONTS = {
-    "title": "Noto Serif CJK SC",
-    "body": "Noto Serif CJK SC",
-    "heading1": "Noto Sans CJK SC",
-    "heading2": "AR PL UKai CN",
-    "mark": "Noto Serif CJK SC",
-    "page_number": "Noto Serif CJK SC",
-    "display_bold": True,
-}
 
 TEMPLATE = "documents/print/gbt9704.html"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "documents" / "print"
@@ -179,37 +207,11 @@ BODY_END_ID = "zt-body-end"
 # --- settings ---------------------------------------------------------------------------
 
 
-def fonts():
-    """The configured font families: {key: [family, ...]} plus "display_bold"."""
-    configured = {**DEFAULT_FONTS, **getattr(settings, "DOCUMENT_FONTS", DEFAULT_FONTS)}
-    result = {"display_bold": bool(configured.get("display_bold", True))}
-    for key, default in DEFAULT_FONTS.items():
-        if key == "display_bold":
-            continue
-        value = configured.get(key) or default
-        families = [value] if isinstance(value, str) else [str(v) for v in value]
-        if default not in families:
-            families.append(default)
-        result[key] = families
-    return result
-
-
-def css_families(families, generic="serif"):
-    """A CSS font-family list; characters that could end the declaration are dropped."""
-    clean = (re.sub(r'["\\;{}<>]', "", f).strip() for f in families)
-    return ", ".join([f'"{f}"' for f in clean if f] + [generic])
-
-
 def colophon_on_even_page():
     return bool(getattr(settings, "DOCUMENT_COLOPHON_ON_EVEN_PAGE", True))
 
 
 # --- the document's texts ------------------------------------------------------------
-
-
-def chinese_date(day):
-    """成文日期 / 印发日期 per §2.4: Arabic numerals, full year, no leading zeros."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _local_date(moment):
@@ -408,31 +410,14 @@ def document_texts(document, attachments=()):
 
 
 def _weasyprint():
-    import weasyprint
-    from weasyprint.urls import URLFetcher
-
-    return weasyprint, URLFetcher
+    return printing.weasyprint()
 
 
 def local_url_fetcher():
     """A WeasyPrint URL fetcher that reads `file:` URLs inside the print-template folder
     and refuses everything else (http, https, ftp, data, files elsewhere): rendering a
     document never touches the network, whatever its body contains."""
-    _, URLFetcher = _weasyprint()
-
-    class LocalOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            from urllib.parse import unquote, urlsplit
-
-            parts = urlsplit(url)
-            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-                raise ValueError(f"refused: only local files may be read ({url[:80]})")
-            path = Path(unquote(parts.path)).resolve()
-            if not path.is_relative_to(TEMPLATE_DIR):
-                raise ValueError(f"refused: {path} is outside {TEMPLATE_DIR}")
-            return super().fetch(path.as_uri(), headers)
-
-    return LocalOnlyFetcher(timeout=1, allowed_protocols={"file"}, allow_redirects=False)
+    return printing.local_url_fetcher(TEMPLATE_DIR)
 
 
 def _context(texts, colophon_mode):

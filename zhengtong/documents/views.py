@@ -597,14 +597,11 @@ def import_word(request, pk):
 
 
 def _file_response(content, filename, content_type):
-    from django.http import HttpResponse
+    from zhengtong.core.downloads import file_download
 
-    from zhengtong.core.views_attachments import content_disposition
-
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition("attachment", filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # A document's print and a unit's archive: no personal data (the export is audited
+    # by its operation).
+    return file_download(content, filename=filename, content_type=content_type, personal_data=False)
 
 
 @login_required

@@ -16,10 +16,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from zhengtong.api.fields import CodeField
 from zhengtong.api.permissions import StaffAccountPolicy
+from zhengtong.api.serializers import UnitRefSerializer
 from zhengtong.core.errors import Invalid, NotPermitted
 from zhengtong.core.masking import mask_mobile, mask_name
-from zhengtong.documents.api import CodeField, UnitRefSerializer
 from zhengtong.org import permissions
 from zhengtong.org.models import Unit
 

@@ -10,7 +10,7 @@ Only published guides exist here: a draft or withdrawn guide answers 404.
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,8 +19,8 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from zhengtong.core.attachments import INLINE_EXTENSIONS, safe_content_type
+from zhengtong.core.downloads import file_download
 from zhengtong.core.models import Attachment
-from zhengtong.core.views_attachments import content_disposition
 from zhengtong.org.models import Unit
 
 from . import cases, selectors
@@ -157,13 +157,12 @@ def guide_file(request, code, pk):
         handle = attachment.file.open("rb")
     except OSError as exc:
         raise Http404 from exc
-    inline = attachment.extension in INLINE_EXTENSIONS
-    response = FileResponse(handle, content_type=safe_content_type(attachment.extension))
-    response["Content-Disposition"] = content_disposition(
-        "inline" if inline else "attachment", attachment.original_name
+    # A published guide's file: for everyone, cached as the guide is (public=True).
+    return file_download(
+        handle,
+        filename=attachment.original_name,
+        content_type=safe_content_type(attachment.extension),
+        inline=attachment.extension in INLINE_EXTENSIONS,
+        personal_data=False,
+        public=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response

@@ -5,15 +5,15 @@ on the page beside the form it came from, and nothing typed is lost."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengtong.core.attachments import safe_content_type
+from zhengtong.core.downloads import file_download
 from zhengtong.core.errors import DomainError
-from zhengtong.core.views_attachments import content_disposition
 from zhengtong.core.web import form_error
 from zhengtong.org import permissions
 
@@ -222,17 +222,30 @@ def case_file(request, pk, material_pk):
         handle = attachment.file.open("rb")
     except OSError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type=safe_content_type(attachment.extension))
-    response["Content-Disposition"] = content_disposition("attachment", attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_download(
+        handle,
+        filename=attachment.original_name,
+        content_type=safe_content_type(attachment.extension),
+        personal_data=attachment.contains_personal_data,
+        actor=request.user,
+        obj=attachment,
+        unit=attachment.unit,
+    )
 
 
-def pdf_response(data, name):
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition("attachment", name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def pdf_response(data, name, *, application=None, actor=None):
+    """A case's printed document. Staff (`actor`) downloading it is audited (it names
+    the applicant); the applicant fetching their own is not."""
+    return file_download(
+        data,
+        filename=name,
+        content_type="application/pdf",
+        personal_data=actor is not None,
+        actor=actor,
+        obj=application,
+        unit=application.unit if application is not None else None,
+        action="services.document.download",
+    )
 
 
 def _kept_or_rendered(attachment, render):
@@ -246,35 +259,39 @@ def _kept_or_rendered(attachment, render):
     return render()
 
 
-def receipt_response(application):
-    """The receipt of acceptance or refusal (404 before intake)."""
+def receipt_response(application, actor=None):
+    """The receipt of acceptance or refusal (404 before intake). `actor`: the member of
+    staff downloading it (audited), None for the applicant."""
     from .pdf import receipt_pdf
 
     if not (application.accepted_on or application.state == S.REFUSED_AT_INTAKE):
         raise Http404
     data = _kept_or_rendered(application.receipt, lambda: receipt_pdf(application))
-    return pdf_response(data, f"{application.number}-receipt.pdf")
+    return pdf_response(
+        data, f"{application.number}-receipt.pdf", application=application, actor=actor
+    )
 
 
-def certificate_response(application):
-    """The result document of an approval (404 otherwise)."""
+def certificate_response(application, actor=None):
+    """The result document of an approval (404 otherwise). `actor`: the member of staff
+    downloading it (audited), None for the applicant."""
     from .pdf import certificate_pdf
 
     if application.state not in (S.APPROVED, S.DELIVERED):
         raise Http404
     decision = application.decision
     data = _kept_or_rendered(decision.document, lambda: certificate_pdf(application))
-    return pdf_response(data, f"{application.number}.pdf")
+    return pdf_response(data, f"{application.number}.pdf", application=application, actor=actor)
 
 
 @login_required
 def case_receipt(request, pk):
-    return receipt_response(_case_for(request, pk))
+    return receipt_response(_case_for(request, pk), actor=request.user)
 
 
 @login_required
 def case_certificate(request, pk):
-    return certificate_response(_case_for(request, pk))
+    return certificate_response(_case_for(request, pk), actor=request.user)
 
 
 # --- the form builder ---------------------------------------------------------------------

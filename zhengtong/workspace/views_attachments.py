@@ -9,13 +9,12 @@ import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from zhengtong.core import audit
-from zhengtong.core.attachments import INLINE_EXTENSIONS, content_disposition, safe_content_type
+from zhengtong.core.attachments import INLINE_EXTENSIONS, safe_content_type
+from zhengtong.core.downloads import file_download
 from zhengtong.core.errors import NotPermitted
 from zhengtong.core.models import Attachment
 from zhengtong.org.permissions import require
@@ -39,18 +38,13 @@ def download(request: HttpRequest, pk: int) -> HttpResponseBase:
             "Attachment #%s: stored file %s is missing", attachment.pk, attachment.file.name
         )
         raise Http404 from exc
-    if attachment.contains_personal_data:
-        with transaction.atomic():
-            audit.record(acting, "attachment.download", attachment, unit=attachment.unit)
-    inline = attachment.extension in INLINE_EXTENSIONS
-    response = FileResponse(handle, content_type=safe_content_type(attachment.extension))
-    response["Content-Disposition"] = content_disposition(
-        "inline" if inline else "attachment", attachment.original_name
+    return file_download(
+        handle,
+        filename=attachment.original_name,
+        content_type=safe_content_type(attachment.extension),
+        inline=attachment.extension in INLINE_EXTENSIONS,
+        personal_data=attachment.contains_personal_data,
+        actor=acting,
+        obj=attachment,
+        unit=attachment.unit,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # A file opened in the browser may load nothing and run nothing.
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
-    return response

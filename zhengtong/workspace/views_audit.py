@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengtong.core import audit
+from zhengtong.core.downloads import file_download
 from zhengtong.core.models import AuditRecord
 from zhengtong.org.permissions import may
 from zhengtong.org.requests import StaffRequest
@@ -209,10 +210,10 @@ def export(request: StaffRequest) -> StreamingHttpResponse:
             )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in rows()), content_type="text/csv; charset=utf-8"
+    # The export itself was recorded above (audit.export), with its filter.
+    return file_download(
+        (line.encode("utf-8") for line in rows()),
+        filename=f"audit-{stamp}.csv",
+        content_type="text/csv; charset=utf-8",
+        personal_data=False,
     )
-    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.public.testing import last_sms_code, public_post_data
 
 from .. import services
@@ -285,6 +286,7 @@ def test_public_attachment_download_only_for_published_drafts(
     services.open_consultation(clerk_a, consultation)
     response = client.get(url)
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert_safe_download(response, cache="public")
 
 
 def test_too_many_comments_from_one_address_get_429(county, clerk_a, client, rf):

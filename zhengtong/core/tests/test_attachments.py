@@ -22,6 +22,7 @@ from zhengtong.core import attachments
 from zhengtong.core.attachments import ClamdSocket, store_upload
 from zhengtong.core.errors import Invalid
 from zhengtong.core.models import Attachment, AuditRecord, ScanStatus
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.org import permissions
 from zhengtong.org.models import Membership, Unit, UnitKind, User
 
@@ -467,6 +468,7 @@ def test_a_pdf_is_downloaded_as_attachment_with_nosniff(client, uploader, collea
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="report.pdf"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert_safe_download(response)
     assert body(response) == PDF
 
 
@@ -486,6 +488,7 @@ def test_a_png_is_shown_inline_with_its_own_type(client, uploader, unit):
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert_safe_download(response, disposition="inline")
 
 
 def test_the_uploader_may_download_without_a_unit(client, uploader):

@@ -1,5 +1,7 @@
 """The API of disclosure requests: the same rules as the pages."""
 
+from zhengtong.conftest import audit_records
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.disclosure.models import State
 from zhengtong.disclosure.tests import conftest
 from zhengtong.disclosure.tests.conftest import CITIZEN_ID
@@ -80,6 +82,9 @@ def test_the_reply_goes_through_draft_approve_send_and_the_pdf(api_client, count
     assert response.json()["state"] == State.REPLIED
     pdf = api_client.get(f"{BASE}{req.pk}/reply-pdf/")
     assert pdf.status_code == 200 and pdf.content[:5] == b"%PDF-"
+    assert_safe_download(pdf)
+    [record] = audit_records("attachment.download", actor=clerk_a)
+    assert record.unit == req.unit
 
 
 def test_a_clerk_registers_a_paper_request_and_gets_the_password(

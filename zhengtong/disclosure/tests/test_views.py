@@ -3,6 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from zhengtong.conftest import audit_records
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.disclosure import services
 from zhengtong.disclosure.models import DisclosureRequest, State
 from zhengtong.disclosure.tests import conftest
@@ -200,8 +202,26 @@ def test_staff_handle_a_request_through_to_the_reply_pdf(login, county, clerk_a,
     assert clerk.post(url + "send/", {"send-delivery_note": ""}).status_code == 302
     pdf = clerk.get(url + "reply.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert_safe_download(pdf)
     req.refresh_from_db()
     assert req.state == State.REPLIED
+    # The reply names the applicant: a member of staff downloading it is audited.
+    [record] = audit_records("attachment.download", actor=clerk_a)
+    assert record.object_id == str(req.reply.pdf_id)
+
+
+def test_the_applicant_downloads_the_reply_with_the_safe_headers(client, county, clerk_a, head_a):
+    req, password = submit(county.a)
+    req = services.draft_reply(clerk_a, req, kind="already_public", where_public="县政府网站")
+    req = services.approve_reply(head_a, req)
+    services.send_reply(clerk_a, req)
+    response = client.post(LOOKUP, {"number": req.number, "password": password})
+    assert response.status_code == 302
+    pdf = client.get(f"/xxgk/ysq/cx/{req.pk}/dfs.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert_safe_download(pdf)
+    # The data subject's own download is not audited.
+    assert audit_records("attachment.download") == []
 
 
 def test_a_clerk_registers_a_paper_request(login, county, clerk_a):

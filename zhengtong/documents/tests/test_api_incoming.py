@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from zhengtong.conftest import make_delegation, make_user
 from zhengtong.core.models import Attachment, AuditRecord, Notification, WorkItem
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.documents import services
 from zhengtong.documents.models import (
     ArchiveEntry,
@@ -1007,11 +1008,13 @@ def test_the_document_is_downloaded_as_pdf_and_docx(as_user, town):
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''" in disposition and disposition.endswith(".pdf")
+    assert_safe_download(response)
     response = client.get(f"{DOCS}/{document.pk}/docx/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content.startswith(b"PK")
     assert response["Content-Disposition"].endswith(".docx")
+    assert_safe_download(response)
 
 
 def test_a_client_asking_for_the_files_type_gets_it(as_user, town):
@@ -1045,6 +1048,7 @@ def test_the_archive_is_exported_by_the_units_clerk_or_head(as_user, town):
         assert response["Content-Type"] == "application/zip"
         fonds = services.fonds_of(town.county.a)
         assert response["Content-Disposition"].endswith(f"filename*=UTF-8''{fonds}-{year}.zip")
+        assert_safe_download(response)
         names, sheet = unzip(response)
         assert f"{entry.archive_number}.pdf" in names
         assert sheet[1][:3] == [entry.archive_number, entry.title, town.document.number]

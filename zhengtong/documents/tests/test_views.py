@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from zhengtong.conftest import make_delegation, make_unit, make_user
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.documents import services
 from zhengtong.documents.models import (
     Disclosure,
@@ -839,8 +840,10 @@ def test_the_document_downloads_as_pdf_and_word_for_those_who_may_see_it(client,
     pdf = client.get(f"/oa/documents/{document.pk}/file.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf["Content-Disposition"].startswith("attachment")
+    assert_safe_download(pdf)
     word = client.get(f"/oa/documents/{document.pk}/file.docx")
     assert word.status_code == 200 and word.content[:2] == b"PK"
+    assert_safe_download(word)
     login(outsider)
     assert client.get(f"/oa/documents/{document.pk}/file.pdf").status_code == 404
 

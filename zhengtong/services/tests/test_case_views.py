@@ -3,6 +3,8 @@ application through the pages, bad input, and who may see what."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from zhengtong.conftest import audit_records
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.services import cases
 from zhengtong.services.models import Application, ApplicationState, ServiceForm
 
@@ -233,6 +235,32 @@ def test_staff_take_a_case_through_the_pages(
     assert response.status_code == 409 and "Someone else" in response.content.decode()
     app.refresh_from_db()
     assert app.state == S.APPROVED
+
+
+def test_the_cases_files_are_safe_downloads_and_staff_downloads_are_audited(
+    client, login, public_login, online_item, citizen, clerk_a
+):
+    app = cases.accept(clerk_a, submitted(citizen, online_item))
+    row = app.materials.exclude(attachment=None).first()
+    login(clerk_a)
+    response = client.get(f"/oa/services/cases/{app.pk}/files/{row.pk}/")
+    assert response.status_code == 200
+    assert_safe_download(response)
+    assert [r.object_id for r in audit_records("attachment.download", actor=clerk_a)] == [
+        str(row.attachment_id)
+    ]
+    receipt = client.get(f"/oa/services/cases/{app.pk}/receipt.pdf")
+    assert receipt.content.startswith(b"%PDF")
+    assert_safe_download(receipt)
+    [record] = audit_records("services.document.download", actor=clerk_a)
+    assert record.object_id == str(app.pk) and record.unit == app.unit
+    # The applicant fetching their own receipt: the same headers, nothing to audit.
+    client.logout()
+    public_login(citizen)
+    own = client.get(f"/bsfw/sq/{app.pk}/receipt.pdf")
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")
+    assert_safe_download(own)
+    assert len(audit_records("services.document.download")) == 1
 
 
 def test_a_clerk_cannot_extend(client, login, online_item, citizen, clerk_a):

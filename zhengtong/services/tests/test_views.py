@@ -5,6 +5,7 @@ pages follow the same rules as the operations."""
 import pytest
 from django.urls import reverse
 
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.search import engine
 from zhengtong.services import services
 from zhengtong.services.models import ItemState, ServiceEvent, ServiceItem
@@ -131,6 +132,9 @@ def test_a_guides_files_are_public_but_no_other_attachment(client, published, cl
     url = reverse("services_public:file", args=[item.implementation_code, material.blank_form_id])
     response = client.get(url)
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    # Published with the guide: cached as the guide is, never `no-store`.
+    assert_safe_download(response, cache="public")
+    assert "public" in response["Cache-Control"]
     # An attachment of a draft is not served under a published guide's address.
     draft = published["draft"]
     services.attach_file(clerk_a, draft, pdf("b.pdf"), slot="result_sample")

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengtong.core import audit
 from zhengtong.core.models import AuditRecord
+from zhengtong.core.tests.test_downloads import assert_safe_download
 from zhengtong.org.models import Membership, Role, RoleAssignment, Unit, UnitKind, User
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,7 @@ def test_the_export_is_csv_with_bom_and_the_filtered_rows(auditor_client, trail)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
+    assert_safe_download(response)
     rows = read_csv(response)
     assert [row[0] for row in rows[1:]] == [str(trail["sign_off"]), str(trail["create"])]
     assert rows[1][2] == "李文书"
