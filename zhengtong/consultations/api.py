@@ -91,7 +91,7 @@ class ConsultationDetailSerializer(ConsultationListSerializer):
         ]
 
     def get_attachments(self, obj) -> list[dict]:
-        return AttachmentRefSerializer(services.attachments_of(obj), many=True).data
+        return AttachmentRefSerializer(services.attachments_of(obj), many=True).data  # type: ignore[return-value]  # many=True gives a list; the stubs type .data as a dict
 
     def get_summary(self, obj) -> dict | None:
         if obj.state != ConsultationState.SUMMARISED or not hasattr(obj, "summary"):

@@ -4,6 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zhengtong.org.models import Unit
 from zhengtong.public.forms import PublicForm
 
 from . import services
@@ -22,7 +23,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 class ConsultationForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, empty_label=None)
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(
+        label=_("Unit"), queryset=None, empty_label=None
+    )
     title = forms.CharField(label=_("Title"), max_length=services.TITLE_MAX)
     explanatory_note = forms.CharField(
         label=_("Explanatory note"),

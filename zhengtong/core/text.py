@@ -4,10 +4,9 @@ every subsystem, so the public and the staff read one rule)."""
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .errors import Invalid
+from .errors import Invalid, Message
 
 
 def clean_text(
@@ -16,7 +15,7 @@ def clean_text(
     *,
     maximum: int,
     required: bool = True,
-    message: str | Promise | None = None,
+    message: Message | None = None,
 ) -> str:
     """`value` stripped of surrounding white space.
 

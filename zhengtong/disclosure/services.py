@@ -163,7 +163,12 @@ def _open_reply_item(actor: Acting | None, req: DisclosureRequest) -> WorkItem:
 
 
 def _resume_processing(
-    acting: Acting, req: DisclosureRequest, kind: str, changes: dict[str, Any], *, action: str
+    acting: Acting | None,
+    req: DisclosureRequest,
+    kind: str,
+    changes: dict[str, Any],
+    *,
+    action: str,
 ) -> None:
     """Return a request to processing after a stop of the clock (the correction
     arrived, the third party answered): the caller has already moved the clock's inputs

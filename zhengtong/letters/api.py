@@ -61,7 +61,8 @@ class LetterRoutingSerializer(serializers.ModelSerializer):
 
 class LetterStepSerializer(serializers.ModelSerializer):
     kind = CodeField(StepKind.choices)
-    label = serializers.CharField(source="get_kind_display", read_only=True)
+    # A field named like Field.label: the stubs take it for the attribute.
+    label = serializers.CharField(source="get_kind_display", read_only=True)  # type: ignore[assignment]
     unit = UnitRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -175,7 +176,8 @@ class LetterCreateSerializer(serializers.Serializer):
     may_publish = serializers.BooleanField(default=False)
     company_name = serializers.CharField(max_length=200, required=False, default="")
     credit_code = serializers.CharField(max_length=18, required=False, default="")
-    source = serializers.ChoiceField([("12345", "12345"), ("post", "post"), ("phone", "phone")])
+    # A field named like Field.source: the stubs take it for the attribute.
+    source = serializers.ChoiceField([("12345", "12345"), ("post", "post"), ("phone", "phone")])  # type: ignore[assignment]
     submission_key = serializers.RegexField(
         r"^[A-Za-z0-9_-]{16,64}$", required=False, allow_null=True, default=None
     )
@@ -221,7 +223,7 @@ class LetterPublicStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_steps(self, letter) -> list[dict]:
-        return LetterPublicStepSerializer(selectors.public_timeline(letter), many=True).data
+        return LetterPublicStepSerializer(selectors.public_timeline(letter), many=True).data  # type: ignore[return-value]  # many=True gives a list; the stubs type .data as a dict
 
     def get_reply(self, letter) -> dict | None:
         reply = letter.sent_reply()

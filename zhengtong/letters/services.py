@@ -504,7 +504,7 @@ def find_for_tracking(code: str | None, password: str | None) -> Letter | None:
     if is_valid_code(code):
         letter = Letter.objects.select_related("mailbox").filter(tracking_code=code).first()
     if letter is None:
-        hash_query_password(code, password)
+        hash_query_password(code, password or "")
         return None
     return letter if query_password_matches(letter, password) else None
 

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -151,7 +151,7 @@ def _cell(value: object) -> str:
 
 @require_safe
 @audit_admin_only
-def export(request: StaffRequest) -> StreamingHttpResponse:
+def export(request: StaffRequest) -> HttpResponseBase:
     """The filtered records as CSV (UTF-8 with BOM, for Excel)."""
     form = AuditFilterForm(request.GET or None)
     records = filtered_records(form)

@@ -11,9 +11,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit, calendar, workitems
-from zhengtong.core.errors import Conflict, NotFound
+from zhengtong.core.errors import Conflict, Message, NotFound
 from zhengtong.core.models import WorkItem, WorkItemState
 from zhengtong.core.notifications import send_sms
+from zhengtong.core.text import clean_text
 from zhengtong.org.models import User
 from zhengtong.org.permissions import Acting
 from zhengtong.public.models import PublicUser
@@ -136,10 +137,8 @@ def _text(
     *,
     required: bool = True,
     maximum: int = NOTE_MAX,
-    message: str | Promise | None = None,
+    message: Message | None = None,
 ) -> str:
-    from zhengtong.core.text import clean_text
-
     return clean_text(value, field, maximum=maximum, required=required, message=message)
 
 
