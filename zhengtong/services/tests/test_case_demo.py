@@ -1,8 +1,7 @@
 """The demo's online forms and year of cases: 10 forms (one with conditional fields and
 several materials), every state, some late, ratings with rectifications; played
-through the operations in reasonable time."""
+through the operations (its speed is a benchmark's business, never a timed assertion)."""
 
-import time
 
 import pytest
 
@@ -35,9 +34,7 @@ def demo_units(county):
 
 def test_the_demo_has_forms_and_a_year_of_cases_in_every_state(demo_units, caplog):
     caplog.set_level("INFO", logger="zhengtong.services.demo")
-    started = time.monotonic()
     demo.load(demo_units, seed=7)
-    elapsed = time.monotonic() - started
     forms = ServiceForm.objects.all()
     assert forms.count() == 10
     assert any(any(f.get("show_if") for f in form.fields) for form in forms)
@@ -49,7 +46,6 @@ def test_the_demo_has_forms_and_a_year_of_cases_in_every_state(demo_units, caplo
     assert CaseRating.objects.exists() and Rectification.objects.exists()
     skipped = [r for r in caplog.records if r.name == "zhengtong.services.demo"]
     assert len(skipped) <= 5, [r.getMessage() for r in skipped]
-    assert elapsed < 120  # the whole catalogue and the cases (CI machines are slow)
     # Loading again adds nothing.
     count = Application.objects.count()
     demo.load(demo_units, seed=7)
