@@ -568,11 +568,11 @@ def build_county(plan: CountyPlan) -> BuildResult:
         if plan.bulk_staff:
             _bulk_create_staff(plan.bulk_staff, units)
         work_items, notes = _sample_content(plan, units, users)
-        from zhengtong.documents import demo as documents_demo
+        from zhengtong.demo.loaders import documents as documents_demo
 
         documents_demo.load(plan.seed)
         documents_demo.load_more(plan.seed)
-        from zhengtong.portal import demo as website_demo
+        from zhengtong.demo.loaders import portal as website_demo
 
         try:
             website_demo.load_website(
@@ -581,16 +581,16 @@ def build_county(plan: CountyPlan) -> BuildResult:
         except website_demo.AlreadyFilled:  # a website with content exists: leave it
             pass
         # Public interaction: each app plays its year through its own operations.
-        from zhengtong.letters import demo as letters_demo
+        from zhengtong.demo.loaders import letters as letters_demo
 
         letters_demo.load(units, seed=plan.seed)
-        from zhengtong.disclosure import demo as disclosure_demo
+        from zhengtong.demo.loaders import disclosure as disclosure_demo
 
         disclosure_demo.load(units, seed=plan.seed)
-        from zhengtong.consultations import demo as consultations_demo
+        from zhengtong.demo.loaders import consultations as consultations_demo
 
         consultations_demo.load(units, seed=plan.seed)
-        from zhengtong.services import demo as services_demo
+        from zhengtong.demo.loaders import services as services_demo
 
         services_demo.load(units, seed=plan.seed)
     return BuildResult(

@@ -16,10 +16,9 @@ from zhengtong.core.validators import (
     credit_code_check_char,
     organisation_code_check_char,
 )
+from zhengtong.disclosure import services
+from zhengtong.disclosure.models import DisclosureRequest
 from zhengtong.org.models import Role, UnitKind, User
-
-from . import services
-from .models import DisclosureRequest
 
 PEOPLE = ["陈明远", "林秀英", "黄建国", "周丽华", "吴志强", "郑晓燕", "孙海涛", "何雪梅", "马文斌"]
 COMPANIES = ["禾溪县青山茶业有限公司", "禾溪县南溪建材有限公司", "禾溪县惠民农机专业合作社"]

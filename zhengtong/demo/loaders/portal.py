@@ -9,7 +9,7 @@ units and staff exist. Pictures are drawn with Pillow from a `random.Random` see
 with the seed (landscapes, fields, town, industrial park, service hall, meeting
 room, abstract portrait placeholders: never photographs of anyone); attachments are
 small generated PDF, Word and Excel files; the video is the committed
-`demo_assets/hexi-landscape.mp4` (scripts/make_demo_video.py). The same seed gives
+`zhengtong/demo/assets/hexi-landscape.mp4` (scripts/make_demo_video.py). The same seed gives
 the same pictures, texts and numbers; dates are relative to today.
 
 Every page is published through Wagtail (so the pre-publication checks, the
@@ -36,12 +36,11 @@ from wagtail.models import Collection, Page, Revision
 
 from zhengtong.demo import data
 from zhengtong.org.models import Membership, Role, Unit, UnitKind, User
-
-from . import models as m
-from . import sitetree
+from zhengtong.portal import models as m
+from zhengtong.portal import sitetree
 
 DEFAULT_SEED = 2026
-ASSETS = Path(__file__).with_name("demo_assets")
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 VIDEO_FILE = ASSETS / "hexi-landscape.mp4"
 COLLECTION_NAME = "禾溪县演示素材"
 FONT_CANDIDATES = [
@@ -805,7 +804,7 @@ class _Loader:
             raise AlreadyFilled(self.name)
         home = sitetree.ensure_site(self.county, office=self.office)
         self.site_settings(home)
-        from . import workflow
+        from zhengtong.portal import workflow
 
         if hasattr(workflow, "ensure_review_workflow"):
             workflow.ensure_review_workflow(home)

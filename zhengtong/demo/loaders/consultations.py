@@ -14,10 +14,9 @@ from unittest import mock
 
 from django.utils import timezone
 
+from zhengtong.consultations import services
+from zhengtong.consultations.models import Consultation
 from zhengtong.org.models import Role, User
-
-from . import services
-from .models import Consultation
 
 PARKING_UNIT = "dept:住房和城乡建设局"
 CARE_UNIT = "dept:教育局"

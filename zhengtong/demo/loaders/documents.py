@@ -18,10 +18,8 @@ from unittest import mock
 
 from django.utils import timezone
 
-from zhengtong.org.models import Role, Unit, UnitKind, User
-
-from . import services
-from .models import (
+from zhengtong.documents import services
+from zhengtong.documents.models import (
     Disclosure,
     DocState,
     DocType,
@@ -30,6 +28,7 @@ from .models import (
     StepKind,
     StepState,
 )
+from zhengtong.org.models import Role, Unit, UnitKind, User
 
 TITLES = [
     "关于做好秋季学期学校安全工作的通知",

@@ -3,7 +3,7 @@ each with a complete guide (every field, the application form's blank form and f
 sample, a sample of the result), written and published through the real operations by
 the unit's clerk. All names and texts are invented for the demo.
 
-    from zhengtong.services import demo
+    from zhengtong.demo.loaders import services as demo
     demo.load(units, seed=2026)   # units: the demo generator's dict key -> Unit
 """
 
@@ -17,13 +17,12 @@ from django.utils import timezone
 
 from zhengtong.core.errors import DomainError
 from zhengtong.org.models import Role, User
-
-from . import services
-from .events import ensure_events
-from .models import ServiceEvent, ServiceItem
+from zhengtong.services import services
+from zhengtong.services.events import ensure_events
+from zhengtong.services.models import ServiceEvent, ServiceItem
 
 # A minimal, valid PDF: the demo's blank forms and samples (content checked on upload).
-log = logging.getLogger("zhengtong.services.demo")
+log = logging.getLogger(__name__)
 
 PDF = (
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
@@ -876,8 +875,8 @@ def _answers(fields, rng, person):
 def _online_items(units):
     """10 published items get an online form: the one with the most materials gets the
     form with conditional fields; each must have a clerk and a head to handle cases."""
-    from . import cases
-    from .models import OnlineDepth, ServiceForm
+    from zhengtong.services import cases
+    from zhengtong.services.models import OnlineDepth, ServiceForm
 
     candidates = []
     for item in ServiceItem.objects.filter(state="published").select_related("unit").order_by("id"):
@@ -984,9 +983,8 @@ def load_cases(units, *, seed, count=90, end=None):
     from unittest import mock
 
     from zhengtong.core import calendar as workdays
-
-    from . import cases
-    from .models import Application
+    from zhengtong.services import cases
+    from zhengtong.services.models import Application
 
     if Application.objects.exists():
         return 0

@@ -17,12 +17,11 @@ from unittest import mock
 from django.utils import timezone
 
 from zhengtong.core.errors import DomainError
+from zhengtong.letters import services
+from zhengtong.letters.models import DeadlinePolicy, DeclineReason, Letter, Mailbox, MailboxKind
 from zhengtong.org.models import Role, User
 
-from . import services
-from .models import DeadlinePolicy, DeclineReason, Letter, Mailbox, MailboxKind
-
-log = logging.getLogger("zhengtong.letters.demo")
+log = logging.getLogger(__name__)
 
 NAMES = [
     "陈晓明",
