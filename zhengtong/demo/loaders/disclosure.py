@@ -16,22 +16,16 @@ from zhengtong.core.validators import (
     credit_code_check_char,
     organisation_code_check_char,
 )
+from zhengtong.demo import content
 from zhengtong.disclosure import services
 from zhengtong.disclosure.models import DisclosureRequest
 from zhengtong.org.models import Role, UnitKind, User
 
-PEOPLE = ["陈明远", "林秀英", "黄建国", "周丽华", "吴志强", "郑晓燕", "孙海涛", "何雪梅", "马文斌"]
-COMPANIES = ["禾溪县青山茶业有限公司", "禾溪县南溪建材有限公司", "禾溪县惠民农机专业合作社"]
-SUBJECTS = [
-    ("2025年本单位部门预算执行情况", ""),
-    ("县城区老旧小区改造项目的立项批复", ""),
-    ("2025年度义务教育阶段学校招生划片方案", ""),
-    ("溪口村土地征收补偿安置方案", ""),
-    ("本单位2025年度政府采购项目合同", ""),
-    ("城南污水处理厂环境影响评价批复", ""),
-    ("2024年农村公路建设项目资金拨付明细", ""),
-    ("关于调整城乡居民医疗保险缴费标准的通知", "禾政办发〔2025〕12号"),
-]
+_data = content.load("disclosure")  # the words: zhengtong/demo/data/disclosure.toml
+
+PEOPLE = _data["people"]
+COMPANIES = _data["companies"]
+SUBJECTS = content.rows(_data["subjects"])
 
 
 def _citizen_id(rng):

@@ -18,6 +18,7 @@ from unittest import mock
 
 from django.utils import timezone
 
+from zhengtong.demo import content
 from zhengtong.documents import services
 from zhengtong.documents.models import (
     Disclosure,
@@ -30,16 +31,9 @@ from zhengtong.documents.models import (
 )
 from zhengtong.org.models import Role, Unit, UnitKind, User
 
-TITLES = [
-    "关于做好秋季学期学校安全工作的通知",
-    "关于开展中小学校舍安全排查的通知",
-    "关于报送年度教育经费执行情况的通知",
-    "关于做好冬季校园防火工作的通知",
-    "关于组织开展教师培训工作的通知",
-    "关于加强校外培训机构管理的通知",
-    "关于做好学生资助工作的通知",
-    "关于开展校园食品安全检查的通知",
-]
+_data = content.load("documents")  # the words: zhengtong/demo/data/documents.toml
+
+TITLES = _data["titles"]
 
 
 def _role_holder(role, unit):
@@ -151,13 +145,7 @@ def _load_today(seed, bureau_name_contains):
 
 # Other departments' routine notices of today to the towns (titles are invented); the
 # year's flow of documents in every unit comes from `load_year`.
-MORE_TITLES = {
-    "水利局": ["关于做好汛期安全防范工作的通知", "关于开展农村饮水安全排查的通知"],
-    "农业农村局": ["关于做好秋冬种生产工作的通知", "关于开展高标准农田建设检查的通知"],
-    "应急管理局": ["关于开展安全生产大检查的通知", "关于做好森林防火工作的通知"],
-    "民政局": ["关于做好困难群众冬季救助工作的通知", "关于开展养老机构安全检查的通知"],
-    "卫生健康委员会": ["关于做好冬春季传染病防控工作的通知"],
-}
+MORE_TITLES = _data["more_titles"]
 
 
 def load_more(seed=2026):
@@ -247,44 +235,13 @@ def _handle_one(town):
 # Numbers, registration numbers and archive numbers are therefore taken in time order:
 # consecutive per prefix and year, from 1 in January.
 
-DEPARTMENT_TOPICS = {
-    "教育局": ["学校安全", "学生资助", "校园食品安全", "教师培训", "义务教育招生入学"],
-    "财政局": ["预算执行", "政府采购", "国有资产清查", "财政资金绩效评价", "非税收入征管"],
-    "水利局": ["汛期安全防范", "农村饮水安全", "水库除险加固", "河道采砂管理"],
-    "农业农村局": ["秋冬种生产", "高标准农田建设", "动物疫病防控", "农村人居环境整治"],
-    "应急管理局": ["安全生产大检查", "森林防火", "防灾减灾宣传", "危险化学品安全"],
-    "民政局": ["困难群众救助", "养老机构安全", "社会组织年检", "留守儿童关爱"],
-    "卫生健康委员会": ["传染病防控", "基本公共卫生服务", "家庭医生签约", "爱国卫生运动"],
-    "自然资源局": ["耕地保护", "地质灾害防治", "不动产登记", "国土空间规划"],
-    "住房和城乡建设局": ["农村危房改造", "建筑施工安全", "城镇燃气安全", "老旧小区改造"],
-    "交通运输局": ["农村公路养护", "道路运输安全", "春运", "桥梁安全排查"],
-    "市场监督管理局": ["食品安全抽检", "特种设备安全", "价格监督检查", "药品安全"],
-    "人力资源和社会保障局": ["农民工工资支付", "城乡居民养老保险", "就业援助", "职业技能培训"],
-    "文化和旅游局": ["文物安全", "乡村旅游", "公共文化服务", "旅游安全"],
-}
-GOVERNMENT_TOPICS = ["优化营商环境", "乡村振兴", "安全生产", "防汛抗旱", "森林防火", "重点项目建设"]
-OFFICE_TOPICS = ["政务公开", "公文办理", "督查考核", "政务服务", "值班值守", "信息报送"]
-COMMITTEE_OFFICE_TOPICS = ["基层党建", "机关作风建设", "督查督办", "信息报送"]
-TOWN_TOPICS = ["村级道路硬化", "集镇污水处理", "水毁设施修复", "村级活动场所改造", "饮水工程"]
+DEPARTMENT_TOPICS = _data["department_topics"]
+GOVERNMENT_TOPICS = _data["government_topics"]
+OFFICE_TOPICS = _data["office_topics"]
+COMMITTEE_OFFICE_TOPICS = _data["committee_office_topics"]
+TOWN_TOPICS = _data["town_topics"]
 
-TITLE_PATTERNS = {
-    DocType.NOTICE: [
-        "关于做好{t}工作的通知",
-        "关于进一步加强{t}工作的通知",
-        "关于开展{t}专项检查的通知",
-        "关于印发{y}年{t}工作要点的通知",
-    ],
-    DocType.REQUEST: ["关于申请{t}专项资金的请示", "关于{t}有关事项的请示"],
-    DocType.REPORT: ["关于{y}年{t}工作情况的报告", "关于{t}工作进展情况的报告"],
-    DocType.LETTER: [
-        "关于商请协助做好{t}工作的函",
-        "关于征求{t}工作方案意见的函",
-        "关于提供{t}有关数据的函",
-    ],
-    DocType.CIRCULAR: ["关于{t}工作检查情况的通报"],
-    DocType.OPINION: ["关于加快推进{t}工作的实施意见"],
-    DocType.MINUTES: ["{t}工作专题会议纪要"],
-}
+TITLE_PATTERNS = {DocType(kind): patterns for kind, patterns in _data["title_patterns"].items()}
 
 # Outgoing documents a department writes in the year (the government, its office, the
 # committee's office and three towns write some more, and the government answers each
@@ -769,48 +726,12 @@ def _reply_title(request):
 
 def _body(plan, subject):
     """A short fictional text in the shape of the type."""
+    bodies = _data["bodies"]
     if plan.doc_type == DocType.REPLY:
-        return (
-            f"<p>你单位《{plan.request.title}》（{plan.request.number}）收悉。经研究，"
-            "现批复如下：</p><p>一、原则同意所请事项。</p>"
-            "<p>二、请严格按照有关规定组织实施，确保资金安全和工作实效。</p>"
-            "<p>此复。</p><p>（虚构演示数据）</p>"
+        return content.fill(
+            bodies["reply"], request_title=plan.request.title, request_number=plan.request.number
         )
-    if plan.doc_type == DocType.REQUEST:
-        return (
-            f"<p>为做好{subject}，根据有关规定，结合我单位实际，现将有关事项请示如下。</p>"
-            "<h2>一、基本情况</h2><p>目前相关工作已完成前期准备，尚有部分经费缺口。</p>"
-            "<h2>二、请示事项</h2><p>恳请县政府予以支持。</p>"
-            "<p>妥否，请批示。</p><p>（虚构演示数据）</p>"
-        )
-    if plan.doc_type == DocType.REPORT:
-        return (
-            f"<p>现将{subject}报告如下。</p>"
-            "<h2>一、主要做法</h2><p>（一）加强组织领导。（二）细化工作措施。</p>"
-            "<h2>二、存在问题</h2><p>工作进展不够平衡，基层力量较为薄弱。</p>"
-            "<h2>三、下一步打算</h2><p>持续抓好整改落实。</p>"
-            "<p>特此报告。</p><p>（虚构演示数据）</p>"
-        )
-    if plan.doc_type == DocType.LETTER:
-        return (
-            f"<p>为做好{subject}，现商请贵单位给予支持配合，"
-            "请于10个工作日内将有关情况函复我单位。</p>"
-            "<p>感谢支持！</p><p>（虚构演示数据）</p>"
-        )
-    if plan.doc_type == DocType.MINUTES:
-        return (
-            f"<p>会议听取了{subject}情况汇报，研究部署了下一阶段工作。现纪要如下：</p>"
-            "<h2>一、会议认为</h2><p>前一阶段工作总体有序推进。</p>"
-            "<h2>二、会议要求</h2><p>各有关单位要按照职责分工，抓好落实。</p>"
-            "<p>（虚构演示数据）</p>"
-        )
-    return (
-        f"<p>为做好{subject}，现将有关事项通知如下。</p>"
-        "<h2>一、提高认识，加强领导</h2><p>各单位要高度重视，明确责任分工。</p>"
-        "<h2>二、突出重点，抓好落实</h2><p>（一）认真组织自查。（二）及时整改问题。</p>"
-        "<h2>三、按时报送工作情况</h2><p>请于规定时间内报送工作情况。</p>"
-        "<p>（虚构演示数据）</p>"
-    )
+    return content.fill(bodies.get(str(plan.doc_type), bodies["default"]), subject=subject)
 
 
 def _year_units():

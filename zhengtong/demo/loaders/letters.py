@@ -17,92 +17,20 @@ from unittest import mock
 from django.utils import timezone
 
 from zhengtong.core.errors import DomainError
+from zhengtong.demo import content
 from zhengtong.letters import services
 from zhengtong.letters.models import DeadlinePolicy, DeclineReason, Letter, Mailbox, MailboxKind
 from zhengtong.org.models import Role, User
 
 log = logging.getLogger(__name__)
+_data = content.load("letters")  # the words: zhengtong/demo/data/letters.toml
 
-NAMES = [
-    "陈晓明",
-    "林秀英",
-    "黄建华",
-    "吴丽娟",
-    "周志强",
-    "徐海燕",
-    "孙立新",
-    "马桂芳",
-    "朱文斌",
-    "胡春梅",
-    "郭永亮",
-    "何淑华",
-    "罗家豪",
-    "梁美玲",
-    "宋国庆",
-    "郑晓燕",
-]
-MOBILE_PREFIXES = ["139", "138", "137", "158", "186", "188"]
+NAMES = _data["names"]
+MOBILE_PREFIXES = _data["mobile_prefixes"]
 
 # (category, title, content) — fictional, generic matters of a county.
-TOPICS = [
-    (
-        "complaint",
-        "关于{place}路灯长期不亮的反映",
-        "{place}一带的路灯已经坏了两个多星期，晚上出行很不安全，希望尽快修复。",
-    ),
-    (
-        "complaint",
-        "{place}农贸市场周边占道经营问题",
-        "{place}农贸市场门口每天早上占道经营，车辆无法通行，请有关部门管一管。",
-    ),
-    (
-        "suggestion",
-        "建议在{place}增设公交站台",
-        "{place}附近居民较多，最近的公交站要走二十分钟，建议增设站台并加装雨棚。",
-    ),
-    (
-        "suggestion",
-        "关于{place}学校上下学交通安全的建议",
-        "{place}学校门口上下学时段车流量大，建议设置减速带并安排人员疏导。",
-    ),
-    (
-        "consultation",
-        "咨询新生入学报名时间",
-        "孩子今年满六周岁，想咨询{place}的小学什么时候开始报名，需要准备哪些材料。",
-    ),
-    (
-        "consultation",
-        "咨询城乡居民医保缴费问题",
-        "在外地务工，想咨询如何在线缴纳今年的城乡居民医保，{place}有没有代缴点。",
-    ),
-    (
-        "consultation",
-        "咨询个体工商户办理营业执照流程",
-        "准备在{place}开一家小餐馆，想了解办理营业执照和食品经营许可的流程。",
-    ),
-    (
-        "report",
-        "反映{place}河道有人倾倒建筑垃圾",
-        "最近发现有车辆夜间在{place}河道边倾倒建筑垃圾，影响河道行洪，请调查处理。",
-    ),
-    (
-        "complaint",
-        "{place}小区自来水水压不足",
-        "{place}小区高层住户用水水压一直不足，早晚高峰基本没水，请帮忙协调解决。",
-    ),
-    (
-        "other",
-        "关于{place}村道养护的问题",
-        "{place}村道路面多处坑洼，雨天积水严重，村民出行不便，希望列入养护计划。",
-    ),
-]
-REPLIES = {
-    "complaint": "您好！您反映的问题我们已安排人员现场核实，并已完成处理。感谢您的监督！如仍有问题，请与我单位联系。",
-    "suggestion": "您好！感谢您的宝贵建议。经研究，我们已将该建议纳入下一阶段工作计划，并将适时组织实施。",
-    "consultation": "您好！您咨询的事项办理指南已在县政府网站“办事服务”栏目公布，也可携带身份证件到县政务服务中心窗口咨询办理。",
-    "report": "您好！您反映的情况已转执法人员调查，已责令相关责任人清理并依法处理。感谢您的举报！",
-    "other": "您好！您的来信已收悉，相关单位已现场查看，并将按计划安排处理。感谢您对我县工作的关心和支持！",
-}
+TOPICS = [(t["category"], t["title"], t["content"]) for t in _data["topics"]]
+REPLIES = _data["replies"]
 
 
 class _Clock:
