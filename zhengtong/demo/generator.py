@@ -277,11 +277,47 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
     if scale < 1:
         raise ValueError("scale must be at least 1")
     p = _Planner(seed, scale)
-    county, abbr, mark = data.COUNTY_NAME, data.COUNTY_ABBR, data.FICTION_MARK
     towns = p.town_names()
+    # The order of these steps is the order the seeded streams are drawn from.
+    _plan_units(p, towns)
+    _plan_leadership(p)
+    deputy_of_head = _plan_department_staff(p)
+    _plan_town_staff(p, towns)
+
+    # Fill up to 300 × scale with 科员/办事员 spread over departments and towns.
+    structural = len(p.staff)
+    target = max(STAFF_PER_SCALE * scale, len(p.staff))
+    fill_units = [u for u in p.units if u.kind in (UnitKind.DEPARTMENT, UnitKind.TOWN)]
+    i = 0
+    while len(p.staff) < target:
+        unit = fill_units[i % len(fill_units)]
+        p.person(unit.key, "办事员" if unit.kind == UnitKind.TOWN else "科员")
+        i += 1
+    limit = max(SERVICE_STAFF_LIMIT, structural)
+    service_staff, bulk_staff = p.staff[:limit], p.staff[limit:]
+    assert not any(s.roles or s.memberships or s.login for s in bulk_staff)
+
+    groups = {
+        "全体乡镇": [u.key for u in p.units if u.kind == UnitKind.TOWN],
+        "县直部门": [u.key for u in p.units if u.kind == UnitKind.DEPARTMENT],
+    }
+    return CountyPlan(
+        seed=seed,
+        scale=scale,
+        units=p.units,
+        staff=service_staff,
+        bulk_staff=bulk_staff,
+        groups=groups,
+        deputy_of_head=deputy_of_head,
+    )
+
+
+def _plan_units(p, towns):
+    """The unit tree: county, committee, government, their offices, departments (with
+    their sections) and towns."""
+    county, abbr, mark = data.COUNTY_NAME, data.COUNTY_ABBR, data.FICTION_MARK
     n_towns, n_townships = data.TOWN_COUNT, data.TOWNSHIP_COUNT
 
-    # The unit tree ---------------------------------------------------------------------
     p.add_unit(
         "county",
         None,
@@ -393,7 +429,9 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
             duties=(f"负责{town}{kind_char}辖区内经济发展、社会事务、基层治理和便民服务{mark}"),
         )
 
-    # The staff -------------------------------------------------------------------------
+
+def _plan_leadership(p):
+    """The county leaders and the staff of the committee, the government and their offices."""
     R = Role
     p.person("committee", "县委书记", R.COUNTY_LEADER, R.UNIT_HEAD)
     p.person("committee", "县委副书记", R.COUNTY_LEADER)
@@ -431,6 +469,10 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
     p.person("it_centre", "安全审计员", R.AUDIT_ADMIN, login="auditor")
     p.person("it_centre", "技术员", R.CLERK)
 
+
+def _plan_department_staff(p):
+    """Every department's staff; returns the username of the deputy who acts for `head`."""
+    R = Role
     unit_admin_departments = {"教育局", "公安局", "财政局"}
     deputy_of_head = None
     departments = data.COMMITTEE_DEPARTMENTS + data.GOVERNMENT_DEPARTMENTS
@@ -465,6 +507,13 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
             p.person(key, chief, (R.UNIT_HEAD, skey), memberships=[(skey, chief)])
             p.person(key, "科员", (R.CLERK, skey), memberships=[(skey, "科员")])
 
+    return deputy_of_head
+
+
+def _plan_town_staff(p, towns):
+    """Every town's staff."""
+    R = Role
+    n_towns = data.TOWN_COUNT
     for i in range(len(towns)):
         key = f"town:{i}"
         town = i < n_towns
@@ -480,33 +529,6 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         if town:
             p.person(key, "信息员", R.EDITOR)
         p.person(key, "文书", R.CLERK, login="clerk" if i == 0 else None)
-
-    # Fill up to 300 × scale with 科员/办事员 spread over departments and towns.
-    structural = len(p.staff)
-    target = max(STAFF_PER_SCALE * scale, len(p.staff))
-    fill_units = [u for u in p.units if u.kind in (UnitKind.DEPARTMENT, UnitKind.TOWN)]
-    i = 0
-    while len(p.staff) < target:
-        unit = fill_units[i % len(fill_units)]
-        p.person(unit.key, "办事员" if unit.kind == UnitKind.TOWN else "科员")
-        i += 1
-    limit = max(SERVICE_STAFF_LIMIT, structural)
-    service_staff, bulk_staff = p.staff[:limit], p.staff[limit:]
-    assert not any(s.roles or s.memberships or s.login for s in bulk_staff)
-
-    groups = {
-        "全体乡镇": [u.key for u in p.units if u.kind == UnitKind.TOWN],
-        "县直部门": [u.key for u in p.units if u.kind == UnitKind.DEPARTMENT],
-    }
-    return CountyPlan(
-        seed=seed,
-        scale=scale,
-        units=p.units,
-        staff=service_staff,
-        bulk_staff=bulk_staff,
-        groups=groups,
-        deputy_of_head=deputy_of_head,
-    )
 
 
 # --- writing it -----------------------------------------------------------------------
