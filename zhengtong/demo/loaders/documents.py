@@ -386,43 +386,56 @@ class _Year:
     # --- the plan ------------------------------------------------------------------
 
     def plan(self, units):
+        """Plan the year's documents (the order of the steps is the order the seeded
+        stream is drawn from), then schedule each one's drafting."""
+        self._plan_departments(units)
+        self._plan_government(units)
+        self._plan_recent_stops(units)
+        for plan in self.rng.sample(
+            [p for p in self.plans if p.doc_type == DocType.NOTICE and not p.stop], 2
+        ):
+            plan.withdraw = True
+        for plan in self.plans:
+            self.at(plan.start, self.draft, plan)
+
+    def _some(self, pool, low, high):
+        return self.rng.sample(pool, min(len(pool), self.rng.randint(low, high)))
+
+    def _title(self, doc_type, topic, when):
+        pattern = self.rng.choice(TITLE_PATTERNS[doc_type])
+        return pattern.format(t=topic, y=timezone.localtime(when).year)
+
+    def _day_in_year(self):
+        while True:
+            moment = self._office_hours(
+                (self.start + datetime.timedelta(days=self.rng.randint(1, 363))).date()
+            )
+            if moment < self.end and _is_working_day(moment):
+                return moment
+
+    def _add(self, unit, doc_type, topics, main, **extra):
         rng = self.rng
+        when = extra.pop("start", None) or self._day_in_year()
+        topic = rng.choice(topics)
+        self.plans.append(
+            _Plan(
+                unit=unit,
+                doc_type=doc_type,
+                title=self._title(doc_type, topic, when),
+                topic=topic,
+                start=when,
+                main=main,
+                urgency=rng.choices(["", "urgent", "extra_urgent"], [88, 10, 2])[0],
+                send_back=rng.random() < 0.07,
+                **extra,
+            )
+        )
+
+    def _plan_departments(self, units):
+        """Each department's outgoing documents of the year."""
+        rng, add, some = self.rng, self._add, self._some
         towns, departments = units["towns"], units["departments"]
         government, gov_office = units["government"], units["government_office"]
-        leaders = units["leaders"]
-
-        def some(pool, low, high):
-            return rng.sample(pool, min(len(pool), rng.randint(low, high)))
-
-        def title(doc_type, topic, when):
-            pattern = rng.choice(TITLE_PATTERNS[doc_type])
-            return pattern.format(t=topic, y=timezone.localtime(when).year)
-
-        def day_in_year():
-            while True:
-                moment = self._office_hours(
-                    (self.start + datetime.timedelta(days=rng.randint(1, 363))).date()
-                )
-                if moment < self.end and _is_working_day(moment):
-                    return moment
-
-        def add(unit, doc_type, topics, main, **extra):
-            when = extra.pop("start", None) or day_in_year()
-            topic = rng.choice(topics)
-            self.plans.append(
-                _Plan(
-                    unit=unit,
-                    doc_type=doc_type,
-                    title=title(doc_type, topic, when),
-                    topic=topic,
-                    start=when,
-                    main=main,
-                    urgency=rng.choices(["", "urgent", "extra_urgent"], [88, 10, 2])[0],
-                    send_back=rng.random() < 0.07,
-                    **extra,
-                )
-            )
-
         for name, unit in departments.items():
             topics = DEPARTMENT_TOPICS[name]
             others = [u for n, u in departments.items() if n != name]
@@ -457,6 +470,13 @@ class _Year:
                     add(unit, kind, topics, [rng.choice(others)])
                 else:
                     add(unit, kind, topics, some(towns, 1, 3))
+
+    def _plan_government(self, units):
+        """The government's, its office's, the committee office's and three towns'."""
+        rng, add, some = self.rng, self._add, self._some
+        towns, departments = units["towns"], units["departments"]
+        government, gov_office = units["government"], units["government_office"]
+        leaders = units["leaders"]
         for _i in range(6):
             kind = rng.choices([DocType.NOTICE, DocType.OPINION], [80, 20])[0]
             main = some(list(departments.values()), 2, 3)
@@ -492,9 +512,12 @@ class _Year:
                 kind = rng.choices([DocType.REQUEST, DocType.REPORT], [40, 60])[0]
                 add(town, kind, TOWN_TOPICS, [government])
 
-        # Notices of the last weeks that stop for good at each state and step of the
-        # route (two of each), so that every one is on show whatever the date: started
-        # 16 to 28 days ago, they have reached their stop by now.
+    def _plan_recent_stops(self, units):
+        """Notices of the last weeks that stop for good at each state and step of the
+        route (two of each), so that every one is on show whatever the date: started
+        16 to 28 days ago, they have reached their stop by now."""
+        rng, add, some = self.rng, self._add, self._some
+        towns, departments = units["towns"], units["departments"]
         recent_days = [
             day
             for day in (self.end.date() - datetime.timedelta(days=n) for n in range(16, 29))
@@ -516,12 +539,6 @@ class _Year:
                 stop=stop,
             )
             self.plans[-1].send_back = False
-        for plan in rng.sample(
-            [p for p in self.plans if p.doc_type == DocType.NOTICE and not p.stop], 2
-        ):
-            plan.withdraw = True
-        for plan in self.plans:
-            self.at(plan.start, self.draft, plan)
 
     # --- outgoing --------------------------------------------------------------------
 
