@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from zhengtong.core.errors import DomainError
 from zhengtong.demo import content
+from zhengtong.demo.content import fill as content_fill
 from zhengtong.letters import services
 from zhengtong.letters.models import DeadlinePolicy, DeclineReason, Letter, Mailbox, MailboxKind
 from zhengtong.org.models import Role, User
@@ -31,6 +32,7 @@ MOBILE_PREFIXES = _data["mobile_prefixes"]
 # (category, title, content) — fictional, generic matters of a county.
 TOPICS = [(t["category"], t["title"], t["content"]) for t in _data["topics"]]
 REPLIES = _data["replies"]
+TEXTS = _data["texts"]
 
 
 class _Clock:
@@ -110,72 +112,76 @@ def load(units: dict, *, seed: int, count=150, end=None):
     boxes = ensure_mailboxes(units)
     if not boxes:
         return 0
-    rng = random.Random(seed)
-    end = end or timezone.now()
-    tz = timezone.get_current_timezone()
-    handlers = [
-        u
-        for k, u in sorted(units.items())
-        if (k.startswith("dept:") or k.startswith("town:")) and _holder(Role.CLERK, u)
-    ]
-    if not handlers:
+    year = _LetterYear(units, boxes, seed=seed, end=end or timezone.now())
+    if not year.handlers:
         return 0
-    office_staff = {}
+    for i in range(count):
+        year.schedule(i)
+    year.play()
+    services.escalate_overdue()
+    return sum(1 for h in year.holders if "letter" in h)
 
-    def staff(unit, role):
+
+class _LetterYear:
+    """The events of a year of letters, planned with one seeded stream and then played
+    in time order through the letters' operations."""
+
+    def __init__(self, units, boxes, *, seed, end):
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.boxes = boxes
+        self.end = end
+        self.tz = timezone.get_current_timezone()
+        self.handlers = [
+            u
+            for k, u in sorted(units.items())
+            if (k.startswith("dept:") or k.startswith("town:")) and _holder(Role.CLERK, u)
+        ]
+        self.office_staff = {}
+        self.leader = (
+            User.objects.filter(role_assignments__role=Role.COUNTY_LEADER).order_by("id").first()
+        )
+        self.reasons = list(DeclineReason.objects.filter(is_active=True))
+        towns = [u for k, u in sorted(units.items()) if k.startswith("town:")]
+        self.places = [t.display_short_name for t in towns] or ["城关"]
+        self.events = []  # (moment, letter, order, callable)
+        self.holders = []
+
+    def staff(self, unit, role):
         key = (unit.pk, role)
-        if key not in office_staff:
-            office_staff[key] = _holder(role, unit) or _holder(Role.CLERK, unit)
-        return office_staff[key]
+        if key not in self.office_staff:
+            self.office_staff[key] = _holder(role, unit) or _holder(Role.CLERK, unit)
+        return self.office_staff[key]
 
-    def approver(box):
-        office = box.office_unit
-        return _holder(Role.REVIEWER, office) or _holder(Role.UNIT_HEAD, office)
-
-    leader = User.objects.filter(role_assignments__role=Role.COUNTY_LEADER).order_by("id").first()
-    reasons = list(DeclineReason.objects.filter(is_active=True))
-    towns = [u for k, u in sorted(units.items()) if k.startswith("town:")]
-    places = [t.display_short_name for t in towns] or ["城关"]
-
-    def code_factory():
-        return "".join(rng.choice(services.CODE_ALPHABET) for _i in range(11))
-
-    def new_code():
-        body = code_factory()
+    def new_code(self):
+        body = "".join(self.rng.choice(services.CODE_ALPHABET) for _i in range(11))
         return body + services._code_check_char(body)
 
-    events = []  # (moment, order, callable)
-    holders = []
-    for i in range(count):
+    def schedule(self, i):
+        """Plan letter `i`: its submission and as many later steps as its plan has."""
+        rng, end = self.rng, self.end
         age = rng.randint(0, 364)
-        day = (end - datetime.timedelta(days=age)).astimezone(tz).date()
-        received = datetime.datetime.combine(day, _working_hour(rng, day), tz)
+        day = (end - datetime.timedelta(days=age)).astimezone(self.tz).date()
+        received = datetime.datetime.combine(day, _working_hour(rng, day), self.tz)
         if received >= end:
             received = end - datetime.timedelta(hours=1)
+        boxes = self.boxes
         box = boxes[0] if rng.random() < 0.45 or len(boxes) == 1 else rng.choice(boxes[1:])
         category, title, content = rng.choice(TOPICS)
-        place = rng.choice(places)
+        place = rng.choice(self.places)
         name = rng.choice(NAMES)
         mobile = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
         content = content.format(place=place)
         title = title.format(place=place)
         if rng.random() < 0.2:
-            content += f"我的电话是{mobile}，我叫{name}。"
+            content += content_fill(TEXTS["phone_and_name"], mobile=mobile, name=name)
         holder = {}
-        holders.append(holder)
-        lead = box.office_unit if box.kind == MailboxKind.DEPARTMENT else rng.choice(handlers)
+        self.holders.append(holder)
+        lead = box.office_unit if box.kind == MailboxKind.DEPARTMENT else rng.choice(self.handlers)
         plan = _plan(rng, age)
+        seed = self.seed
 
-        def submit(
-            h=holder,
-            box=box,
-            category=category,
-            title=title,
-            content=content,
-            name=name,
-            mobile=mobile,
-            i=i,
-        ):
+        def submit(h=holder):
             h["letter"] = services.submit_letter(
                 None,
                 mailbox=box,
@@ -188,14 +194,14 @@ def load(units: dict, *, seed: int, count=150, end=None):
                 submission_key=f"demo-letter-{seed}-{i:05d}",
             ).letter
 
-        events.append((received, i, 0, submit))
-        t = received
-        clerk = staff(box.office_unit, Role.CLERK)
+        self.events.append((received, i, 0, submit))
+        clerk = self.staff(box.office_unit, Role.CLERK)
         if plan == "received":
-            continue
-        t = t + datetime.timedelta(hours=rng.randint(2, 30))
-        if plan == "declined" and reasons:
-            events.append(
+            return
+        t = received + datetime.timedelta(hours=rng.randint(2, 30))
+        if plan == "declined" and self.reasons:
+            reasons = self.reasons
+            self.events.append(
                 (
                     t,
                     i,
@@ -205,8 +211,8 @@ def load(units: dict, *, seed: int, count=150, end=None):
                     ),
                 )
             )
-            continue
-        events.append(
+            return
+        self.events.append(
             (
                 t,
                 i,
@@ -214,8 +220,17 @@ def load(units: dict, *, seed: int, count=150, end=None):
                 lambda h=holder, c=clerk, u=lead: services.route_letter(c, _fresh(h), lead_unit=u),
             )
         )
+        if plan in ("routed", "petition", "overdue", "waiting"):
+            self._schedule_open(i, holder, plan, t, clerk)
+            return
+        self._schedule_reply(i, holder, plan, t, clerk, lead, box, category)
+
+    def _schedule_open(self, i, holder, plan, t, clerk):
+        """A letter still open: registered as a petition, waiting for the writer, or late
+        (a leader's instruction and a supervision order, each half of the time)."""
+        rng, leader = self.rng, self.leader
         if plan == "petition":
-            events.append(
+            self.events.append(
                 (
                     t + datetime.timedelta(minutes=5),
                     i,
@@ -224,45 +239,48 @@ def load(units: dict, *, seed: int, count=150, end=None):
                 )
             )
         if plan == "waiting":
-            events.append(
+            self.events.append(
                 (
                     t + datetime.timedelta(hours=3),
                     i,
                     2,
                     lambda h=holder, c=clerk: services.request_more_information(
-                        c, _fresh(h), question="请补充具体地点和联系方式。"
+                        c, _fresh(h), question=TEXTS["more_information"]
                     ),
                 )
             )
-            continue
-        if plan in ("routed", "petition", "overdue"):
-            if plan == "overdue" and leader is not None and rng.random() < 0.5:
-                events.append(
-                    (
-                        t + datetime.timedelta(days=12),
-                        i,
-                        3,
-                        lambda h=holder: services.add_instruction(
-                            leader, _fresh(h), text="请抓紧办理，按时答复群众。"
-                        ),
-                    )
+            return
+        if plan == "overdue" and leader is not None and rng.random() < 0.5:
+            self.events.append(
+                (
+                    t + datetime.timedelta(days=12),
+                    i,
+                    3,
+                    lambda h=holder: services.add_instruction(
+                        leader, _fresh(h), text=TEXTS["instruction"]
+                    ),
                 )
-            if plan == "overdue" and rng.random() < 0.5:
-                events.append(
-                    (
-                        t + datetime.timedelta(days=15),
-                        i,
-                        4,
-                        lambda h=holder, c=clerk: services.issue_supervision_order(
-                            c, _fresh(h), text="该件已超期，请于3个工作日内办结。"
-                        ),
-                    )
+            )
+        if plan == "overdue" and rng.random() < 0.5:
+            self.events.append(
+                (
+                    t + datetime.timedelta(days=15),
+                    i,
+                    4,
+                    lambda h=holder, c=clerk: services.issue_supervision_order(
+                        c, _fresh(h), text=TEXTS["supervision_order"]
+                    ),
                 )
-            continue
-        unit_clerk = staff(lead, Role.CLERK)
+            )
+
+    def _schedule_reply(self, i, holder, plan, t, clerk, lead, box, category):
+        """The lead unit drafts a reply; unless the plan stops there it is approved,
+        sent, published and (three times in four) rated."""
+        rng = self.rng
+        unit_clerk = self.staff(lead, Role.CLERK)
         days = rng.choice([2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 16])
         t = t + datetime.timedelta(days=days, hours=rng.randint(0, 6))
-        events.append(
+        self.events.append(
             (
                 t,
                 i,
@@ -273,11 +291,12 @@ def load(units: dict, *, seed: int, count=150, end=None):
             )
         )
         if plan == "drafted":
-            continue
+            return
         t = t + datetime.timedelta(hours=rng.randint(2, 20))
-        ap = approver(box)
-        events.append((t, i, 6, lambda h=holder, a=ap: services.approve_reply(a, _fresh(h))))
-        events.append(
+        office = box.office_unit
+        ap = _holder(Role.REVIEWER, office) or _holder(Role.UNIT_HEAD, office)
+        self.events.append((t, i, 6, lambda h=holder, a=ap: services.approve_reply(a, _fresh(h))))
+        self.events.append(
             (
                 t + datetime.timedelta(minutes=30),
                 i,
@@ -286,7 +305,7 @@ def load(units: dict, *, seed: int, count=150, end=None):
             )
         )
         t = t + datetime.timedelta(hours=1)
-        events.append(
+        self.events.append(
             (
                 t + datetime.timedelta(hours=2),
                 i,
@@ -295,44 +314,52 @@ def load(units: dict, *, seed: int, count=150, end=None):
             )
         )
         if rng.random() < 0.75:
-            level = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 9, 4])[0]
-            t = t + datetime.timedelta(days=rng.randint(1, 5))
-            events.append(
+            self._schedule_rating(i, holder, t, unit_clerk)
+
+    def _schedule_rating(self, i, holder, t, unit_clerk):
+        rng = self.rng
+        level = rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 9, 4])[0]
+        t = t + datetime.timedelta(days=rng.randint(1, 5))
+        self.events.append(
+            (
+                t,
+                i,
+                9,
+                lambda h=holder, lv=level: services.rate_letter(
+                    None,
+                    _fresh(h),
+                    level=lv,
+                    comment="" if lv >= 3 else TEXTS["low_rating_comment"],
+                ),
+            )
+        )
+        if level <= 2:
+            self.events.append(
                 (
-                    t,
+                    t + datetime.timedelta(days=2),
                     i,
-                    9,
-                    lambda h=holder, lv=level: services.rate_letter(
-                        None, _fresh(h), level=lv, comment="" if lv >= 3 else "问题还没有彻底解决。"
+                    10,
+                    lambda h=holder, uc=unit_clerk: services.record_follow_up(
+                        uc,
+                        _fresh(h),
+                        action="called_back",
+                        note=TEXTS["follow_up_note"],
                     ),
                 )
             )
-            if level <= 2:
-                events.append(
-                    (
-                        t + datetime.timedelta(days=2),
-                        i,
-                        10,
-                        lambda h=holder, uc=unit_clerk: services.record_follow_up(
-                            uc,
-                            _fresh(h),
-                            action="called_back",
-                            note="已电话回访来信人，说明处理进展。",
-                        ),
-                    )
-                )
-    events = [e for e in events if e[0] < end]
-    events.sort(key=lambda e: (e[0], e[1], e[2]))
-    clock = _Clock()
-    with mock.patch.object(services, "new_tracking_code", new_code):
-        for moment, _i, _order, run in events:
-            with clock.at(moment):
-                try:
-                    run()
-                except DomainError as exc:  # one odd letter must not stop the demo
-                    log.warning("Demo letter event skipped: %s", exc)
-    services.escalate_overdue()
-    return sum(1 for h in holders if "letter" in h)
+
+    def play(self):
+        """Run the events before `end` in time order, each at its own moment."""
+        events = [e for e in self.events if e[0] < self.end]
+        events.sort(key=lambda e: (e[0], e[1], e[2]))
+        clock = _Clock()
+        with mock.patch.object(services, "new_tracking_code", self.new_code):
+            for moment, _i, _order, run in events:
+                with clock.at(moment):
+                    try:
+                        run()
+                    except DomainError as exc:  # one odd letter must not stop the demo
+                        log.warning("Demo letter event skipped: %s", exc)
 
 
 def _fresh(holder):
