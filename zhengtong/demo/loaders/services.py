@@ -10,6 +10,8 @@ the unit's clerk. All names and texts are invented for the demo.
 import datetime
 import logging
 import random
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
@@ -193,6 +195,7 @@ CONDITIONAL_FORM = _data["conditional_form"]
 REVIEW_OPINIONS = _data["review_opinions"]
 REFUSE_REASONS = _data["refuse_reasons"]
 COMMENTS = _data["comments"]
+CASE_TEXTS = _data["case_texts"]
 
 
 def _person(rng):
@@ -440,91 +443,141 @@ def _play(step, h, cases):
     item, person, rng = h["item"], h["person"], h["rng"]
     clerk = _holder(Role.CLERK, item.unit)
     head = _holder(Role.UNIT_HEAD, item.unit)
-    app = h.get("app")
     if step in ("draft", "submit"):
-        fields = cases.online_form(item).fields
-        app = cases.save_draft(person, item, answers=_answers(fields, rng, person))
-        h["app"] = app
-        if step == "draft":
-            return 1
-        for material in item.materials.filter(required=True):
-            cases.upload_material(person, app, material, _pdf(f"{material.name[:40]}.pdf"))
-        h["app"] = cases.submit(person, app)
-        return 1
+        return _start_case(step, h, cases, item, person, rng)
+    app = h.get("app")
     if app is None:
         return 0
-    if step == "withdraw":
-        cases.withdraw(person, app, reason="已通过其他途径办理。")
-    elif step == "refuse_at_intake":
-        cases.refuse_at_intake(
-            clerk, app, reasons="申请事项不属于本机关职权范围。", right_unit="禾溪县市场监督管理局"
-        )
-    elif step == "notice":
-        first = item.materials.order_by("order").first()
-        cases.send_one_time_notice(
-            clerk,
-            app,
-            problems=[
-                {
-                    "material": first.pk,
-                    "problem": "wrong",
-                    "what_to_do": "请补充申请人签名并重新上传。",
-                }
-            ],
-        )
-    elif step == "supply":
-        first = item.materials.order_by("order").first()
-        cases.upload_material(person, app, first, _pdf(f"{first.name[:40]}（补正）.pdf"))
-        cases.supply_after_notice(person, app, note="已按要求补正。")
-    elif step == "accept":
-        cases.accept(clerk, app)
-    elif step == "deemed":
-        cases.deem_accepted()
-    elif step == "special_start":
-        cases.start_special_step(
-            clerk,
-            app,
-            kind=rng.choice(["inspection", "expert_review", "hearing"]),
-            reason="需现场核查经营场所。",
-            planned_days=rng.randint(3, 10),
-        )
-    elif step == "special_end":
-        cases.end_special_step(clerk, app, result="现场核查已完成。")
-    elif step == "extend":
-        cases.extend(head, app, reason="案情复杂，需进一步核实。")
-    elif step == "review1":
-        cases.review(clerk, app, opinion=rng.choice(REVIEW_OPINIONS), recommendation="approve")
-    elif step == "review2":
-        cases.review(head, app, opinion=rng.choice(REVIEW_OPINIONS), recommendation="approve")
-    elif step in ("approve", "refuse"):
-        cases.decide(head, app, outcome=step, reasons=REFUSE_REASONS if step == "refuse" else "")
-    elif step == "deliver":
-        cases.deliver(
-            clerk,
-            app,
-            way=rng.choice(["online", "online", "collection", "post"]),
-            note="EMS1234567890",
-        )
-    elif step == "rate":
-        if rng.random() < 0.75:
-            bad = rng.random() < 0.18
-            levels = [rng.choice([1, 2]) if bad else rng.choice([4, 5, 5]) for _d in range(4)]
-            cases.rate(
-                person,
-                app,
-                overall=levels[0],
-                efficiency=levels[1],
-                guide_accuracy=levels[2],
-                convenience=levels[3],
-                comment=rng.choice(COMMENTS[2:] if bad else COMMENTS[:2]),
-            )
-    elif step == "rectify":
-        rating = getattr(app, "rating", None) if hasattr(app, "rating") else None
-        if rating is not None and rating.is_bad and rng.random() < 0.8:
-            cases.record_rectification(
-                clerk,
-                app,
-                call_back="已电话回访申请人，了解具体情况。",
-                result="已优化办事指南并缩短窗口等候时间，感谢您的监督。",
-            )
+    play = _STEPS.get(step)
+    if play is not None:
+        play(_Step(cases, item, person, rng, clerk, head, app, step))
     return 0
+
+
+def _start_case(step, h, cases, item, person, rng):
+    """The applicant fills in the online form; on "submit" also uploads and submits."""
+    fields = cases.online_form(item).fields
+    app = cases.save_draft(person, item, answers=_answers(fields, rng, person))
+    h["app"] = app
+    if step == "draft":
+        return 1
+    for material in item.materials.filter(required=True):
+        cases.upload_material(person, app, material, _pdf(f"{material.name[:40]}.pdf"))
+    h["app"] = cases.submit(person, app)
+    return 1
+
+
+@dataclass
+class _Step:
+    cases: Any
+    item: Any
+    person: Any
+    rng: Any
+    clerk: Any
+    head: Any
+    app: Any
+    step: str
+
+
+def _withdraw(s):
+    s.cases.withdraw(s.person, s.app, reason=CASE_TEXTS["withdraw_reason"])
+
+
+def _refuse_at_intake(s):
+    s.cases.refuse_at_intake(
+        s.clerk,
+        s.app,
+        reasons=CASE_TEXTS["refuse_at_intake_reasons"],
+        right_unit=CASE_TEXTS["refuse_at_intake_right_unit"],
+    )
+
+
+def _notice(s):
+    first = s.item.materials.order_by("order").first()
+    problem = {"material": first.pk, "problem": "wrong"}
+    problem["what_to_do"] = CASE_TEXTS["notice_what_to_do"]
+    s.cases.send_one_time_notice(s.clerk, s.app, problems=[problem])
+
+
+def _supply(s):
+    first = s.item.materials.order_by("order").first()
+    name = f"{first.name[:40]}{CASE_TEXTS['supplied_suffix']}.pdf"
+    s.cases.upload_material(s.person, s.app, first, _pdf(name))
+    s.cases.supply_after_notice(s.person, s.app, note=CASE_TEXTS["supply_note"])
+
+
+def _special_start(s):
+    s.cases.start_special_step(
+        s.clerk,
+        s.app,
+        kind=s.rng.choice(["inspection", "expert_review", "hearing"]),
+        reason=CASE_TEXTS["special_step_reason"],
+        planned_days=s.rng.randint(3, 10),
+    )
+
+
+def _review(s):
+    reviewer = s.clerk if s.step == "review1" else s.head
+    opinion = s.rng.choice(REVIEW_OPINIONS)
+    s.cases.review(reviewer, s.app, opinion=opinion, recommendation="approve")
+
+
+def _decide(s):
+    reasons = REFUSE_REASONS if s.step == "refuse" else ""
+    s.cases.decide(s.head, s.app, outcome=s.step, reasons=reasons)
+
+
+def _deliver(s):
+    way = s.rng.choice(["online", "online", "collection", "post"])
+    s.cases.deliver(s.clerk, s.app, way=way, note=CASE_TEXTS["delivery_note"])
+
+
+def _rate(s):
+    rng = s.rng
+    if rng.random() < 0.75:
+        bad = rng.random() < 0.18
+        levels = [rng.choice([1, 2]) if bad else rng.choice([4, 5, 5]) for _d in range(4)]
+        s.cases.rate(
+            s.person,
+            s.app,
+            overall=levels[0],
+            efficiency=levels[1],
+            guide_accuracy=levels[2],
+            convenience=levels[3],
+            comment=rng.choice(COMMENTS[2:] if bad else COMMENTS[:2]),
+        )
+
+
+def _rectify(s):
+    app = s.app
+    rating = getattr(app, "rating", None) if hasattr(app, "rating") else None
+    if rating is not None and rating.is_bad and s.rng.random() < 0.8:
+        s.cases.record_rectification(
+            s.clerk,
+            app,
+            call_back=CASE_TEXTS["rectification_call_back"],
+            result=CASE_TEXTS["rectification_result"],
+        )
+
+
+# Each later step of a demo case, by its name in the case's plan.
+_STEPS = {
+    "withdraw": _withdraw,
+    "refuse_at_intake": _refuse_at_intake,
+    "notice": _notice,
+    "supply": _supply,
+    "accept": lambda s: s.cases.accept(s.clerk, s.app),
+    "deemed": lambda s: s.cases.deem_accepted(),
+    "special_start": _special_start,
+    "special_end": lambda s: s.cases.end_special_step(
+        s.clerk, s.app, result=CASE_TEXTS["special_step_result"]
+    ),
+    "extend": lambda s: s.cases.extend(s.head, s.app, reason=CASE_TEXTS["extend_reason"]),
+    "review1": _review,
+    "review2": _review,
+    "approve": _decide,
+    "refuse": _decide,
+    "deliver": _deliver,
+    "rate": _rate,
+    "rectify": _rectify,
+}
