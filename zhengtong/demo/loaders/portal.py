@@ -34,7 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Collection, Page, Revision
 
-from zhengtong.demo import data
+from zhengtong.demo import content, data
 from zhengtong.org.models import Membership, Role, Unit, UnitKind, User
 from zhengtong.portal import models as m
 from zhengtong.portal import sitetree
@@ -51,6 +51,8 @@ FONT_CANDIDATES = [
 ]
 MARK = data.FICTION_MARK  # （虚构演示数据）
 SENSITIVE_WORDS = ["绝密", "机密", "内部资料", "演示敏感词"]
+_website = content.load("website")  # the words: zhengtong/demo/data/website.toml
+_FIELD = re.compile(r"\{(\w+)(?::([^}]*))?\}")
 
 
 @dataclass
@@ -848,6 +850,21 @@ class _Loader:
 
     # 政务动态 ------------------------------------------------------------------------------
 
+    def text(self, template, **values):
+        """`template` from website.toml with its fields filled in: {county}, {mark},
+        {town:N}, {n:A-B} (a number drawn now) and the `values` given."""
+
+        def one(match):
+            name, arg = match.group(1), match.group(2)
+            if name == "n":
+                low, high = arg.split("-")
+                return str(self.rng.randint(int(low), int(high)))
+            if name == "town":
+                return self.town_name(int(arg))
+            return str({"county": self.name, "mark": MARK, **values}[name])
+
+        return _FIELD.sub(one, template)
+
     def town_name(self, i):
         towns = self.towns_
         return towns[i % len(towns)].short_name if towns else "丰源镇"
@@ -1365,489 +1382,40 @@ def _item(title, scene, caption, lead, detail, *, topic, unit=None, category=Non
     return item
 
 
+def _item_from(loader, row, **values):
+    """An article item (see `_item`) from a row of website.toml, its texts filled in
+    the order they stand (so that the seeded numbers come out the same)."""
+    fields = {}
+    for key, v in row.items():
+        if key == "topic":
+            fields[key] = m.Topic[v]
+        elif key == "category":
+            fields[key] = m.DisclosureCategory[v]
+        elif key == "unit":
+            fields[key] = loader.office if v == "office" else loader.dept(v)
+        elif isinstance(v, str):
+            fields[key] = loader.text(v, **values)
+        elif isinstance(v, list):
+            fields[key] = [loader.text(x, **values) for x in v]
+        else:
+            fields[key] = v
+    head = [fields.pop(k) for k in ("title", "scene", "caption", "lead", "detail")]
+    return _item(*head, **fields)
+
+
 def _news_items(loader, head_name):
-    d, t, T, C = loader.dept, loader.town_name, m.Topic, m.DisclosureCategory
-    county = loader.name
-    rng = loader.rng
-    n = rng.randint
-    return [
-        _item(
-            f"县政府召开第{n(10, 30)}次常务会议",
-            "meeting",
-            "县政府常务会议",
-            f"县长{head_name}主持召开县政府常务会议，研究部署近期重点工作。",
-            "会议听取了全县经济运行情况汇报，研究了重点项目推进、安全生产和民生实事等事项，"
-            "要求各部门对照年度目标查漏补缺，确保各项任务按期完成。",
-            topic=T.GENERAL,
-            unit=loader.office,
-        ),
-        _item(
-            f"全县春季农业生产暨高标准农田建设现场推进会在{t(0)}召开",
-            "fields",
-            f"{t(0)}高标准农田",
-            f"全县春季农业生产暨高标准农田建设现场推进会在{t(0)}召开。",
-            f"与会人员实地察看了{t(0)}高标准农田建设项目，交流了春耕备耕、农资供应和"
-            f"农技服务经验。今年全县计划新建高标准农田{n(2, 5)}万亩。",
-            topic=T.AGRICULTURE,
-            month=3,
-            unit=d("农业农村局"),
-            caption2="春耕备耕现场",
-            scene2="fields",
-        ),
-        _item(
-            f"{head_name}带队督导汛期安全防范工作",
-            "landscape",
-            "汛期河道巡查",
-            f"县长{head_name}带队深入水库、河道和地质灾害隐患点，督导汛期安全防范工作。",
-            "督导组要求压实防汛责任，加强雨情水情监测预警，落实人员转移避险预案，"
-            "确保人民群众生命财产安全。",
-            topic=T.EMERGENCY,
-            month=6,
-            unit=d("应急管理局"),
-            category=C.EMERGENCIES,
-            in_catalogue=True,
-        ),
-        _item(
-            f"{t(1)}“溪畔人家”乡村旅游季开幕",
-            "landscape",
-            f"{t(1)}溪畔风光",
-            f"{t(1)}“溪畔人家”乡村旅游季近日开幕，推出赏花、采摘、农家美食等活动。",
-            "旅游季期间，当地将开放多条徒步线路和亲子研学点，带动农家乐和农特产品销售，"
-            "让游客在山水之间感受乡村之美。",
-            topic=T.CULTURE,
-            month=4,
-            unit=d("文化和旅游局"),
-        ),
-        _item(
-            "县行政审批服务局推出“一件事一次办”套餐服务",
-            "hall",
-            "政务服务中心综合窗口",
-            "县行政审批服务局推出开办餐饮店、新生儿出生等“一件事一次办”套餐服务。",
-            "申请人只需到一个窗口、提交一套材料，即可办结多个关联事项，"
-            "办理环节和申请材料平均压减一半以上。",
-            topic=T.GENERAL,
-            unit=d("行政审批服务局"),
-            category=C.LICENSING,
-            in_catalogue=True,
-        ),
-        _item(
-            f"{county}工业园区{n(4, 8)}个新签约项目集中开工",
-            "park",
-            "工业园区新开工项目",
-            f"{county}工业园区新签约项目集中开工仪式举行，涉及农产品加工、新型建材等产业。",
-            "项目全部建成后预计新增就业岗位800余个。园区将继续做好水电路网等配套，"
-            "为项目建设提供全程代办服务。",
-            topic=T.INDUSTRY,
-            unit=d("工业和信息化局"),
-        ),
-        _item(
-            "全县义务教育学校秋季学期顺利开学",
-            "town",
-            "县城学校开学日",
-            "全县义务教育阶段学校秋季学期顺利开学，各校开学秩序井然。",
-            "开学前，县教育局组织开展了校舍安全、食堂卫生和校车安全检查，"
-            "新建成的两所学校同步投入使用，新增学位1000余个。",
-            topic=T.EDUCATION,
-            month=9,
-            unit=d("教育局"),
-        ),
-        _item(
-            "县卫生健康委员会开展“健康义诊进乡村”活动",
-            "landscape",
-            "健康义诊进乡村",
-            "县卫生健康委员会组织县级医院专家开展“健康义诊进乡村”活动。",
-            f"义诊队伍先后走进{t(2)}、{t(3)}等地，为群众提供健康咨询、血压血糖检测和用药指导，"
-            "并为行动不便的老人上门服务。",
-            topic=T.HEALTH,
-            unit=d("卫生健康委员会"),
-        ),
-        _item(
-            f"县人社局举办春风行动专场招聘会 提供岗位{n(10, 20)}00余个",
-            "town",
-            "春风行动招聘会",
-            "县人力资源和社会保障局举办春风行动专场招聘会。",
-            "招聘会吸引县内外数十家企业参加，涉及制造、物流、家政和电商等行业，"
-            "现场达成初步就业意向数百人次。",
-            topic=T.EMPLOYMENT,
-            month=2,
-            unit=d("人力资源和社会保障局"),
-            category=C.LIVELIHOOD,
-            in_catalogue=True,
-        ),
-        _item(
-            "县市场监管局开展节日期间食品安全专项检查",
-            "town",
-            "食品安全检查",
-            "节日前夕，县市场监督管理局开展食品安全专项检查。",
-            "检查重点为商超、农贸市场和餐饮单位，对发现的问题已督促整改到位，"
-            "抽检结果将在政府信息公开平台公布。",
-            topic=T.MARKET,
-            month=9,
-            unit=d("市场监督管理局"),
-            category=C.INSPECTIONS,
-            in_catalogue=True,
-        ),
-        _item(
-            "县生态环境分局通报上半年全县空气质量情况",
-            "landscape",
-            "蓝天下的禾溪",
-            "县生态环境分局通报，上半年全县空气质量优良天数比例同比上升。",
-            "下一步，将继续加强扬尘、秸秆焚烧和餐饮油烟治理，持续巩固大气污染防治成效。",
-            topic=T.ENVIRONMENT,
-            month=7,
-            unit=d("生态环境分局"),
-            category=C.INSPECTIONS,
-            in_catalogue=True,
-        ),
-        _item(
-            "全县森林防火工作会议召开",
-            "meeting",
-            "森林防火工作会议",
-            "全县森林防火工作会议召开，安排部署秋冬季森林防火工作。",
-            "会议要求严格野外火源管理，加强重点时段巡山护林，确保一旦发生火情能够快速处置。",
-            topic=T.EMERGENCY,
-            month=10,
-            unit=d("林业局"),
-        ),
-        _item(
-            f"县住建局推进老旧小区改造 今年计划改造{n(8, 15)}个小区",
-            "town",
-            "改造后的老旧小区",
-            "县住房和城乡建设局加快推进城区老旧小区改造。",
-            "改造内容包括雨污分流、外墙保温、加装照明和增设停车位等，"
-            "改造方案均经居民议事会讨论，施工期间尽量减少对居民出行的影响。",
-            topic=T.CONSTRUCTION,
-            unit=d("住房和城乡建设局"),
-            category=C.COUNTY_PUBLIC,
-            in_catalogue=True,
-        ),
-        _item(
-            f"{t(4)}至{t(5)}公路改造工程完工通车",
-            "landscape",
-            "改造后的乡村公路",
-            f"{t(4)}至{t(5)}公路改造工程完工通车。",
-            "改造后的公路路面拓宽至7米，沿线设置了安全防护设施，两地之间行车时间缩短约20分钟。",
-            topic=T.INDUSTRY,
-            unit=d("交通运输局"),
-        ),
-        _item(
-            "县民政局开展困难群众冬季走访慰问",
-            "town",
-            "冬季走访慰问",
-            "县民政局联合各乡镇开展困难群众冬季走访慰问。",
-            "工作人员逐户了解困难群众的生活和取暖情况，送去棉被和生活用品，"
-            "对符合条件的及时纳入临时救助。",
-            topic=T.CIVIL,
-            month=1,
-            unit=d("民政局"),
-            category=C.COUNTY_ORDER,
-            in_catalogue=True,
-        ),
-        _item(
-            "县统计局发布前三季度全县经济运行情况",
-            "town",
-            "县城街景",
-            "县统计局发布前三季度全县经济运行情况，主要指标保持平稳增长。",
-            f"前三季度，全县地区生产总值同比增长{n(4, 7)}.{n(0, 9)}%，"
-            f"规模以上工业增加值同比增长{n(5, 9)}.{n(0, 9)}%，"
-            f"社会消费品零售总额同比增长{n(3, 6)}.{n(0, 9)}%（数据均为虚构）。",
-            topic=T.ECONOMY,
-            month=10,
-            unit=d("统计局"),
-            category=C.STATISTICS,
-            in_catalogue=True,
-        ),
-        _item(
-            f"{county}举办第三届稻香文化节",
-            "fields",
-            "稻香文化节",
-            f"{county}第三届稻香文化节开幕，展示禾溪稻作文化和农耕民俗。",
-            "文化节期间举办了农民丰收趣味赛、稻田音乐会和农特产品展销，吸引周边游客前来参观。",
-            topic=T.CULTURE,
-            month=9,
-            unit=d("文化和旅游局"),
-        ),
-        _item(
-            f"县水利局完成{t(6)}小型水库除险加固",
-            "landscape",
-            "加固后的小型水库",
-            f"县水利局完成{t(6)}小型水库除险加固工程。",
-            "工程对大坝进行了防渗处理，更换了放水设施，增设了雨量和水位监测设备，"
-            "水库下游群众的防洪安全得到保障。",
-            topic=T.AGRICULTURE,
-            unit=d("水利局"),
-            category=C.PROJECTS,
-            in_catalogue=True,
-        ),
-        _item(
-            "县政府与三家企业签订合作协议 共建农产品加工基地",
-            "meeting",
-            "项目签约仪式",
-            "县政府与三家企业签订合作协议，共同建设农产品加工基地。",
-            "基地将围绕稻米、茶叶和果蔬开展精深加工，建成后带动周边农户增收。",
-            topic=T.COMMERCE,
-            unit=d("投资促进局"),
-        ),
-        _item(
-            "县医保局开展医保政策进村入户宣传",
-            "landscape",
-            "医保政策宣传",
-            "县医疗保障局组织工作人员开展医保政策进村入户宣传。",
-            "宣传重点为城乡居民医保参保缴费、门诊共济和异地就医备案等内容，现场解答群众疑问。",
-            topic=T.HEALTH,
-            unit=d("医疗保障局"),
-        ),
-        _item(
-            "县司法局举办“法律明白人”培训班",
-            "meeting",
-            "“法律明白人”培训班",
-            "县司法局举办“法律明白人”培训班，各村（社区）骨干参加培训。",
-            "培训围绕人民调解、婚姻家庭和土地承包等常见法律问题展开，"
-            "提升基层依法化解矛盾纠纷的能力。",
-            topic=T.JUSTICE,
-            unit=d("司法局"),
-        ),
-        _item(
-            "县政务数据共享平台上线运行",
-            "hall",
-            "政务数据共享",
-            "县数据资源管理局建设的政务数据共享平台上线运行。",
-            "平台已接入数十个部门的数据目录，群众办事可免交部分证明材料，"
-            "实现“数据多跑路、群众少跑腿”。",
-            topic=T.GENERAL,
-            unit=d("数据资源管理局"),
-        ),
-        _item(
-            f"{county}召开优化营商环境工作推进会",
-            "meeting",
-            "优化营商环境推进会",
-            f"{county}召开优化营商环境工作推进会，通报营商环境评价情况。",
-            "会议要求各部门对标先进找差距，在企业开办、工程建设审批和涉企服务等方面再提速。",
-            topic=T.COMMERCE,
-            unit=d("发展和改革局"),
-        ),
-        _item(
-            "全县秋粮收购工作有序开展",
-            "fields",
-            "秋粮收获",
-            "全县秋粮收购工作有序开展，各收购点运转正常。",
-            "县发展和改革局督促收购企业严格执行收购政策，做到不压级压价、不打白条，"
-            "保护种粮农民利益。",
-            topic=T.AGRICULTURE,
-            month=10,
-            unit=d("发展和改革局"),
-        ),
-        _item(
-            "县应急管理局组织开展防汛应急演练",
-            "landscape",
-            "防汛应急演练",
-            "县应急管理局联合相关部门在禾溪沿岸开展防汛应急演练。",
-            "演练模拟了河道水位超警、群众转移安置和抢险救援等场景，"
-            "检验了预案的可操作性和各部门协同能力。",
-            topic=T.EMERGENCY,
-            month=5,
-            unit=d("应急管理局"),
-            category=C.EMERGENCIES,
-            in_catalogue=True,
-        ),
-        _item(
-            f"{t(7)}建成标准化便民服务中心",
-            "hall",
-            f"{t(7)}便民服务中心",
-            f"{t(7)}标准化便民服务中心建成投用。",
-            "中心设置综合窗口和自助服务区，可办理社保、民政、农业等百余项事项，"
-            "群众在家门口就能办事。",
-            topic=T.GENERAL,
-            unit=d("行政审批服务局"),
-        ),
-        _item(
-            "县林业局启动春季造林绿化行动",
-            "landscape",
-            "春季造林绿化",
-            "县林业局启动春季造林绿化行动。",
-            f"今年全县计划完成造林{n(5, 9)}千亩，重点在荒山、河岸和村庄周边补植补造，"
-            "并组织干部群众开展义务植树。",
-            topic=T.ENVIRONMENT,
-            month=3,
-            unit=d("林业局"),
-        ),
-        _item(
-            "县退役军人事务局举办退役军人专场招聘会",
-            "town",
-            "退役军人专场招聘会",
-            "县退役军人事务局举办退役军人专场招聘会。",
-            "招聘会提供安保、物流、驾驶和技术类岗位，并设置政策咨询台，"
-            "为退役军人就业创业提供服务。",
-            topic=T.EMPLOYMENT,
-            unit=d("退役军人事务局"),
-        ),
-        _item(
-            "县审计局完成年度预算执行审计",
-            "meeting",
-            "审计工作会议",
-            "县审计局完成本级年度预算执行和其他财政收支情况审计。",
-            "审计发现的问题已交有关部门整改，整改情况将按规定向社会公告。",
-            topic=T.FINANCE,
-            month=8,
-            unit=d("审计局"),
-        ),
-        _item(
-            "县商务局组织农产品电商直播培训",
-            "town",
-            "电商直播培训",
-            "县商务局组织开展农产品电商直播培训。",
-            "培训邀请电商从业者讲授选品、直播和售后服务等实操技能，帮助农户和合作社拓宽销售渠道。",
-            topic=T.COMMERCE,
-            unit=d("商务局"),
-        ),
-    ]
+    return [_item_from(loader, row, head=head_name) for row in _website["news"]]
 
 
 def _department_news(loader):
-    t, T = loader.town_name, m.Topic
-
-    def item(title, scene, caption, lead, detail, topic, month=None):
-        extra = {"month": month} if month else {}
-        return _item(title, scene, caption, lead, detail, topic=topic, **extra)
-
     return [
         (
-            "教育局",
-            "jydt",
-            "教育动态",
-            [
-                item(
-                    "县教育局召开新学期教育工作会议",
-                    "meeting",
-                    "新学期教育工作会议",
-                    "县教育局召开新学期教育工作会议，部署本学期重点工作。",
-                    "会议要求各校抓好课堂教学质量、课后服务和校园安全，办好人民满意的教育。",
-                    T.EDUCATION,
-                    9,
-                ),
-                item(
-                    f"{t(2)}中心小学新教学楼投入使用",
-                    "town",
-                    "新教学楼",
-                    f"{t(2)}中心小学新教学楼投入使用。",
-                    "新教学楼设有普通教室、科学实验室和图书室，可容纳学生近千人。",
-                    T.EDUCATION,
-                ),
-                item(
-                    "全县中小学开展防溺水安全教育",
-                    "landscape",
-                    "防溺水安全教育",
-                    "全县中小学开展防溺水安全教育。",
-                    "各校通过主题班会、家长会和致家长一封信等形式，提醒学生不私自下水游泳。",
-                    T.EDUCATION,
-                    6,
-                ),
-                item(
-                    "县教育局组织乡村教师专题培训",
-                    "meeting",
-                    "乡村教师专题培训",
-                    "县教育局组织乡村教师专题培训。",
-                    "培训围绕课堂教学改革、作业设计和心理健康教育展开，参训教师二百余人。",
-                    T.EDUCATION,
-                ),
-            ],
-        ),
-        (
-            "农业农村局",
-            "nyncdt",
-            "农业农村动态",
-            [
-                item(
-                    "县农业农村局开展农机安全生产检查",
-                    "fields",
-                    "农机安全检查",
-                    "县农业农村局开展农机安全生产检查。",
-                    "检查组深入农机合作社，查看农机具安全状况和操作人员持证情况。",
-                    T.AGRICULTURE,
-                ),
-                item(
-                    f"{t(3)}稻渔综合种养示范基地获丰收",
-                    "fields",
-                    "稻渔综合种养基地",
-                    f"{t(3)}稻渔综合种养示范基地迎来丰收。",
-                    "基地采用“一水两用、一田双收”模式，亩均效益明显提高。",
-                    T.AGRICULTURE,
-                    9,
-                ),
-                item(
-                    "县农业农村局举办高素质农民培训班",
-                    "meeting",
-                    "高素质农民培训班",
-                    "县农业农村局举办高素质农民培训班。",
-                    "培训内容涵盖绿色种植、农产品品牌建设和农村电商，学员均为种养大户和合作社骨干。",
-                    T.AGRICULTURE,
-                ),
-            ],
-        ),
-        (
-            "卫生健康委员会",
-            "wsjk",
-            "卫生健康动态",
-            [
-                item(
-                    "县人民医院与乡镇卫生院组建医共体",
-                    "town",
-                    "县域医共体",
-                    "县人民医院与各乡镇卫生院组建紧密型县域医共体。",
-                    "医共体内实行专家下沉、检查结果互认和双向转诊，群众在家门口就能看上好医生。",
-                    T.HEALTH,
-                ),
-                item(
-                    "全县开展老年人健康体检",
-                    "hall",
-                    "老年人健康体检",
-                    "全县开展65岁及以上老年人免费健康体检。",
-                    "体检项目包括血常规、心电图和腹部超声等，体检结果纳入居民健康档案。",
-                    T.HEALTH,
-                ),
-                item(
-                    "县卫健委开展爱国卫生月活动",
-                    "town",
-                    "爱国卫生月",
-                    "县卫生健康委员会开展爱国卫生月活动。",
-                    "活动以清洁家园为主题，组织开展环境卫生整治和健康知识宣传。",
-                    T.HEALTH,
-                    4,
-                ),
-            ],
-        ),
-        (
-            "人力资源和社会保障局",
-            "rsdt",
-            "人社动态",
-            [
-                item(
-                    "县人社局开展根治欠薪专项行动",
-                    "town",
-                    "根治欠薪专项行动",
-                    "县人力资源和社会保障局开展根治欠薪专项行动。",
-                    "行动重点检查在建工程项目和劳动密集型企业，督促用人单位按时足额支付工资。",
-                    T.EMPLOYMENT,
-                    12,
-                ),
-                item(
-                    "县人社局举办创业培训班",
-                    "meeting",
-                    "创业培训班",
-                    "县人力资源和社会保障局举办创业培训班。",
-                    "培训合格的学员可按规定申请创业担保贷款和创业补贴。",
-                    T.EMPLOYMENT,
-                ),
-                item(
-                    "社保经办服务下沉到乡镇",
-                    "hall",
-                    "社保服务窗口",
-                    "县社会保险经办服务下沉到各乡镇便民服务中心。",
-                    "参保登记、待遇资格认证等高频事项可在乡镇就近办理。",
-                    T.EMPLOYMENT,
-                ),
-            ],
-        ),
+            column["suffix"],
+            column["slug"],
+            column["title"],
+            [_item_from(loader, row) for row in column["items"]],
+        )
+        for column in _website["department_news"]
     ]
 
 
