@@ -565,7 +565,7 @@ def build_county(plan: CountyPlan) -> BuildResult:
     started = time.perf_counter()
     with transaction.atomic():
         check_can_load()
-        units = {}
+        units: dict = {}
         for u in plan.units:
             units[u.key] = org.create_unit(org.SYSTEM, parent=units.get(u.parent), **u.fields())
         for name, keys in plan.groups.items():
@@ -612,7 +612,7 @@ def build_county(plan: CountyPlan) -> BuildResult:
         from zhengtong.demo.loaders import consultations as consultations_demo
 
         consultations_demo.load(units, seed=plan.seed)
-        from zhengtong.demo.loaders import services as services_demo
+        from zhengtong.demo.loaders import service_items as services_demo
 
         services_demo.load(units, seed=plan.seed)
     return BuildResult(

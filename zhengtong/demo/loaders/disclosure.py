@@ -137,7 +137,7 @@ def load(units: dict, *, seed: int):
     favourite = next((u for u in organs if FAVOURITE in u.name), None)
     rng = random.Random(seed)
     today = timezone.localdate()
-    created = []
+    created: list = []
     with transaction.atomic():
         for serial, (back, story) in enumerate(SCRIPT):
             pick = organs[rng.randrange(len(organs))]

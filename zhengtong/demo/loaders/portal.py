@@ -87,7 +87,7 @@ def load_website(county_root, office, units=None, *, seed=DEFAULT_SEED):
 
 # --- pictures ---------------------------------------------------------------------------
 
-_FONTS = {}
+_FONTS: dict = {}
 
 
 def _font(size):

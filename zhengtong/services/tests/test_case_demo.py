@@ -7,7 +7,7 @@ import time
 import pytest
 
 from zhengtong.conftest import make_unit, make_user
-from zhengtong.demo.loaders import services as demo
+from zhengtong.demo.loaders import service_items as demo
 from zhengtong.org.models import Role, UnitKind
 from zhengtong.services.models import (
     Application,
@@ -34,7 +34,7 @@ def demo_units(county):
 
 
 def test_the_demo_has_forms_and_a_year_of_cases_in_every_state(demo_units, caplog):
-    caplog.set_level("INFO", logger="zhengtong.demo.loaders.services")
+    caplog.set_level("INFO", logger="zhengtong.demo.loaders.service_items")
     started = time.monotonic()
     demo.load(demo_units, seed=7)
     elapsed = time.monotonic() - started
@@ -47,7 +47,7 @@ def test_the_demo_has_forms_and_a_year_of_cases_in_every_state(demo_units, caplo
     assert states == set(ApplicationState.values), set(ApplicationState.values) - states
     assert Application.objects.filter(decided_on_time=False).exists()  # some late
     assert CaseRating.objects.exists() and Rectification.objects.exists()
-    skipped = [r for r in caplog.records if r.name == "zhengtong.demo.loaders.services"]
+    skipped = [r for r in caplog.records if r.name == "zhengtong.demo.loaders.service_items"]
     assert len(skipped) <= 5, [r.getMessage() for r in skipped]
     assert elapsed < 120  # the whole catalogue and the cases (CI machines are slow)
     # Loading again adds nothing.

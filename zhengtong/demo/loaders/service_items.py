@@ -3,7 +3,7 @@ each with a complete guide (every field, the application form's blank form and f
 sample, a sample of the result), written and published through the real operations by
 the unit's clerk. All names and texts are invented for the demo.
 
-    from zhengtong.demo.loaders import services as demo
+    from zhengtong.demo.loaders import service_items as demo
     demo.load(units, seed=2026)   # units: the demo generator's dict key -> Unit
 """
 
