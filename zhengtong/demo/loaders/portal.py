@@ -53,7 +53,16 @@ FONT_CANDIDATES = [
 MARK = data.FICTION_MARK  # （虚构演示数据）
 SENSITIVE_WORDS = ["绝密", "机密", "内部资料", "演示敏感词"]
 _website = content.load("website")  # the words: zhengtong/demo/data/website.toml
-_FIELD = re.compile(r"\{(\w+)(?::([^}]*))?\}")
+_FIELD = re.compile(r"\{([\w.]+)(?::([^}]*))?\}")
+
+
+def _lookup(scope, dotted):
+    """`scope[a]` for "a", its attribute b for "a.b" (the loader's own objects only)."""
+    name, *attrs = dotted.split(".")
+    value = scope[name]
+    for attr in attrs:
+        value = getattr(value, attr)
+    return value
 
 
 @dataclass
@@ -853,7 +862,8 @@ class _Loader:
 
     def text(self, template, **values):
         """`template` from website.toml with its fields filled in: {county}, {mark},
-        {town:N}, {n:A-B} (a number drawn now) and the `values` given."""
+        {town:N}, {n:A-B} (a number drawn now) and the `values` given ({name.attr}: an
+        attribute of one of them)."""
 
         def one(match):
             name, arg = match.group(1), match.group(2)
@@ -862,9 +872,27 @@ class _Loader:
                 return str(self.rng.randint(int(low), int(high)))
             if name == "town":
                 return self.town_name(int(arg))
-            return str({"county": self.name, "mark": MARK, **values}[name])
+            return str(_lookup({"county": self.name, "mark": MARK, **values}, name))
 
         return _FIELD.sub(one, template)
+
+    def render(self, value, scope, helpers=None):
+        """A value from website.toml made real, in the order it stands (so that numbers
+        drawn with the seed come out the same): strings are templates (see `text`),
+        "=name" is the object `scope` holds under that name, "=dept:X" the department X,
+        and a table with `call` is made by that one of `helpers` from its other keys."""
+        if isinstance(value, str):
+            if value.startswith("=dept:"):
+                return self.dept(value.removeprefix("=dept:"))
+            if value.startswith("="):
+                return _lookup(scope, value[1:])
+            return self.text(value, **scope)
+        if isinstance(value, list):
+            return [self.render(v, scope, helpers) for v in value]
+        if isinstance(value, dict):
+            fields = {k: self.render(v, scope, helpers) for k, v in value.items() if k != "call"}
+            return helpers[value["call"]](**fields) if "call" in value else fields
+        return value
 
     def town_name(self, i):
         towns = self.towns_
@@ -2505,156 +2533,16 @@ def _projects(loader):
 
 
 def _investment_pages(loader):
-    county = loader.name
-    return [
-        {
-            "slug": "tzzc",
-            "title": "投资政策",
-            "summary": f"{county}支持产业发展和招商引资的主要政策（虚构）。",
-            "body": [
-                "## 用地支持",
-                "对符合产业政策的重点项目优先安排用地指标，工业用地可采取长期租赁、先租后让、"
-                "弹性年期出让等方式供应。",
-                "## 财政奖补",
-                "对新落户的规模以上工业企业，按其对地方经济的贡献给予一定奖励；"
-                "对技术改造项目给予设备投资补助。",
-                "## 人才支持",
-                "引进的高层次人才可享受安家补贴、子女入学和医疗保健等服务。",
-                "## 全程代办",
-                "项目落地实行“一个项目、一名领导、一个专班、一套方案”，审批事项全程代办。",
-            ],
-            "gallery_title": "产业园区",
-            "gallery": [
-                ("park", "工业园区标准厂房"),
-                ("park", "园区光伏屋顶"),
-                ("town", "园区配套生活区"),
-                ("hall", "企业服务中心"),
-            ],
-        },
-        {
-            "slug": "zyby",
-            "title": "资源禀赋",
-            "summary": f"{county}的农业、生态、文化旅游和劳动力资源（虚构）。",
-            "body": [
-                "## 农业资源",
-                "全县耕地面积数十万亩，是优质稻米、茶叶和水果产区。",
-                "## 生态资源",
-                "禾溪纵贯全境，森林覆盖率较高，湿地和山地景观丰富。",
-                "## 文化旅游资源",
-                "境内有古村落、古驿道和稻作文化遗存，乡村旅游发展潜力大。",
-                "## 劳动力资源",
-                "全县劳动力资源充足，县职业技术学校每年培养各类技能人才千余人。",
-            ],
-            "gallery_title": "山水田园",
-            "gallery": [
-                ("fields", "万亩稻田"),
-                ("landscape", "禾溪湿地"),
-                ("landscape", "茶园山色"),
-                ("fields", "丰收时节"),
-            ],
-        },
-        {
-            "slug": "tzhj",
-            "title": "投资环境",
-            "summary": f"{county}的交通区位、园区平台和政务服务（虚构）。",
-            "video": True,
-            "body": [
-                "## 交通区位",
-                "县城距最近的高速公路出入口约10公里，距高铁站约40分钟车程，县内公路通达各乡镇。",
-                "## 园区平台",
-                "县工业园区规划面积数千亩，已建成标准厂房数十万平方米，水电气和污水处理设施齐全。",
-                "## 政务服务",
-                "企业开办一日办结，工程建设项目审批实行并联审批和容缺受理，"
-                "县政务服务中心设立企业服务专区。",
-            ],
-            "gallery_title": "投资环境",
-            "gallery": [
-                ("town", "县城新区"),
-                ("park", "园区道路"),
-                ("hall", "企业服务专区"),
-                ("landscape", "滨河风光"),
-            ],
-        },
-    ]
+    return loader.render(_website["investment_pages"], {}, {})
 
 
 def _topics(loader):
     T = m.Topic
-    t = loader.town_name
-    county = loader.name
 
     def article(title, scene, lead, detail, topic):
         return _item(title, scene, title, lead, detail, topic=topic)
 
-    return [
-        {
-            "slug": "yhyshj",
-            "title": "优化营商环境",
-            "unit": "发展和改革局",
-            "scene": "town",
-            "summary": f"{county}优化营商环境的政策措施、工作动态和典型经验。",
-            "body": [
-                "营商环境就是生产力。本专题集中发布全县优化营商环境的政策、动态和经验做法，"
-                "欢迎企业和群众提出意见建议。",
-            ],
-            "articles": [
-                article(
-                    "企业开办实现一日办结",
-                    "hall",
-                    "县政务服务中心企业开办专区实现营业执照、公章刻制、税务登记一日办结。",
-                    "专区提供免费帮办代办服务，新开办企业可免费领取首套公章。",
-                    T.COMMERCE,
-                ),
-                article(
-                    "工程建设项目审批推行“拿地即开工”",
-                    "park",
-                    "工业园区推行“拿地即开工”审批模式。",
-                    "通过提前介入、并联审批和容缺受理，项目从取得土地到开工的时间大幅缩短。",
-                    T.CONSTRUCTION,
-                ),
-                article(
-                    "县领导走访企业 现场解决发展难题",
-                    "park",
-                    "县领导带队走访园区企业，听取企业意见建议。",
-                    "对企业反映的用工、融资和物流问题，现场明确责任单位和办理时限。",
-                    T.COMMERCE,
-                ),
-            ],
-        },
-        {
-            "slug": "xczx",
-            "title": "乡村振兴",
-            "unit": "农业农村局",
-            "scene": "fields",
-            "summary": f"{county}推进乡村振兴的政策措施、工作动态和村庄风貌。",
-            "body": [
-                "本专题集中发布全县推进乡村产业、人才、文化、生态和组织振兴的政策与动态。",
-            ],
-            "articles": [
-                article(
-                    f"{t(2)}茶叶产业带动村民增收",
-                    "landscape",
-                    f"{t(2)}发展茶叶种植和加工，形成“合作社+农户”的经营模式。",
-                    "茶园管护、采摘和加工为村民提供了家门口的就业岗位。",
-                    T.AGRICULTURE,
-                ),
-                article(
-                    "全县农村人居环境整治见成效",
-                    "fields",
-                    "全县持续开展农村人居环境整治。",
-                    "各村开展垃圾分类、厕所改造和村庄绿化，村容村貌明显改善。",
-                    T.AGRICULTURE,
-                ),
-                article(
-                    f"{t(5)}打造“稻香”乡村旅游品牌",
-                    "fields",
-                    f"{t(5)}依托稻田景观打造“稻香”乡村旅游品牌。",
-                    "稻田画、农耕体验和农家民宿吸引了周边游客，带动农产品销售。",
-                    T.CULTURE,
-                ),
-            ],
-        },
-    ]
+    return loader.render(_website["topics"], {"T": T}, {"article": article})
 
 
 def _about_body(loader, towns, pictures, video_doc, poster):
