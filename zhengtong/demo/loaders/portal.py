@@ -53,7 +53,7 @@ FONT_CANDIDATES = [
 MARK = data.FICTION_MARK  # （虚构演示数据）
 SENSITIVE_WORDS = ["绝密", "机密", "内部资料", "演示敏感词"]
 _website = content.load("website")  # the words: zhengtong/demo/data/website.toml
-_FIELD = re.compile(r"\{([\w.]+)(?::([^}]*))?\}")
+_FIELD = re.compile(r"\{\{|\}\}|\{([\w.]+)(?::([^}]*))?\}")
 
 
 def _lookup(scope, dotted):
@@ -867,6 +867,8 @@ class _Loader:
 
         def one(match):
             name, arg = match.group(1), match.group(2)
+            if name is None:  # "{{" or "}}": a brace of the text itself
+                return match.group(0)[0]
             if name == "n":
                 low, high = arg.split("-")
                 return str(self.rng.randint(int(low), int(high)))
@@ -880,8 +882,11 @@ class _Loader:
         """A value from website.toml made real, in the order it stands (so that numbers
         drawn with the seed come out the same): strings are templates (see `text`),
         "=name" is the object `scope` holds under that name, "=dept:X" the department X,
-        and a table with `call` is made by that one of `helpers` from its other keys."""
+        "=None" is None, and a table with `call` is made by that one of `helpers` from its
+        other keys."""
         if isinstance(value, str):
+            if value == "=None":
+                return None
             if value.startswith("=dept:"):
                 return self.dept(value.removeprefix("=dept:"))
             if value.startswith("="):
@@ -1722,142 +1727,8 @@ def _notices(loader):
 
 def _policies(loader):
     T, C, V = m.Topic, m.DisclosureCategory, m.Validity
-    county = loader.name
     # Oldest first where one replaces another: the replacement is created first.
-    return [
-        {
-            "slug": "mygyfz-2",
-            "title": f"{county}人民政府关于修改《{county}促进民营经济发展若干措施》的决定",
-            "number": "禾政发〔{year}〕5号",
-            "unit": None,
-            "days": 120,
-            "topic": T.ECONOMY,
-            "summary": "对促进民营经济发展若干措施中的融资支持和要素保障条款作了修改。",
-            "purpose": "进一步优化民营经济发展环境",
-            "scope": "本县行政区域内的民营企业",
-            "lead": "县发展和改革局",
-        },
-        {
-            "slug": "mygyfz",
-            "title": f"{county}人民政府关于印发《{county}促进民营经济发展若干措施》的通知",
-            "number": "禾政发〔{year}〕9号",
-            "unit": None,
-            "days": 520,
-            "topic": T.ECONOMY,
-            "validity": V.AMENDED,
-            "replaced_by": "mygyfz-2",
-            "summary": "从市场准入、融资支持、要素保障和服务优化四个方面支持民营经济发展。",
-            "purpose": "支持民营经济发展壮大",
-            "scope": "本县行政区域内的民营企业",
-            "lead": "县发展和改革局",
-        },
-        {
-            "slug": "tcgl",
-            "title": f"{county}人民政府办公室关于印发《{county}城区停车管理办法》的通知",
-            "number": "禾政办发〔{year}〕21号",
-            "unit": None,
-            "office": True,
-            "days": 60,
-            "topic": T.CONSTRUCTION,
-            "summary": "规范城区停车设施规划、建设和管理，鼓励错时共享停车。",
-            "purpose": "规范城区停车秩序，提高道路通行效率",
-            "scope": "本县城区范围内停车设施的规划、建设、使用和管理",
-            "lead": "县住房和城乡建设局",
-        },
-        {
-            "slug": "tcgl-zx",
-            "title": f"{county}人民政府办公室关于印发《{county}城区停车管理暂行办法》的通知",
-            "number": "禾政办发〔{year}〕14号",
-            "unit": None,
-            "office": True,
-            "days": 1000,
-            "topic": T.CONSTRUCTION,
-            "validity": V.REPEALED,
-            "replaced_by": "tcgl",
-            "summary": "已被《城区停车管理办法》废止。",
-            "purpose": "加强城区停车管理",
-            "scope": "本县城区道路和公共停车场",
-            "lead": "县公安局",
-        },
-        {
-            "slug": "yshj",
-            "title": f"{county}人民政府关于印发《{county}优化营商环境若干措施》的通知",
-            "number": "禾政发〔{year}〕3号",
-            "unit": None,
-            "days": 200,
-            "topic": T.COMMERCE,
-            "category": C.PLANS,
-            "summary": "围绕企业开办、工程建设审批、融资和政务服务提出二十条措施。",
-            "purpose": "持续优化营商环境，激发市场主体活力",
-            "scope": "本县各级行政机关和公共服务单位",
-            "lead": "县发展和改革局",
-        },
-        {
-            "slug": "gbzn",
-            "title": f"{county}人民政府办公室关于印发《{county}高标准农田建设管护办法》的通知",
-            "number": "禾政办发〔{year}〕8号",
-            "unit": None,
-            "office": True,
-            "days": 300,
-            "topic": T.AGRICULTURE,
-            "summary": "明确高标准农田建成后的管护主体、管护内容和资金保障。",
-            "purpose": "加强高标准农田建后管护，确保长期发挥效益",
-            "scope": "本县行政区域内已建成的高标准农田",
-            "lead": "县农业农村局",
-        },
-        {
-            "slug": "dbbz",
-            "title": f"{county}人民政府关于调整城乡居民最低生活保障标准的通知",
-            "number": "禾政发〔{year}〕11号",
-            "unit": None,
-            "days": 90,
-            "topic": T.CIVIL,
-            "category": C.LIVELIHOOD,
-            "summary": "提高城乡居民最低生活保障标准，自次月起执行。",
-            "purpose": "保障困难群众基本生活",
-            "scope": "本县城乡居民最低生活保障对象",
-            "lead": "县民政局",
-        },
-        {
-            "slug": "zsrx",
-            "title": f"{county}教育局关于印发《{county}义务教育阶段招生入学实施办法》的通知",
-            "number": "禾教发〔{year}〕6号",
-            "unit": "教育局",
-            "days": 180,
-            "topic": T.EDUCATION,
-            "summary": "明确义务教育阶段学校招生范围、报名条件和入学程序。",
-            "purpose": "规范义务教育阶段招生入学工作",
-            "scope": "本县义务教育阶段公办和民办学校",
-            "lead": "县教育局",
-        },
-        {
-            "slug": "jycy",
-            "title": f"{county}人力资源和社会保障局关于印发《{county}就业创业补贴实施细则》的通知",
-            "number": "禾人社发〔{year}〕4号",
-            "unit": "人力资源和社会保障局",
-            "days": 240,
-            "topic": T.EMPLOYMENT,
-            "category": C.LIVELIHOOD,
-            "summary": "规定一次性创业补贴、社会保险补贴和就业见习补贴的条件和申领程序。",
-            "purpose": "促进就业创业",
-            "scope": "在本县就业创业的劳动者和吸纳就业的用人单位",
-            "lead": "县人力资源和社会保障局",
-        },
-        {
-            "slug": "slfh",
-            "title": f"{county}人民政府办公室关于印发《{county}森林火灾应急预案》的通知",
-            "number": "禾政办发〔{year}〕17号",
-            "unit": None,
-            "office": True,
-            "days": 330,
-            "topic": T.EMERGENCY,
-            "category": C.EMERGENCIES,
-            "summary": "规定森林火灾的分级、预警、响应和善后处置。",
-            "purpose": "科学有序处置森林火灾",
-            "scope": "本县行政区域内发生的森林火灾的预防和应急处置",
-            "lead": "县应急管理局、县林业局",
-        },
-    ]
+    return loader.render(_website["policies"], {"C": C, "T": T, "V": V}, {})
 
 
 def _policy_body(loader, spec, unit, issued, number):
