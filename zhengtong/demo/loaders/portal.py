@@ -2280,8 +2280,7 @@ def _disclosure_sections(loader):
 
 
 def _projects(loader):
-    t, S, P = loader.town_name, m.Sector, m.ProjectStatus
-    county = loader.name
+    _t, S, P = loader.town_name, m.Sector, m.ProjectStatus
 
     def body(intro, content, benefit, cooperation):
         return [
@@ -2297,110 +2296,7 @@ def _projects(loader):
             "项目所在地水、电、路、通信等基础设施完善，县投资促进局提供全程代办服务。",
         ]
 
-    return [
-        {
-            "slug": "dmjsjg",
-            "title": "稻米精深加工项目",
-            "scene": "park",
-            "sector": S.AGRICULTURE,
-            "location": f"{county}工业园区农产品加工区",
-            "investment": "18000",
-            "land": "120",
-            "status": P.SEEKING,
-            "summary": "依托全县优质稻米基地，建设稻米精深加工和米糠综合利用生产线。",
-            "body": body(
-                "全县常年水稻种植面积数十万亩，优质稻米原料充足。",
-                "建设年加工稻米10万吨生产线、米糠油生产线和仓储物流设施。",
-                "项目达产后预计年销售收入5亿元，带动农户增收。",
-                "独资、合资均可。",
-            ),
-        },
-        {
-            "slug": "sdlydjq",
-            "title": "溪畔湿地生态旅游度假区项目",
-            "scene": "landscape",
-            "sector": S.TOURISM,
-            "location": f"{t(1)}溪畔一带",
-            "investment": "35000",
-            "land": "600",
-            "status": P.NEGOTIATING,
-            "summary": "利用禾溪沿岸湿地和田园风光，建设生态观光、休闲度假和研学基地。",
-            "body": body(
-                "项目区湿地资源丰富，距县城约20公里。",
-                "建设湿地公园、民宿集群、研学营地和游客服务中心。",
-                "项目建成后预计年接待游客50万人次。",
-                "合资合作或特许经营。",
-            ),
-        },
-        {
-            "slug": "llwlzx",
-            "title": "冷链物流中心项目",
-            "scene": "park",
-            "sector": S.LOGISTICS,
-            "location": f"{t(8)}农产品物流园",
-            "investment": "12000",
-            "land": "80",
-            "status": P.SEEKING,
-            "summary": "建设农产品冷链仓储、分拣配送和电商服务中心。",
-            "body": body(
-                "县内果蔬、茶叶等农产品季节性强，冷链需求旺盛。",
-                "建设冷库5万吨、分拣中心和电商服务中心。",
-                "项目建成后可降低农产品损耗，带动电商销售。",
-                "独资或合资。",
-            ),
-        },
-        {
-            "slug": "fbsgf",
-            "title": "工业园区分布式光伏发电项目",
-            "scene": "park",
-            "sector": S.ENERGY,
-            "location": f"{county}工业园区标准厂房屋顶",
-            "investment": "8000",
-            "land": None,
-            "status": P.SIGNED,
-            "summary": "利用园区标准厂房屋顶建设分布式光伏电站，已签约。",
-            "body": body(
-                "园区标准厂房屋顶面积约30万平方米。",
-                "建设分布式光伏电站，采用“自发自用、余电上网”模式。",
-                "预计年发电量约3000万千瓦时。",
-                "合同能源管理。",
-            ),
-        },
-        {
-            "slug": "xxjc",
-            "title": "新型建材生产项目",
-            "scene": "park",
-            "sector": S.MANUFACTURING,
-            "location": f"{county}工业园区",
-            "investment": "20000",
-            "land": "150",
-            "status": P.SEEKING,
-            "summary": "建设装配式建筑构件和绿色建材生产线。",
-            "body": body(
-                "周边县市城镇建设对装配式建筑构件需求稳定增长。",
-                "建设预制构件生产线和绿色建材研发中心。",
-                "项目达产后预计年产值6亿元。",
-                "独资、合资均可。",
-            ),
-        },
-        {
-            "slug": "ylfwzht",
-            "title": "县城养老服务综合体项目",
-            "scene": "town",
-            "sector": S.SERVICES,
-            "location": f"{county}城区惠民路片区",
-            "investment": "9000",
-            "land": "40",
-            "status": P.NEGOTIATING,
-            "summary": "建设集养老照护、康复医疗和社区服务于一体的养老服务综合体。",
-            "body": body(
-                "全县60岁以上人口占比逐年提高，养老服务需求旺盛。",
-                "建设养老床位500张及康复医疗、日间照料设施。",
-                "项目可享受养老服务设施建设补助。",
-                "公建民营或合资合作。",
-            ),
-        },
-    ]
+    return loader.render(_website["projects"], {"P": P, "S": S}, {"body": body})
 
 
 def _investment_pages(loader):
