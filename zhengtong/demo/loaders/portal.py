@@ -881,14 +881,19 @@ class _Loader:
     def render(self, value, scope, helpers=None):
         """A value from website.toml made real, in the order it stands (so that numbers
         drawn with the seed come out the same): strings are templates (see `text`),
-        "=name" is the object `scope` holds under that name, "=dept:X" the department X,
-        "=None" is None, and a table with `call` is made by that one of `helpers` from its
+        "=name" is the object `scope` holds under that name, "=dept:X" the department X
+        ("=dept:X|name": or the object `name` when there is no such department),
+        "=None" is None, "=n:A-B" a number drawn now, and a table with `call` is made by that one of `helpers` from its
         other keys."""
         if isinstance(value, str):
             if value == "=None":
                 return None
-            if value.startswith("=dept:"):
-                return self.dept(value.removeprefix("=dept:"))
+            if value.startswith("=n:"):  # a number drawn now
+                low, high = value.removeprefix("=n:").split("-")
+                return self.rng.randint(int(low), int(high))
+            if value.startswith("=dept:"):  # "=dept:X|name": else the object `name`
+                suffix, _bar, fallback = value.removeprefix("=dept:").partition("|")
+                return self.dept(suffix) or (_lookup(scope, fallback) if fallback else None)
             if value.startswith("="):
                 return _lookup(scope, value[1:])
             return self.text(value, **scope)
@@ -1982,301 +1987,42 @@ def _disclosure_sections(loader):
             ],
         ),
     )
-    return [
-        (
-            "jgzn",
-            "机构职能",
-            [
-                item(
-                    f"{office.name}机构职能",
-                    office,
-                    T.GENERAL,
-                    C.ORGANISATION,
-                    [
-                        f"{office.name}是县人民政府的办事机构。",
-                        f"主要职责：{office.duties}",
-                        f"地址：{office.address}；办公时间：法定工作日上午8:30—12:00，"
-                        f"下午14:30—17:30；电话：{office.phone}。",
-                    ],
-                ),
-            ],
-        ),
-        (
-            "czxx",
-            "财政信息",
-            [
-                item(
-                    f"{county}{budget_year}年财政预算公开",
-                    finance,
-                    T.FINANCE,
-                    C.BUDGET,
-                    [
-                        f"经县人民代表大会批准，现公开{county}{budget_year}年一般公共预算、政府性基金预算等情况。",
-                        "预算公开表见附件（数据为虚构）。",
-                    ],
-                    files=[budget],
-                    days=budget_days,
-                ),
-                item(
-                    f"{county}{accounts_year - 1}年财政决算公开",
-                    finance,
-                    T.FINANCE,
-                    C.BUDGET,
-                    [
-                        f"经县人民代表大会常务委员会批准，现公开{county}{accounts_year - 1}年财政决算。",
-                        "全县一般公共预算收支平衡，“三公”经费支出比上年下降。",
-                    ],
-                    days=accounts_days,
-                ),
-                item(
-                    f"{county}行政事业性收费目录清单",
-                    finance,
-                    T.FINANCE,
-                    C.FEES,
-                    ["现公布全县行政事业性收费目录清单，清单之外的收费一律不得收取。"],
-                    table=(
-                        [
-                            ["执收单位", "收费项目", "收费依据"],
-                            ["县自然资源局", "不动产登记费", "国家规定的收费标准"],
-                            ["县公安局", "证照工本费", "国家规定的收费标准"],
-                            ["县住房和城乡建设局", "污水处理费", "省级规定的收费标准"],
-                        ],
-                        "行政事业性收费目录清单（节选，虚构）",
-                    ),
-                ),
-                item(
-                    f"{county}{purchase_year}年政府采购意向公开",
-                    finance,
-                    T.FINANCE,
-                    C.PROCUREMENT,
-                    ["为便于供应商提前了解采购信息，现将部分单位政府采购意向公开如下。"],
-                    table=(
-                        [
-                            ["采购单位", "采购项目", "预算金额（万元）", "预计采购时间"],
-                            [
-                                "县教育局",
-                                "中小学课桌椅采购",
-                                rng.randint(80, 200),
-                                f"{purchase_year}年第二季度",
-                            ],
-                            [
-                                "县卫生健康委员会",
-                                "乡镇卫生院医疗设备采购",
-                                rng.randint(150, 400),
-                                f"{purchase_year}年第二季度",
-                            ],
-                            [
-                                "县住房和城乡建设局",
-                                "城区路灯维护服务",
-                                rng.randint(40, 90),
-                                f"{purchase_year}年第三季度",
-                            ],
-                        ],
-                        "政府采购意向（虚构）",
-                    ),
-                    days=purchase_days,
-                ),
-            ],
-        ),
-        (
-            "tjxx",
-            "统计信息",
-            [
-                item(
-                    f"{county}{bulletin_year - 1}年国民经济和社会发展统计公报",
-                    stats,
-                    T.ECONOMY,
-                    C.STATISTICS,
-                    [
-                        f"{bulletin_year - 1}年，全县经济运行稳中向好，民生保障持续改善（以下数据均为虚构）。",
-                        f"全年地区生产总值{rng.randint(180, 260)}亿元，比上年增长{rng.randint(4, 7)}.{rng.randint(0, 9)}%。",
-                        f"年末全县户籍人口{rng.randint(36, 42)}.{rng.randint(0, 9)}万人。",
-                    ],
-                    table=(
-                        [
-                            ["指标", "数值", "比上年增长（%）"],
-                            [
-                                "地区生产总值（亿元）",
-                                rng.randint(180, 260),
-                                f"{rng.randint(4, 7)}.{rng.randint(0, 9)}",
-                            ],
-                            [
-                                "粮食总产量（万吨）",
-                                f"{rng.randint(20, 30)}.{rng.randint(0, 9)}",
-                                f"{rng.randint(0, 3)}.{rng.randint(0, 9)}",
-                            ],
-                            [
-                                "城镇居民人均可支配收入（元）",
-                                rng.randint(38000, 45000),
-                                f"{rng.randint(4, 6)}.{rng.randint(0, 9)}",
-                            ],
-                            [
-                                "农村居民人均可支配收入（元）",
-                                rng.randint(19000, 24000),
-                                f"{rng.randint(6, 8)}.{rng.randint(0, 9)}",
-                            ],
-                        ],
-                        "主要指标（虚构）",
-                    ),
-                    days=bulletin_days,
-                ),
-                item(
-                    f"{county}{monthly_year}年1—9月主要经济指标",
-                    stats,
-                    T.ECONOMY,
-                    C.STATISTICS,
-                    ["现发布全县1—9月主要经济指标（虚构数据）。"],
-                    table=(
-                        [
-                            ["指标", "1—9月", "同比增长（%）"],
-                            [
-                                "规模以上工业增加值（亿元）",
-                                rng.randint(40, 60),
-                                f"{rng.randint(5, 9)}.{rng.randint(0, 9)}",
-                            ],
-                            [
-                                "固定资产投资（亿元）",
-                                rng.randint(60, 90),
-                                f"{rng.randint(3, 8)}.{rng.randint(0, 9)}",
-                            ],
-                            [
-                                "社会消费品零售总额（亿元）",
-                                rng.randint(50, 80),
-                                f"{rng.randint(3, 6)}.{rng.randint(0, 9)}",
-                            ],
-                        ],
-                        "主要经济指标（虚构）",
-                    ),
-                    days=monthly_days,
-                ),
-            ],
-        ),
-        (
-            "zdly",
-            "重点领域信息",
-            [
-                item(
-                    f"{county}{projects_year}年重大建设项目计划",
-                    d("发展和改革局") or office,
-                    T.ECONOMY,
-                    C.PROJECTS,
-                    [f"经县人民政府同意，现公布{county}{projects_year}年重大建设项目计划。"],
-                    table=(
-                        [
-                            ["项目名称", "建设内容", "总投资（亿元）"],
-                            [
-                                "禾溪综合治理工程",
-                                "河道清淤、堤防加固和滨水步道",
-                                f"{rng.randint(3, 6)}.{rng.randint(0, 9)}",
-                            ],
-                            [
-                                "县第二人民医院新院区",
-                                "门诊、住院和医技综合楼",
-                                f"{rng.randint(4, 8)}.{rng.randint(0, 9)}",
-                            ],
-                            [
-                                "工业园区标准厂房三期",
-                                "标准厂房和配套设施",
-                                f"{rng.randint(2, 4)}.{rng.randint(0, 9)}",
-                            ],
-                        ],
-                        "重大建设项目（虚构）",
-                    ),
-                    days=projects_days,
-                ),
-                item(
-                    f"{county}集体土地征收补偿标准",
-                    d("自然资源局") or office,
-                    T.LAND,
-                    C.COUNTY_LAND,
-                    [
-                        "根据有关规定，现公布全县集体土地征收区片综合地价和地上附着物补偿标准。",
-                        "征收土地应当依法履行公告、调查、听证等程序，补偿款足额支付到位后方可交地。",
-                    ],
-                ),
-                item(
-                    f"{county}突发事件总体应急预案",
-                    d("应急管理局") or office,
-                    T.EMERGENCY,
-                    C.EMERGENCIES,
-                    [
-                        "本预案规定了全县突发事件的分类分级、组织体系、预警和应急响应。",
-                        "突发事件按照性质分为自然灾害、事故灾难、公共卫生事件和社会安全事件四类。",
-                    ],
-                ),
-                item(
-                    f"{quarter_year}年第三季度食品安全监督抽检信息",
-                    market,
-                    T.MARKET,
-                    C.INSPECTIONS,
-                    [
-                        f"{quarter_year}年第三季度，县市场监督管理局共抽检食品样品{rng.randint(150, 300)}批次。"
-                    ],
-                    table=(
-                        [
-                            ["食品类别", "抽检批次", "合格批次"],
-                            ["粮食加工品", 40, 40],
-                            ["蔬菜", 60, 59],
-                            ["餐饮食品", 50, 50],
-                        ],
-                        "抽检结果（虚构）",
-                    ),
-                    days=quarter_days,
-                ),
-                item(
-                    "县市场监督管理局行政处罚决定信息",
-                    market,
-                    T.MARKET,
-                    C.PENALTIES,
-                    ["现公开本季度作出的具有一定社会影响的行政处罚决定。"],
-                    table=(
-                        [
-                            ["决定书文号", "当事人", "违法行为", "处罚内容"],
-                            [
-                                f"禾市监罚〔{penalty_year}〕12号",
-                                "某商贸有限公司",
-                                "销售过期食品",
-                                "警告、罚款",
-                            ],
-                            [
-                                f"禾市监罚〔{penalty_year}〕15号",
-                                "某餐饮店",
-                                "未按规定公示许可证",
-                                "警告",
-                            ],
-                        ],
-                        "行政处罚决定（虚构）",
-                    ),
-                    days=penalty_days,
-                ),
-                item(
-                    "县行政审批服务局行政许可办理结果",
-                    hall,
-                    T.GENERAL,
-                    C.LICENSING,
-                    [
-                        f"{quarter_year}年第三季度办结行政许可事项{rng.randint(900, 1500)}件，按时办结率100%。"
-                    ],
-                    days=quarter_days + 1,
-                ),
-                {
-                    "disclosed_document": True,
-                    "slug": "xzxksxqd",
-                    "title": f"{county}人民政府关于公布县级政务服务事项目录的通知",
-                    "number": "禾政发〔{year}〕7号",
-                    "unit": loader.government(),
-                    "topic": T.GENERAL,
-                    "category": C.LICENSING,
-                    "summary": "公布县级政务服务事项目录，实行动态管理。",
-                    "body": [
-                        "各乡镇人民政府，县直各单位：",
-                        "现将县级政务服务事项目录予以公布。目录实行动态管理，各单位要按照目录"
-                        "编制办事指南，做到同一事项同一标准、同一编码。",
-                    ],
-                },
-            ],
-        ),
-    ]
+    # The years and days the texts below refer to.
+    accounts_of, bulletin_of = accounts_year - 1, bulletin_year - 1
+    quarter_days_next = quarter_days + 1
+    government = loader.government()
+    return loader.render(
+        [r["row"] for r in _website["disclosure_sections"]],
+        {
+            "C": C,
+            "T": T,
+            "accounts_days": accounts_days,
+            "accounts_of": accounts_of,
+            "budget": budget,
+            "budget_days": budget_days,
+            "budget_year": budget_year,
+            "bulletin_days": bulletin_days,
+            "bulletin_of": bulletin_of,
+            "finance": finance,
+            "government": government,
+            "hall": hall,
+            "market": market,
+            "monthly_days": monthly_days,
+            "monthly_year": monthly_year,
+            "office": office,
+            "penalty_days": penalty_days,
+            "penalty_year": penalty_year,
+            "projects_days": projects_days,
+            "projects_year": projects_year,
+            "purchase_days": purchase_days,
+            "purchase_year": purchase_year,
+            "quarter_days": quarter_days,
+            "quarter_days_next": quarter_days_next,
+            "quarter_year": quarter_year,
+            "stats": stats,
+        },
+        {"item": item},
+    )
 
 
 def _projects(loader):
