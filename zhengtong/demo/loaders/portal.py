@@ -883,11 +883,14 @@ class _Loader:
         drawn with the seed come out the same): strings are templates (see `text`),
         "=name" is the object `scope` holds under that name, "=dept:X" the department X
         ("=dept:X|name": or the object `name` when there is no such department),
-        "=None" is None, "=n:A-B" a number drawn now, and a table with `call` is made by that one of `helpers` from its
+        "=None" is None, "=n:A-B" a number drawn now, "=season:M" the days ago of a day
+        in month M (drawn now), and a table with `call` is made by that one of `helpers` from its
         other keys."""
         if isinstance(value, str):
             if value == "=None":
                 return None
+            if value.startswith("=season:"):  # days ago of a day in that month, drawn now
+                return self.date_in(int(value.removeprefix("=season:")))[0]
             if value.startswith("=n:"):  # a number drawn now
                 low, high = value.removeprefix("=n:").split("-")
                 return self.rng.randint(int(low), int(high))
@@ -1554,180 +1557,37 @@ def _notices(loader):
             ],
         ),
     )
-    return [
-        notice(
-            f"关于{new_year + 1}年元旦期间政务服务安排的公告",
-            [
-                "元旦假期期间，县政务服务中心暂停窗口服务，网上可办事项正常受理。",
-                "假期结束后首个工作日恢复正常办公。如有急办事项，请拨打县政务服务中心电话"
-                f"{hall.phone}预约。",
-            ],
-            T.GENERAL,
-            hall,
-            days=new_year_days,
-        ),
-        notice(
-            f"{county}{recruit_year}年公开招聘事业单位工作人员公告",
-            [
-                f"根据工作需要，{county}{recruit_year}年面向社会公开招聘事业单位工作人员6名。",
-                "报名采取现场报名方式，报名者须填写报名登记表。岗位、人数和资格条件见附件。",
-                "笔试和面试的时间、地点另行公告。",
-            ],
-            T.EMPLOYMENT,
-            hr,
-            C.RECRUITMENT,
-            files=[form, posts],
-            days=recruit_days,
-        ),
-        notice(
-            f"关于征求《{county}城区停车管理办法（征求意见稿）》意见的公告",
-            [
-                "为规范城区停车管理，县住房和城乡建设局起草了《城区停车管理办法（征求意见稿）》，"
-                "现向社会公开征求意见。",
-                "意见征集期为30日。意见可通过本网站互动交流栏目提交，或邮寄至县住房和城乡建设局。",
-            ],
-            T.CONSTRUCTION,
-            d("住房和城乡建设局"),
-            C.COUNTY_PUBLIC,
-            files=[parking_draft],
-            days=180,
-        ),
-        notice(
-            "关于城区部分路段临时停水的通知",
-            [
-                "因供水管网改造施工，城区溪岸路、稻香路沿线将临时停水一天。",
-                "请沿线单位和居民提前做好储水准备。给您带来的不便，敬请谅解。",
-            ],
-            T.CONSTRUCTION,
-            d("住房和城乡建设局"),
-            C.COUNTY_PUBLIC,
-        ),
-        notice(
-            f"关于开展{insurance_year + 1}年度城乡居民医疗保险集中参保缴费的通告",
-            [
-                f"{insurance_year + 1}年度城乡居民医疗保险集中参保缴费工作已经开始。",
-                "参保人员可通过手机缴费、银行代收或到村（社区）办理，请在集中缴费期内及时缴纳。",
-            ],
-            T.HEALTH,
-            d("医疗保障局"),
-            C.LIVELIHOOD,
-            days=insurance_days,
-        ),
-        notice(
-            "关于做好秸秆禁烧和综合利用工作的通告",
-            [
-                "秋收期间，全县范围内禁止露天焚烧秸秆。",
-                "鼓励秸秆还田、饲料化和能源化利用，相关补助政策可向所在乡镇咨询。",
-            ],
-            T.ENVIRONMENT,
-            d("生态环境分局"),
-            days=loader.date_in(10)[0],
-        ),
-        notice(
-            f"{county}{civil_year}年考试录用公务员拟录用人员公示",
-            [
-                "根据公务员录用有关规定，经笔试、面试、体检和考察，现将拟录用人员予以公示。",
-                "公示期为5个工作日。对公示人员有异议的，可向县委组织部、县人力资源和社会保障局反映。",
-            ],
-            T.EMPLOYMENT,
-            hr,
-            C.RECRUITMENT,
-            table=(
-                [["职位", "拟录用人员", "性别", "学历"]]
-                + [
-                    [post, names[i], "—", "本科"]
-                    for i, post in enumerate(
-                        ["县财政局综合岗", "县审计局审计岗", f"{t(0)}综合岗", f"{t(1)}综合岗"]
-                    )
-                ],
-                "拟录用人员名单（虚构）",
-            ),
-            days=civil_days,
-        ),
-        notice(
-            f"关于公布{county}县级行政许可事项清单的公告",
-            [
-                "为深化“放管服”改革，现公布县级行政许可事项清单。",
-                "清单之外，不得违法实施行政许可。清单见附件。",
-            ],
-            T.GENERAL,
-            hall,
-            C.LICENSING,
-            files=[licence_list],
-            days=licence_days,
-        ),
-        notice(
-            f"关于{t(8)}集体土地征收启动公告",
-            [
-                f"因{t(8)}农产品物流园项目建设需要，拟征收{t(8)}部分集体土地。",
-                "征收范围、土地现状调查和补偿安置方案将另行公告，请相关权利人配合调查登记。",
-            ],
-            T.LAND,
-            d("自然资源局"),
-            C.COUNTY_LAND,
-        ),
-        notice(
-            "关于开展全县农业经营主体调查的通知",
-            [
-                "为摸清全县农业经营主体发展情况，县统计局、县农业农村局联合开展农业经营主体调查。",
-                "调查员将入户登记，请各经营主体如实提供信息。调查数据仅用于统计目的。",
-            ],
-            T.ECONOMY,
-            d("统计局"),
-            C.STATISTICS,
-        ),
-        notice(
-            "关于发布森林火险黄色预警的通告",
-            [
-                "近期全县晴燥少雨，森林火险等级较高，现发布森林火险黄色预警。",
-                "预警期间禁止野外用火，进山人员不得携带火种。发现火情请立即报告。",
-            ],
-            T.EMERGENCY,
-            d("林业局"),
-            C.EMERGENCIES,
-            days=loader.date_in(3)[0],
-        ),
-        notice(
-            "关于规范县城区户外广告设置的通告",
-            [
-                "为改善城市面貌，县城区户外广告设置实行审批管理。",
-                "未经审批设置的户外广告，设置人应在通告发布之日起30日内自行拆除。",
-            ],
-            T.CONSTRUCTION,
-            d("住房和城乡建设局"),
-        ),
-        notice(
-            f"关于做好{trainee_year}年度高校毕业生就业见习工作的通知",
-            [
-                "各见习单位应为见习人员安排指导老师，按规定发放见习补贴。",
-                "见习期满留用的，按规定享受相关就业扶持政策。",
-            ],
-            T.EMPLOYMENT,
-            hr,
-            C.LIVELIHOOD,
-            days=trainee_days,
-        ),
-        notice(
-            "关于县政务服务中心延长午间服务时间的公告",
-            [
-                "为方便企业和群众办事，县政务服务中心综合窗口午间延时服务至13:00。",
-                "其他窗口的办公时间不变。",
-            ],
-            T.GENERAL,
-            hall,
-        ),
-        notice(
-            f"关于调整{county}城乡居民最低生活保障标准的公示",
-            [
-                "经县人民政府同意，拟提高全县城乡居民最低生活保障标准。",
-                "调整后的标准自公布之日的次月起执行，详见政策文件栏目。",
-            ],
-            T.CIVIL,
-            d("民政局"),
-            C.LIVELIHOOD,
-            days=110,
-        ),
-    ]
+    # The years the texts below refer to, and the people to be appointed.
+    coming_year, insurance_next = new_year + 1, insurance_year + 1
+    civil_posts = ["县财政局综合岗", "县审计局审计岗", f"{t(0)}综合岗", f"{t(1)}综合岗"]
+    appointed = [["职位", "拟录用人员", "性别", "学历"]]
+    appointed += [[post, names[i], "—", "本科"] for i, post in enumerate(civil_posts)]
+    return loader.render(
+        _website["notices"],
+        {
+            "C": C,
+            "T": T,
+            "appointed": appointed,
+            "civil_days": civil_days,
+            "civil_year": civil_year,
+            "coming_year": coming_year,
+            "form": form,
+            "hall": hall,
+            "hr": hr,
+            "insurance_days": insurance_days,
+            "insurance_next": insurance_next,
+            "licence_days": licence_days,
+            "licence_list": licence_list,
+            "new_year_days": new_year_days,
+            "parking_draft": parking_draft,
+            "posts": posts,
+            "recruit_days": recruit_days,
+            "recruit_year": recruit_year,
+            "trainee_days": trainee_days,
+            "trainee_year": trainee_year,
+        },
+        {"notice": notice},
+    )
 
 
 def _policies(loader):
