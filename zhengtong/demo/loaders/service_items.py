@@ -40,6 +40,7 @@ ITEMS = [tuple(row.values()) for row in _data["items"]]
 ID_MATERIAL = {audience: tuple(row) for audience, row in _data["id_material"].items()}
 FEE_BASIS = _data["fee_basis"]
 HALL = _data["hall"]
+GUIDE = _data["guide"]
 
 
 def _actor(unit, units):
@@ -67,20 +68,34 @@ def _form_name(name):
 
 
 def _fields(n, row, unit, rng):
+    """The complete guide of demo item number `n` (its words: [guide] in services.toml)."""
     (_key, name, item_type, audience, events, statutory, promised, fee, extra, result) = row
     window = rng.randint(1, 40)
     phone = f"0551-{rng.randint(6000, 6999)}{rng.randint(1000, 9999)}"
     id_name, id_form, id_medium, id_source = ID_MATERIAL[audience]
     online = rng.choice(["full", "full", "pre_review", "forms"])
     visits = 0 if online == "full" else 1
+    words = dict(
+        name=name,
+        unit=unit.name,
+        unit_short=unit.display_short_name,
+        hall=HALL,
+        window=window,
+        phone=phone,
+        promised=promised,
+    )
+
+    def say(key):
+        return content.fill(GUIDE[key], **words)
+
     materials = [
         {
             "name": _form_name(name),
             "form": "original",
             "copies": 1,
             "medium": "either",
-            "source": "申请人填写（本页提供空白表格和填写样本）",
-            "note": "如实填写，申请人签字（单位加盖公章）。",
+            "source": GUIDE["form_source"],
+            "note": GUIDE["form_note"],
         },
         {"name": id_name, "form": id_form, "copies": 1, "medium": id_medium, "source": id_source},
     ] + [
@@ -89,8 +104,8 @@ def _fields(n, row, unit, rng):
             "form": "copy" if i % 2 else "original",
             "copies": 1,
             "medium": "paper",
-            "source": "申请人自备",
-            "note": "复印件须与原件一致，原件当场核验后退还。" if i % 2 else "",
+            "source": GUIDE["extra_source"],
+            "note": GUIDE["copy_note"] if i % 2 else "",
         }
         for i, m in enumerate(extra)
     ]
@@ -100,54 +115,28 @@ def _fields(n, row, unit, rng):
         "basic_code": f"{rng.randint(100000, 999999)}{n:04d}",
         "item_type": item_type,
         "audience": audience,
-        "legal_basis": f"《禾溪县{name}管理办法（示例）》第三条、第八条（虚构的演示依据）",
-        "conditions": (
-            f"1. 申请人符合{name}的法定条件；\n2. 申请材料齐全、符合法定形式；\n"
-            "3. 无正在办理中的同类申请。"
-        ),
+        "legal_basis": say("legal_basis"),
+        "conditions": say("conditions"),
         "statutory_limit": statutory,
         "promised_limit": promised,
-        "special_steps": "现场核查：不超过5个工作日，不计入办理时限，核查前书面告知申请人。"
-        if statutory >= 20
-        else "无",
+        "special_steps": GUIDE["special_steps"] if statutory >= 20 else GUIDE["no_special_steps"],
         "fee_charged": bool(fee),
         "fees": fee,
         "fee_basis": FEE_BASIS if fee else "",
-        "place": f"{HALL}一楼{window}号综合窗口（禾溪县城关镇政务路1号）",
-        "hours": "周一至周五（法定节假日除外）上午9:00—12:00，下午13:30—17:00",
+        "place": say("place"),
+        "hours": GUIDE["hours"],
         "phone": phone,
-        "complaint_channel": f"禾溪县12345政务服务便民热线；{unit.name}监督电话 {phone}",
+        "complaint_channel": say("complaint_channel"),
         "result_name": result,
         "result_delivery": ["window", "post"] + (["online"] if online == "full" else []),
         "online_depth": online,
         "visits": visits,
         "materials": materials,
         "steps": [
-            {"name": "申请", "description": "申请人通过网上办事大厅或到综合窗口提交申请表和材料。"},
-            {
-                "name": "受理",
-                "description": "窗口当场或在5个工作日内一次性告知需补正的全部材料；材料齐全的当场受理并出具受理通知书。",
-            },
-            {
-                "name": "审查",
-                "description": f"{unit.display_short_name}两名以上工作人员审查材料，必要时现场核查。",
-            },
-            {
-                "name": "决定",
-                "description": f"在承诺时限{promised}个工作日内作出决定；不予批准的书面说明理由并告知复议和诉讼权利。",
-            },
-            {"name": "送达", "description": "窗口领取、邮寄送达，或网上下载电子证照。"},
+            {"name": step["name"], "description": content.fill(step["description"], **words)}
+            for step in GUIDE["steps"]
         ],
-        "faqs": [
-            {
-                "question": "可以委托他人代办吗？",
-                "answer": "可以。代办人携带授权委托书和本人身份证件办理。",
-            },
-            {
-                "question": "怎样查询办理进度？",
-                "answer": "通过网上办事大厅凭申请编号查询，或拨打咨询电话。",
-            },
-        ],
+        "faqs": [dict(faq) for faq in GUIDE["faqs"]],
         "events": list(ServiceEvent.objects.filter(slug__in=events)),
     }
 
