@@ -45,7 +45,7 @@ from zhengtong.core.validators import credit_code_check_char, organisation_code_
 from zhengtong.org import services as org
 from zhengtong.org.models import COUNTY_WIDE_ROLES, Membership, Role, Unit, UnitKind, User
 
-from . import data
+from . import content, data
 
 DEFAULT_SEED = 2026
 STAFF_PER_SCALE = 300  # at least this many staff per unit of --scale
@@ -667,21 +667,22 @@ def _bulk_create_staff(staff, units, batch_size=1000):
 
 
 def _sample_content(plan, units, users):
-    """Open work items, a few notifications and one delegation for the demo log-ins."""
+    """Open work items, a few notifications and one delegation for the demo log-ins
+    (their words: county.toml)."""
     from zhengtong.core.notifications import notify
     from zhengtong.core.workitems import open_work_item
 
+    county = content.load("county")
     kinds = data.WORK_ITEM_KINDS
     today = timezone.localdate()
-
-    def days_ago(n):
-        return today - datetime.timedelta(days=n)
-
-    clerk, head, leader = users["clerk"], users["head"], users["leader"]
-    editor, itadmin = users["editor"], users["itadmin"]
-    security, auditor = users["security"], users["auditor"]
-    town, dept = units["town:0"], units["dept:教育局"]
-    gov_office = units["government_office"]
+    head = users["head"]
+    deputy = users[plan.deputy_of_head]
+    people = {**users, "deputy": deputy}
+    places = {
+        "town": units["town:0"],
+        "department": units["dept:教育局"],
+        "office": units["government_office"],
+    }
     n = 0
 
     def item(kind, title, *, user=None, unit=None, days=None, due=None):
@@ -689,7 +690,7 @@ def _sample_content(plan, units, users):
         open_work_item(
             None,
             kind=kinds[kind],
-            title=title,
+            title=content.fill(title, county=data.COUNTY_NAME),
             assignee_user=user,
             assignee_unit=unit,
             due_in_working_days=days,
@@ -701,52 +702,27 @@ def _sample_content(plan, units, users):
         )
         n += 1
 
-    # The town clerk: documents to sign for (one of them overdue), a letter to register.
-    item("sign_for", "签收：县政府办公室《关于做好春季森林防火工作的通知》", unit=town, days=1)
-    item(
-        "sign_for",
-        "签收：县应急管理局《关于开展安全生产隐患排查的通知》",
-        unit=town,
-        due=days_ago(3),
-    )
-    item("sign_for", "签收：县农业农村局《关于报送高标准农田建设进度的函》", unit=town, days=2)
-    item("handle", "登记来文：县民政局《关于做好困难群众冬季救助工作的通知》", user=clerk, days=3)
-    item("reply", "答复群众来信：关于村道路灯维修的建议", unit=town, days=5)
-    # The department head: a review, an overdue chase from the supervision office.
-    item("review", "审核：《县教育局关于秋季学期开学准备工作的报告》（代拟稿）", user=head, days=2)
-    item("handle", "办理：县政府督查室催办——校舍安全排查整改情况", user=head, due=days_ago(2))
-    item("sign_for", "签收：县政府办公室《关于做好汛期安全工作的通知》", unit=dept, days=1)
-    item("reply", "答复群众来信：关于学校周边交通安全的建议", unit=dept, days=5)
-    # The county leader.
-    item(
-        "sign_off",
-        f"签发：《{data.COUNTY_NAME}人民政府关于印发县政务服务事项目录的通知》",
-        user=leader,
-        days=1,
-    )
-    item("review", "阅示：县应急管理局《关于汛期准备情况的报告》", user=leader, days=3)
-    item("review", "阅示：县统计局《上月主要经济指标简析》", user=leader, due=days_ago(1))
-    # The website editor.
-    item("edit", "更新栏目：“政务动态”已 8 天未更新", user=editor, due=today)
-    item("edit", "初审：县文化和旅游局投稿《乡村旅游节活动预告》", user=editor, days=2)
-    item("edit", "补充图片说明：“招商引资”栏目 3 张图片缺少替代文本", unit=gov_office, days=4)
-    # The administrators.
-    item("admin", "导入下一年度节假日安排（国务院办公厅通知发布后）", user=itadmin, days=10)
-    item("admin", "核对夜间备份结果", user=itadmin, due=today)
-    item("admin", "复核新增账号的角色分配（3 个）", user=security, days=3)
-    item("admin", "审阅上月审计日志并出具报告", user=auditor, days=5)
-    # Every town: a report due; two of them late already.
+    for row in county["work_items"]:
+        overdue = row.get("overdue")
+        item(
+            row["kind"],
+            row["title"],
+            user=people[row["user"]] if "user" in row else None,
+            unit=places[row["unit"]] if "unit" in row else None,
+            days=row.get("days"),
+            due=None if overdue is None else today - datetime.timedelta(days=overdue),
+        )
+    report = county["town_report"]
     for key in plan.groups["全体乡镇"]:
         late = key in ("town:1", "town:2")
         item(
-            "report",
-            "报送：本季度安全生产工作总结",
+            report["kind"],
+            report["title"],
             unit=units[key],
-            due=days_ago(4) if late else None,
-            days=None if late else 5,
+            due=today - datetime.timedelta(days=report["overdue"]) if late else None,
+            days=None if late else report["days"],
         )
 
-    deputy = users[plan.deputy_of_head]
     now = timezone.now()
     org.delegate(
         org.SYSTEM,
@@ -754,23 +730,14 @@ def _sample_content(plan, units, users):
         delegate_to=deputy,
         starts_at=now - datetime.timedelta(days=1),
         ends_at=now + datetime.timedelta(days=7),
-        reason="参加市级业务培训（演示数据）",
+        reason=county["delegation"]["reason"],
     )
 
-    notes = [
-        (clerk, "您有 3 份来文待签收", "其中 1 份已超期，请尽快签收。"),
-        (head, f"{deputy.real_name}正在代理您的工作", "代理期间的操作均记录为代理办理。"),
-        (deputy, f"您正在代理{head.real_name}的工作", "代理期限 7 天。"),
-        (
-            leader,
-            "有 1 份公文待您签发",
-            f"《{data.COUNTY_NAME}人民政府关于印发县政务服务事项目录的通知》",
-        ),
-        (editor, "“政务动态”栏目即将超期未更新", "请在今天内更新。"),
-        (itadmin, "请导入下一年度节假日安排", "国务院办公厅发布通知后，在“工作日历”中导入。"),
-    ]
-    for person, title, body in notes:
-        notify(person, title, body=body)
+    names = {"county": data.COUNTY_NAME, "head": head.real_name, "deputy": deputy.real_name}
+    notes = county["notifications"]
+    for note in notes:
+        title, body = (content.fill(note[k], **names) for k in ("title", "body"))
+        notify(people[note["user"]], title, body=body)
     return n, len(notes)
 
 
