@@ -1343,63 +1343,16 @@ class _Loader:
     def fill_services(self):
         hall_unit = self.dept("行政审批服务局") or self.office
         picture = self.scene_picture("hall", f"{self.name}政务服务中心")
+        town_count = len(self.towns_)
+        scope = {"MARK": MARK, "hall_unit": hall_unit, "picture": picture, "town_count": town_count}
+        helpers = {"para": lambda parts: para(*parts), "figure": figure}
         self.republish(
             sitetree.section("bsfw"),
-            summary="政务服务中心、乡镇便民服务中心和网上办事的介绍。",
-            body=[
-                para(
-                    "## 县政务服务中心",
-                    f"{self.name}政务服务中心由{hall_unit.name}管理，设综合受理、企业开办、"
-                    "工程建设项目审批、社会事务、不动产登记等区域，实行“前台综合受理、后台分类审批、"
-                    "统一窗口出件”。",
-                    f"地址：{hall_unit.address}。",
-                    f"电话：{hall_unit.phone}。",
-                    "办公时间：法定工作日上午 8:30—12:00，下午 14:30—17:30（节假日安排另行公告）。",
-                ),
-                figure(picture, f"{self.name}政务服务中心（示意图）"),
-                para(
-                    "## 乡镇便民服务中心",
-                    f"全县{len(self.towns_)}个乡镇均设便民服务中心，"
-                    "可办理社会保障、民政救助、农业农村等高频事项。",
-                    "## 网上办事",
-                    "全县政务服务事项的办事指南按事项、主题和部门编排，可在线查阅、打印；"
-                    "可网上办理的事项在指南页上直接“在线申请”，办理进度随时可查：",
-                    "- [办事服务事项目录](/bsfw/sx/)",
-                    "- [办件进度查询](/bsfw/cx/)",
-                    "- [办件公示](/bsfw/gs/)",
-                    "- [好差评](/bsfw/pj/)",
-                    "- [个人中心（注册、登录、我的办件）](/grzx/)",
-                    MARK,
-                ),
-            ],
+            **self.render(_website["services_page"], scope, helpers),
         )
         self.republish(
             sitetree.section("hdjl"),
-            summary="县长信箱、咨询投诉、意见征集和在线访谈。",
-            body=[
-                para(
-                    "## 县长信箱",
-                    "群众和企业可通过县长信箱反映问题、提出意见建议。来信由县政府办公室登记后"
-                    "转交承办单位办理，答复情况在网上公开（个人信息不公开）。",
-                    "## 咨询投诉",
-                    "对政策和办事有疑问，或对行政机关工作人员的服务有意见，可在线咨询或投诉，"
-                    "也可拨打12345政务服务便民热线。",
-                    "## 意见征集",
-                    "涉及群众切身利益的规范性文件和政策措施，起草单位在出台前公开征求意见，"
-                    "并公布意见采纳情况。",
-                    "## 在线访谈",
-                    "县政府部门负责人定期做客在线访谈，解读政策、回应关切。",
-                    "## 入口",
-                    "- [县长信箱和部门信箱](/hdjl/xx/)",
-                    "- [我要写信](/hdjl/xx/xx/)",
-                    "- [来信查询](/hdjl/xx/cx/)",
-                    "- [来信选登](/hdjl/xx/gk/)",
-                    "- [来信统计](/hdjl/xx/tj/)",
-                    "- [意见征集](/hdjl/zj/)",
-                    "- [个人中心](/grzx/)",
-                    MARK,
-                )
-            ],
+            **self.render(_website["interaction_page"], scope, helpers),
         )
 
 
