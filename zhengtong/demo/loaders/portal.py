@@ -1830,43 +1830,30 @@ def _topics(loader):
 
 
 def _about_body(loader, towns, pictures, video_doc, poster):
-    county = loader.name
     rng = loader.rng
     town_names = "、".join(u.short_name for u in towns) or "若干乡镇"
     towns_count = sum(1 for u in towns if u.short_name.endswith("镇"))
     townships = len(towns) - towns_count
     area = 1800 + rng.randint(0, 300)
     population = f"{rng.randint(36, 42)}.{rng.randint(0, 9)}"
-    return [
-        para(
-            f"{county}是一个虚构的县，用于演示政通平台。以下县情均为虚构，与任何真实地方无关。",
-            "## 地理位置",
-            f"{county}地处丘陵与平原交界地带，地势西北高、东南低。禾溪自西北向东南贯穿全境，"
-            f"县域总面积约{area}平方公里，属亚热带季风气候，四季分明，雨量充沛。",
-        ),
-        figure(pictures[0], "禾溪两岸风光（示意图）"),
-        para(
-            "## 行政区划与人口",
-            f"全县辖{towns_count}个镇、{townships}个乡：{town_names}。户籍人口约{population}万人。",
-            "## 历史沿革",
-            f"{county}因禾溪得名，境内稻作历史悠久，素有“稻香之乡”之称。"
-            "县城古称溪口，为旧时沿溪商旅往来的集镇（虚构）。",
-        ),
-        figure(pictures[1], "禾溪平原的万亩良田（示意图）"),
-        para(
-            "## 经济社会",
-            "全县形成了以优质稻米、茶叶、农产品加工和新型建材为主的产业体系，"
-            "乡村旅游和电子商务快速发展。教育、医疗、养老等公共服务体系不断完善。",
-        ),
-        figure(pictures[2], "县城新貌（示意图）"),
-        video(
-            video_doc,
-            poster,
-            f"{county}风光短片（虚构演示视频）",
-            "短片约 3 秒：远山和田野间，太阳缓缓升起，云朵飘过，河面泛着波光。",
-        ),
-        para(MARK),
-    ]
+    river, fields, town_view = pictures[0], pictures[1], pictures[2]
+    return loader.render(
+        _website["about"],
+        {
+            "MARK": MARK,
+            "area": area,
+            "fields": fields,
+            "population": population,
+            "poster": poster,
+            "river": river,
+            "town_names": town_names,
+            "towns_count": towns_count,
+            "town_view": town_view,
+            "townships": townships,
+            "video_doc": video_doc,
+        },
+        {"para": lambda parts: para(*parts), "figure": figure, "video": video},
+    )
 
 
 def _portfolios():
