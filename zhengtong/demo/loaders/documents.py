@@ -32,6 +32,7 @@ from zhengtong.documents.models import (
 from zhengtong.org.models import Role, Unit, UnitKind, User
 
 _data = content.load("documents")  # the words: zhengtong/demo/data/documents.toml
+SAY = _data["say"]
 
 TITLES = _data["titles"]
 
@@ -71,13 +72,7 @@ def _load_today(seed, bureau_name_contains):
         return 0
 
     def new(title, *, recipients=None):
-        body = (
-            f"<p>为做好相关工作，现就{title[2:-3]}有关事项通知如下。</p>"
-            "<h2>一、提高认识，加强领导</h2><p>各地要高度重视，明确责任分工。</p>"
-            "<h2>二、突出重点，抓好落实</h2><p>（一）认真组织自查。（二）及时整改问题。</p>"
-            "<h2>三、按时报送工作情况</h2><p>请于规定时间内将工作情况报送县教育局。</p>"
-            "<p>（虚构演示数据）</p>"
-        )
+        body = content.fill(_data["today"]["notice_body"], subject=title[2:-3])
         return services.create_draft(
             clerk,
             issuing_unit=bureau,
@@ -93,10 +88,10 @@ def _load_today(seed, bureau_name_contains):
         services.submit(
             clerk, document, reviewer=head, signer=head, countersigners=[(finance, finance_head)]
         )
-        services.approve(head, document, opinion="同意，请财政局会签。")
-        services.approve(finance_head, document, opinion="同意。")
+        services.approve(head, document, opinion=SAY["agree_countersign"])
+        services.approve(finance_head, document, opinion=SAY["agree"])
         return services.approve(
-            head, document, opinion="同意印发。", disclosure=Disclosure.PROACTIVE
+            head, document, opinion=SAY["agree_issue"], disclosure=Disclosure.PROACTIVE
         )
 
     made = 0
@@ -110,7 +105,7 @@ def _load_today(seed, bureau_name_contains):
     services.submit(
         clerk, countersign, reviewer=head, signer=head, countersigners=[(finance, finance_head)]
     )
-    services.approve(head, countersign, opinion="同意。")  # waiting for the finance bureau
+    services.approve(head, countersign, opinion=SAY["agree"])  # waiting for the finance bureau
     made += 1
     signed(TITLES[3])  # signed off, waiting to be issued by the clerk
     made += 1
@@ -170,13 +165,11 @@ def load_more(seed=2026):
                 issuing_unit=unit,
                 doc_type=DocType.NOTICE,
                 title=title,
-                body=f"<p>为切实做好{title[4:-3]}，现将有关事项通知如下。</p>"
-                "<h2>一、工作要求</h2><p>各乡镇要明确专人负责，按时完成各项任务。</p>"
-                "<p>（虚构演示数据）</p>",
+                body=content.fill(_data["today"]["routine_body"], subject=title[4:-3]),
                 main_recipients=towns,
             )
             services.submit(clerk, document, reviewer=head, signer=head)
-            services.approve(head, document, opinion="同意。")
+            services.approve(head, document, opinion=SAY["agree"])
             services.approve(head, document, disclosure=Disclosure.PROACTIVE)
             services.issue(clerk, document)
             made += 1
@@ -212,15 +205,20 @@ def _handle_one(town):
     if not (clerk and head and members and records):
         return
     done = records[0]
-    services.propose(clerk, done, proposal=f"请{members[0].real_name}同志办理。", head=head)
-    services.instruct(
-        head, done, instruction="同意。", handlers=[members[0]], due_in_working_days=5
+    services.propose(
+        clerk,
+        done,
+        proposal=content.fill(SAY["propose_handler"], name=members[0].real_name),
+        head=head,
     )
-    services.finish_task(members[0], done, comment="已按要求完成排查并报送情况。")
-    services.close_incoming(clerk, done, result="已按要求办结。", reply_to_sender=True)
+    services.instruct(
+        head, done, instruction=SAY["agree"], handlers=[members[0]], due_in_working_days=5
+    )
+    services.finish_task(members[0], done, comment=SAY["checked_and_reported"])
+    services.close_incoming(clerk, done, result=SAY["closed"], reply_to_sender=True)
     services.archive_incoming(clerk, done, retention=services.Retention.YEARS_10)
     if len(records) > 1:
-        services.propose(clerk, records[1], proposal="建议由镇安监办牵头办理。", head=head)
+        services.propose(clerk, records[1], proposal=SAY["propose_safety_office"], head=head)
 
 
 # --- a year of documents -----------------------------------------------------------------
@@ -555,7 +553,9 @@ class _Year:
             copy_recipients=plan.copy,
             urgency=plan.urgency,
             attachment_note=plan.attachment_note,
-            note=f"联系人：{drafter.real_name}（虚构）" if self.rng.random() < 0.3 else "",
+            note=content.fill(SAY["contact"], name=drafter.real_name)
+            if self.rng.random() < 0.3
+            else "",
         )
         plan.drafter = drafter
         if plan.stop != "draft":
@@ -592,7 +592,7 @@ class _Year:
         step, _acting = services.pending_step_for(person, document)
         if step.kind == StepKind.REVIEW and plan.send_back:
             plan.send_back = False
-            services.send_back(person, document, reason="请进一步核实数据，精简文字后再报。")
+            services.send_back(person, document, reason=SAY["send_back"])
             self.at(self.later(self.now(), 1), self.revise, plan)
             return
         lead = step.kind == StepKind.SIGN_OFF
@@ -606,10 +606,10 @@ class _Year:
             elif self.rng.random() < 0.7:
                 disclosure = Disclosure.ON_REQUEST
             else:
-                disclosure, reason = Disclosure.NOT_DISCLOSED, "属于内部事务信息。"
-        opinion = self.rng.choice(["同意。", "同意，请按程序办理。", "", "已阅，同意。"])
+                disclosure, reason = Disclosure.NOT_DISCLOSED, SAY["internal_matter"]
+        opinion = self.rng.choice([SAY["agree"], SAY["agree_proceed"], "", SAY["read_agree"]])
         if lead and opinion:
-            opinion = "同意印发。"
+            opinion = SAY["agree_issue"]
         document = services.approve(
             person, document, opinion=opinion, disclosure=disclosure, disclosure_reason=reason
         )
@@ -624,7 +624,7 @@ class _Year:
         services.update_draft(
             plan.drafter,
             document,
-            body=document.body.replace("（虚构演示数据）", "（虚构演示数据，已按审核意见修改）"),
+            body=document.body.replace(SAY["mark"], SAY["mark_revised"]),
         )
         self.at(self.later(self.now(), 0), self.submit, plan)
 
@@ -648,7 +648,7 @@ class _Year:
 
     def withdraw(self, plan):
         head = self.people(plan.unit)[1]
-        services.withdraw(head, plan.document, reason="文中数据有误，撤回后重新印发。")
+        services.withdraw(head, plan.document, reason=SAY["withdraw"])
 
     def archive(self, plan):
         clerk = self.people(plan.unit)[0]
@@ -673,7 +673,12 @@ class _Year:
     def propose(self, record):
         clerk, head, others = self.people(record.unit)
         handler = self.rng.choice(others) if others else clerk
-        services.propose(clerk, record, proposal=f"建议由{handler.real_name}同志阅办。", head=head)
+        services.propose(
+            clerk,
+            record,
+            proposal=content.fill(SAY["propose_reader"], name=handler.real_name),
+            head=head,
+        )
         self.at(self.later(self.now(), self.rng.choice([0, 1])), self.instruct, record, handler)
 
     def instruct(self, record, handler):
@@ -682,7 +687,7 @@ class _Year:
         services.instruct(
             head,
             record,
-            instruction="同意，请抓紧办理。",
+            instruction=SAY["agree_hurry"],
             handlers=[handler],
             due_in_working_days=days,
         )
@@ -693,13 +698,13 @@ class _Year:
         self.at(self.later(self.now(), wait), self.finish, record, handler)
 
     def finish(self, record, handler):
-        services.finish_task(handler, record, comment="已按要求办理，情况已报。")
+        services.finish_task(handler, record, comment=SAY["handled_and_reported"])
         self.at(self.later(self.now(), self.rng.choice([0, 1])), self.close, record)
 
     def close(self, record):
         clerk = self.people(record.unit)[0]
         document = record.distribution.document
-        result = "已批复。" if document.doc_type == DocType.REQUEST else "已按要求办结。"
+        result = SAY["replied"] if document.doc_type == DocType.REQUEST else SAY["closed"]
         services.close_incoming(clerk, record, result=result)
         if self.rng.random() < 0.5:
             self.at(self.later(self.now(), self.rng.randint(5, 30)), self.file_incoming, record)
