@@ -1428,7 +1428,6 @@ def _person_names(loader, count):
 
 def _notices(loader):
     d, t, T, C = loader.dept, loader.town_name, m.Topic, m.DisclosureCategory
-    county = loader.name
     # Items that belong to a time of year get a date in it, and their titles its year.
     new_year_days, new_year = loader.date_in(12, 20, 28)
     recruit_days, recruit_year = loader.date_in(4)
@@ -1454,62 +1453,13 @@ def _notices(loader):
 
     hr = d("人力资源和社会保障局") or loader.office
     names = _person_names(loader, 6)
-    form = loader.document(
-        f"{county}{recruit_year}年公开招聘事业单位工作人员报名登记表",
-        "hexi-recruitment-form.docx",
-        simple_docx(
-            f"{county}{recruit_year}年公开招聘事业单位工作人员报名登记表",
-            ["请如实填写以下信息，并附身份证、学历证书复印件。"],
-            table=[
-                ["姓名", "", "性别", ""],
-                ["出生年月", "", "政治面貌", ""],
-                ["学历", "", "专业", ""],
-                ["报考岗位", "", "联系电话", ""],
-                ["学习和工作经历", "", "", ""],
-            ],
-        ),
+    made = loader.render(
+        _website["notice_documents"],
+        {"recruit_year": recruit_year, "licence_year": licence_year},
+        {"document": loader.document, "docx": simple_docx, "xlsx": simple_xlsx, "pdf": simple_pdf},
     )
-    posts = loader.document(
-        f"{county}{recruit_year}年公开招聘事业单位工作人员岗位表",
-        "hexi-recruitment-posts.xlsx",
-        simple_xlsx(
-            f"{county}{recruit_year}年公开招聘事业单位工作人员岗位表",
-            [
-                ["岗位代码", "招聘单位", "岗位名称", "人数", "学历要求", "专业要求"],
-                ["01", f"{county}农业技术推广中心", "农技员", 2, "本科", "农学类"],
-                ["02", f"{county}疾病预防控制中心", "检验员", 1, "本科", "医学检验技术"],
-                ["03", f"{county}城乡规划服务中心", "规划员", 1, "本科", "城乡规划"],
-                ["04", f"{county}融媒体中心", "编辑", 2, "本科", "新闻传播学类"],
-            ],
-        ),
-    )
-    parking_draft = loader.document(
-        f"{county}城区停车管理办法（征求意见稿）",
-        "hexi-parking-draft.pdf",
-        simple_pdf(
-            f"{county}城区停车管理办法（征求意见稿）",
-            [
-                "第一条 为了规范城区停车秩序，提高道路通行效率，结合本县实际，制定本办法。",
-                "第二条 本办法适用于本县城区范围内停车设施的规划、建设、使用和管理。",
-                "第三条 县住房和城乡建设局负责停车设施建设的统筹协调，县公安局负责道路停车秩序管理。",
-                "第四条 鼓励利用闲置地块建设公共停车场，鼓励机关、企事业单位停车场错时对外开放。",
-                "第五条 本办法自发布之日起施行。",
-            ],
-        ),
-    )
-    licence_list = loader.document(
-        f"{county}县级行政许可事项清单（{licence_year}年版）",
-        "hexi-licensing-list.pdf",
-        simple_pdf(
-            f"{county}县级行政许可事项清单（{licence_year}年版）",
-            [
-                "一、本清单列明县级行政许可事项的名称、实施机关和设定依据。",
-                "二、清单共列入行政许可事项若干项，分属县发展和改革局、县教育局、县住房和城乡建设局、"
-                "县交通运输局、县市场监督管理局等部门。",
-                "三、清单实行动态调整，调整情况及时向社会公布。",
-            ],
-        ),
-    )
+    form, posts = made["form"], made["posts"]
+    parking_draft, licence_list = made["parking_draft"], made["licence_list"]
     # The years the texts below refer to, and the people to be appointed.
     coming_year, insurance_next = new_year + 1, insurance_year + 1
     civil_posts = ["县财政局综合岗", "县审计局审计岗", f"{t(0)}综合岗", f"{t(1)}综合岗"]
