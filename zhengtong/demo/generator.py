@@ -317,6 +317,7 @@ def _plan_units(p, towns):
     their sections) and towns."""
     county, abbr, mark = data.COUNTY_NAME, data.COUNTY_ABBR, data.FICTION_MARK
     n_towns, n_townships = data.TOWN_COUNT, data.TOWNSHIP_COUNT
+    fixed = content.load("county")["duties"]  # what the fixed units do
 
     p.add_unit(
         "county",
@@ -324,9 +325,12 @@ def _plan_units(p, towns):
         UnitKind.COUNTY,
         county,
         county[:2],
-        duties=(
-            f"{county}是为演示政通平台而虚构的县{data.COUNTY_FICTION_MARK}，"
-            f"下辖{n_towns}个镇、{n_townships}个乡，县名、机构、人员和号码均为虚构。"
+        duties=content.fill(
+            fixed["county"],
+            county=county,
+            county_mark=data.COUNTY_FICTION_MARK,
+            towns=n_towns,
+            townships=n_townships,
         ),
     )
     p.add_unit(
@@ -336,7 +340,7 @@ def _plan_units(p, towns):
         f"中共{county}委员会",
         "县委",
         doc_prefix=f"{abbr}委发",
-        duties=f"全县工作的领导核心{mark}",
+        duties=fixed["committee"] + mark,
     )
     p.add_unit(
         "committee_office",
@@ -345,7 +349,7 @@ def _plan_units(p, towns):
         f"中共{county}委员会办公室",
         "县委办",
         doc_prefix=f"{abbr}委办发",
-        duties=f"负责县委日常运转、文电会务、机要保密和督促检查{mark}",
+        duties=fixed["committee_office"] + mark,
     )
     for suffix, short, middle, large, _head, _deputy, duties in data.COMMITTEE_DEPARTMENTS:
         p.add_unit(
@@ -365,7 +369,7 @@ def _plan_units(p, towns):
         f"{county}人民政府",
         "县政府",
         doc_prefix=f"{abbr}政发",
-        duties=f"全县的国家行政机关，领导各部门和各乡镇的工作{mark}",
+        duties=fixed["government"] + mark,
     )
     office = p.add_unit(
         "government_office",
@@ -375,7 +379,7 @@ def _plan_units(p, towns):
         "县政府办",
         doc_prefix=f"{abbr}政办发",
         large=True,
-        duties=f"负责县政府日常运转、公文办理、政务公开、政府网站和督查考核{mark}",
+        duties=fixed["government_office"] + mark,
     )
     p.add_unit(
         "supervision",
@@ -383,7 +387,7 @@ def _plan_units(p, towns):
         UnitKind.SECTION,
         f"{office.name}督查室（效能办）",
         "督查室",
-        duties=f"负责县政府重点工作督查、办件时效监测和考核排名{mark}",
+        duties=fixed["supervision"] + mark,
     )
     p.add_unit(
         "it_centre",
@@ -391,7 +395,7 @@ def _plan_units(p, towns):
         UnitKind.SECTION,
         f"{office.name}信息中心",
         "信息中心",
-        duties=f"负责政通平台运行维护、账号权限、节假日数据和备份{mark}",
+        duties=fixed["it_centre"] + mark,
     )
     for suffix, short, middle, large, _head, _deputy, duties in data.GOVERNMENT_DEPARTMENTS:
         p.add_unit(
@@ -426,7 +430,7 @@ def _plan_units(p, towns):
             large=kind_char == "镇",
             address=f"{county}{town}{kind_char}{street}{p.unit_rng.randint(1, 99)}号",
             postcode=f"{data.POSTCODE[:4]}{i + 11:02d}",
-            duties=(f"负责{town}{kind_char}辖区内经济发展、社会事务、基层治理和便民服务{mark}"),
+            duties=content.fill(fixed["town"], town=town + kind_char) + mark,
         )
 
 
