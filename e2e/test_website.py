@@ -53,8 +53,8 @@ SECTIONS = [
 def website(transactional_db):
     """The demo county with its website, committed so the live server sees it."""
     with (
-        mock.patch("zhengtong.documents.demo.load", return_value=0),
-        mock.patch("zhengtong.documents.demo.load_more", return_value=0),
+        mock.patch("zhengtong.demo.loaders.documents.load", return_value=0),
+        mock.patch("zhengtong.demo.loaders.documents.load_more", return_value=0),
     ):
         generator.build_county(generator.plan_county(seed=generator.DEFAULT_SEED))
     yield

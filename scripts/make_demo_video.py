@@ -1,4 +1,4 @@
-"""Regenerate zhengtong/portal/demo_assets/hexi-landscape.mp4, the demo website's short
+"""Regenerate zhengtong/demo/assets/hexi-landscape.mp4, the demo website's short
 sample video (a drawn landscape; FICTIONAL county 禾溪县).
 
 Not part of the project's requirements: run it with a throw-away venv, e.g.
@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT, FPS, SECONDS = 320, 180, 15, 3
-OUT = Path(__file__).resolve().parent.parent / "zhengtong/portal/demo_assets/hexi-landscape.mp4"
+OUT = Path(__file__).resolve().parent.parent / "zhengtong/demo/assets/hexi-landscape.mp4"
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 

@@ -45,7 +45,7 @@ from zhengtong.core.validators import credit_code_check_char, organisation_code_
 from zhengtong.org import services as org
 from zhengtong.org.models import COUNTY_WIDE_ROLES, Membership, Role, Unit, UnitKind, User
 
-from . import data
+from . import content, data
 
 DEFAULT_SEED = 2026
 STAFF_PER_SCALE = 300  # at least this many staff per unit of --scale
@@ -277,20 +277,60 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
     if scale < 1:
         raise ValueError("scale must be at least 1")
     p = _Planner(seed, scale)
-    county, abbr, mark = data.COUNTY_NAME, data.COUNTY_ABBR, data.FICTION_MARK
     towns = p.town_names()
-    n_towns, n_townships = data.TOWN_COUNT, data.TOWNSHIP_COUNT
+    # The order of these steps is the order the seeded streams are drawn from.
+    _plan_units(p, towns)
+    _plan_leadership(p)
+    deputy_of_head = _plan_department_staff(p)
+    _plan_town_staff(p, towns)
 
-    # The unit tree ---------------------------------------------------------------------
+    # Fill up to 300 × scale with 科员/办事员 spread over departments and towns.
+    structural = len(p.staff)
+    target = max(STAFF_PER_SCALE * scale, len(p.staff))
+    fill_units = [u for u in p.units if u.kind in (UnitKind.DEPARTMENT, UnitKind.TOWN)]
+    i = 0
+    while len(p.staff) < target:
+        unit = fill_units[i % len(fill_units)]
+        p.person(unit.key, "办事员" if unit.kind == UnitKind.TOWN else "科员")
+        i += 1
+    limit = max(SERVICE_STAFF_LIMIT, structural)
+    service_staff, bulk_staff = p.staff[:limit], p.staff[limit:]
+    assert not any(s.roles or s.memberships or s.login for s in bulk_staff)
+
+    groups = {
+        "全体乡镇": [u.key for u in p.units if u.kind == UnitKind.TOWN],
+        "县直部门": [u.key for u in p.units if u.kind == UnitKind.DEPARTMENT],
+    }
+    return CountyPlan(
+        seed=seed,
+        scale=scale,
+        units=p.units,
+        staff=service_staff,
+        bulk_staff=bulk_staff,
+        groups=groups,
+        deputy_of_head=deputy_of_head,
+    )
+
+
+def _plan_units(p, towns):
+    """The unit tree: county, committee, government, their offices, departments (with
+    their sections) and towns."""
+    county, abbr, mark = data.COUNTY_NAME, data.COUNTY_ABBR, data.FICTION_MARK
+    n_towns, n_townships = data.TOWN_COUNT, data.TOWNSHIP_COUNT
+    fixed = content.load("county")["duties"]  # what the fixed units do
+
     p.add_unit(
         "county",
         None,
         UnitKind.COUNTY,
         county,
         county[:2],
-        duties=(
-            f"{county}是为演示政通平台而虚构的县{data.COUNTY_FICTION_MARK}，"
-            f"下辖{n_towns}个镇、{n_townships}个乡，县名、机构、人员和号码均为虚构。"
+        duties=content.fill(
+            fixed["county"],
+            county=county,
+            county_mark=data.COUNTY_FICTION_MARK,
+            towns=n_towns,
+            townships=n_townships,
         ),
     )
     p.add_unit(
@@ -300,7 +340,7 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         f"中共{county}委员会",
         "县委",
         doc_prefix=f"{abbr}委发",
-        duties=f"全县工作的领导核心{mark}",
+        duties=fixed["committee"] + mark,
     )
     p.add_unit(
         "committee_office",
@@ -309,7 +349,7 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         f"中共{county}委员会办公室",
         "县委办",
         doc_prefix=f"{abbr}委办发",
-        duties=f"负责县委日常运转、文电会务、机要保密和督促检查{mark}",
+        duties=fixed["committee_office"] + mark,
     )
     for suffix, short, middle, large, _head, _deputy, duties in data.COMMITTEE_DEPARTMENTS:
         p.add_unit(
@@ -329,7 +369,7 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         f"{county}人民政府",
         "县政府",
         doc_prefix=f"{abbr}政发",
-        duties=f"全县的国家行政机关，领导各部门和各乡镇的工作{mark}",
+        duties=fixed["government"] + mark,
     )
     office = p.add_unit(
         "government_office",
@@ -339,7 +379,7 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         "县政府办",
         doc_prefix=f"{abbr}政办发",
         large=True,
-        duties=f"负责县政府日常运转、公文办理、政务公开、政府网站和督查考核{mark}",
+        duties=fixed["government_office"] + mark,
     )
     p.add_unit(
         "supervision",
@@ -347,7 +387,7 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         UnitKind.SECTION,
         f"{office.name}督查室（效能办）",
         "督查室",
-        duties=f"负责县政府重点工作督查、办件时效监测和考核排名{mark}",
+        duties=fixed["supervision"] + mark,
     )
     p.add_unit(
         "it_centre",
@@ -355,7 +395,7 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         UnitKind.SECTION,
         f"{office.name}信息中心",
         "信息中心",
-        duties=f"负责政通平台运行维护、账号权限、节假日数据和备份{mark}",
+        duties=fixed["it_centre"] + mark,
     )
     for suffix, short, middle, large, _head, _deputy, duties in data.GOVERNMENT_DEPARTMENTS:
         p.add_unit(
@@ -390,10 +430,12 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
             large=kind_char == "镇",
             address=f"{county}{town}{kind_char}{street}{p.unit_rng.randint(1, 99)}号",
             postcode=f"{data.POSTCODE[:4]}{i + 11:02d}",
-            duties=(f"负责{town}{kind_char}辖区内经济发展、社会事务、基层治理和便民服务{mark}"),
+            duties=content.fill(fixed["town"], town=town + kind_char) + mark,
         )
 
-    # The staff -------------------------------------------------------------------------
+
+def _plan_leadership(p):
+    """The county leaders and the staff of the committee, the government and their offices."""
     R = Role
     p.person("committee", "县委书记", R.COUNTY_LEADER, R.UNIT_HEAD)
     p.person("committee", "县委副书记", R.COUNTY_LEADER)
@@ -431,6 +473,10 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
     p.person("it_centre", "安全审计员", R.AUDIT_ADMIN, login="auditor")
     p.person("it_centre", "技术员", R.CLERK)
 
+
+def _plan_department_staff(p):
+    """Every department's staff; returns the username of the deputy who acts for `head`."""
+    R = Role
     unit_admin_departments = {"教育局", "公安局", "财政局"}
     deputy_of_head = None
     departments = data.COMMITTEE_DEPARTMENTS + data.GOVERNMENT_DEPARTMENTS
@@ -465,6 +511,13 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
             p.person(key, chief, (R.UNIT_HEAD, skey), memberships=[(skey, chief)])
             p.person(key, "科员", (R.CLERK, skey), memberships=[(skey, "科员")])
 
+    return deputy_of_head
+
+
+def _plan_town_staff(p, towns):
+    """Every town's staff."""
+    R = Role
+    n_towns = data.TOWN_COUNT
     for i in range(len(towns)):
         key = f"town:{i}"
         town = i < n_towns
@@ -480,33 +533,6 @@ def plan_county(seed=DEFAULT_SEED, scale=1) -> CountyPlan:
         if town:
             p.person(key, "信息员", R.EDITOR)
         p.person(key, "文书", R.CLERK, login="clerk" if i == 0 else None)
-
-    # Fill up to 300 × scale with 科员/办事员 spread over departments and towns.
-    structural = len(p.staff)
-    target = max(STAFF_PER_SCALE * scale, len(p.staff))
-    fill_units = [u for u in p.units if u.kind in (UnitKind.DEPARTMENT, UnitKind.TOWN)]
-    i = 0
-    while len(p.staff) < target:
-        unit = fill_units[i % len(fill_units)]
-        p.person(unit.key, "办事员" if unit.kind == UnitKind.TOWN else "科员")
-        i += 1
-    limit = max(SERVICE_STAFF_LIMIT, structural)
-    service_staff, bulk_staff = p.staff[:limit], p.staff[limit:]
-    assert not any(s.roles or s.memberships or s.login for s in bulk_staff)
-
-    groups = {
-        "全体乡镇": [u.key for u in p.units if u.kind == UnitKind.TOWN],
-        "县直部门": [u.key for u in p.units if u.kind == UnitKind.DEPARTMENT],
-    }
-    return CountyPlan(
-        seed=seed,
-        scale=scale,
-        units=p.units,
-        staff=service_staff,
-        bulk_staff=bulk_staff,
-        groups=groups,
-        deputy_of_head=deputy_of_head,
-    )
 
 
 # --- writing it -----------------------------------------------------------------------
@@ -543,7 +569,7 @@ def build_county(plan: CountyPlan) -> BuildResult:
     started = time.perf_counter()
     with transaction.atomic():
         check_can_load()
-        units = {}
+        units: dict = {}
         for u in plan.units:
             units[u.key] = org.create_unit(org.SYSTEM, parent=units.get(u.parent), **u.fields())
         for name, keys in plan.groups.items():
@@ -568,11 +594,11 @@ def build_county(plan: CountyPlan) -> BuildResult:
         if plan.bulk_staff:
             _bulk_create_staff(plan.bulk_staff, units)
         work_items, notes = _sample_content(plan, units, users)
-        from zhengtong.documents import demo as documents_demo
+        from zhengtong.demo.loaders import documents as documents_demo
 
         documents_demo.load(plan.seed)
         documents_demo.load_more(plan.seed)
-        from zhengtong.portal import demo as website_demo
+        from zhengtong.demo.loaders import portal as website_demo
 
         try:
             website_demo.load_website(
@@ -581,16 +607,16 @@ def build_county(plan: CountyPlan) -> BuildResult:
         except website_demo.AlreadyFilled:  # a website with content exists: leave it
             pass
         # Public interaction: each app plays its year through its own operations.
-        from zhengtong.letters import demo as letters_demo
+        from zhengtong.demo.loaders import letters as letters_demo
 
         letters_demo.load(units, seed=plan.seed)
-        from zhengtong.disclosure import demo as disclosure_demo
+        from zhengtong.demo.loaders import disclosure as disclosure_demo
 
         disclosure_demo.load(units, seed=plan.seed)
-        from zhengtong.consultations import demo as consultations_demo
+        from zhengtong.demo.loaders import consultations as consultations_demo
 
         consultations_demo.load(units, seed=plan.seed)
-        from zhengtong.services import demo as services_demo
+        from zhengtong.demo.loaders import service_items as services_demo
 
         services_demo.load(units, seed=plan.seed)
     return BuildResult(
@@ -645,21 +671,22 @@ def _bulk_create_staff(staff, units, batch_size=1000):
 
 
 def _sample_content(plan, units, users):
-    """Open work items, a few notifications and one delegation for the demo log-ins."""
+    """Open work items, a few notifications and one delegation for the demo log-ins
+    (their words: county.toml)."""
     from zhengtong.core.notifications import notify
     from zhengtong.core.workitems import open_work_item
 
+    county = content.load("county")
     kinds = data.WORK_ITEM_KINDS
     today = timezone.localdate()
-
-    def days_ago(n):
-        return today - datetime.timedelta(days=n)
-
-    clerk, head, leader = users["clerk"], users["head"], users["leader"]
-    editor, itadmin = users["editor"], users["itadmin"]
-    security, auditor = users["security"], users["auditor"]
-    town, dept = units["town:0"], units["dept:教育局"]
-    gov_office = units["government_office"]
+    head = users["head"]
+    deputy = users[plan.deputy_of_head]
+    people = {**users, "deputy": deputy}
+    places = {
+        "town": units["town:0"],
+        "department": units["dept:教育局"],
+        "office": units["government_office"],
+    }
     n = 0
 
     def item(kind, title, *, user=None, unit=None, days=None, due=None):
@@ -667,7 +694,7 @@ def _sample_content(plan, units, users):
         open_work_item(
             None,
             kind=kinds[kind],
-            title=title,
+            title=content.fill(title, county=data.COUNTY_NAME),
             assignee_user=user,
             assignee_unit=unit,
             due_in_working_days=days,
@@ -679,52 +706,27 @@ def _sample_content(plan, units, users):
         )
         n += 1
 
-    # The town clerk: documents to sign for (one of them overdue), a letter to register.
-    item("sign_for", "签收：县政府办公室《关于做好春季森林防火工作的通知》", unit=town, days=1)
-    item(
-        "sign_for",
-        "签收：县应急管理局《关于开展安全生产隐患排查的通知》",
-        unit=town,
-        due=days_ago(3),
-    )
-    item("sign_for", "签收：县农业农村局《关于报送高标准农田建设进度的函》", unit=town, days=2)
-    item("handle", "登记来文：县民政局《关于做好困难群众冬季救助工作的通知》", user=clerk, days=3)
-    item("reply", "答复群众来信：关于村道路灯维修的建议", unit=town, days=5)
-    # The department head: a review, an overdue chase from the supervision office.
-    item("review", "审核：《县教育局关于秋季学期开学准备工作的报告》（代拟稿）", user=head, days=2)
-    item("handle", "办理：县政府督查室催办——校舍安全排查整改情况", user=head, due=days_ago(2))
-    item("sign_for", "签收：县政府办公室《关于做好汛期安全工作的通知》", unit=dept, days=1)
-    item("reply", "答复群众来信：关于学校周边交通安全的建议", unit=dept, days=5)
-    # The county leader.
-    item(
-        "sign_off",
-        f"签发：《{data.COUNTY_NAME}人民政府关于印发县政务服务事项目录的通知》",
-        user=leader,
-        days=1,
-    )
-    item("review", "阅示：县应急管理局《关于汛期准备情况的报告》", user=leader, days=3)
-    item("review", "阅示：县统计局《上月主要经济指标简析》", user=leader, due=days_ago(1))
-    # The website editor.
-    item("edit", "更新栏目：“政务动态”已 8 天未更新", user=editor, due=today)
-    item("edit", "初审：县文化和旅游局投稿《乡村旅游节活动预告》", user=editor, days=2)
-    item("edit", "补充图片说明：“招商引资”栏目 3 张图片缺少替代文本", unit=gov_office, days=4)
-    # The administrators.
-    item("admin", "导入下一年度节假日安排（国务院办公厅通知发布后）", user=itadmin, days=10)
-    item("admin", "核对夜间备份结果", user=itadmin, due=today)
-    item("admin", "复核新增账号的角色分配（3 个）", user=security, days=3)
-    item("admin", "审阅上月审计日志并出具报告", user=auditor, days=5)
-    # Every town: a report due; two of them late already.
+    for row in county["work_items"]:
+        overdue = row.get("overdue")
+        item(
+            row["kind"],
+            row["title"],
+            user=people[row["user"]] if "user" in row else None,
+            unit=places[row["unit"]] if "unit" in row else None,
+            days=row.get("days"),
+            due=None if overdue is None else today - datetime.timedelta(days=overdue),
+        )
+    report = county["town_report"]
     for key in plan.groups["全体乡镇"]:
         late = key in ("town:1", "town:2")
         item(
-            "report",
-            "报送：本季度安全生产工作总结",
+            report["kind"],
+            report["title"],
             unit=units[key],
-            due=days_ago(4) if late else None,
-            days=None if late else 5,
+            due=today - datetime.timedelta(days=report["overdue"]) if late else None,
+            days=None if late else report["days"],
         )
 
-    deputy = users[plan.deputy_of_head]
     now = timezone.now()
     org.delegate(
         org.SYSTEM,
@@ -732,23 +734,14 @@ def _sample_content(plan, units, users):
         delegate_to=deputy,
         starts_at=now - datetime.timedelta(days=1),
         ends_at=now + datetime.timedelta(days=7),
-        reason="参加市级业务培训（演示数据）",
+        reason=county["delegation"]["reason"],
     )
 
-    notes = [
-        (clerk, "您有 3 份来文待签收", "其中 1 份已超期，请尽快签收。"),
-        (head, f"{deputy.real_name}正在代理您的工作", "代理期间的操作均记录为代理办理。"),
-        (deputy, f"您正在代理{head.real_name}的工作", "代理期限 7 天。"),
-        (
-            leader,
-            "有 1 份公文待您签发",
-            f"《{data.COUNTY_NAME}人民政府关于印发县政务服务事项目录的通知》",
-        ),
-        (editor, "“政务动态”栏目即将超期未更新", "请在今天内更新。"),
-        (itadmin, "请导入下一年度节假日安排", "国务院办公厅发布通知后，在“工作日历”中导入。"),
-    ]
-    for person, title, body in notes:
-        notify(person, title, body=body)
+    names = {"county": data.COUNTY_NAME, "head": head.real_name, "deputy": deputy.real_name}
+    notes = county["notifications"]
+    for note in notes:
+        title, body = (content.fill(note[k], **names) for k in ("title", "body"))
+        notify(people[note["user"]], title, body=body)
     return n, len(notes)
 
 

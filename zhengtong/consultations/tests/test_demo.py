@@ -1,6 +1,8 @@
 import pytest
 
-from .. import demo, selectors
+from zhengtong.demo.loaders import consultations as demo
+
+from .. import selectors
 from ..models import CommentState, ConsultationState
 
 pytestmark = pytest.mark.django_db

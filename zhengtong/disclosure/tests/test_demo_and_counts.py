@@ -3,7 +3,8 @@
 import datetime
 
 from zhengtong.conftest import make_user
-from zhengtong.disclosure import demo, selectors, services
+from zhengtong.demo.loaders import disclosure as demo
+from zhengtong.disclosure import selectors, services
 from zhengtong.disclosure.models import DisclosureRequest, ReplyKind, State
 from zhengtong.disclosure.tests.conftest import submit
 from zhengtong.org.models import Role

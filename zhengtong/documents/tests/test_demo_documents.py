@@ -1,4 +1,4 @@
-"""The demo county's year of official documents (documents/demo.py), read back from the
+"""The demo county's year of official documents (zhengtong/demo/loaders/documents.py), read back from the
 database: every state, consecutive numbers, sign-fors on time, late and overdue,
 incoming records handled and filed — all made through the real operations.
 
@@ -17,7 +17,8 @@ from django.utils import timezone
 from zhengtong.core import audit
 from zhengtong.core.models import WorkItem
 from zhengtong.demo import generator
-from zhengtong.documents import demo, services
+from zhengtong.demo.loaders import documents as demo
+from zhengtong.documents import services
 from zhengtong.documents.models import (
     ArchiveEntry,
     Distribution,
@@ -39,7 +40,7 @@ def county(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         plan = generator.plan_county(seed=generator.DEFAULT_SEED)
         try:
-            from zhengtong.portal import demo as website_demo
+            from zhengtong.demo.loaders import portal as website_demo
 
             skip_website = mock.patch.object(website_demo, "load_website", lambda *a, **k: 0)
         except ImportError:  # no website loader yet

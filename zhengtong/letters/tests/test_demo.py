@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from zhengtong.conftest import make_unit, make_user
 from zhengtong.core.models import WorkItem
-from zhengtong.letters import demo
+from zhengtong.demo.loaders import letters as demo
 from zhengtong.letters.models import Letter, LetterState, Mailbox, Rating
 from zhengtong.org.models import Role, UnitKind
 

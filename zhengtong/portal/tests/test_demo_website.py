@@ -1,4 +1,4 @@
-"""The demo county's website (portal/demo.py), loaded by the demo loader itself.
+"""The demo county's website (zhengtong/demo/loaders/portal.py), loaded by the demo loader itself.
 
 The county and its website are built once for the module (inside a transaction rolled
 back at the end), through `generator.build_county`, as `manage.py demo` does. The
@@ -17,8 +17,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from zhengtong.demo import generator
+from zhengtong.demo.loaders import portal as demo
 from zhengtong.org.models import Role, RoleAssignment, Unit, UnitKind
-from zhengtong.portal import demo
 from zhengtong.portal import models as pm
 from zhengtong.portal.sitetree import SECTIONS, section
 
@@ -30,8 +30,8 @@ def loaded(django_db_setup, django_db_blocker):
     with (
         django_db_blocker.unblock(),
         transaction.atomic(),
-        mock.patch("zhengtong.documents.demo.load", return_value=0),
-        mock.patch("zhengtong.documents.demo.load_more", return_value=0),
+        mock.patch("zhengtong.demo.loaders.documents.load", return_value=0),
+        mock.patch("zhengtong.demo.loaders.documents.load_more", return_value=0),
     ):
         generator.build_county(generator.plan_county(seed=SEED))
         yield

@@ -6,8 +6,8 @@ through the operations (its speed is a benchmark's business, never a timed asser
 import pytest
 
 from zhengtong.conftest import make_unit, make_user
+from zhengtong.demo.loaders import service_items as demo
 from zhengtong.org.models import Role, UnitKind
-from zhengtong.services import demo
 from zhengtong.services.models import (
     Application,
     ApplicationState,
@@ -33,7 +33,7 @@ def demo_units(county):
 
 
 def test_the_demo_has_forms_and_a_year_of_cases_in_every_state(demo_units, caplog):
-    caplog.set_level("INFO", logger="zhengtong.services.demo")
+    caplog.set_level("INFO", logger="zhengtong.demo.loaders.service_items")
     demo.load(demo_units, seed=7)
     forms = ServiceForm.objects.all()
     assert forms.count() == 10
@@ -44,7 +44,7 @@ def test_the_demo_has_forms_and_a_year_of_cases_in_every_state(demo_units, caplo
     assert states == set(ApplicationState.values), set(ApplicationState.values) - states
     assert Application.objects.filter(decided_on_time=False).exists()  # some late
     assert CaseRating.objects.exists() and Rectification.objects.exists()
-    skipped = [r for r in caplog.records if r.name == "zhengtong.services.demo"]
+    skipped = [r for r in caplog.records if r.name == "zhengtong.demo.loaders.service_items"]
     assert len(skipped) <= 5, [r.getMessage() for r in skipped]
     # Loading again adds nothing.
     count = Application.objects.count()

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from zhengtong.conftest import make_unit, make_user
+from zhengtong.demo.loaders import service_items as demo
 from zhengtong.org.models import Role, UnitKind
-from zhengtong.services import demo
 from zhengtong.services.checks import guide_problems
 from zhengtong.services.models import ItemState, ServiceItem
 
@@ -41,7 +41,7 @@ def test_the_demo_catalogue_is_complete_and_passes_the_check(demo_units, capsys)
 
 
 def test_the_demo_is_the_same_for_the_same_seed(demo_units):
-    from zhengtong.services.demo import _fields
+    from zhengtong.demo.loaders.service_items import _fields
 
     unit = demo_units["dept:公安局"]
     import random

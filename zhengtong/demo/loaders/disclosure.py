@@ -16,23 +16,17 @@ from zhengtong.core.validators import (
     credit_code_check_char,
     organisation_code_check_char,
 )
+from zhengtong.demo import content
+from zhengtong.disclosure import services
+from zhengtong.disclosure.models import DisclosureRequest
 from zhengtong.org.models import Role, UnitKind, User
 
-from . import services
-from .models import DisclosureRequest
+_data = content.load("disclosure")  # the words: zhengtong/demo/data/disclosure.toml
 
-PEOPLE = ["陈明远", "林秀英", "黄建国", "周丽华", "吴志强", "郑晓燕", "孙海涛", "何雪梅", "马文斌"]
-COMPANIES = ["禾溪县青山茶业有限公司", "禾溪县南溪建材有限公司", "禾溪县惠民农机专业合作社"]
-SUBJECTS = [
-    ("2025年本单位部门预算执行情况", ""),
-    ("县城区老旧小区改造项目的立项批复", ""),
-    ("2025年度义务教育阶段学校招生划片方案", ""),
-    ("溪口村土地征收补偿安置方案", ""),
-    ("本单位2025年度政府采购项目合同", ""),
-    ("城南污水处理厂环境影响评价批复", ""),
-    ("2024年农村公路建设项目资金拨付明细", ""),
-    ("关于调整城乡居民医疗保险缴费标准的通知", "禾政办发〔2025〕12号"),
-]
+PEOPLE = _data["people"]
+COMPANIES = _data["companies"]
+SUBJECTS = content.rows(_data["subjects"])
+STORIES = _data["stories"]
 
 
 def _citizen_id(rng):
@@ -144,7 +138,7 @@ def load(units: dict, *, seed: int):
     favourite = next((u for u in organs if FAVOURITE in u.name), None)
     rng = random.Random(seed)
     today = timezone.localdate()
-    created = []
+    created: list = []
     with transaction.atomic():
         for serial, (back, story) in enumerate(SCRIPT):
             pick = organs[rng.randrange(len(organs))]
@@ -174,6 +168,8 @@ def _reply(clerk, head, req, when, *, send=True, note="", **reply):
 
 
 def _play(req, story, clerk, head, received, earlier, password):
+    """Play `story` on `req` through the operations (its words: [stories] in disclosure.toml)."""
+    said = STORIES.get(story, {})
     if story == "provided":
         return _reply(
             clerk,
@@ -181,7 +177,7 @@ def _play(req, story, clerk, head, received, earlier, password):
             req,
             _day(received, 12),
             kind="provided",
-            information="项目批复文件全文见下：……（示例文本）",
+            information=said["information"],
         )
     if story == "already_public":
         return _reply(
@@ -190,20 +186,20 @@ def _play(req, story, clerk, head, received, earlier, password):
             req,
             _day(received, 5),
             kind="already_public",
-            where_public="禾溪县人民政府门户网站“政府信息公开—财政预决算”栏目",
+            where_public=said["where_public"],
         )
     if story == "corrected":
         req = services.issue_correction_notice(
             clerk,
             req,
-            items="请写明所需信息的具体年份和项目名称。",
+            items=said["items"],
             period_days=15,
             today=_day(received, 3),
         )
         req = services.receive_correction(
             clerk,
             req,
-            text="2025年城南片区改造项目。",
+            text=said["text"],
             received_on=_day(received, 8),
             today=_day(received, 8),
         )
@@ -213,14 +209,14 @@ def _play(req, story, clerk, head, received, earlier, password):
             req,
             _day(received, 20),
             kind="not_exist",
-            body="经检索本机关2023—2025年文书档案和业务系统，未找到该项目的相关文件。",
+            body=said["body"],
         )
     if story == "extended_partial":
         req = services.extend_deadline(
             head,
             req,
             days=15,
-            reason="所需信息涉及多年档案，需调阅整理。",
+            reason=said["extend_reason"],
             today=_day(received, 18),
         )
         return _reply(
@@ -230,23 +226,23 @@ def _play(req, story, clerk, head, received, earlier, password):
             _day(received, 30),
             kind="provided",
             is_partial=True,
-            information="合同主要条款见下：……（示例文本）",
-            reason="合同中的报价明细涉及第三方商业秘密。",
-            legal_basis="《中华人民共和国政府信息公开条例》第十五条",
+            information=said["information"],
+            reason=said["reason"],
+            legal_basis=said["legal_basis"],
         )
     if story == "consulted_refused":
         req = services.start_consultation(
             clerk,
             req,
-            third_party="禾溪县南溪建材有限公司",
-            matter="是否同意公开其报价资料",
+            third_party=said["third_party"],
+            matter=said["matter"],
             today=_day(received, 4),
         )
         req = services.finish_consultation(
             clerk,
             req,
             opinion="objects",
-            opinion_text="报价资料属于本公司商业秘密。",
+            opinion_text=said["opinion_text"],
             today=_day(received, 10),
         )
         return _reply(
@@ -255,8 +251,8 @@ def _play(req, story, clerk, head, received, earlier, password):
             req,
             _day(received, 22),
             kind="not_disclosed",
-            reason="申请公开的信息涉及第三方商业秘密，第三方不同意公开。",
-            legal_basis="《中华人民共和国政府信息公开条例》第十五条、第三十二条",
+            reason=said["reason"],
+            legal_basis=said["legal_basis"],
         )
     if story == "not_held":
         return _reply(
@@ -265,8 +261,8 @@ def _play(req, story, clerk, head, received, earlier, password):
             req,
             _day(received, 9),
             kind="not_held",
-            right_organ="禾溪县自然资源和规划局",
-            right_organ_contact="办公室，0571-0000000（示例）",
+            right_organ=said["right_organ"],
+            right_organ_contact=said["right_organ_contact"],
         )
     if story == "repeat":
         first = earlier[0]
@@ -275,7 +271,7 @@ def _play(req, story, clerk, head, received, earlier, password):
             head,
             req,
             _day(received, 6),
-            note="挂号信 XA000000001CN（示例）",
+            note=said["note"],
             kind="repeat",
             earlier_number=first.number,
         )
@@ -286,21 +282,21 @@ def _play(req, story, clerk, head, received, earlier, password):
             req,
             _day(received, 7),
             kind="other_route",
-            other_route="您反映的问题属于投诉事项，请通过县长信箱或12345热线提出。",
+            other_route=said["other_route"],
         )
     if story == "withdrawn":
         return services.withdraw(
             None,
             req,
             query_password=password,
-            reason="已通过其他途径获取。",
+            reason=said["reason"],
             today=_day(received, 2),
         )
     if story == "abandoned":
         req = services.issue_correction_notice(
             clerk,
             req,
-            items="请说明所需信息的名称、文号或其他特征描述。",
+            items=said["items"],
             period_days=10,
             today=_day(received, 2),
         )
@@ -309,20 +305,20 @@ def _play(req, story, clerk, head, received, earlier, password):
         return services.start_consultation(
             clerk,
             req,
-            third_party="禾溪县青山茶业有限公司",
-            matter="是否同意公开其补贴申报材料",
+            third_party=said["third_party"],
+            matter=said["matter"],
             today=_day(received, 2),
         )
     if story == "extended_open":
         return services.extend_deadline(
-            head, req, days=20, reason="信息量大，需跨科室汇总。", today=_day(received, 1)
+            head, req, days=20, reason=said["reason"], today=_day(received, 1)
         )
     if story == "correction_pending":
         return services.issue_correction_notice(
-            clerk, req, items="请补充所需信息的时间范围。", period_days=15, today=_day(received, 2)
+            clerk, req, items=said["items"], period_days=15, today=_day(received, 2)
         )
     if story == "review":
         return services.draft_reply(
-            clerk, req, kind="already_public", where_public="禾溪县人民政府门户网站“政策文件”栏目"
+            clerk, req, kind="already_public", where_public=said["where_public"]
         )
     return req  # "new" and "overdue": waiting to be handled

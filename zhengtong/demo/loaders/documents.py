@@ -18,10 +18,9 @@ from unittest import mock
 
 from django.utils import timezone
 
-from zhengtong.org.models import Role, Unit, UnitKind, User
-
-from . import services
-from .models import (
+from zhengtong.demo import content
+from zhengtong.documents import services
+from zhengtong.documents.models import (
     Disclosure,
     DocState,
     DocType,
@@ -30,17 +29,12 @@ from .models import (
     StepKind,
     StepState,
 )
+from zhengtong.org.models import Role, Unit, UnitKind, User
 
-TITLES = [
-    "关于做好秋季学期学校安全工作的通知",
-    "关于开展中小学校舍安全排查的通知",
-    "关于报送年度教育经费执行情况的通知",
-    "关于做好冬季校园防火工作的通知",
-    "关于组织开展教师培训工作的通知",
-    "关于加强校外培训机构管理的通知",
-    "关于做好学生资助工作的通知",
-    "关于开展校园食品安全检查的通知",
-]
+_data = content.load("documents")  # the words: zhengtong/demo/data/documents.toml
+SAY = _data["say"]
+
+TITLES = _data["titles"]
 
 
 def _role_holder(role, unit):
@@ -78,13 +72,7 @@ def _load_today(seed, bureau_name_contains):
         return 0
 
     def new(title, *, recipients=None):
-        body = (
-            f"<p>为做好相关工作，现就{title[2:-3]}有关事项通知如下。</p>"
-            "<h2>一、提高认识，加强领导</h2><p>各地要高度重视，明确责任分工。</p>"
-            "<h2>二、突出重点，抓好落实</h2><p>（一）认真组织自查。（二）及时整改问题。</p>"
-            "<h2>三、按时报送工作情况</h2><p>请于规定时间内将工作情况报送县教育局。</p>"
-            "<p>（虚构演示数据）</p>"
-        )
+        body = content.fill(_data["today"]["notice_body"], subject=title[2:-3])
         return services.create_draft(
             clerk,
             issuing_unit=bureau,
@@ -100,10 +88,10 @@ def _load_today(seed, bureau_name_contains):
         services.submit(
             clerk, document, reviewer=head, signer=head, countersigners=[(finance, finance_head)]
         )
-        services.approve(head, document, opinion="同意，请财政局会签。")
-        services.approve(finance_head, document, opinion="同意。")
+        services.approve(head, document, opinion=SAY["agree_countersign"])
+        services.approve(finance_head, document, opinion=SAY["agree"])
         return services.approve(
-            head, document, opinion="同意印发。", disclosure=Disclosure.PROACTIVE
+            head, document, opinion=SAY["agree_issue"], disclosure=Disclosure.PROACTIVE
         )
 
     made = 0
@@ -117,7 +105,7 @@ def _load_today(seed, bureau_name_contains):
     services.submit(
         clerk, countersign, reviewer=head, signer=head, countersigners=[(finance, finance_head)]
     )
-    services.approve(head, countersign, opinion="同意。")  # waiting for the finance bureau
+    services.approve(head, countersign, opinion=SAY["agree"])  # waiting for the finance bureau
     made += 1
     signed(TITLES[3])  # signed off, waiting to be issued by the clerk
     made += 1
@@ -152,13 +140,7 @@ def _load_today(seed, bureau_name_contains):
 
 # Other departments' routine notices of today to the towns (titles are invented); the
 # year's flow of documents in every unit comes from `load_year`.
-MORE_TITLES = {
-    "水利局": ["关于做好汛期安全防范工作的通知", "关于开展农村饮水安全排查的通知"],
-    "农业农村局": ["关于做好秋冬种生产工作的通知", "关于开展高标准农田建设检查的通知"],
-    "应急管理局": ["关于开展安全生产大检查的通知", "关于做好森林防火工作的通知"],
-    "民政局": ["关于做好困难群众冬季救助工作的通知", "关于开展养老机构安全检查的通知"],
-    "卫生健康委员会": ["关于做好冬春季传染病防控工作的通知"],
-}
+MORE_TITLES = _data["more_titles"]
 
 
 def load_more(seed=2026):
@@ -183,13 +165,11 @@ def load_more(seed=2026):
                 issuing_unit=unit,
                 doc_type=DocType.NOTICE,
                 title=title,
-                body=f"<p>为切实做好{title[4:-3]}，现将有关事项通知如下。</p>"
-                "<h2>一、工作要求</h2><p>各乡镇要明确专人负责，按时完成各项任务。</p>"
-                "<p>（虚构演示数据）</p>",
+                body=content.fill(_data["today"]["routine_body"], subject=title[4:-3]),
                 main_recipients=towns,
             )
             services.submit(clerk, document, reviewer=head, signer=head)
-            services.approve(head, document, opinion="同意。")
+            services.approve(head, document, opinion=SAY["agree"])
             services.approve(head, document, disclosure=Disclosure.PROACTIVE)
             services.issue(clerk, document)
             made += 1
@@ -225,15 +205,20 @@ def _handle_one(town):
     if not (clerk and head and members and records):
         return
     done = records[0]
-    services.propose(clerk, done, proposal=f"请{members[0].real_name}同志办理。", head=head)
-    services.instruct(
-        head, done, instruction="同意。", handlers=[members[0]], due_in_working_days=5
+    services.propose(
+        clerk,
+        done,
+        proposal=content.fill(SAY["propose_handler"], name=members[0].real_name),
+        head=head,
     )
-    services.finish_task(members[0], done, comment="已按要求完成排查并报送情况。")
-    services.close_incoming(clerk, done, result="已按要求办结。", reply_to_sender=True)
+    services.instruct(
+        head, done, instruction=SAY["agree"], handlers=[members[0]], due_in_working_days=5
+    )
+    services.finish_task(members[0], done, comment=SAY["checked_and_reported"])
+    services.close_incoming(clerk, done, result=SAY["closed"], reply_to_sender=True)
     services.archive_incoming(clerk, done, retention=services.Retention.YEARS_10)
     if len(records) > 1:
-        services.propose(clerk, records[1], proposal="建议由镇安监办牵头办理。", head=head)
+        services.propose(clerk, records[1], proposal=SAY["propose_safety_office"], head=head)
 
 
 # --- a year of documents -----------------------------------------------------------------
@@ -248,44 +233,13 @@ def _handle_one(town):
 # Numbers, registration numbers and archive numbers are therefore taken in time order:
 # consecutive per prefix and year, from 1 in January.
 
-DEPARTMENT_TOPICS = {
-    "教育局": ["学校安全", "学生资助", "校园食品安全", "教师培训", "义务教育招生入学"],
-    "财政局": ["预算执行", "政府采购", "国有资产清查", "财政资金绩效评价", "非税收入征管"],
-    "水利局": ["汛期安全防范", "农村饮水安全", "水库除险加固", "河道采砂管理"],
-    "农业农村局": ["秋冬种生产", "高标准农田建设", "动物疫病防控", "农村人居环境整治"],
-    "应急管理局": ["安全生产大检查", "森林防火", "防灾减灾宣传", "危险化学品安全"],
-    "民政局": ["困难群众救助", "养老机构安全", "社会组织年检", "留守儿童关爱"],
-    "卫生健康委员会": ["传染病防控", "基本公共卫生服务", "家庭医生签约", "爱国卫生运动"],
-    "自然资源局": ["耕地保护", "地质灾害防治", "不动产登记", "国土空间规划"],
-    "住房和城乡建设局": ["农村危房改造", "建筑施工安全", "城镇燃气安全", "老旧小区改造"],
-    "交通运输局": ["农村公路养护", "道路运输安全", "春运", "桥梁安全排查"],
-    "市场监督管理局": ["食品安全抽检", "特种设备安全", "价格监督检查", "药品安全"],
-    "人力资源和社会保障局": ["农民工工资支付", "城乡居民养老保险", "就业援助", "职业技能培训"],
-    "文化和旅游局": ["文物安全", "乡村旅游", "公共文化服务", "旅游安全"],
-}
-GOVERNMENT_TOPICS = ["优化营商环境", "乡村振兴", "安全生产", "防汛抗旱", "森林防火", "重点项目建设"]
-OFFICE_TOPICS = ["政务公开", "公文办理", "督查考核", "政务服务", "值班值守", "信息报送"]
-COMMITTEE_OFFICE_TOPICS = ["基层党建", "机关作风建设", "督查督办", "信息报送"]
-TOWN_TOPICS = ["村级道路硬化", "集镇污水处理", "水毁设施修复", "村级活动场所改造", "饮水工程"]
+DEPARTMENT_TOPICS = _data["department_topics"]
+GOVERNMENT_TOPICS = _data["government_topics"]
+OFFICE_TOPICS = _data["office_topics"]
+COMMITTEE_OFFICE_TOPICS = _data["committee_office_topics"]
+TOWN_TOPICS = _data["town_topics"]
 
-TITLE_PATTERNS = {
-    DocType.NOTICE: [
-        "关于做好{t}工作的通知",
-        "关于进一步加强{t}工作的通知",
-        "关于开展{t}专项检查的通知",
-        "关于印发{y}年{t}工作要点的通知",
-    ],
-    DocType.REQUEST: ["关于申请{t}专项资金的请示", "关于{t}有关事项的请示"],
-    DocType.REPORT: ["关于{y}年{t}工作情况的报告", "关于{t}工作进展情况的报告"],
-    DocType.LETTER: [
-        "关于商请协助做好{t}工作的函",
-        "关于征求{t}工作方案意见的函",
-        "关于提供{t}有关数据的函",
-    ],
-    DocType.CIRCULAR: ["关于{t}工作检查情况的通报"],
-    DocType.OPINION: ["关于加快推进{t}工作的实施意见"],
-    DocType.MINUTES: ["{t}工作专题会议纪要"],
-}
+TITLE_PATTERNS = {DocType(kind): patterns for kind, patterns in _data["title_patterns"].items()}
 
 # Outgoing documents a department writes in the year (the government, its office, the
 # committee's office and three towns write some more, and the government answers each
@@ -430,43 +384,56 @@ class _Year:
     # --- the plan ------------------------------------------------------------------
 
     def plan(self, units):
+        """Plan the year's documents (the order of the steps is the order the seeded
+        stream is drawn from), then schedule each one's drafting."""
+        self._plan_departments(units)
+        self._plan_government(units)
+        self._plan_recent_stops(units)
+        for plan in self.rng.sample(
+            [p for p in self.plans if p.doc_type == DocType.NOTICE and not p.stop], 2
+        ):
+            plan.withdraw = True
+        for plan in self.plans:
+            self.at(plan.start, self.draft, plan)
+
+    def _some(self, pool, low, high):
+        return self.rng.sample(pool, min(len(pool), self.rng.randint(low, high)))
+
+    def _title(self, doc_type, topic, when):
+        pattern = self.rng.choice(TITLE_PATTERNS[doc_type])
+        return pattern.format(t=topic, y=timezone.localtime(when).year)
+
+    def _day_in_year(self):
+        while True:
+            moment = self._office_hours(
+                (self.start + datetime.timedelta(days=self.rng.randint(1, 363))).date()
+            )
+            if moment < self.end and _is_working_day(moment):
+                return moment
+
+    def _add(self, unit, doc_type, topics, main, **extra):
         rng = self.rng
+        when = extra.pop("start", None) or self._day_in_year()
+        topic = rng.choice(topics)
+        self.plans.append(
+            _Plan(
+                unit=unit,
+                doc_type=doc_type,
+                title=self._title(doc_type, topic, when),
+                topic=topic,
+                start=when,
+                main=main,
+                urgency=rng.choices(["", "urgent", "extra_urgent"], [88, 10, 2])[0],
+                send_back=rng.random() < 0.07,
+                **extra,
+            )
+        )
+
+    def _plan_departments(self, units):
+        """Each department's outgoing documents of the year."""
+        rng, add, some = self.rng, self._add, self._some
         towns, departments = units["towns"], units["departments"]
         government, gov_office = units["government"], units["government_office"]
-        leaders = units["leaders"]
-
-        def some(pool, low, high):
-            return rng.sample(pool, min(len(pool), rng.randint(low, high)))
-
-        def title(doc_type, topic, when):
-            pattern = rng.choice(TITLE_PATTERNS[doc_type])
-            return pattern.format(t=topic, y=timezone.localtime(when).year)
-
-        def day_in_year():
-            while True:
-                moment = self._office_hours(
-                    (self.start + datetime.timedelta(days=rng.randint(1, 363))).date()
-                )
-                if moment < self.end and _is_working_day(moment):
-                    return moment
-
-        def add(unit, doc_type, topics, main, **extra):
-            when = extra.pop("start", None) or day_in_year()
-            topic = rng.choice(topics)
-            self.plans.append(
-                _Plan(
-                    unit=unit,
-                    doc_type=doc_type,
-                    title=title(doc_type, topic, when),
-                    topic=topic,
-                    start=when,
-                    main=main,
-                    urgency=rng.choices(["", "urgent", "extra_urgent"], [88, 10, 2])[0],
-                    send_back=rng.random() < 0.07,
-                    **extra,
-                )
-            )
-
         for name, unit in departments.items():
             topics = DEPARTMENT_TOPICS[name]
             others = [u for n, u in departments.items() if n != name]
@@ -501,6 +468,13 @@ class _Year:
                     add(unit, kind, topics, [rng.choice(others)])
                 else:
                     add(unit, kind, topics, some(towns, 1, 3))
+
+    def _plan_government(self, units):
+        """The government's, its office's, the committee office's and three towns'."""
+        rng, add, some = self.rng, self._add, self._some
+        towns, departments = units["towns"], units["departments"]
+        government, gov_office = units["government"], units["government_office"]
+        leaders = units["leaders"]
         for _i in range(6):
             kind = rng.choices([DocType.NOTICE, DocType.OPINION], [80, 20])[0]
             main = some(list(departments.values()), 2, 3)
@@ -536,9 +510,12 @@ class _Year:
                 kind = rng.choices([DocType.REQUEST, DocType.REPORT], [40, 60])[0]
                 add(town, kind, TOWN_TOPICS, [government])
 
-        # Notices of the last weeks that stop for good at each state and step of the
-        # route (two of each), so that every one is on show whatever the date: started
-        # 16 to 28 days ago, they have reached their stop by now.
+    def _plan_recent_stops(self, units):
+        """Notices of the last weeks that stop for good at each state and step of the
+        route (two of each), so that every one is on show whatever the date: started
+        16 to 28 days ago, they have reached their stop by now."""
+        rng, add, some = self.rng, self._add, self._some
+        towns, departments = units["towns"], units["departments"]
         recent_days = [
             day
             for day in (self.end.date() - datetime.timedelta(days=n) for n in range(16, 29))
@@ -560,12 +537,6 @@ class _Year:
                 stop=stop,
             )
             self.plans[-1].send_back = False
-        for plan in rng.sample(
-            [p for p in self.plans if p.doc_type == DocType.NOTICE and not p.stop], 2
-        ):
-            plan.withdraw = True
-        for plan in self.plans:
-            self.at(plan.start, self.draft, plan)
 
     # --- outgoing --------------------------------------------------------------------
 
@@ -582,7 +553,9 @@ class _Year:
             copy_recipients=plan.copy,
             urgency=plan.urgency,
             attachment_note=plan.attachment_note,
-            note=f"联系人：{drafter.real_name}（虚构）" if self.rng.random() < 0.3 else "",
+            note=content.fill(SAY["contact"], name=drafter.real_name)
+            if self.rng.random() < 0.3
+            else "",
         )
         plan.drafter = drafter
         if plan.stop != "draft":
@@ -619,7 +592,7 @@ class _Year:
         step, _acting = services.pending_step_for(person, document)
         if step.kind == StepKind.REVIEW and plan.send_back:
             plan.send_back = False
-            services.send_back(person, document, reason="请进一步核实数据，精简文字后再报。")
+            services.send_back(person, document, reason=SAY["send_back"])
             self.at(self.later(self.now(), 1), self.revise, plan)
             return
         lead = step.kind == StepKind.SIGN_OFF
@@ -633,10 +606,10 @@ class _Year:
             elif self.rng.random() < 0.7:
                 disclosure = Disclosure.ON_REQUEST
             else:
-                disclosure, reason = Disclosure.NOT_DISCLOSED, "属于内部事务信息。"
-        opinion = self.rng.choice(["同意。", "同意，请按程序办理。", "", "已阅，同意。"])
+                disclosure, reason = Disclosure.NOT_DISCLOSED, SAY["internal_matter"]
+        opinion = self.rng.choice([SAY["agree"], SAY["agree_proceed"], "", SAY["read_agree"]])
         if lead and opinion:
-            opinion = "同意印发。"
+            opinion = SAY["agree_issue"]
         document = services.approve(
             person, document, opinion=opinion, disclosure=disclosure, disclosure_reason=reason
         )
@@ -651,7 +624,7 @@ class _Year:
         services.update_draft(
             plan.drafter,
             document,
-            body=document.body.replace("（虚构演示数据）", "（虚构演示数据，已按审核意见修改）"),
+            body=document.body.replace(SAY["mark"], SAY["mark_revised"]),
         )
         self.at(self.later(self.now(), 0), self.submit, plan)
 
@@ -675,7 +648,7 @@ class _Year:
 
     def withdraw(self, plan):
         head = self.people(plan.unit)[1]
-        services.withdraw(head, plan.document, reason="文中数据有误，撤回后重新印发。")
+        services.withdraw(head, plan.document, reason=SAY["withdraw"])
 
     def archive(self, plan):
         clerk = self.people(plan.unit)[0]
@@ -700,7 +673,12 @@ class _Year:
     def propose(self, record):
         clerk, head, others = self.people(record.unit)
         handler = self.rng.choice(others) if others else clerk
-        services.propose(clerk, record, proposal=f"建议由{handler.real_name}同志阅办。", head=head)
+        services.propose(
+            clerk,
+            record,
+            proposal=content.fill(SAY["propose_reader"], name=handler.real_name),
+            head=head,
+        )
         self.at(self.later(self.now(), self.rng.choice([0, 1])), self.instruct, record, handler)
 
     def instruct(self, record, handler):
@@ -709,7 +687,7 @@ class _Year:
         services.instruct(
             head,
             record,
-            instruction="同意，请抓紧办理。",
+            instruction=SAY["agree_hurry"],
             handlers=[handler],
             due_in_working_days=days,
         )
@@ -720,13 +698,13 @@ class _Year:
         self.at(self.later(self.now(), wait), self.finish, record, handler)
 
     def finish(self, record, handler):
-        services.finish_task(handler, record, comment="已按要求办理，情况已报。")
+        services.finish_task(handler, record, comment=SAY["handled_and_reported"])
         self.at(self.later(self.now(), self.rng.choice([0, 1])), self.close, record)
 
     def close(self, record):
         clerk = self.people(record.unit)[0]
         document = record.distribution.document
-        result = "已批复。" if document.doc_type == DocType.REQUEST else "已按要求办结。"
+        result = SAY["replied"] if document.doc_type == DocType.REQUEST else SAY["closed"]
         services.close_incoming(clerk, record, result=result)
         if self.rng.random() < 0.5:
             self.at(self.later(self.now(), self.rng.randint(5, 30)), self.file_incoming, record)
@@ -770,48 +748,12 @@ def _reply_title(request):
 
 def _body(plan, subject):
     """A short fictional text in the shape of the type."""
+    bodies = _data["bodies"]
     if plan.doc_type == DocType.REPLY:
-        return (
-            f"<p>你单位《{plan.request.title}》（{plan.request.number}）收悉。经研究，"
-            "现批复如下：</p><p>一、原则同意所请事项。</p>"
-            "<p>二、请严格按照有关规定组织实施，确保资金安全和工作实效。</p>"
-            "<p>此复。</p><p>（虚构演示数据）</p>"
+        return content.fill(
+            bodies["reply"], request_title=plan.request.title, request_number=plan.request.number
         )
-    if plan.doc_type == DocType.REQUEST:
-        return (
-            f"<p>为做好{subject}，根据有关规定，结合我单位实际，现将有关事项请示如下。</p>"
-            "<h2>一、基本情况</h2><p>目前相关工作已完成前期准备，尚有部分经费缺口。</p>"
-            "<h2>二、请示事项</h2><p>恳请县政府予以支持。</p>"
-            "<p>妥否，请批示。</p><p>（虚构演示数据）</p>"
-        )
-    if plan.doc_type == DocType.REPORT:
-        return (
-            f"<p>现将{subject}报告如下。</p>"
-            "<h2>一、主要做法</h2><p>（一）加强组织领导。（二）细化工作措施。</p>"
-            "<h2>二、存在问题</h2><p>工作进展不够平衡，基层力量较为薄弱。</p>"
-            "<h2>三、下一步打算</h2><p>持续抓好整改落实。</p>"
-            "<p>特此报告。</p><p>（虚构演示数据）</p>"
-        )
-    if plan.doc_type == DocType.LETTER:
-        return (
-            f"<p>为做好{subject}，现商请贵单位给予支持配合，"
-            "请于10个工作日内将有关情况函复我单位。</p>"
-            "<p>感谢支持！</p><p>（虚构演示数据）</p>"
-        )
-    if plan.doc_type == DocType.MINUTES:
-        return (
-            f"<p>会议听取了{subject}情况汇报，研究部署了下一阶段工作。现纪要如下：</p>"
-            "<h2>一、会议认为</h2><p>前一阶段工作总体有序推进。</p>"
-            "<h2>二、会议要求</h2><p>各有关单位要按照职责分工，抓好落实。</p>"
-            "<p>（虚构演示数据）</p>"
-        )
-    return (
-        f"<p>为做好{subject}，现将有关事项通知如下。</p>"
-        "<h2>一、提高认识，加强领导</h2><p>各单位要高度重视，明确责任分工。</p>"
-        "<h2>二、突出重点，抓好落实</h2><p>（一）认真组织自查。（二）及时整改问题。</p>"
-        "<h2>三、按时报送工作情况</h2><p>请于规定时间内报送工作情况。</p>"
-        "<p>（虚构演示数据）</p>"
-    )
+    return content.fill(bodies.get(str(plan.doc_type), bodies["default"]), subject=subject)
 
 
 def _year_units():
