@@ -14,36 +14,18 @@ from django.utils import timezone
 
 from zhengtong.consultations import services as consultation_services
 from zhengtong.consultations.models import Comment, Consultation
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 from zhengtong.public.testing import captcha_answer, last_sms_code
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import axe_serious, sign_in
 
 TITLE = "禾溪县城区机动车停车管理办法（征求意见稿）"
 MOBILE = "13900005678"
 
 
 @pytest.fixture
-def county(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    government = services.create_unit(
-        None, parent=county, kind=UnitKind.GOVERNMENT, name="测试县人民政府"
-    )
-    housing = services.create_unit(
-        None, parent=government, kind=UnitKind.DEPARTMENT, name="测试县住房和城乡建设局"
-    )
-    clerk = services.create_staff(
-        None,
-        unit=housing,
-        username="housing_clerk",
-        real_name="王小梅",
-        password=PASSWORD,
-        roles=[Role.CLERK],
-        must_change_password=False,
-    )
-    return {"unit": housing, "clerk": clerk}
+def housing_clerk(county):
+    return county.staff("housing_clerk", county.housing, "王小梅", Role.CLERK)
 
 
 def english(page, live_server):
@@ -64,7 +46,7 @@ def answer_captcha(page):
     page.get_by_label("Characters in the picture").fill(captcha_answer(token))
 
 
-def test_a_consultation_from_draft_to_published_summary(browser, live_server, county):
+def test_a_consultation_from_draft_to_published_summary(browser, live_server, housing_clerk):
     staff_context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     clerk = staff_context.new_page()
     clerk.set_default_timeout(15000)

@@ -9,41 +9,23 @@ every page. The pages run in English (their Chinese translations come later)."""
 import pytest
 
 from zhengtong.disclosure.models import DisclosureRequest, State
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 from zhengtong.public.testing import captcha_answer, last_sms_code
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import axe_serious, sign_in
 
-UNIT = "测试县教育局"
+UNIT = "测试县教育局"  # the name of the county fixture's education bureau
 MOBILE = "13900007777"
 CITIZEN_ID = "330102199003071239"  # fictional; check character computed below
 
 
 @pytest.fixture
-def county(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    government = services.create_unit(
-        None, parent=county, kind=UnitKind.GOVERNMENT, name="测试县人民政府"
-    )
-    education = services.create_unit(
-        None, parent=government, kind=UnitKind.DEPARTMENT, name=UNIT, short_name="县教育局"
-    )
-    for username, role, name in (
-        ("edu_clerk", Role.CLERK, "王小梅"),
-        ("edu_head", Role.UNIT_HEAD, "李局长"),
-    ):
-        services.create_staff(
-            None,
-            unit=education,
-            username=username,
-            real_name=name,
-            password=PASSWORD,
-            roles=[role],
-            must_change_password=False,
-        )
-    return education
+def education_staff(county):
+    """The education bureau's clerk and head."""
+    return [
+        county.staff("edu_clerk", county.education, "王小梅", Role.CLERK),
+        county.staff("edu_head", county.education, "李局长", Role.UNIT_HEAD),
+    ]
 
 
 def english(page, live_server):
@@ -79,7 +61,9 @@ def open_request(page, live_server, number):
     no_serious_issue(page, "staff detail")
 
 
-def test_a_request_goes_through_correction_and_extension_to_a_reply(browser, live_server, county):
+def test_a_request_goes_through_correction_and_extension_to_a_reply(
+    browser, live_server, education_staff
+):
     # The citizen, on a phone-sized screen, applies online.
     context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 800})
     citizen = context.new_page()

@@ -18,64 +18,30 @@ import pytest
 from django.utils import timezone
 
 from zhengtong.documents import services as documents
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import TOWNS, axe_serious, sign_in
 
 TITLE = "关于做好秋季森林防火工作的通知"
-TOWNS = ("东湖镇", "西山镇", "南河乡")
 BODY = "各镇（乡）人民政府：\n请认真做好今年秋季森林防火工作，加强巡查，落实值守。"
 
 
 @pytest.fixture
-def county(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    government = services.create_unit(
-        None, parent=county, kind=UnitKind.GOVERNMENT, name="测试县人民政府"
-    )
-
-    def department(name, short_name, **fields):
-        return services.create_unit(
-            None,
-            parent=government,
-            kind=UnitKind.DEPARTMENT,
-            name=name,
-            short_name=short_name,
-            **fields,
-        )
-
-    education = department("测试县教育局", "县教育局", doc_prefix="教发")
-    finance = department("测试县财政局", "县财政局")
-    housing = department("测试县住建局", "县住建局")
-    towns = [
-        services.create_unit(None, parent=county, kind=UnitKind.TOWN, name=name, short_name=name)
-        for name in TOWNS
-    ]
-
-    def staff(username, unit, real_name, roles=()):
-        return services.create_staff(
-            None,
-            unit=unit,
-            username=username,
-            real_name=real_name,
-            password=PASSWORD,
-            roles=list(roles),
-            must_change_password=False,
-        )
-
-    staff("edu_clerk", education, "王小梅", [Role.CLERK])
-    staff("edu_head", education, "李局长", [Role.UNIT_HEAD])
-    staff("fin_head", finance, "陈局长", [Role.UNIT_HEAD])
-    staff("zj_head", housing, "张局长", [Role.UNIT_HEAD])
-    staff("dh_clerk", towns[0], "赵文书", [Role.CLERK])
-    staff("xs_clerk", towns[1], "钱文书", [Role.CLERK])
-    staff("nh_clerk", towns[2], "吴文书", [Role.CLERK])
-    staff("dh_head", towns[0], "刘镇长", [Role.UNIT_HEAD])
-    staff("dh_handler", towns[0], "孙干事")
-    staff("dh_reader", towns[0], "周副镇长")
-    return {"education": education, "towns": towns}
+def people(county):
+    """The bureau's clerk and head, the finance and housing heads, the three towns'
+    clerks, and 东湖镇's head, a handler and a reader."""
+    dh, xs, nh = county.towns
+    staff = county.staff
+    staff("edu_clerk", county.education, "王小梅", Role.CLERK)
+    staff("edu_head", county.education, "李局长", Role.UNIT_HEAD)
+    staff("fin_head", county.finance, "陈局长", Role.UNIT_HEAD)
+    staff("zj_head", county.housing, "张局长", Role.UNIT_HEAD)
+    staff("dh_clerk", dh, "赵文书", Role.CLERK)
+    staff("xs_clerk", xs, "钱文书", Role.CLERK)
+    staff("nh_clerk", nh, "吴文书", Role.CLERK)
+    staff("dh_head", dh, "刘镇长", Role.UNIT_HEAD)
+    staff("dh_handler", dh, "孙干事")
+    staff("dh_reader", dh, "周副镇长")
 
 
 @pytest.fixture
@@ -112,7 +78,7 @@ def from_todo(page, item):
     page.locator("table.list tbody tr").get_by_role("link", name=item, exact=True).click()
 
 
-def test_a_notice_from_draft_to_archive_in_chinese(person, live_server, county):
+def test_a_notice_from_draft_to_archive_in_chinese(person, live_server, county, people):
     year = timezone.localdate().year
     number = f"教发〔{year}〕1号"
 
@@ -264,7 +230,7 @@ def test_a_notice_from_draft_to_archive_in_chinese(person, live_server, county):
     said(dh_clerk, "已办结，办理结果已答复来文单位。")
     dh_clerk.get_by_role("group", name="保管期限").get_by_label("定期10年").check()
     dh_clerk.get_by_role("button", name="归档", exact=True).click()
-    town_archive = f"{documents.fonds_of(county['towns'][0])}-{year}-D10-0001"
+    town_archive = f"{documents.fonds_of(county.towns[0])}-{year}-D10-0001"
     said(dh_clerk, f"已归档，档号为{town_archive}。")
     assert dh_clerk.locator(".archive-number").inner_text() == town_archive
     assert "办结" in dh_clerk.get_by_role("heading", level=1).inner_text()
@@ -285,7 +251,7 @@ def test_a_notice_from_draft_to_archive_in_chinese(person, live_server, county):
     clerk.get_by_role("group", name="保管期限").get_by_label("永久").check()
     clerk.get_by_role("button", name="归档", exact=True).click()
     clerk.wait_for_url(detail)
-    original = f"{documents.fonds_of(county['education'])}-{year}-Y-0001"
+    original = f"{documents.fonds_of(county.education)}-{year}-Y-0001"
     said(clerk, f"已归档，档号为{original}。")
     assert original in clerk.locator("section", has_text="办理与归档").inner_text()
 

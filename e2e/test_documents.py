@@ -9,55 +9,21 @@ import re
 import pytest
 from django.utils import timezone
 
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import TOWNS, axe_serious, sign_in
 
-TOWNS = ("东湖镇", "西山镇", "南河乡")
 TITLE = "关于做好秋季森林防火工作的通知"
 
 
 @pytest.fixture
-def county(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    government = services.create_unit(
-        None, parent=county, kind=UnitKind.GOVERNMENT, name="测试县人民政府"
-    )
-    education = services.create_unit(
-        None,
-        parent=government,
-        kind=UnitKind.DEPARTMENT,
-        name="测试县教育局",
-        short_name="县教育局",
-        doc_prefix="教发",
-    )
-    finance = services.create_unit(
-        None, parent=government, kind=UnitKind.DEPARTMENT, name="测试县财政局"
-    )
-    towns = [
-        services.create_unit(None, parent=county, kind=UnitKind.TOWN, name=name) for name in TOWNS
-    ]
-
-    def staff(username, unit, role, real_name):
-        return services.create_staff(
-            None,
-            unit=unit,
-            username=username,
-            real_name=real_name,
-            password=PASSWORD,
-            roles=[role],
-            must_change_password=False,
-        )
-
+def people(county):
+    """The bureau's clerk and head, the finance head and 东湖镇's clerk."""
     return {
-        "clerk": staff("edu_clerk", education, Role.CLERK, "王小梅"),
-        "head": staff("edu_head", education, Role.UNIT_HEAD, "李局长"),
-        "finance_head": staff("fin_head", finance, Role.UNIT_HEAD, "陈局长"),
-        "town_clerk": staff("town_clerk", towns[0], Role.CLERK, "赵文书"),
-        "finance": finance,
-        "towns": towns,
+        "clerk": county.staff("edu_clerk", county.education, "王小梅", Role.CLERK),
+        "head": county.staff("edu_head", county.education, "李局长", Role.UNIT_HEAD),
+        "finance_head": county.staff("fin_head", county.finance, "陈局长", Role.UNIT_HEAD),
+        "town_clerk": county.staff("town_clerk", county.towns[0], "赵文书", Role.CLERK),
     }
 
 
@@ -83,7 +49,7 @@ def person(browser, live_server):
         context.close()
 
 
-def test_a_notice_goes_from_draft_to_signed_for(person, live_server, county):
+def test_a_notice_goes_from_draft_to_signed_for(person, live_server, people):
     clerk = person("edu_clerk")
     clerk.goto(f"{live_server.url}/oa/documents/")
     clerk.get_by_role("heading", name="Documents", level=1).wait_for()
@@ -168,7 +134,7 @@ def test_a_notice_goes_from_draft_to_signed_for(person, live_server, county):
     assert axe_serious(town) == []
 
 
-def test_the_document_page_fits_a_phone(person, live_server, county):
+def test_the_document_page_fits_a_phone(person, live_server, people):
     clerk = person("edu_clerk", viewport={"width": 360, "height": 740})
     clerk.goto(f"{live_server.url}/oa/documents/new/")
     clerk.get_by_label(re.compile(r"^Title")).fill(TITLE)

@@ -3,29 +3,14 @@ passes the accessibility check."""
 
 import pytest
 
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import axe_serious, sign_in
 
 
 @pytest.fixture
-def clerk(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    gov = services.create_unit(None, parent=county, kind=UnitKind.GOVERNMENT, name="测试县人民政府")
-    bureau = services.create_unit(
-        None, parent=gov, kind=UnitKind.DEPARTMENT, name="测试县教育局", doc_prefix="测教发"
-    )
-    return services.create_staff(
-        None,
-        unit=bureau,
-        username="editor_clerk",
-        real_name="文书甲",
-        password=PASSWORD,
-        roles=[Role.CLERK],
-        must_change_password=False,
-    )
+def clerk(county):
+    return county.staff("editor_clerk", county.education, "文书甲", Role.CLERK)
 
 
 def test_the_toolbar_marks_a_line_as_a_first_level_heading(page, live_server, clerk):

@@ -12,48 +12,24 @@ from django.utils import timezone
 
 from zhengtong.documents import services as documents
 from zhengtong.documents.models import Disclosure, DocType
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import axe_serious, sign_in
 
 TITLE = "关于做好秋季森林防火工作的通知"
-TOWN = "东湖镇"
+TOWN = "东湖镇"  # the county fixture's first town
 
 
 @pytest.fixture
-def county(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    government = services.create_unit(
-        None, parent=county, kind=UnitKind.GOVERNMENT, name="测试县人民政府"
-    )
-    education = services.create_unit(
-        None,
-        parent=government,
-        kind=UnitKind.DEPARTMENT,
-        name="测试县教育局",
-        short_name="县教育局",
-        doc_prefix="教发",
-    )
-    town = services.create_unit(None, parent=county, kind=UnitKind.TOWN, name=TOWN)
-
-    def staff(username, unit, real_name, roles=()):
-        return services.create_staff(
-            None,
-            unit=unit,
-            username=username,
-            real_name=real_name,
-            password=PASSWORD,
-            roles=list(roles),
-            must_change_password=False,
-        )
-
+def issued(county):
+    """The notice the education bureau issued to 东湖镇, and the people of both."""
+    education, town = county.education, county.towns[0]
+    staff = county.staff
     people = {
-        "edu_clerk": staff("edu_clerk", education, "王小梅", [Role.CLERK]),
-        "edu_head": staff("edu_head", education, "李局长", [Role.UNIT_HEAD]),
-        "town_clerk": staff("town_clerk", town, "赵文书", [Role.CLERK]),
-        "town_head": staff("town_head", town, "刘镇长", [Role.UNIT_HEAD]),
+        "edu_clerk": staff("edu_clerk", education, "王小梅", Role.CLERK),
+        "edu_head": staff("edu_head", education, "李局长", Role.UNIT_HEAD),
+        "town_clerk": staff("town_clerk", town, "赵文书", Role.CLERK),
+        "town_head": staff("town_head", town, "刘镇长", Role.UNIT_HEAD),
         "handler": staff("town_handler", town, "孙干事"),
         "reader": staff("town_reader", town, "周副镇长"),
     }
@@ -97,8 +73,8 @@ def person(browser, live_server):
         context.close()
 
 
-def test_an_incoming_notice_from_sign_for_to_archive(person, live_server, county):
-    document = county["document"]
+def test_an_incoming_notice_from_sign_for_to_archive(person, live_server, issued):
+    document = issued["document"]
     book = f"{live_server.url}/oa/documents/incoming/"
 
     # The town clerk signs for it on the document page: it is registered at once.
@@ -157,7 +133,7 @@ def test_an_incoming_notice_from_sign_for_to_archive(person, live_server, county
     clerk.get_by_text("Closed, and the result was sent to the sender.").wait_for()
     clerk.get_by_role("group", name="Retention (保管期限)").get_by_label("定期10年").check()
     clerk.get_by_role("button", name="Archive", exact=True).click()
-    number = f"{documents.fonds_of(county['town'])}-{year}-D10-0001"
+    number = f"{documents.fonds_of(issued['town'])}-{year}-D10-0001"
     clerk.get_by_text(f"Archived as {number}.").wait_for()
     assert clerk.locator(".archive-number").inner_text() == number
 
@@ -171,9 +147,9 @@ def test_an_incoming_notice_from_sign_for_to_archive(person, live_server, county
     assert axe_serious(clerk) == []
 
 
-def test_the_incoming_pages_fit_a_phone(person, live_server, county):
-    distribution = county["document"].distributions.get()
-    documents.sign_for(county["town_clerk"], distribution)
+def test_the_incoming_pages_fit_a_phone(person, live_server, issued):
+    distribution = issued["document"].distributions.get()
+    documents.sign_for(issued["town_clerk"], distribution)
     record = distribution.incoming
     clerk = person("town_clerk", viewport={"width": 360, "height": 740})
     base = f"{live_server.url}/oa/documents/incoming/"

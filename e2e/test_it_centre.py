@@ -6,26 +6,15 @@ import re
 
 import pytest
 
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, set_up_two_factor, sign_in
+from .conftest import axe_serious, set_up_two_factor, sign_in
 
 
 @pytest.fixture
-def it_centre(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    office = services.create_unit(None, parent=county, kind=UnitKind.OFFICE, name="县政府办公室")
-    return services.create_staff(
-        None,
-        unit=office,
-        username="itadmin",
-        real_name="李信息",
-        password=PASSWORD,
-        roles=[Role.SYSTEM_ADMIN],
-        must_change_password=False,
-    )
+def it_centre(county):
+    """The system administrator, in the government office."""
+    return county.staff("itadmin", county.office, "李信息", Role.SYSTEM_ADMIN)
 
 
 def collect_csp_violations(page):
@@ -57,17 +46,8 @@ def test_the_system_administrator_sets_up_two_factor_and_reaches_the_admin(
     assert csp == []
 
 
-def test_a_clerk_cannot_open_the_admin(page, live_server, it_centre):
-    office = it_centre.primary_unit
-    services.create_staff(
-        None,
-        unit=office,
-        username="clerk9",
-        real_name="赵文书",
-        password=PASSWORD,
-        roles=[Role.CLERK],
-        must_change_password=False,
-    )
+def test_a_clerk_cannot_open_the_admin(page, live_server, county, it_centre):
+    county.staff("clerk9", county.office, "赵文书", Role.CLERK)
     sign_in(page, live_server, "clerk9")
     page.wait_for_url(f"{live_server.url}/oa/")
     assert page.get_by_role("link", name="信息中心").count() == 0

@@ -11,12 +11,10 @@ import pytest
 from zhengtong.core.models import WorkItem
 from zhengtong.letters import services as letters
 from zhengtong.letters.models import Letter, Mailbox, MailboxKind
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 from zhengtong.public.testing import captcha_answer, last_sms_code
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import axe_serious, sign_in
 
 MOBILE = "13900002222"
 PAYLOADS = [
@@ -29,32 +27,13 @@ PAYLOADS = [
 
 
 @pytest.fixture
-def county(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="禾溪县")
-    government = services.create_unit(
-        None, parent=county, kind=UnitKind.GOVERNMENT, name="禾溪县人民政府"
-    )
-    office = services.create_unit(
-        None, parent=government, kind=UnitKind.OFFICE, name="禾溪县人民政府办公室"
-    )
-    dept = services.create_unit(
-        None, parent=government, kind=UnitKind.DEPARTMENT, name="禾溪县交通运输局"
-    )
-
-    def staff(username, unit, real_name, role):
-        return services.create_staff(
-            None,
-            unit=unit,
-            username=username,
-            real_name=real_name,
-            password=PASSWORD,
-            roles=[role],
-            must_change_password=False,
-        )
-
-    staff("office_clerk", office, "赵文书", Role.CLERK)
-    staff("office_head", office, "钱主任", Role.UNIT_HEAD)
-    staff("dept_clerk", dept, "孙科员", Role.CLERK)
+def desk(county):
+    """The county head's mailbox, run by the government office (its clerk and head);
+    letters are routed to the housing bureau (its clerk)."""
+    office, dept = county.office, county.housing
+    county.staff("office_clerk", office, "赵文书", Role.CLERK)
+    county.staff("office_head", office, "钱主任", Role.UNIT_HEAD)
+    county.staff("dept_clerk", dept, "孙科员", Role.CLERK)
     mailbox = Mailbox.objects.create(
         kind=MailboxKind.COUNTY_HEAD, name="县长信箱", owner_unit=office, office_unit=office
     )
@@ -102,14 +81,14 @@ def act(page, name):
 
 
 def test_a_citizen_writes_to_the_county_head_and_rates_the_reply(
-    page, staff_page, live_server, county
+    page, staff_page, live_server, desk
 ):
     watch_for_scripts(page)
     content = "禾溪路的路灯坏了两周。\n" + "\n".join(PAYLOADS)
     # --- the citizen writes ------------------------------------------------------------
     page.goto(f"{live_server.url}/hdjl/xx/xx/")
     assert_accessible(page)
-    page.locator('select[name="mailbox"]').select_option(str(county["mailbox"].pk))
+    page.locator('select[name="mailbox"]').select_option(str(desk["mailbox"].pk))
     page.locator('input[name="category"][value="complaint"]').check()
     page.locator('input[name="title"]').fill("路灯不亮 " + PAYLOADS[0])
     page.locator('textarea[name="content"]').fill(content)
@@ -138,7 +117,7 @@ def test_a_citizen_writes_to_the_county_head_and_rates_the_reply(
     assert_accessible(clerk)
     assert_no_script_ran(clerk)
     clerk.locator("#action-route").evaluate("el => el.open = true")
-    clerk.locator('select[name="route-lead_unit"]').select_option(str(county["dept"].pk))
+    clerk.locator('select[name="route-lead_unit"]').select_option(str(desk["dept"].pk))
     act(clerk, "route")
     letter.refresh_from_db()
     assert letter.state == "routed"
@@ -179,7 +158,7 @@ def test_a_citizen_writes_to_the_county_head_and_rates_the_reply(
     page.locator("form button.primary").click()
     page.wait_for_load_state()
     assert WorkItem.objects.filter(
-        kind=letters.KIND_FOLLOW_UP, state="open", assignee_unit=county["dept"]
+        kind=letters.KIND_FOLLOW_UP, state="open", assignee_unit=desk["dept"]
     ).exists()
 
     # --- the follow-up appears for the department -----------------------------------------
@@ -201,7 +180,7 @@ def test_a_citizen_writes_to_the_county_head_and_rates_the_reply(
     assert PAYLOADS[0] in page.locator("article").inner_text()
 
 
-def test_the_write_form_works_on_a_phone(phone_page, live_server, county):
+def test_the_write_form_works_on_a_phone(phone_page, live_server, desk):
     phone_page.goto(f"{live_server.url}/hdjl/xx/xx/")
     width = phone_page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 360 + 1

@@ -11,54 +11,30 @@ import re
 import pytest
 
 from zhengtong.core.models import WorkItem
-from zhengtong.org import services as org
-from zhengtong.org.models import Role, UnitKind
-from zhengtong.public.models import PublicUser
+from zhengtong.org.models import Role
 from zhengtong.public.testing import captcha_answer
 from zhengtong.services import cases, services
 from zhengtong.services.events import ensure_events
 from zhengtong.services.models import Application, ServiceEvent
+from zhengtong.testing.factories import PDF, PUBLIC_PASSWORD, PublicUserFactory, citizen_id
 
-from .conftest import axe_serious
-from .test_workspace import PASSWORD, sign_in
+from .conftest import axe_serious, sign_in
 
 MOBILE = "13900005555"
-PUBLIC_PASSWORD = "Hexi-county-2026"
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
 
 
 def _id_number():
-    from zhengtong.core.validators import citizen_id_check_char
-
-    first17 = "34112519880512003"
-    return first17 + citizen_id_check_char(first17)
+    return citizen_id("34112519880512003")
 
 
 @pytest.fixture
-def county(transactional_db, settings, tmp_path):
+def guide(county, settings, tmp_path):
+    """A published guide of the education bureau, applied for online, and a citizen."""
     settings.MEDIA_ROOT = str(tmp_path)
     settings.CLAMD_SOCKET = ""
-    root = org.create_unit(None, kind=UnitKind.COUNTY, name="禾溪县")
-    government = org.create_unit(None, parent=root, kind=UnitKind.GOVERNMENT, name="禾溪县人民政府")
-    bureau = org.create_unit(None, parent=government, kind=UnitKind.DEPARTMENT, name="禾溪县教育局")
-
-    def staff(username, real_name, role):
-        return org.create_staff(
-            None,
-            unit=bureau,
-            username=username,
-            real_name=real_name,
-            password=PASSWORD,
-            roles=[role],
-            must_change_password=False,
-        )
-
-    clerk = staff("edu_clerk", "孙科员", Role.CLERK)
-    staff("edu_head", "李局长", Role.UNIT_HEAD)
+    bureau = county.education
+    clerk = county.staff("edu_clerk", bureau, "孙科员", Role.CLERK)
+    county.staff("edu_head", bureau, "李局长", Role.UNIT_HEAD)
     ensure_events()
     item = services.create_item(
         clerk,
@@ -110,9 +86,7 @@ def county(transactional_db, settings, tmp_path):
             },
         ],
     )
-    citizen = PublicUser(mobile=MOBILE, real_name="王小溪", id_number=_id_number())
-    citizen.set_password(PUBLIC_PASSWORD)
-    citizen.save()
+    PublicUserFactory(mobile=MOBILE, real_name="王小溪", id_number=_id_number())
     return {"item": item, "unit": bureau}
 
 
@@ -161,10 +135,10 @@ def staff_act(page, live_server, app, action, fill=None):
 
 
 def test_a_citizen_applies_online_and_the_unit_handles_the_case(
-    page, staff_page, live_server, county, tmp_path
+    page, staff_page, live_server, guide, tmp_path
 ):
     base = live_server.url
-    item = county["item"]
+    item = guide["item"]
     first, second = list(item.materials.all())
 
     # The catalogue and the guide, with its "apply online" button.
@@ -270,7 +244,7 @@ def test_a_citizen_applies_online_and_the_unit_handles_the_case(
 
     # The rectification work item is there for the unit, and on the case page.
     assert WorkItem.objects.filter(
-        kind=cases.KIND_RECTIFY, assignee_unit=county["unit"], state="open"
+        kind=cases.KIND_RECTIFY, assignee_unit=guide["unit"], state="open"
     ).exists()
     clerk.goto(f"{base}/oa/services/cases/{app.pk}/")
     assert clerk.locator(f'form[action="/oa/services/cases/{app.pk}/rectify/"]').count() == 1

@@ -4,8 +4,7 @@ sees the 8 key elements (docs/conformance.md SRV-1); the catalogue and the guide
 
 import pytest
 
-from zhengtong.conftest import make_unit, make_user
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 from zhengtong.services import services
 from zhengtong.services.events import ensure_events
 from zhengtong.services.models import ServiceEvent
@@ -25,13 +24,11 @@ KEY_ELEMENTS = {
 
 
 @pytest.fixture
-def catalogue(transactional_db, settings, tmp_path):
+def catalogue(county, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     settings.CLAMD_SOCKET = ""
-    root = make_unit("禾溪县", UnitKind.COUNTY)
-    government = make_unit("禾溪县人民政府", UnitKind.GOVERNMENT, root)
-    bureau = make_unit("禾溪县教育局", UnitKind.DEPARTMENT, government)
-    clerk = make_user("edu_clerk", bureau, roles=[Role.CLERK])
+    bureau = county.education
+    clerk = county.staff("edu_clerk", bureau, "孙科员", Role.CLERK)
     ensure_events()  # a flushed test database has lost the seeded events
     school = ServiceEvent.objects.get(slug="school")
     item = services.create_item(

@@ -16,14 +16,13 @@ from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 
 from zhengtong.core.models import WorkItem, WorkItemState
-from zhengtong.org import services
-from zhengtong.org.models import Role, UnitKind
+from zhengtong.org.models import Role
 from zhengtong.portal import cache as portal_cache
 from zhengtong.portal import cms_permissions
 from zhengtong.portal import models as pm
 from zhengtong.portal.sitetree import ensure_site, section
 
-from .test_workspace import PASSWORD, sign_in
+from .conftest import sign_in
 
 NEWS = "县教育局召开秋季开学工作会议"
 NEWS_SUMMARY = "县教育局部署秋季开学各项工作。"
@@ -33,7 +32,7 @@ REJECTED_BODY = "7月以来，县教育局联合有关部门开展校外培训�
 
 
 @pytest.fixture
-def newsroom(transactional_db):
+def newsroom(county):
     """A county with its government office (which runs the site) and its education
     bureau, whose news column sits under 政务动态; the bureau's editor, reviewer and
     head and the office's reviewer (no role that needs two-factor sign-in)."""
@@ -41,28 +40,15 @@ def newsroom(transactional_db):
     # paths and the public pages of an earlier test's site must go.
     cache.clear()
     portal_cache.reset()
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="青山县")
-    office = services.create_unit(
-        None, parent=county, kind=UnitKind.GOVERNMENT, name="青山县人民政府办公室"
-    )
-    bureau = services.create_unit(
-        None, parent=office, kind=UnitKind.DEPARTMENT, name="青山县教育局", short_name="县教育局"
-    )
-    ensure_site(county, office=office)  # also sets up the review workflow
+    # The government runs the site (its home page's unit, hence the 终审).
+    office, bureau = county.government, county.education
+    ensure_site(county.root, office=office)  # also sets up the review workflow
     column = pm.SectionPage(title="教育动态", slug="jydt", owner_unit=bureau)
     section("zwdt").add_child(instance=column)
     column.save_revision().publish()
 
     def staff(username, real_name, unit, role):
-        return services.create_staff(
-            None,
-            unit=unit,
-            username=username,
-            real_name=real_name,
-            password=PASSWORD,
-            roles=[role],
-            must_change_password=False,
-        )
+        return county.staff(username, unit, real_name, role)
 
     people = {
         "editor": staff("jy_editor", "赵编辑", bureau, Role.EDITOR),

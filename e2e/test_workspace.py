@@ -1,39 +1,22 @@
 """The staff workspace as a person uses it: sign in, see the to-do list in Chinese,
 switch to English, mark an item done; and an accessibility check on each page."""
 
-import base64
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 
 from zhengtong.core import workitems
-from zhengtong.org import services
-from zhengtong.org.models import Role, Unit, UnitKind
+from zhengtong.org.models import Role, Unit
 
-from .conftest import axe_serious
-
-PASSWORD = "Browser-Test-2026"
+from .conftest import axe_serious, sign_in
 
 
 @pytest.fixture
-def county(transactional_db):
-    county = services.create_unit(None, kind=UnitKind.COUNTY, name="测试县")
-    town = services.create_unit(
-        None, parent=county, kind=UnitKind.TOWN, name="东湖镇", short_name="东湖镇"
-    )
-    clerk = services.create_staff(
-        None,
-        unit=town,
-        username="clerk1",
-        real_name="王小梅",
-        password=PASSWORD,
-        position="文书",
-        roles=[Role.CLERK],
-        must_change_password=False,
-    )
+def clerk(county):
+    """The clerk of 东湖镇, with an overdue sign-for of the town and a reply of their own."""
+    town = county.towns[0]
+    clerk = county.staff("clerk1", town, "王小梅", Role.CLERK, position="文书")
     today = timezone.localdate()
     workitems.open_work_item(
         None,
@@ -50,26 +33,10 @@ def county(transactional_db):
         due_in_working_days=5,
         closes_by_hand=True,
     )
-    return {"county": county, "town": town, "clerk": clerk}
+    return clerk
 
 
-def sign_in(page, live_server, username, password=PASSWORD):
-    page.goto(f"{live_server.url}/oa/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-
-
-def set_up_two_factor(page):
-    """On the set-up page: read the key shown, answer with the current code."""
-    page.wait_for_url(re.compile(r"/oa/2fa/setup/"))
-    secret = page.locator("code").inner_text().strip()
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    page.get_by_label("验证器").fill(f"{totp(key):06d}")
-    page.get_by_role("button", name="确认").click()
-
-
-def test_a_clerk_signs_in_and_sees_the_workspace_in_chinese(page, live_server, county):
+def test_a_clerk_signs_in_and_sees_the_workspace_in_chinese(page, live_server, clerk):
     sign_in(page, live_server, "clerk1")
     page.wait_for_url(f"{live_server.url}/oa/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
@@ -82,7 +49,7 @@ def test_a_clerk_signs_in_and_sees_the_workspace_in_chinese(page, live_server, c
     assert axe_serious(page) == []
 
 
-def test_the_workspace_switches_to_english_and_back(page, live_server, county):
+def test_the_workspace_switches_to_english_and_back(page, live_server, clerk):
     sign_in(page, live_server, "clerk1")
     page.wait_for_url(f"{live_server.url}/oa/")
     page.get_by_label("语言").select_option("en")
@@ -96,7 +63,7 @@ def test_the_workspace_switches_to_english_and_back(page, live_server, county):
     page.get_by_role("heading", name="待办").wait_for()
 
 
-def test_marking_an_item_done_removes_it_from_the_list(page, live_server, county):
+def test_marking_an_item_done_removes_it_from_the_list(page, live_server, clerk):
     sign_in(page, live_server, "clerk1")
     page.wait_for_url(f"{live_server.url}/oa/")
     page.evaluate("window.stillTheSamePage = true")
@@ -109,14 +76,14 @@ def test_marking_an_item_done_removes_it_from_the_list(page, live_server, county
     assert page.evaluate("window.stillTheSamePage") is True
 
 
-def test_a_wrong_password_gets_a_clear_message_in_chinese(page, live_server, county):
+def test_a_wrong_password_gets_a_clear_message_in_chinese(page, live_server, clerk):
     sign_in(page, live_server, "clerk1", password="wrong-password-1")
     assert page.get_by_role("alert").inner_text().strip() != ""
     assert "用户名或密码" in page.get_by_role("alert").inner_text()
     assert axe_serious(page) == []
 
 
-def test_the_workspace_works_on_a_phone(phone_page, live_server, county):
+def test_the_workspace_works_on_a_phone(phone_page, live_server, clerk):
     sign_in(phone_page, live_server, "clerk1")
     phone_page.wait_for_url(f"{live_server.url}/oa/")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
@@ -124,16 +91,18 @@ def test_the_workspace_works_on_a_phone(phone_page, live_server, county):
     assert axe_serious(phone_page) == []
 
 
-def test_the_directory_and_account_pages_pass_the_accessibility_check(page, live_server, county):
+def test_the_directory_and_account_pages_pass_the_accessibility_check(
+    page, live_server, county, clerk
+):
     sign_in(page, live_server, "clerk1")
     page.wait_for_url(f"{live_server.url}/oa/")
-    for path in ("/oa/directory/", f"/oa/units/{county['town'].pk}/", "/oa/me/", "/oa/messages/"):
+    for path in ("/oa/directory/", f"/oa/units/{county.towns[0].pk}/", "/oa/me/", "/oa/messages/"):
         page.goto(f"{live_server.url}{path}")
         assert axe_serious(page) == [], path
 
 
-def test_the_unit_tree_is_not_hard_coded(page, live_server, county):
-    Unit.objects.filter(pk=county["county"].pk).update(name="另一个县")
+def test_the_unit_tree_is_not_hard_coded(page, live_server, county, clerk):
+    Unit.objects.filter(pk=county.root.pk).update(name="另一个县")
     page.goto(f"{live_server.url}/oa/login/")
     assert page.title().endswith("另一个县")
 

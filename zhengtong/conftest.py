@@ -4,103 +4,58 @@ The county (root, kind "county") has a government, two departments A and B under
 and a town. Staff: a clerk and the head of A, a clerk of B, the three administrators
 (系统/安全/审计管理员) in the government, and the unit administrator of A.
 
-Staff sign in with `client.force_login` (django-axes refuses `client.login` without a
-request); the administrator roles need two-factor sign-in, so `login()` also gives
-them a confirmed TOTP device and marks the session verified.
+The objects are built with the factories of zhengtong/testing/factories.py; the
+`make_*` helpers below are their short names. Staff sign in with `client.force_login`
+(django-axes refuses `client.login` without a request); the administrator roles need
+two-factor sign-in, so `login()` also gives them a confirmed TOTP device and marks the
+session verified. Public users sign in with `public_login()`.
 """
 
-import datetime
-import itertools
-from types import SimpleNamespace
-
 import pytest
-from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhengtong.core.models import AuditRecord, WorkItem
-from zhengtong.org.models import (
-    TWO_FACTOR_ROLES,
-    Delegation,
-    Membership,
-    Role,
-    RoleAssignment,
-    Unit,
-    UnitKind,
-    User,
+from zhengtong.core.models import AuditRecord
+from zhengtong.org.models import TWO_FACTOR_ROLES, Role, RoleAssignment, UnitKind
+from zhengtong.testing.factories import (
+    PASSWORD,
+    DelegationFactory,
+    StaffFactory,
+    UnitFactory,
+    WorkItemFactory,
+    county_tree,
 )
 
-# Meets the password policy: 10+ characters, three character classes, not the username.
-PASSWORD = "Zt-Test-Passw0rd!"
+__all__ = ["PASSWORD"]  # imported by tests from here
 
-_serial = itertools.count(1)
+# The helpers below keep the short names the tests call; each is one factory.
 
 
 def make_unit(name, kind=UnitKind.DEPARTMENT, parent=None, **fields):
-    return Unit.objects.create(name=name, kind=kind, parent=parent, **fields)
+    return UnitFactory(name=name, kind=kind, parent=parent, **fields)
 
 
-def make_user(
-    username,
-    unit=None,
-    *,
-    roles=(),
-    real_name=None,
-    mobile="",
-    email="",
-    password=PASSWORD,
-    must_change_password=False,
-    **fields,
-):
+def make_user(username, unit=None, *, roles=(), real_name=None, **fields):
     """A staff member with `unit` as primary unit. `roles` holds Role values (held in
     `unit`, or county-wide for the county-wide roles) or (role, unit) pairs."""
-    user = User(
-        username=username,
-        real_name=real_name or username.title(),
-        mobile=mobile,
-        email=email,
-        must_change_password=must_change_password,
-        **fields,
-    )
-    user.set_password(password)
-    user.save()
-    if unit is not None:
-        Membership.objects.create(user=user, unit=unit, is_primary=True)
-    for role in roles:
-        role, role_unit = role if isinstance(role, tuple) else (role, unit)
-        from zhengtong.org.permissions import is_county_wide
-
-        RoleAssignment.objects.create(
-            user=user, role=role, unit=None if is_county_wide(role) else role_unit
-        )
-    return user
+    if real_name:
+        fields["real_name"] = real_name
+    return StaffFactory(username=username, unit=unit, roles=roles, **fields)
 
 
-def make_work_item(
-    *, user=None, unit=None, title=None, due_date=None, kind="test.task", state="open", **fields
-):
+def make_work_item(*, user=None, unit=None, **fields):
     """A work item written straight to the table (for reading tests); operations are
     tested through `core.workitems.open_work_item`. Marked done by hand unless told."""
-    fields.setdefault("closes_by_hand", True)
-    return WorkItem.objects.create(
-        kind=kind,
-        title=title or f"Item {next(_serial)}",
-        assignee_user=user,
-        assignee_unit=unit,
-        due_date=due_date,
-        state=state,
-        **fields,
-    )
+    return WorkItemFactory(assignee_user=user, assignee_unit=unit, **fields)
 
 
 def make_delegation(delegator, delegate, *, starts=None, ends=None, revoked=False):
-    now = timezone.now()
-    return Delegation.objects.create(
+    period = {"starts_at": starts, "ends_at": ends}
+    return DelegationFactory(
         delegator=delegator,
         delegate=delegate,
-        starts_at=starts or now - datetime.timedelta(hours=1),
-        ends_at=ends or now + datetime.timedelta(days=3),
-        revoked_at=now if revoked else None,
+        revoked=revoked,
+        **{field: value for field, value in period.items() if value},
     )
 
 
@@ -119,12 +74,7 @@ def needs_two_factor(user):
 
 @pytest.fixture
 def county(db):
-    root = make_unit("Qingshan County", UnitKind.COUNTY)
-    government = make_unit("Qingshan County People's Government", UnitKind.GOVERNMENT, root)
-    dept_a = make_unit("Education Bureau", UnitKind.DEPARTMENT, government, short_name="EduB")
-    dept_b = make_unit("Finance Bureau", UnitKind.DEPARTMENT, government, short_name="FinB")
-    town = make_unit("Hexi Town", UnitKind.TOWN, root)
-    return SimpleNamespace(root=root, government=government, a=dept_a, b=dept_b, town=town)
+    return county_tree()
 
 
 @pytest.fixture
@@ -194,6 +144,21 @@ def login(client):
             session = client.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def public_login(client):
+    """public_login(user): the test client is signed in as that public user."""
+    from zhengtong.public import session as public_session
+
+    def sign_in(user):
+        session = client.session
+        session[public_session.SESSION_KEY] = user.pk
+        session[public_session.HASH_KEY] = public_session._password_hash(user)
+        session.save()
         return client
 
     return sign_in

@@ -5,14 +5,12 @@ import datetime
 
 import pytest
 
-from zhengtong.conftest import make_user
-from zhengtong.core.validators import citizen_id_check_char
 from zhengtong.disclosure import services
 from zhengtong.org.models import Role
+from zhengtong.testing.factories import StaffFactory, citizen_id
 
 # A fictional citizen ID with a correct check character.
-ID17 = "33010219900307123"
-CITIZEN_ID = ID17 + citizen_id_check_char(ID17)
+CITIZEN_ID = citizen_id("33010219900307123")
 MOBILE = "13600001111"
 MONDAY = datetime.date(2026, 3, 2)
 
@@ -52,7 +50,9 @@ def clerk_head_a(county, clerk_a, head_a):
 
 @pytest.fixture
 def head_b(county):
-    return make_user("head_b", county.b, roles=[Role.UNIT_HEAD], real_name="Qian Jun")
+    return StaffFactory(
+        username="head_b", unit=county.b, roles=[Role.UNIT_HEAD], real_name="Qian Jun"
+    )
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from zhengtong.conftest import make_user
 from zhengtong.documents import services
 from zhengtong.documents.models import Disclosure, DocType
 from zhengtong.org.models import Role
+from zhengtong.testing.factories import StaffFactory
 
 
 @pytest.fixture
@@ -16,11 +16,19 @@ def office(county):
     county.a.doc_prefix = "教发"
     county.a.save()
     people = SimpleNamespace(
-        head_a=make_user("head_a", county.a, roles=[Role.UNIT_HEAD], real_name="李局长"),
-        head_b=make_user("head_b", county.b, roles=[Role.UNIT_HEAD], real_name="王局长"),
-        drafter=make_user("drafter_a", county.a, roles=[Role.CLERK], real_name="张文书"),
-        town_clerk=make_user("town_clerk", county.town, roles=[Role.CLERK], real_name="赵文书"),
-        outsider=make_user("outsider", county.b, real_name="钱科员"),
+        head_a=StaffFactory(
+            username="head_a", unit=county.a, roles=[Role.UNIT_HEAD], real_name="李局长"
+        ),
+        head_b=StaffFactory(
+            username="head_b", unit=county.b, roles=[Role.UNIT_HEAD], real_name="王局长"
+        ),
+        drafter=StaffFactory(
+            username="drafter_a", unit=county.a, roles=[Role.CLERK], real_name="张文书"
+        ),
+        town_clerk=StaffFactory(
+            username="town_clerk", unit=county.town, roles=[Role.CLERK], real_name="赵文书"
+        ),
+        outsider=StaffFactory(username="outsider", unit=county.b, real_name="钱科员"),
     )
     return SimpleNamespace(county=county, **vars(people))
 
@@ -53,9 +61,15 @@ def through_sign_off(office, document, *, countersign=True):
 @pytest.fixture
 def received(office):
     """An issued notice signed for by the town: its incoming record."""
-    office.town_head = make_user("town_head", office.county.town, roles=[Role.UNIT_HEAD])
-    office.handler = make_user("town_handler", office.county.town, real_name="孙干事")
-    office.reader = make_user("town_reader", office.county.town, real_name="周副镇长")
+    office.town_head = StaffFactory(
+        username="town_head", unit=office.county.town, roles=[Role.UNIT_HEAD]
+    )
+    office.handler = StaffFactory(
+        username="town_handler", unit=office.county.town, real_name="孙干事"
+    )
+    office.reader = StaffFactory(
+        username="town_reader", unit=office.county.town, real_name="周副镇长"
+    )
     office.issuer_clerk = office.drafter
     document = services.issue(office.drafter, through_sign_off(office, draft(office)))
     distribution = document.distributions.get(unit=office.county.town)

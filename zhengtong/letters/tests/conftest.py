@@ -6,18 +6,18 @@ from types import SimpleNamespace
 
 import pytest
 
-from zhengtong.conftest import make_unit, make_user
 from zhengtong.letters import services
 from zhengtong.letters.models import Mailbox, MailboxKind
 from zhengtong.org.models import Role, UnitKind
+from zhengtong.testing.factories import StaffFactory, UnitFactory
 
 WRITER_MOBILE = "13900001111"
 
 
 @pytest.fixture
 def box(county, clerk_a, head_a, clerk_b):
-    office = make_unit("Government Office", UnitKind.OFFICE, county.government)
-    supervision = make_unit("Supervision Office", UnitKind.SECTION, office)
+    office = UnitFactory(name="Government Office", kind=UnitKind.OFFICE, parent=county.government)
+    supervision = UnitFactory(name="Supervision Office", kind=UnitKind.SECTION, parent=office)
     head_box = Mailbox.objects.create(
         kind=MailboxKind.COUNTY_HEAD,
         name="County head's mailbox",
@@ -35,10 +35,16 @@ def box(county, clerk_a, head_a, clerk_b):
         office=office,
         mailbox=head_box,
         dept_mailbox=dept_box,
-        office_clerk=make_user("office_clerk", office, roles=[Role.CLERK], real_name="Qian Yu"),
-        office_head=make_user("office_head", office, roles=[Role.UNIT_HEAD], real_name="He Ping"),
-        leader=make_user("leader", county.government, roles=[Role.COUNTY_LEADER]),
-        supervisor=make_user("supervisor", supervision, roles=[Role.SUPERVISOR, Role.CLERK]),
+        office_clerk=StaffFactory(
+            username="office_clerk", unit=office, roles=[Role.CLERK], real_name="Qian Yu"
+        ),
+        office_head=StaffFactory(
+            username="office_head", unit=office, roles=[Role.UNIT_HEAD], real_name="He Ping"
+        ),
+        leader=StaffFactory(username="leader", unit=county.government, roles=[Role.COUNTY_LEADER]),
+        supervisor=StaffFactory(
+            username="supervisor", unit=supervision, roles=[Role.SUPERVISOR, Role.CLERK]
+        ),
         clerk_a=clerk_a,
         head_a=head_a,
         clerk_b=clerk_b,

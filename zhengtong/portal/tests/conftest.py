@@ -3,10 +3,10 @@ people who edit and review unit A's pages."""
 
 import pytest
 
-from zhengtong.conftest import make_user
 from zhengtong.org.models import Role
 from zhengtong.portal import models as pm
 from zhengtong.portal.sitetree import ensure_site, section
+from zhengtong.testing.factories import StaffFactory
 
 
 @pytest.fixture
@@ -22,17 +22,17 @@ def news(site):
 
 @pytest.fixture
 def editor_a(county):
-    return make_user("editor_a", county.a, roles=[Role.EDITOR])
+    return StaffFactory(username="editor_a", unit=county.a, roles=[Role.EDITOR])
 
 
 @pytest.fixture
 def reviewer_a(county):
-    return make_user("reviewer_a", county.a, roles=[Role.REVIEWER])
+    return StaffFactory(username="reviewer_a", unit=county.a, roles=[Role.REVIEWER])
 
 
 @pytest.fixture
 def editor_b(county):
-    return make_user("editor_b", county.b, roles=[Role.EDITOR])
+    return StaffFactory(username="editor_b", unit=county.b, roles=[Role.EDITOR])
 
 
 def add_article(parent, title="县教育局召开秋季开学工作会议", *, unit=None, publish=True, **fields):

@@ -7,17 +7,12 @@ import tempfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhengtong.conftest import make_unit, make_user
 from zhengtong.org.models import Role, UnitKind
 from zhengtong.services import services
 from zhengtong.services.events import ensure_events
 from zhengtong.services.models import ServiceEvent
-
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+from zhengtong.testing import factories
+from zhengtong.testing.factories import PDF, PublicUserFactory, StaffFactory, UnitFactory
 
 
 def pdf(name="form.pdf"):
@@ -35,17 +30,21 @@ def media(settings):
 
 @pytest.fixture
 def gov_office(county):
-    return make_unit("County Government Office", UnitKind.OFFICE, county.government)
+    return UnitFactory(
+        name="County Government Office", kind=UnitKind.OFFICE, parent=county.government
+    )
 
 
 @pytest.fixture
 def office_clerk(gov_office):
-    return make_user("office_clerk", gov_office, roles=[Role.CLERK], real_name="Qian Jun")
+    return StaffFactory(
+        username="office_clerk", unit=gov_office, roles=[Role.CLERK], real_name="Qian Jun"
+    )
 
 
 @pytest.fixture
 def editor_a(county):
-    return make_user("editor_a", county.a, roles=[Role.EDITOR], real_name="Ma Lan")
+    return StaffFactory(username="editor_a", unit=county.a, roles=[Role.EDITOR], real_name="Ma Lan")
 
 
 _codes = iter(range(1, 100000))
@@ -115,17 +114,12 @@ def make_item(actor, unit, **overrides):
 
 def citizen_id(first17="34112519900307001"):
     """A valid citizen ID number (check character computed)."""
-    from zhengtong.core.validators import citizen_id_check_char
-
-    return first17 + citizen_id_check_char(first17)
+    return factories.citizen_id(first17)
 
 
 def credit_code(org8="MA2TY0K1", region="341125"):
     """A valid unified social credit code (both check characters computed)."""
-    from zhengtong.core.validators import credit_code_check_char, organisation_code_check_char
-
-    body = "91" + region + org8 + organisation_code_check_char(org8)
-    return body + credit_code_check_char(body)
+    return factories.credit_code(org8, region)
 
 
 FORM_FIELDS = [
@@ -161,29 +155,24 @@ GOOD_ANSWERS = {
 
 @pytest.fixture
 def reviewer_a(county):
-    return make_user("reviewer_a", county.a, roles=[Role.REVIEWER], real_name="Lu Ming")
+    return StaffFactory(
+        username="reviewer_a", unit=county.a, roles=[Role.REVIEWER], real_name="Lu Ming"
+    )
 
 
 @pytest.fixture
 def citizen(db):
-    from zhengtong.public.models import PublicUser
-
-    user = PublicUser(
-        mobile="13900001111", real_name="李小红", id_number=citizen_id("34112519900307001")
+    return PublicUserFactory(
+        mobile="13900001111",
+        real_name="李小红",
+        id_number=citizen_id("34112519900307001"),
+        password="x",
     )
-    user.set_password("x")
-    user.save()
-    return user
 
 
 @pytest.fixture
 def other_citizen(db):
-    from zhengtong.public.models import PublicUser
-
-    user = PublicUser(mobile="13900003333", real_name="王五")
-    user.set_password("x")
-    user.save()
-    return user
+    return PublicUserFactory(mobile="13900003333", real_name="王五", password="x")
 
 
 @pytest.fixture
@@ -230,18 +219,3 @@ def reviewed(citizen, item, first, second, recommendation="approve"):
     cases.review(second, app, opinion="Agreed.", recommendation=recommendation)
     app.refresh_from_db()
     return app
-
-
-@pytest.fixture
-def public_login(client):
-    """public_login(user): the test client is signed in as that public user."""
-    from zhengtong.public import session as public_session
-
-    def sign_in(user):
-        session = client.session
-        session[public_session.SESSION_KEY] = user.pk
-        session[public_session.HASH_KEY] = public_session._password_hash(user)
-        session.save()
-        return client
-
-    return sign_in
