@@ -8,4 +8,6 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Official documents")
 
     def ready(self):
-        from . import rules, search  # noqa: F401  (permission rules, search visibility)
+        from . import handoffs, rules, search  # noqa: F401  (permission rules, search visibility)
+
+        handoffs.register()  # the website's source of issued documents to disclose

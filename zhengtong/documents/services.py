@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengtong.core import audit, counters, workitems
+from zhengtong.core import audit, counters, handoffs, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotFound, NotPermitted
 from zhengtong.core.models import WorkItem
 from zhengtong.org import permissions
@@ -612,7 +612,11 @@ def issue(actor, document):
         )
         Distribution.objects.create(document=document, unit=unit, kind=kind, due_date=item.due_date)
     if document.disclosure == Disclosure.PROACTIVE:
-        DisclosureHandoff.objects.create(document=document)
+        handoff = DisclosureHandoff.objects.create(document=document)
+        # The website opens its "to check" item once the issue is committed.
+        handoffs.DISCLOSURE_QUEUED.send_on_commit(
+            handoffs.DisclosureQueued(handoff_id=handoff.pk, document_id=document.pk)
+        )
     index_document(document)  # now with its number
     _trail(document, "issue", acting, unit=document.issuing_unit, opinion=document.number)
     audit.record(
@@ -1075,6 +1079,9 @@ def withdraw(actor, document, *, reason):
     before = document.state
     document.state = DocState.WITHDRAWN
     document.save(update_fields=["state", "updated_at"])
+    # The website drops it from its queue (or asks for its page to come down) in this
+    # same transaction.
+    handoffs.DOCUMENT_WITHDRAWN.send(handoffs.DocumentWithdrawn(document_id=document.pk))
     for item in WorkItem.objects.filter(
         subject_id=str(document.pk), state="open", kind__startswith="documents."
     ):

@@ -10,6 +10,7 @@ message (status 400) and the unfiltered list.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
@@ -147,11 +148,9 @@ class AcceptForm(forms.Form):
 
 
 def _handoff_or_404(pk):
-    from zhengtong.documents.models import DisclosureHandoff
-
     try:
         return catalogue.get_handoff(pk)
-    except DisclosureHandoff.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise Http404() from exc
 
 
@@ -171,7 +170,7 @@ def disclosure_detail(request, pk):
     """Check one document's metadata and text, and accept it into the catalogue."""
     handoff = _handoff_or_404(pk)
     permissions.require(request.user, "portal.accept_disclosure", handoff)
-    document = handoff.document
+    document = catalogue.describe(handoff)
     status = 200
     if request.method == "POST":
         form = AcceptForm(request.POST)
@@ -186,6 +185,7 @@ def disclosure_detail(request, pk):
                 form_error(form, exc)
                 status = exc.status
                 handoff = _handoff_or_404(pk)
+                document = catalogue.describe(handoff)
             else:
                 entry = page.catalogue_entry
                 messages.success(
@@ -198,10 +198,8 @@ def disclosure_detail(request, pk):
             status = 400
     else:
         form = AcceptForm(initial={"topic": Topic.GENERAL, "category": DisclosureCategory.OTHER})
-    body_html = catalogue.document_html(document)
-    found = find_personal_data(
-        " ".join([document.title, document.body or "", document.attachment_note or ""])
-    )
+    body_html = catalogue.document_html(handoff)
+    found = find_personal_data(document.plain_text)
     context = {
         "handoff": handoff,
         "document": document,
