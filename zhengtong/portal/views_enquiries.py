@@ -4,12 +4,12 @@ and the answering unit's staff pages at /oa/website/enquiries/.
 The form page carries a CSRF token and is never cached (Cache-Control: private,
 no-store). Spam is kept out by a honeypot field (filled in → nothing is stored, the
 sender sees the ordinary thank-you page) and a limit of ENQUIRY_RATE_LIMIT enquiries
-per address per hour (Django's cache)."""
+per address per hour (the kernel's rate limiter, counted in the database:
+public/throttle.py)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -23,16 +23,17 @@ from django.views.decorators.http import require_http_methods
 
 from zhengtong.core.errors import DomainError, NotPermitted
 from zhengtong.core.masking import mask_phone
-from zhengtong.core.middleware import client_ip
 from zhengtong.core.validators import validate_phone
 from zhengtong.core.web import form_error
 from zhengtong.org import permissions
+from zhengtong.public import throttle
 
 from . import enquiries
 from .models import InvestorEnquiry, ProjectPage
 
 ENQUIRY_RATE_LIMIT = 5
 ENQUIRY_RATE_WINDOW = 3600  # seconds
+ENQUIRY_RATE_SCOPE = "portal.enquiry:ip"
 
 
 class EnquiryForm(forms.Form):
@@ -71,21 +72,23 @@ class EnquiryForm(forms.Form):
         return message
 
 
-def _rate_key(request):
-    return f"portal:enquiry:{client_ip(request) or 'unknown'}"
-
-
 def _over_limit(request):
-    return (cache.get(_rate_key(request)) or 0) >= ENQUIRY_RATE_LIMIT
+    """The address has sent ENQUIRY_RATE_LIMIT enquiries in this hour (nothing counted)."""
+    try:
+        throttle.check(
+            ENQUIRY_RATE_SCOPE,
+            throttle.ip_key(request),
+            limit=ENQUIRY_RATE_LIMIT,
+            window_seconds=ENQUIRY_RATE_WINDOW,
+        )
+    except throttle.Throttled:
+        return True
+    return False
 
 
 def _count(request):
-    key = _rate_key(request)
-    cache.add(key, 0, ENQUIRY_RATE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, ENQUIRY_RATE_WINDOW)
+    """Count one sent enquiry of the address."""
+    throttle.add(ENQUIRY_RATE_SCOPE, throttle.ip_key(request), window_seconds=ENQUIRY_RATE_WINDOW)
 
 
 def _project_from(request):
