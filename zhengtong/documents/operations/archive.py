@@ -1,5 +1,9 @@
 """Archive (归档, §1.6): file documents and incoming records, export a year's archive."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,11 +11,13 @@ from django.utils.translation import gettext as _
 from zhengtong.core import audit
 from zhengtong.core.errors import Conflict, Invalid
 from zhengtong.org import permissions
+from zhengtong.org.models import Unit
 
 from ..models import (
     ArchiveEntry,
     DocState,
     Document,
+    IncomingRecord,
     IncomingState,
     Retention,
 )
@@ -21,15 +27,23 @@ from .incoming import _incoming_for_update
 # --- archive (归档, §1.6) -------------------------------------------------------------
 
 
-def fonds_of(unit):
+def fonds_of(unit: Unit) -> str:
     """全宗号: the unit's organisation code (positions 9–17 of its credit code) or, for a
     unit without one, a stable code from its id."""
     return unit.code[8:17] if len(unit.code) == 18 else f"Z{unit.pk:04d}"
 
 
 def _archive(
-    acting, unit, *, title, retention, year, document=None, incoming=None, is_original=True
-):
+    acting: Any,
+    unit: Unit,
+    *,
+    title: str,
+    retention: str,
+    year: int,
+    document: Document | None = None,
+    incoming: IncomingRecord | None = None,
+    is_original: bool = True,
+) -> ArchiveEntry:
     """File one item under `year`, the document's own year (issued or received), not
     the year it happens to be archived in (DA/T 22-2015)."""
     if retention not in Retention.values:
@@ -52,7 +66,7 @@ def _archive(
 
 
 @transaction.atomic
-def archive_document(actor, document, *, retention):
+def archive_document(actor: Any, document: Document, *, retention: str) -> ArchiveEntry:
     """The issuing (lead) unit files the original of an issued document."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     acting = permissions.require(actor, "documents.archive", document, unit=document.issuing_unit)
@@ -81,7 +95,7 @@ def archive_document(actor, document, *, retention):
 
 
 @transaction.atomic
-def archive_incoming(actor, record, *, retention):
+def archive_incoming(actor: Any, record: IncomingRecord, *, retention: str) -> ArchiveEntry:
     """The receiving unit files a closed incoming document: a copy of a platform
     document (the issuer keeps the original), or the original of a paper one."""
     record = _incoming_for_update(record)
@@ -110,7 +124,19 @@ def archive_incoming(actor, record, *, retention):
     return entry
 
 
-def export_archive(actor, unit, year):
+def _entry_date(document: Document | None, source: IncomingRecord | None) -> str:
+    """The date column of the archive sheet: the issue date of a document, else the
+    receipt date of an incoming record."""
+    if document is not None:
+        return (
+            timezone.localtime(document.issued_at).date().isoformat() if document.issued_at else ""
+        )
+    if source is not None:
+        return timezone.localtime(source.received_at).date().isoformat()
+    return ""
+
+
+def export_archive(actor: Any, unit: Unit, year: int) -> bytes:
     """A year's archive of a unit as a zip: one PDF per item in the national layout
     (named by its archive number) and a metadata sheet (CSV, UTF-8 with BOM so Excel
     and WPS open it) with 档号, 题名, 文号, 责任者, 日期, 保管期限 and original/copy."""
@@ -146,11 +172,7 @@ def export_archive(actor, unit, year):
                     document.issuing_unit.name
                     if document
                     else (source.source_name if source else ""),
-                    timezone.localtime(document.issued_at if document else source.received_at)
-                    .date()
-                    .isoformat()
-                    if (document and document.issued_at) or source
-                    else "",
+                    _entry_date(document, source),
                     entry.get_retention_display(),
                     "原件" if entry.is_original else "复制件",
                     filename,

@@ -2,16 +2,21 @@
 refusal of classified material (STANDARDS.md §10.3), the document's own trail and URL.
 """
 
+from __future__ import annotations
+
 import re
+from typing import Any
 
 import nh3
 from django.utils.translation import gettext as _
 
 from zhengtong.core import counters
 from zhengtong.core.errors import Invalid
+from zhengtong.org.models import Unit
 
 from ..models import (
     Classification,
+    Document,
     NumberCounter,
     StepKind,
     TrailEntry,
@@ -34,7 +39,7 @@ BODY_TAGS = {
     "td",
 }
 CLASSIFIED_MARK = re.compile(r"(绝密|机密|秘密)\s*★")
-WORK_ITEM_KIND = {
+WORK_ITEM_KIND: dict[str, str] = {
     StepKind.REVIEW: "documents.review",
     StepKind.COUNTERSIGN: "documents.countersign",
     StepKind.OFFICE_REVIEW: "documents.office_review",
@@ -48,11 +53,13 @@ READ_KIND = "documents.read"
 CLOSE_KIND = "documents.close_incoming"
 
 
-def document_url(document):
+def document_url(document: Document) -> str:
     return f"/oa/documents/{document.pk}/"
 
 
-def _trail(document, action, acting, *, unit=None, opinion=""):
+def _trail(
+    document: Document, action: str, acting: Any, *, unit: Unit | None = None, opinion: str = ""
+) -> None:
     TrailEntry.objects.create(
         document=document,
         action=action,
@@ -63,7 +70,7 @@ def _trail(document, action, acting, *, unit=None, opinion=""):
     )
 
 
-def _refuse_classified(classification, *texts):
+def _refuse_classified(classification: str | None, *texts: str | None) -> None:
     """§10.3 (保守国家秘密法 Art. 31): classified material may not be stored or processed
     on a networked, non-classified system. Refused by field and by marks like 秘密★."""
     if classification and classification != Classification.NONE:
@@ -73,14 +80,14 @@ def _refuse_classified(classification, *texts):
             raise Invalid(_classified_message(), code="classified")
 
 
-def _classified_message():
+def _classified_message() -> str:
     return _(
         "Classified documents (秘密, 机密, 绝密) may not be handled on this networked system: "
         "use the classified channel (机要) instead. Nothing was saved."
     )
 
 
-def clean_body(html):
+def clean_body(html: str | None) -> str:
     return nh3.clean(
         html or "",
         tags=BODY_TAGS,
@@ -88,14 +95,16 @@ def clean_body(html):
     )
 
 
-def take_number(prefix, year):
+def take_number(prefix: str, year: int) -> int:
     """The next number for `prefix` in `year`: from 1 each year, never reused, never
     skipped, from a locked counter row (core/counters.py), so simultaneous sign-offs get
     consecutive numbers. Call inside the issuing transaction: if issuing fails, the
     number is not taken."""
-    return counters.take_next(
-        NumberCounter,
-        _("Could not take a document number; please try again."),
-        prefix=prefix,
-        year=year,
+    return int(
+        counters.take_next(
+            NumberCounter,
+            _("Could not take a document number; please try again."),
+            prefix=prefix,
+            year=year,
+        )
     )

@@ -2,7 +2,11 @@
 Art. 19), and keep its versions.
 """
 
+from __future__ import annotations
+
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,7 +14,7 @@ from django.utils.translation import gettext as _
 from zhengtong.core import audit
 from zhengtong.core.errors import Conflict, Invalid
 from zhengtong.org import permissions
-from zhengtong.org.models import UnitKind
+from zhengtong.org.models import Unit, UnitKind, User
 
 from ..models import (
     DEFAULT_DIRECTION,
@@ -26,7 +30,7 @@ from ..search import index_document
 from .common import _refuse_classified, _trail, clean_body
 
 
-def _is_subordinate(unit, issuer):
+def _is_subordinate(unit: Unit, issuer: Unit) -> bool:
     """Is `unit` below `issuer`? Units below it in the tree, and towns for the county
     government and committee (the towns are led by them)."""
     if issuer.pk in {u.pk for u in unit.ancestors()}:
@@ -34,7 +38,7 @@ def _is_subordinate(unit, issuer):
     return unit.kind == UnitKind.TOWN and issuer.kind in (UnitKind.GOVERNMENT, UnitKind.COMMITTEE)
 
 
-def check_elements(document, *, signer=None):
+def check_elements(document: Document, *, signer: User | None = None) -> None:
     """The element and 行文 rules of the type and direction (Arts. 9, 13–17; §1.2–§1.3).
     Raises Invalid naming the first rule broken."""
     if not document.title.strip():
@@ -60,7 +64,7 @@ def check_elements(document, *, signer=None):
         raise Invalid(_("An upward document needs its signer (签发人)."), field="signer")
 
 
-def _set_joint_units(document, joint_units):
+def _set_joint_units(document: Document, joint_units: Iterable[Unit]) -> None:
     """联合行文: same-level organs only, never the lead unit itself or its sections (§1.3)."""
     joint = list(joint_units)
     if any(u.pk == document.issuing_unit_id or u.kind == UnitKind.SECTION for u in joint):
@@ -70,7 +74,7 @@ def _set_joint_units(document, joint_units):
     document.joint_units.set(joint)
 
 
-def _check_draft_fields(**fields):
+def _check_draft_fields(**fields: Any) -> None:
     """The values a draft's fields may take (both create_draft and update_draft)."""
     if "doc_type" in fields and fields["doc_type"] not in DocType.values:
         raise Invalid(_("Choose one of the 15 document types."), field="doc_type")
@@ -82,27 +86,27 @@ def _check_draft_fields(**fields):
         raise Invalid(_("A document needs a title."), field="title")
 
 
-def _may_draft(actor, unit):
+def _may_draft(actor: Any, unit: Unit) -> Any:
     return permissions.require(actor, "documents.draft", None, unit=unit)
 
 
 @transaction.atomic
 def create_draft(
-    actor,
+    actor: Any,
     *,
-    issuing_unit,
-    doc_type,
-    title,
-    body="",
-    direction=None,
-    urgency="",
-    classification="",
-    main_recipients=(),
-    copy_recipients=(),
-    attachment_note="",
-    note="",
-    joint_units=(),
-):
+    issuing_unit: Unit,
+    doc_type: str,
+    title: str,
+    body: str = "",
+    direction: str | None = None,
+    urgency: str = "",
+    classification: str = "",
+    main_recipients: Iterable[Unit] = (),
+    copy_recipients: Iterable[Unit] = (),
+    attachment_note: str = "",
+    note: str = "",
+    joint_units: Iterable[Unit] = (),
+) -> Document:
     """Start a draft (拟稿) in the person's unit (§1.4 Art. 19)."""
     acting = _may_draft(actor, issuing_unit)
     _refuse_classified(classification, title, body, attachment_note, note)
@@ -141,15 +145,15 @@ EDITABLE = ["title", "body", "doc_type", "direction", "urgency", "attachment_not
 
 @transaction.atomic
 def update_draft(
-    actor,
-    document,
+    actor: Any,
+    document: Document,
     *,
-    main_recipients=None,
-    copy_recipients=None,
-    joint_units=None,
-    classification="",
-    **fields,
-):
+    main_recipients: Iterable[Unit] | None = None,
+    copy_recipients: Iterable[Unit] | None = None,
+    joint_units: Iterable[Unit] | None = None,
+    classification: str = "",
+    **fields: Any,
+) -> Document:
     """Change a draft. Only drafts change; after sign-off a change needs the signer
     again (§1.5 复核), so an issued or signed document is refused here."""
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -193,7 +197,7 @@ def update_draft(
 # --- versions -----------------------------------------------------------------------
 
 
-def _save_version(document, acting):
+def _save_version(document: Document, acting: Any) -> DocumentVersion:
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     return DocumentVersion.objects.create(
         document=document,
@@ -204,13 +208,13 @@ def _save_version(document, acting):
     )
 
 
-def _paragraphs(html):
+def _paragraphs(html: str | None) -> list[str]:
     text = re.sub(r"</(p|h[2-5]|tr)>", "\n", html or "")
     text = re.sub(r"<[^>]+>", "", text)
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def version_diff(older, newer):
+def version_diff(older: DocumentVersion, newer: DocumentVersion) -> list[tuple[str, str]]:
     """What changed between two versions, paragraph by paragraph: a list of
     (kind, text) with kind "same", "removed" or "added" — a reviewer's changes as the
     drafter sees them."""

@@ -2,16 +2,23 @@
 (批办), handle and read (承办, 传阅), close.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengtong.core import audit, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotPermitted
-from zhengtong.core.models import WorkItem
+from zhengtong.core.models import Attachment, WorkItem
 from zhengtong.org import permissions
+from zhengtong.org.models import Unit, User
 
 from ..models import (
+    Distribution,
     HandlingTask,
     IncomingRecord,
     IncomingState,
@@ -30,14 +37,22 @@ from .common import (
 # --- incoming documents (收文, §1.5 Art. 24) ------------------------------------------
 
 
-def incoming_url(record):
+def incoming_url(record: IncomingRecord) -> str:
     return f"/oa/documents/incoming/{record.pk}/"
 
 
-def _incoming_item(record, kind, title, *, person=None, unit=None, days=1):
+def _incoming_item(
+    record: IncomingRecord,
+    kind: str,
+    title: str,
+    *,
+    person: User | None = None,
+    unit: Unit | None = None,
+    days: int = 1,
+) -> WorkItem:
     """A work item about an incoming record: for a person, or else for the receiving
     unit (its clerks see it), due in `days` working days."""
-    return workitems.open_work_item(
+    item: WorkItem = workitems.open_work_item(
         None,
         kind=kind,
         title=title,
@@ -48,9 +63,19 @@ def _incoming_item(record, kind, title, *, person=None, unit=None, days=1):
         due_in_working_days=days,
         unit=record.unit,
     )
+    return item
 
 
-def _register(acting, *, unit, title, source_name, source_number="", distribution=None, scan=None):
+def _register(
+    acting: Any,
+    *,
+    unit: Unit,
+    title: str,
+    source_name: str,
+    source_number: str = "",
+    distribution: Distribution | None = None,
+    scan: Attachment | None = None,
+) -> IncomingRecord:
     """登记: a registration number 收〔YYYY〕N per unit and year, and a work item for the
     unit's clerk to propose the handling."""
     year = timezone.localdate().year
@@ -71,7 +96,15 @@ def _register(acting, *, unit, title, source_name, source_number="", distributio
 
 
 @transaction.atomic
-def register_external(actor, *, unit, title, source_name, source_number="", scan=None):
+def register_external(
+    actor: Any,
+    *,
+    unit: Unit,
+    title: str,
+    source_name: str,
+    source_number: str = "",
+    scan: Attachment | None = None,
+) -> IncomingRecord:
     """Register a document that came from outside the platform (a paper document from
     the city, say), with its scan, so it follows the same incoming flow."""
     acting = permissions.require(actor, "documents.register", None, unit=unit)
@@ -98,7 +131,7 @@ def register_external(actor, *, unit, title, source_name, source_number="", scan
     return record
 
 
-def _incoming_for_update(record):
+def _incoming_for_update(record: IncomingRecord) -> IncomingRecord:
     return (
         IncomingRecord.objects.select_for_update(of=("self",))
         .select_related("unit", "distribution")
@@ -106,7 +139,7 @@ def _incoming_for_update(record):
     )
 
 
-def _require_state(record, *states):
+def _require_state(record: IncomingRecord, *states: str) -> None:
     if record.state not in states:
         raise Conflict(
             _("This incoming document is not at that step (it is %(state)s).")
@@ -114,7 +147,7 @@ def _require_state(record, *states):
         )
 
 
-def _tell_sender(record, title, body):
+def _tell_sender(record: IncomingRecord, title: str, body: str) -> int:
     """Tell the issuing unit's clerks (the sender) about a return or a reply."""
     from zhengtong.core.notifications import notify
     from zhengtong.org.models import User
@@ -131,7 +164,7 @@ def _tell_sender(record, title, body):
 
 
 @transaction.atomic
-def return_to_sender(actor, record, *, reason):
+def return_to_sender(actor: Any, record: IncomingRecord, *, reason: str) -> IncomingRecord:
     """初审: a document that does not belong here or breaks the rules goes back to the
     sender with reasons."""
     record = _incoming_for_update(record)
@@ -163,7 +196,7 @@ def return_to_sender(actor, record, *, reason):
 
 
 @transaction.atomic
-def propose(actor, record, *, proposal, head):
+def propose(actor: Any, record: IncomingRecord, *, proposal: str, head: User) -> IncomingRecord:
     """拟办: the clerk proposes how to handle it and passes it to the unit head."""
     record = _incoming_for_update(record)
     acting = permissions.require(actor, "documents.propose", record, unit=record.unit)
@@ -190,7 +223,15 @@ def propose(actor, record, *, proposal, head):
 
 
 @transaction.atomic
-def instruct(actor, record, *, instruction, handlers, readers=(), due_in_working_days=5):
+def instruct(
+    actor: Any,
+    record: IncomingRecord,
+    *,
+    instruction: str,
+    handlers: Sequence[User],
+    readers: Sequence[User] = (),
+    due_in_working_days: int = 5,
+) -> IncomingRecord:
     """批办: the unit head instructs; handlers (承办) get work items with the deadline,
     readers (传阅) read in the order given, one after another."""
     record = _incoming_for_update(record)
@@ -245,7 +286,7 @@ def instruct(actor, record, *, instruction, handlers, readers=(), due_in_working
     return record
 
 
-def _open_next_reader(record):
+def _open_next_reader(record: IncomingRecord) -> HandlingTask | None:
     task = (
         record.tasks.filter(kind=HandlingTask.Kind.READ, done_at__isnull=True)
         .order_by("order")
@@ -263,7 +304,7 @@ def _open_next_reader(record):
     return task
 
 
-def pending_task_for(actor, record):
+def pending_task_for(actor: Any, record: IncomingRecord) -> tuple[HandlingTask | None, Any]:
     """The handling task (承办) or reading turn (传阅) waiting for `actor` (or for someone
     who delegated to them): (task, acting) or (None, None). Readers read in order."""
     next_reader = _first_open_reader(record)
@@ -277,7 +318,7 @@ def pending_task_for(actor, record):
 
 
 @transaction.atomic
-def finish_task(actor, record, *, comment=""):
+def finish_task(actor: Any, record: IncomingRecord, *, comment: str = "") -> HandlingTask:
     """A handler reports the handling done, or a reader has read it (with a comment);
     the next reader is then asked. When every handler is done, the clerk is asked to
     close the record."""
@@ -307,7 +348,7 @@ def finish_task(actor, record, *, comment=""):
     return task
 
 
-def _first_open_reader(record):
+def _first_open_reader(record: IncomingRecord) -> HandlingTask | None:
     return (
         record.tasks.filter(kind=HandlingTask.Kind.READ, done_at__isnull=True)
         .order_by("order")
@@ -316,7 +357,9 @@ def _first_open_reader(record):
 
 
 @transaction.atomic
-def close_incoming(actor, record, *, result, reply_to_sender=False):
+def close_incoming(
+    actor: Any, record: IncomingRecord, *, result: str, reply_to_sender: bool = False
+) -> IncomingRecord:
     """办结: the clerk closes the record with its result, and may reply (答复) to the
     sender with it."""
     record = _incoming_for_update(record)

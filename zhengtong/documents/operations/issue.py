@@ -2,6 +2,10 @@
 withdraw it, and the disclosure hand-off to the website (core/handoffs.py).
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +15,7 @@ from zhengtong.core import audit, handoffs, workitems
 from zhengtong.core.errors import Conflict, Invalid
 from zhengtong.core.models import WorkItem
 from zhengtong.org import permissions
+from zhengtong.org.models import User
 
 from ..models import (
     Disclosure,
@@ -29,7 +34,7 @@ from .incoming import _register
 # --- numbering and issue ------------------------------------------------------------
 
 
-def sign_for_days(urgency):
+def sign_for_days(urgency: str) -> int:
     days = getattr(settings, "DOCUMENT_SIGN_FOR_DAYS", 3)
     if urgency == Urgency.EXTRA_URGENT:
         return 0
@@ -39,7 +44,7 @@ def sign_for_days(urgency):
 
 
 @transaction.atomic
-def issue(actor, document):
+def issue(actor: Any, document: Document) -> Document:
     """Number (登记) and distribute (分发) a signed-off document (§1.5 Art. 25). Either
     the document is fully issued, or no number is taken."""
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -108,7 +113,7 @@ def issue(actor, document):
 
 
 @transaction.atomic
-def sign_for(actor, distribution):
+def sign_for(actor: Any, distribution: Distribution) -> Distribution:
     """A recipient unit's clerk signs for the document (签收), time recorded (§1.5)."""
     distribution = (
         Distribution.objects.select_for_update(of=("self",))
@@ -152,7 +157,7 @@ def sign_for(actor, distribution):
 
 
 @transaction.atomic
-def withdraw(actor, document, *, reason):
+def withdraw(actor: Any, document: Document, *, reason: str) -> Document:
     """Withdraw a document (before or after issue). Its number, if it has one, stays
     taken and is listed as withdrawn; recipients are told; open items are cancelled."""
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -177,7 +182,6 @@ def withdraw(actor, document, *, reason):
         state=StepState.SKIPPED
     )
     from zhengtong.core.notifications import notify
-    from zhengtong.org.models import User
 
     for distribution in document.distributions.select_related("unit"):
         for clerk in User.objects.filter(
@@ -202,7 +206,7 @@ def withdraw(actor, document, *, reason):
 
 
 @transaction.atomic
-def mark_disclosure_taken(handoff, *, ref):
+def mark_disclosure_taken(handoff: DisclosureHandoff, *, ref: str) -> DisclosureHandoff:
     """The website has put the document in its catalogue under `ref` (its 索引号)."""
     handoff = DisclosureHandoff.objects.select_for_update().get(pk=handoff.pk)
     if handoff.taken_at is not None:

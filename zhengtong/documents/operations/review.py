@@ -2,6 +2,11 @@
 sign-off, send back, a change after sign-off (§1.5 Art. 25 复核) and the default routes.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -10,7 +15,7 @@ from django.utils.translation import gettext as _
 from zhengtong.core import audit, workitems
 from zhengtong.core.errors import Conflict, Invalid, NotPermitted
 from zhengtong.org import permissions
-from zhengtong.org.models import UnitKind
+from zhengtong.org.models import Unit, UnitKind, User
 
 from ..models import (
     Disclosure,
@@ -28,7 +33,13 @@ from .common import WORK_ITEM_KIND, _refuse_classified, _trail, clean_body, docu
 from .drafting import _check_draft_fields, _save_version, check_elements
 
 
-def _check_route(document, reviewer, countersigners, office_reviewer, signer):
+def _check_route(
+    document: Document,
+    reviewer: User | None,
+    countersigners: Sequence[tuple[Unit, User]],
+    office_reviewer: User | None,
+    signer: User | None,
+) -> None:
     """Who may take each step (rules in documents/rules.py)."""
     if not permissions.rule_holds(
         "documents.can_review", reviewer, document, document.issuing_unit
@@ -63,8 +74,15 @@ def _check_route(document, reviewer, countersigners, office_reviewer, signer):
 
 @transaction.atomic
 def submit(
-    actor, document, *, reviewer, signer, countersigners=(), office_reviewer=None, joint_signers=()
-):
+    actor: Any,
+    document: Document,
+    *,
+    reviewer: User | None,
+    signer: User | None,
+    countersigners: Sequence[tuple[Unit, User]] = (),
+    office_reviewer: User | None = None,
+    joint_signers: Sequence[tuple[Unit, User]] = (),
+) -> Document:
     """Send a draft along its route: review (核稿) by the unit head → countersign (会签) by
     other units in parallel → office review (复核) → sign-off (签发). A joint document is
     signed off by a leader of every issuing unit (`joint_signers`: (unit, person) for
@@ -79,14 +97,14 @@ def submit(
     _check_joint_signers(document, joint_signers)
     last_round = document.route.order_by("-round").values_list("round", flat=True).first() or 0
     rnd = last_round + 1
-    steps = [(StepKind.REVIEW, document.issuing_unit, reviewer)]
+    steps: list[tuple[str, Any, Any]] = [(StepKind.REVIEW, document.issuing_unit, reviewer)]
     steps += [(StepKind.COUNTERSIGN, unit, person) for unit, person in countersigners]
     if office_reviewer is not None:
         office = office_reviewer.units.filter(kind=UnitKind.OFFICE).first()
         steps.append((StepKind.OFFICE_REVIEW, office, office_reviewer))
     steps.append((StepKind.SIGN_OFF, document.issuing_unit, signer))
     steps += [(StepKind.SIGN_OFF, unit, person) for unit, person in joint_signers]
-    order = {
+    order: dict[str, int] = {
         StepKind.REVIEW: 1,
         StepKind.COUNTERSIGN: 2,
         StepKind.OFFICE_REVIEW: 3,
@@ -110,7 +128,7 @@ def submit(
     return document
 
 
-def _check_joint_signers(document, joint_signers):
+def _check_joint_signers(document: Document, joint_signers: Sequence[tuple[Unit, User]]) -> None:
     """Every joint issuing unit signs off in its own right (Art. 22: 联合行文 is co-signed
     by the leaders of all issuing organs)."""
     joint = {u.pk for u in document.joint_units.all()}
@@ -126,12 +144,12 @@ def _check_joint_signers(document, joint_signers):
             )
 
 
-def _due_days(document):
+def _due_days(document: Document) -> int:
     base = getattr(settings, "DOCUMENT_STEP_DAYS", 2)
     return 1 if document.urgency in (Urgency.URGENT, Urgency.EXTRA_URGENT) else base
 
 
-def _open_next(document, rnd):
+def _open_next(document: Document, rnd: int) -> list[RouteStep]:
     """Make the next group of waiting steps pending and give each assignee a work item."""
     waiting = document.route.filter(round=rnd, state=StepState.WAITING)
     first = waiting.order_by("order").values_list("order", flat=True).first()
@@ -155,7 +173,7 @@ def _open_next(document, rnd):
     return opened
 
 
-def pending_step_for(actor, document):
+def pending_step_for(actor: Any, document: Document) -> tuple[RouteStep | None, Any]:
     """The pending step `actor` may act on (their own, or a delegator's)."""
     for step in document.route.filter(state=StepState.PENDING).select_related("assignee", "unit"):
         acting = permissions.may(actor, "documents.act_on_step", step)
@@ -165,7 +183,14 @@ def pending_step_for(actor, document):
 
 
 @transaction.atomic
-def approve(actor, document, *, opinion="", disclosure="", disclosure_reason=""):
+def approve(
+    actor: Any,
+    document: Document,
+    *,
+    opinion: str = "",
+    disclosure: str = "",
+    disclosure_reason: str = "",
+) -> Document:
     """Approve the step waiting for `actor`: review, countersign, office review or
     sign-off. At sign-off the signer writes an opinion (a circle-mark 圈阅 — an empty
     opinion — counts as consent, Art. 22) and decides on disclosure."""
@@ -243,7 +268,7 @@ def approve(actor, document, *, opinion="", disclosure="", disclosure_reason="")
 
 
 @transaction.atomic
-def send_back(actor, document, *, reason):
+def send_back(actor: Any, document: Document, *, reason: str) -> Document:
     """Any step can send the draft back to the drafting unit with reasons (Art. 21)."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.state != DocState.IN_ROUTE:
@@ -288,7 +313,7 @@ def send_back(actor, document, *, reason):
 
 
 @transaction.atomic
-def amend_signed(actor, document, *, reason, **fields):
+def amend_signed(actor: Any, document: Document, *, reason: str, **fields: Any) -> Document:
     """Change a signed-off document before it is issued. A substantive change after
     sign-off goes back to the signer(s) for a new sign-off (Art. 25, 复核); the
     change, its reason and the new round are on the trail."""
@@ -350,8 +375,14 @@ def amend_signed(actor, document, *, reason, **fields):
 
 @transaction.atomic
 def set_route_default(
-    actor, unit, *, doc_type="", reviewer=None, office_reviewer=None, signer=None
-):
+    actor: Any,
+    unit: Unit,
+    *,
+    doc_type: str = "",
+    reviewer: User | None = None,
+    office_reviewer: User | None = None,
+    signer: User | None = None,
+) -> RouteDefault | None:
     """Record who usually reviews and signs the unit's documents (of one type, or all)."""
     acting = permissions.require(actor, "documents.set_route_default", None, unit=unit)
     if doc_type and doc_type not in DocType.values:
@@ -393,7 +424,7 @@ def set_route_default(
     return default
 
 
-def route_default_for(document):
+def route_default_for(document: Document) -> RouteDefault | None:
     """The default route for this document's unit and type (type-specific first)."""
     defaults = RouteDefault.objects.filter(
         unit=document.issuing_unit, doc_type__in=[document.doc_type, ""]

@@ -1,7 +1,11 @@
 """Importing the body of a .docx written in Word or WPS."""
 
-import re
+from __future__ import annotations
 
+import re
+from typing import IO, Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,7 +28,7 @@ HEADING_LEVELS = [
 ]
 
 
-def docx_to_html(fileobj):
+def docx_to_html(fileobj: IO[bytes]) -> str:
     """The body of a .docx as the HTML the layout supports: paragraphs, the four heading
     levels recognised by their numbering (一、 （一） 1. （1）, §2.4) and tables."""
     import html as html_lib
@@ -66,7 +70,7 @@ def docx_to_html(fileobj):
 
 
 @transaction.atomic
-def import_docx(actor, document, uploaded_file):
+def import_docx(actor: Any, document: Document, uploaded_file: UploadedFile[Any]) -> Document:
     """Replace a draft's body with the text of a .docx the clerk wrote in Word or WPS;
     the file itself is kept as an attachment of the document (core.attachments checks
     it) and the change is a new version."""
