@@ -19,9 +19,23 @@ class DisclosureConfig(AppConfig):
 
         register_my_requests()
 
+        from zhengtong.core.handoffs import ANNUAL_REQUEST_TABLE
+
+        # The website's annual report page shows this table (core/handoffs.py).
+        ANNUAL_REQUEST_TABLE.register(annual_request_table)
+
 
 def _api_routes(router):
     """/api/v1/disclosure-requests/..."""
     from . import api
 
     api.register(router)
+
+
+def annual_request_table(year: int, unit_id: int | None) -> list[tuple[str, int]]:
+    """(heading, count) rows of the annual report's request table (docs/conformance.md
+    DIS) of `year` for one organ (or all)."""
+    from .selectors import annual_counts, report_columns
+
+    rows = annual_counts(year, unit=unit_id).report_rows()
+    return [(str(label), rows[key]) for key, label in report_columns()]

@@ -42,38 +42,8 @@ from .models import (
     TrailEntry,
     Urgency,
 )
-
-# --- who sees what ------------------------------------------------------------------------
-
-
-def _people_and_units(user):
-    """The user and everyone who has delegated their work to them (the view rule is
-    delegable), and the units all of them belong to. Asked once per request."""
-    cached = getattr(user, "_zt_document_scope", None)
-    if cached is None:
-        people = [user, *permissions.delegators_of(user)]
-        units = set()
-        for person in people:
-            units |= permissions.unit_ids_of(person)
-        cached = ([p.pk for p in people], sorted(units))
-        user._zt_document_scope = cached
-    return cached
-
-
-def visible_q(user):
-    """Documents `user` may see, as one filter: the rule `documents.document.view`
-    (issuing unit's members and the drafter, everyone on the route, and once issued the
-    members of the recipient units), tried for the user and their delegators."""
-    people, units = _people_and_units(user)
-    on_route = RouteStep.objects.filter(document=OuterRef("pk"), assignee_id__in=people)
-    received = Distribution.objects.filter(document=OuterRef("pk"), unit_id__in=units)
-    return (
-        Q(issuing_unit_id__in=units)
-        | Q(drafter_id__in=people)
-        | Exists(on_route)
-        | (Q(state__in=[DocState.ISSUED, DocState.WITHDRAWN]) & Exists(received))
-    )
-
+from .selectors import people_and_units as _people_and_units
+from .selectors import visible_q
 
 # --- serializers --------------------------------------------------------------------------
 

@@ -34,11 +34,11 @@ from . import services
 from .api import (
     ArchiveEntrySerializer,
     ArchiveSerializer,
-    _people_and_units,
     _person_field,
     _unit_field,
 )
 from .models import HandlingTask, IncomingRecord, IncomingState
+from .selectors import visible_incoming
 
 OPEN_STATES = (IncomingState.REGISTERED, IncomingState.PROPOSED, IncomingState.HANDLING)
 
@@ -318,9 +318,8 @@ class IncomingRecordViewSet(
             return IncomingRecord.objects.none()
         # The rule `documents.incoming.view` (members of the receiving unit), tried for
         # the user and for everyone who delegated their work to them.
-        _people, units = _people_and_units(self.request.user)
         qs = (
-            IncomingRecord.objects.filter(unit_id__in=units)
+            visible_incoming(self.request.user)
             .select_related("unit", "distribution")
             .order_by("-received_at", "-id")
         )

@@ -11,7 +11,9 @@ class DocumentsConfig(AppConfig):
         from zhengtong.api.registry import register_routes
 
         register_routes("documents", _api_routes)  # the REST API's routes (api/registry.py)
-        from . import rules, search  # noqa: F401  (permission rules, search visibility)
+        from . import handoffs, rules, search  # noqa: F401  (permission rules, search visibility)
+
+        handoffs.register()  # the website's source of issued documents to disclose
 
 
 def _api_routes(router):

@@ -40,14 +40,14 @@ class Direction(models.TextChoices):
 
 # The usual direction of each type (§1.1); the drafter may change it where the type
 # allows (an 意见 goes any way).
-DEFAULT_DIRECTION = {
+DEFAULT_DIRECTION: dict[str, str] = {
     DocType.REPORT: Direction.UP,
     DocType.REQUEST: Direction.UP,
     DocType.MOTION: Direction.UP,
     DocType.LETTER: Direction.PARALLEL,
     DocType.OPINION: Direction.DOWN,
 }
-FIXED_DIRECTION = {DocType.REPORT, DocType.REQUEST, DocType.MOTION, DocType.LETTER}
+FIXED_DIRECTION: set[str] = {DocType.REPORT, DocType.REQUEST, DocType.MOTION, DocType.LETTER}
 
 
 class Urgency(models.TextChoices):

@@ -1,15 +1,23 @@
 """Official documents in the shared search index (search/engine.py). Entries belong to
 the issuing unit; others see them when the documents' own view rule says so."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.html import strip_tags
 
 from zhengtong.org import permissions
 from zhengtong.search import engine
 
+if TYPE_CHECKING:
+    from .models import Document
+
 OBJECT_TYPE = "documents.document"
 
 
-def index_document(document):
+def index_document(document: Document) -> None:
+    """Put the document (again) in the shared index, with its number once it has one."""
     engine.index(
         OBJECT_TYPE,
         document.pk,

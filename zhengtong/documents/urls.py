@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import views_staff as views
 
 app_name = "documents"
 urlpatterns = [

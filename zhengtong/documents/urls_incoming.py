@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_incoming as views
+from . import views_staff_incoming as views
 
 app_name = "incoming"
 urlpatterns = [

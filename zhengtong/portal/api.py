@@ -10,6 +10,8 @@ endpoint's part of the site), `unit` (the responsible, source or issuing unit) a
 `year` (of first publication).
 """
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -106,7 +108,7 @@ class BodyMixin(serializers.Serializer):
 
 
 class ArticleSerializer(PublicPageSerializer):
-    source = serializers.CharField(read_only=True, help_text="Where the article comes from.")
+    source = serializers.CharField(read_only=True, help_text="Where the article comes from.")  # type: ignore[assignment]  (DRF names the field "source")
 
 
 class ArticleDetailSerializer(BodyMixin, ArticleSerializer):
@@ -234,7 +236,7 @@ class PublicPageFilter(django_filters.FilterSet):
 
     class Meta:
         model = m.ArticlePage  # each view has its own subclass (filter_for)
-        fields = []
+        fields: list[str] = []
 
     def by_section(self, queryset, name, value):
         view = (getattr(self.request, "parser_context", None) or {}).get("view")
@@ -282,9 +284,9 @@ class PublicPageViewSet(viewsets.ReadOnlyModelViewSet):
     authentication_classes = []
     pagination_class = PublicPagination
     filterset_class = PublicPageFilter
-    model = None
-    section_slug = None
-    detail_serializer_class = None
+    model: Any = None
+    section_slug: str | None = None
+    detail_serializer_class: Any = None
     lookup_value_regex = r"\d+"
 
     def get_serializer_class(self):

@@ -18,7 +18,10 @@ class PortalConfig(AppConfig):
         from zhengtong.core import scheduler
 
         from . import receivers, rules_catalogue  # noqa: F401
-        from .catalogue import file_disclosure_items
+        from .catalogue import connect_handoffs, file_disclosure_items
+
+        # Documents' hand-offs (core/handoffs.py): issued for disclosure, withdrawn.
+        connect_handoffs()
 
         # Catch-up of the office's "to disclose" work items for issued documents.
         scheduler.register(

@@ -47,6 +47,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
@@ -599,7 +600,7 @@ _connect()
 # --- The middleware ------------------------------------------------------------------
 
 _STRIP_HEADERS = {"set-cookie", "content-length"}
-_hosts = {}  # Host headers already checked against ALLOWED_HOSTS
+_hosts: dict[str, Any] = {}  # Host headers already checked against ALLOWED_HOSTS
 
 
 def _wsgi_path(meta):

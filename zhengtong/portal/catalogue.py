@@ -27,23 +27,26 @@ Publisher
     office that owns the home page.
 
 Hand-off from official documents
-    `documents.services.issue` queues a `DisclosureHandoff` for every document marked
-    主动公开. The office's editors (and the issuing unit's editors) check it at
-    /oa/website/disclosures/ and accept it: `accept_disclosed_document` creates a
-    `DisclosedDocumentPage` directly under /xxgk/ (slug `gw-<document id>`; one flat
-    place, because the catalogue itself is browsed by unit, topic and year), with the
-    document's metadata, its text as HTML and its GB/T 9704 PDF, publishes it — which
-    gives the entry and its 索引号 — and marks the hand-off taken under that number, all
-    in one transaction.
+    Documents' `issue` queues a hand-off for every document marked 主动公开 and calls
+    the kernel hand-off `DISCLOSURE_QUEUED` (core/handoffs.py); the website never
+    imports the documents app and reads the hand-offs only through the
+    `DISCLOSURE_SOURCE` that documents registers. The office's editors (and the issuing
+    unit's editors) check a hand-off at /oa/website/disclosures/ and accept it:
+    `accept_disclosed_document` creates a `DisclosedDocumentPage` directly under /xxgk/
+    (slug `gw-<document id>`; one flat place, because the catalogue itself is browsed by
+    unit, topic and year), with the document's metadata, its text as HTML and its
+    GB/T 9704 PDF, publishes it — which gives the entry and its 索引号 — and marks the
+    hand-off taken under that number, all in one transaction.
 
     Work items: each pending hand-off has one work item ("待审核公开") for the office
     (the unit owning the home page), due 20 working days after issue (Art. 26). It is
-    opened right after the issuing transaction commits (a receiver of the hand-off's
-    creation here, so `documents` knows nothing of the website) and, as a catch-up, by
+    opened right after the issuing transaction commits (`disclosure_queued`, the
+    handler of `DISCLOSURE_QUEUED`) and, as a catch-up, by
     `file_disclosure_work_items()` (idempotent), run daily by the task
-    `file_disclosure_items` (to be listed in core/scheduler.py's JOBS). Accepting
-    closes it; withdrawing the document cancels it, and if the document is already on
-    the website the office gets an item to take the page down.
+    `file_disclosure_items`. Accepting closes it; withdrawing the document
+    (`DOCUMENT_WITHDRAWN`, handled by `document_withdrawn` inside the withdrawal)
+    cancels it, and if the document is already on the website the office gets an item
+    to take the page down.
 """
 
 import logging
@@ -53,7 +56,7 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,6 +66,13 @@ from wagtail.signals import page_published, page_unpublished
 
 from zhengtong.core import audit, counters, workitems
 from zhengtong.core.errors import Conflict, Invalid
+from zhengtong.core.handoffs import (
+    DISCLOSURE_QUEUED,
+    DISCLOSURE_SOURCE,
+    DOCUMENT_WITHDRAWN,
+    DisclosureQueued,
+    DocumentWithdrawn,
+)
 from zhengtong.core.masking import mask_text
 from zhengtong.core.middleware import current_request
 from zhengtong.core.models import WorkItem, WorkItemState
@@ -276,23 +286,33 @@ def handoff_url(handoff):
     return f"/oa/website/disclosures/{handoff.pk}/"
 
 
+def disclosure_source():
+    """What the documents app offers about its hand-offs (core/handoffs.py); None when
+    that app is not installed."""
+    return DISCLOSURE_SOURCE.get()
+
+
+def _source():
+    return DISCLOSURE_SOURCE.require()
+
+
 def file_disclosure_work_items(handoffs=None):
     """Open the office's "待审核公开" work item for every pending hand-off that has no
     open item yet. Idempotent; run daily (`file_disclosure_items`) and right after a
     document is issued. Returns the items opened."""
-    from zhengtong.documents.models import DisclosureHandoff
-    from zhengtong.documents.services import pending_disclosures
-
+    source = disclosure_source()
+    if source is None:
+        return []
     office = government_office()
     if office is None:
         log.warning("No home page owner (government office): disclosure items not filed")
         return []
-    pending = pending_disclosures()
+    pending = source.pending()
     if handoffs is not None:
         pending = pending.filter(pk__in=[getattr(h, "pk", h) for h in handoffs])
     from django.contrib.contenttypes.models import ContentType
 
-    content_type = ContentType.objects.get_for_model(DisclosureHandoff)
+    content_type = ContentType.objects.get_for_model(pending.model)
     already = set(
         WorkItem.objects.filter(
             kind=DISCLOSURE_ITEM_KIND, state=WorkItemState.OPEN, subject_type=content_type
@@ -302,8 +322,8 @@ def file_disclosure_work_items(handoffs=None):
     for handoff in pending:
         if str(handoff.pk) in already:
             continue
-        document = handoff.document
-        issued = timezone.localtime(document.issued_at or handoff.queued_at).date()
+        document = source.describe(handoff)
+        issued = timezone.localtime(document.issued_at or document.queued_at).date()
         with transaction.atomic():
             opened.append(
                 workitems.open_work_item(
@@ -328,72 +348,63 @@ def file_disclosure_items():
     return len(file_disclosure_work_items())
 
 
-def _connect_handoff_receiver():
-    from zhengtong.documents.models import DisclosureHandoff
-
-    @receiver(post_save, sender=DisclosureHandoff, weak=False)
-    def _handoff_queued(sender, instance, created, **kwargs):
-        if not created:
-            return
-        pk = instance.pk
-
-        def file_item():
-            try:
-                file_disclosure_work_items([pk])
-            except Exception:  # the daily run files it later
-                log.exception("Could not file the disclosure work item of hand-off %s", pk)
-
-        transaction.on_commit(file_item)
-
-    from zhengtong.documents.models import DocState, Document
-
-    @receiver(post_save, sender=Document, weak=False)
-    def _document_withdrawn(sender, instance, **kwargs):
-        """A withdrawn document leaves the queue (its item is cancelled); if it is
-        already on the website, the office is asked to take the page down."""
-        if instance.state != DocState.WITHDRAWN:
-            return
-        handoff = DisclosureHandoff.objects.filter(document_id=instance.pk).first()
-        if handoff is None:
-            return
-        workitems.close_items_for(handoff, kind=DISCLOSURE_ITEM_KIND, state="cancelled")
-        page = DisclosedDocumentPage.objects.filter(document_id=instance.pk, live=True).first()
-        office = government_office()
-        if page is None or office is None:
-            return
-        if WorkItem.objects.filter(
-            kind=WITHDRAWN_ITEM_KIND, subject_id=str(handoff.pk), state=WorkItemState.OPEN
-        ).exists():
-            return
-        workitems.open_work_item(
-            None,
-            kind=WITHDRAWN_ITEM_KIND,
-            title=_("Withdrawn document still on the website: %(title)s") % {"title": page.title},
-            assignee_unit=office,
-            subject=handoff,
-            url=f"/cms/pages/{page.pk}/edit/",
-            due_in_working_days=1,
-            unit=office,
-            closes_by_hand=True,
-        )
+def disclosure_queued(payload: DisclosureQueued) -> None:
+    """Hand-off handler (after the issue commits): file the hand-off's work item now;
+    the daily run catches up if this fails."""
+    try:
+        file_disclosure_work_items([payload.handoff_id])
+    except Exception:
+        log.exception("Could not file the disclosure work item of hand-off %s", payload.handoff_id)
 
 
-_connect_handoff_receiver()
+def document_withdrawn(payload: DocumentWithdrawn) -> None:
+    """Hand-off handler (inside the withdrawal): a withdrawn document leaves the queue
+    (its item is cancelled); if it is already on the website, the office is asked to
+    take the page down."""
+    source = disclosure_source()
+    handoff = source.for_document(payload.document_id) if source is not None else None
+    if handoff is None:
+        return
+    workitems.close_items_for(handoff, kind=DISCLOSURE_ITEM_KIND, state="cancelled")
+    page = DisclosedDocumentPage.objects.filter(document_id=payload.document_id, live=True).first()
+    office = government_office()
+    if page is None or office is None:
+        return
+    if WorkItem.objects.filter(
+        kind=WITHDRAWN_ITEM_KIND, subject_id=str(handoff.pk), state=WorkItemState.OPEN
+    ).exists():
+        return
+    workitems.open_work_item(
+        None,
+        kind=WITHDRAWN_ITEM_KIND,
+        title=_("Withdrawn document still on the website: %(title)s") % {"title": page.title},
+        assignee_unit=office,
+        subject=handoff,
+        url=f"/cms/pages/{page.pk}/edit/",
+        due_in_working_days=1,
+        unit=office,
+        closes_by_hand=True,
+    )
+
+
+def connect_handoffs():
+    """Register the website's handlers of documents' hand-offs (PortalConfig.ready)."""
+    DISCLOSURE_QUEUED.connect(disclosure_queued)
+    DOCUMENT_WITHDRAWN.connect(document_withdrawn)
+
 
 # Headings of the four levels, paragraphs and tables of an official document's text
-# (documents.services.BODY_TAGS), as the website's rich text stores them.
+# (documents' BODY_TAGS), as the website's rich text stores them.
 _PAGE_BODY_TAGS = {"h2", "h3", "h4", "p", "br", "b", "table", "thead", "tbody", "tr", "th", "td"}
 
 
-def document_html(document):
-    """The document's text as safe HTML for the page: the sanitised body with 主送机关
+def document_html(handoff):
+    """The hand-off's document's text as safe HTML for the page: the sanitised body with 主送机关
     line, attachments note, signature, date and 附注 as on paper; h5 (the fourth-level
     heading "（1）") becomes a paragraph, <strong> becomes <b> (the rich-text format)."""
     from django.utils.html import escape
 
-    from zhengtong.documents.layout import document_texts
-
-    texts = document_texts(document)
+    texts = _source().texts(handoff)
     body = texts.body
     body = re.sub(r"<(/?)strong>", r"<\1b>", body)
     body = re.sub(r"<(/?)h5>", r"<\1p>", body)
@@ -406,7 +417,7 @@ def document_html(document):
         parts.append("<p>" + escape(_("Attachments: ")) + "<br>".join(lines) + "</p>")
     if texts.signatures:
         parts.append("<p>" + "<br>".join(escape(s) for s in texts.signatures) + "</p>")
-    if texts.day:
+    if texts.has_date:
         parts.append(f"<p>{escape(texts.date)}</p>")
     if texts.note:
         parts.append(f"<p>{escape(texts.note)}</p>")
@@ -430,13 +441,13 @@ def disclosure_parent():
     return parent
 
 
-def _pdf_of(document):
-    from zhengtong.documents.layout import render_pdf
-
-    return render_pdf(document)
+def _pdf_of(handoff):
+    return _source().pdf(handoff)
 
 
 def _store_pdf(document, pdf_bytes, acting):
+    """Store the PDF of `document` (a core.handoffs.DisclosedDocument) as a Wagtail
+    document."""
     from wagtail.documents import get_document_model
 
     model = get_document_model()
@@ -444,7 +455,7 @@ def _store_pdf(document, pdf_bytes, acting):
         title=f"{document.number} {document.title}".strip()[:255],
         uploaded_by_user=getattr(acting, "person", acting),
     )
-    pdf.file.save(f"gw-{document.pk}.pdf", ContentFile(pdf_bytes), save=False)
+    pdf.file.save(f"gw-{document.document_id}.pdf", ContentFile(pdf_bytes), save=False)
     pdf.file_size = len(pdf_bytes)
     pdf.save()
     return pdf
@@ -467,14 +478,13 @@ def _clean_accept_fields(topic, category, summary):
 
 
 def _check_pending(handoff):
-    from zhengtong.documents.models import DocState
-
-    if handoff.taken_at is not None:
+    document = _source().describe(handoff)
+    if document.taken_at is not None:
         raise Conflict(
-            _("This document is already in the catalogue (%(ref)s).") % {"ref": handoff.taken_ref},
+            _("This document is already in the catalogue (%(ref)s).") % {"ref": document.taken_ref},
             code="already_taken",
         )
-    if handoff.document.state != DocState.ISSUED:
+    if not document.issued:
         raise Conflict(
             _("This document is no longer issued (it was withdrawn) and cannot be disclosed."),
             code="not_issued",
@@ -482,9 +492,13 @@ def _check_pending(handoff):
 
 
 def get_handoff(pk):
-    from zhengtong.documents.models import DisclosureHandoff
+    """One hand-off (ObjectDoesNotExist when there is none)."""
+    return _source().get(pk)
 
-    return DisclosureHandoff.objects.select_related("document", "document__issuing_unit").get(pk=pk)
+
+def describe(handoff):
+    """The hand-off's document's metadata (a core.handoffs.DisclosedDocument)."""
+    return _source().describe(handoff)
 
 
 def accept_disclosed_document(actor, handoff, *, topic, category, summary):
@@ -492,28 +506,22 @@ def accept_disclosed_document(actor, handoff, *, topic, category, summary):
     DisclosedDocumentPage under /xxgk/ with its metadata, text and PDF, its catalogue
     entry and 索引号, the hand-off marked taken under that number and its work item
     closed — all or nothing. Returns the page."""
-    from zhengtong.documents.models import DisclosureHandoff
-
+    source = _source()
     handoff = get_handoff(handoff.pk)
     permissions.require(actor, "portal.accept_disclosure", handoff)
     _check_pending(handoff)
     summary = _clean_accept_fields(topic, category, summary)
     parent = disclosure_parent()
-    document = handoff.document
     # The layout takes a moment: render before the transaction takes the write lock.
-    pdf_bytes = _pdf_of(document)
+    pdf_bytes = _pdf_of(handoff)
     stored_file = None
     try:
         with transaction.atomic():
-            handoff = (
-                DisclosureHandoff.objects.select_for_update()
-                .select_related("document", "document__issuing_unit")
-                .get(pk=handoff.pk)
-            )
+            handoff = source.get(handoff.pk, lock=True)
             acting = permissions.require(actor, "portal.accept_disclosure", handoff)
             _check_pending(handoff)
-            document = handoff.document
-            if DisclosedDocumentPage.objects.filter(document=document).exists():
+            document = source.describe(handoff)
+            if DisclosedDocumentPage.objects.filter(document_id=document.document_id).exists():
                 raise Conflict(
                     _("This document already has a page on the website."), code="already_taken"
                 )
@@ -522,16 +530,16 @@ def accept_disclosed_document(actor, handoff, *, topic, category, summary):
             signed = document.signed_at or document.issued_at
             page = DisclosedDocumentPage(
                 title=document.title,
-                slug=f"gw-{document.pk}",
-                owner_unit=document.issuing_unit,
-                document=document,
+                slug=f"gw-{document.document_id}",
+                owner_unit_id=document.issuing_unit_id,
+                document_id=document.document_id,
                 doc_number=document.number,
-                issuing_unit=document.issuing_unit,
+                issuing_unit_id=document.issuing_unit_id,
                 issued_on=timezone.localtime(signed).date() if signed else None,
                 validity=Validity.VALID,
                 summary=summary,
                 search_description=summary,
-                body_html=document_html(document),
+                body_html=document_html(handoff),
                 pdf=pdf,
                 in_catalogue=True,
                 topic=topic,
@@ -549,7 +557,7 @@ def accept_disclosed_document(actor, handoff, *, topic, category, summary):
             except ValidationError as exc:
                 raise Conflict(
                     _("A page for this document already exists at /xxgk/gw-%(id)s/.")
-                    % {"id": document.pk},
+                    % {"id": document.document_id},
                     code="slug_taken",
                 ) from exc
             revision = page.save_revision(user=acting.person)
@@ -558,17 +566,15 @@ def accept_disclosed_document(actor, handoff, *, topic, category, summary):
             entry = CatalogueEntry.objects.filter(page_id=page.pk).first()
             if entry is None:
                 raise Conflict(_("The catalogue entry could not be created; nothing was saved."))
-            from zhengtong.documents.services import mark_disclosure_taken
-
-            mark_disclosure_taken(handoff, ref=entry.index_number)
+            source.mark_taken(handoff, ref=entry.index_number)
             workitems.close_items_for(handoff, kind=DISCLOSURE_ITEM_KIND, actor=acting)
             audit.record(
                 acting,
                 "portal.disclosure.accept",
                 page,
-                unit=document.issuing_unit,
+                unit=page.issuing_unit,
                 changes={
-                    "document": [None, document.pk],
+                    "document": [None, document.document_id],
                     "index_number": [None, entry.index_number],
                     "topic": [None, topic],
                     "category": [None, category],
@@ -588,13 +594,14 @@ def accept_disclosed_document(actor, handoff, *, topic, category, summary):
 
 
 def disclosure_queue_for(person):
-    """Pending hand-offs this person may accept (office editors: all; an issuing unit's
-    editors: their unit's)."""
-    from zhengtong.documents.services import pending_disclosures
-
+    """The documents of the pending hand-offs this person may accept (office editors:
+    all; an issuing unit's editors: their unit's), as core.handoffs.DisclosedDocument."""
+    source = disclosure_source()
+    if source is None:
+        return []
     return [
-        h
-        for h in pending_disclosures().order_by("queued_at", "pk")
+        source.describe(h)
+        for h in source.pending().order_by("queued_at", "pk")
         if permissions.may(person, "portal.accept_disclosure", h)
     ]
 

@@ -76,48 +76,54 @@ def _label(model_field):
     return model_field.verbose_name if model_field is not None else ""
 
 
+def _collect_container(value, where, out, block):
+    """Walk into a stream, struct or list value; False when `value` is none of them."""
+    if isinstance(value, StreamValue):
+        for child in value:
+            _collect_block(child.value, where, out, child.block)
+        return True
+    if isinstance(value, StructValue):
+        for name, child_value in value.items():
+            child_block = value.block.child_blocks.get(name) if value.block else None
+            _collect_block(child_value, where, out, child_block)
+        return True
+    if isinstance(value, (ListValue, list, tuple)) and not isinstance(block, TableBlock):
+        child_block = getattr(block, "child_block", None)
+        for item in value:
+            _collect_block(item, where, out, child_block)
+        return True
+    return False
+
+
+def _collect_table(value, where, out):
+    """The cells and caption of a table block."""
+    for row in value.get("data") or []:
+        for cell in row or []:
+            if cell:
+                out.texts.append(_Text(where, str(cell)))
+    if value.get("table_caption"):
+        out.texts.append(_Text(where, str(value["table_caption"])))
+
+
 def _collect_block(value, where, out, block=None):
     """Walk a StreamField value and collect texts, rich text, images and documents."""
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
 
-    if value is None:
-        return
-    if isinstance(value, StreamValue):
-        for child in value:
-            _collect_block(child.value, where, out, child.block)
-        return
-    if isinstance(value, StructValue):
-        for name, child_value in value.items():
-            child_block = value.block.child_blocks.get(name) if value.block else None
-            _collect_block(child_value, where, out, child_block)
-        return
-    if isinstance(value, (ListValue, list, tuple)) and not isinstance(block, TableBlock):
-        child_block = getattr(block, "child_block", None)
-        for item in value:
-            _collect_block(item, where, out, child_block)
+    if value is None or _collect_container(value, where, out, block):
         return
     if isinstance(value, RichText):
         out.html.append((where, value.source))
-        return
-    if isinstance(value, AbstractImage):
+    elif isinstance(value, AbstractImage):
         from wagtail.images.blocks import ImageBlock
 
         out.images.append((where, value, isinstance(block, ImageBlock)))
         out.texts.append(_Text(where, getattr(value, "contextual_alt_text", "") or ""))
-        return
-    if isinstance(value, AbstractDocument):
+    elif isinstance(value, AbstractDocument):
         out.documents.append((where, value))
-        return
-    if isinstance(block, TableBlock) or (isinstance(value, dict) and "data" in value):
-        for row in value.get("data") or []:
-            for cell in row or []:
-                if cell:
-                    out.texts.append(_Text(where, str(cell)))
-        if value.get("table_caption"):
-            out.texts.append(_Text(where, str(value["table_caption"])))
-        return
-    if isinstance(value, str):
+    elif isinstance(block, TableBlock) or (isinstance(value, dict) and "data" in value):
+        _collect_table(value, where, out)
+    elif isinstance(value, str):
         out.texts.append(_Text(where, value))
 
 
@@ -387,7 +393,7 @@ def check_page(page) -> list:
         problems += _document_problems(where, document, words)
     problems += _replaced_by_problem(page)
     # The same finding in the same place once.
-    unique = []
+    unique: list[Problem] = []
     for problem in problems:
         if (problem.code, str(problem.message)) not in {(p.code, str(p.message)) for p in unique}:
             unique.append(problem)

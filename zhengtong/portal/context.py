@@ -581,10 +581,11 @@ def investment(page, request, context):
 
 def annual_report(page, request, context):
     """The request table of the report's year (§3.4), counted from the requests."""
-    from zhengtong.disclosure.selectors import annual_counts, report_columns
+    from zhengtong.core.handoffs import ANNUAL_REQUEST_TABLE
 
-    rows = annual_counts(page.year, unit=page.request_organ).report_rows()
-    context["request_table"] = [(label, rows[key]) for key, label in report_columns()]
+    # The disclosure app provides the table (core/handoffs.py); without it, no table.
+    table = ANNUAL_REQUEST_TABLE.get()
+    context["request_table"] = table(page.year, page.request_organ_id) if table else []
     if page.year >= timezone.localdate().year:
         # This year's figures change with every request: never kept whole.
         cache.do_not_cache()

@@ -290,7 +290,7 @@ class ArticlePage(DisclosureFields, CountyPage):
     promote_panels = CountyPage.promote_panels + DisclosureFields.disclosure_panels
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["portal.SectionPage", "portal.TopicPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("article")
@@ -355,7 +355,7 @@ class PolicyPage(DisclosureFields, CountyPage):
         index.SearchField("body"),
     ]
     parent_page_types = ["portal.PolicyIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("policy")
@@ -392,7 +392,7 @@ class InterpretationPage(DisclosureFields, CountyPage):
     promote_panels = CountyPage.promote_panels + DisclosureFields.disclosure_panels
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["portal.PolicyIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("policy interpretation")
@@ -447,7 +447,7 @@ class AnnualReportPage(DisclosureFields, CountyPage):
     ]
     promote_panels = CountyPage.promote_panels + DisclosureFields.disclosure_panels
     parent_page_types = ["portal.DisclosureIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("annual disclosure report")
@@ -504,7 +504,7 @@ class DisclosedDocumentPage(DisclosureFields, CountyPage):
         index.SearchField("body_html"),
     ]
     parent_page_types = ["portal.DisclosureIndexPage", "portal.SectionPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("disclosed official document")
@@ -582,7 +582,7 @@ class UnitDirectoryPage(CountyPage):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("unit directory")
@@ -624,7 +624,7 @@ class LeaderPage(CountyPage):
         FieldPanel("sort_order"),
     ]
     parent_page_types = ["portal.LeaderIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("leader")
@@ -690,7 +690,7 @@ class ProjectPage(CountyPage):
         index.SearchField("body"),
     ]
     parent_page_types = ["portal.InvestmentIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("investment project")

@@ -9,13 +9,14 @@ Django's ModelIterable does (converters, select_related objects, post_init signa
 """
 
 import threading
+from typing import Any
 
 from django.db import connections
 from django.db.models.query import get_related_populators
 
 # A key no row has; its place among the compiled parameters is where the real one goes.
 _PLACEHOLDER = -7318274911
-_compiled = {}
+_compiled: dict[Any, Any] = {}
 _lock = threading.Lock()
 
 

@@ -26,7 +26,11 @@ def accept_disclosure(person, handoff, unit):
     主动公开 into the catalogue."""
     if _office_editor(person):
         return True
-    return handoff is not None and has_role(person, Role.EDITOR, handoff.document.issuing_unit_id)
+    if handoff is None:
+        return False
+    from .catalogue import describe
+
+    return has_role(person, Role.EDITOR, describe(handoff).issuing_unit_id)
 
 
 @rule("portal.disclosure_queue")

@@ -12,19 +12,19 @@
 
 from django.urls import path
 
-from . import views_catalogue, views_enquiries
+from . import views_catalogue, views_enquiries, views_staff
 
 app_name = "catalogue"
 urlpatterns = [
     path("xxgk/ml/", views_catalogue.catalogue_index, name="index"),
     path("zsyz/zxly/", views_enquiries.enquiry_form, name="enquiry"),
     path("zsyz/zxly/thanks/", views_enquiries.enquiry_thanks, name="enquiry_thanks"),
-    path("oa/website/disclosures/", views_catalogue.disclosure_list, name="disclosures"),
+    path("oa/website/disclosures/", views_staff.disclosure_list, name="disclosures"),
     path(
         "oa/website/disclosures/<int:pk>/",
-        views_catalogue.disclosure_detail,
+        views_staff.disclosure_detail,
         name="disclosure",
     ),
-    path("oa/website/enquiries/", views_enquiries.enquiry_list, name="enquiries"),
-    path("oa/website/enquiries/<int:pk>/", views_enquiries.enquiry_detail, name="enquiry_detail"),
+    path("oa/website/enquiries/", views_staff.enquiry_list, name="enquiries"),
+    path("oa/website/enquiries/<int:pk>/", views_staff.enquiry_detail, name="enquiry_detail"),
 ]

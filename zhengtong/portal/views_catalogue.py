@@ -1,6 +1,5 @@
-"""The public disclosure catalogue (/xxgk/ml/) and the staff pages of the hand-off of
-issued documents (/oa/website/disclosures/). Every change goes through
-`portal.catalogue`; a domain error is shown on the page and changes nothing.
+"""The public disclosure catalogue (/xxgk/ml/). (The staff pages of the hand-off of
+issued documents are in views_staff.py.)
 
 The catalogue page is the same for everyone (the public pages are cached whole): no
 CSRF token, no per-user content. Its filters are a GET form; a bad value gets a clear
@@ -8,22 +7,13 @@ message (status 400) and the unfiltered list.
 """
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from zhengtong.core.errors import DomainError, NotPermitted
-from zhengtong.core.masking import find_personal_data
-from zhengtong.core.web import form_error
-from zhengtong.org import permissions
 from zhengtong.org.models import Unit
 
 from . import catalogue
@@ -126,88 +116,3 @@ def catalogue_index(request):
         "clear_url": request.path,
     }
     return render(request, "portal/catalogue/index.html", context, status=status)
-
-
-# --- staff: the hand-off of issued documents ---------------------------------------------
-
-
-class AcceptForm(forms.Form):
-    topic = forms.ChoiceField(label=gettext_lazy("Topic"), choices=Topic.choices)
-    category = forms.ChoiceField(
-        label=gettext_lazy("Statutory category"), choices=DisclosureCategory.choices
-    )
-    summary = forms.CharField(
-        label=gettext_lazy("Summary (内容概述)"),
-        max_length=catalogue.SUMMARY_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy(
-            "One or two sentences for the catalogue: what the document is about."
-        ),
-    )
-
-
-def _handoff_or_404(pk):
-    from zhengtong.documents.models import DisclosureHandoff
-
-    try:
-        return catalogue.get_handoff(pk)
-    except DisclosureHandoff.DoesNotExist as exc:
-        raise Http404() from exc
-
-
-@login_required
-@require_safe
-def disclosure_list(request):
-    """Issued documents marked 主动公开 waiting for the website, oldest first."""
-    permissions.require(request.user, "portal.disclosure_queue")
-    queue = catalogue.disclosure_queue_for(request.user)
-    page = Paginator(queue, 30).get_page(request.GET.get("page"))
-    return render(request, "portal/staff/disclosures.html", {"page": page, "rows": list(page)})
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def disclosure_detail(request, pk):
-    """Check one document's metadata and text, and accept it into the catalogue."""
-    handoff = _handoff_or_404(pk)
-    permissions.require(request.user, "portal.accept_disclosure", handoff)
-    document = handoff.document
-    status = 200
-    if request.method == "POST":
-        form = AcceptForm(request.POST)
-        if form.is_valid():
-            try:
-                page = catalogue.accept_disclosed_document(
-                    request.user, handoff, **form.cleaned_data
-                )
-            except NotPermitted:
-                raise
-            except DomainError as exc:
-                form_error(form, exc)
-                status = exc.status
-                handoff = _handoff_or_404(pk)
-            else:
-                entry = page.catalogue_entry
-                messages.success(
-                    request,
-                    _("Published at %(url)s with index number %(number)s.")
-                    % {"url": page.url or page.url_path, "number": entry.index_number},
-                )
-                return redirect(reverse("catalogue:disclosures"))
-        else:
-            status = 400
-    else:
-        form = AcceptForm(initial={"topic": Topic.GENERAL, "category": DisclosureCategory.OTHER})
-    body_html = catalogue.document_html(document)
-    found = find_personal_data(
-        " ".join([document.title, document.body or "", document.attachment_note or ""])
-    )
-    context = {
-        "handoff": handoff,
-        "document": document,
-        "body_html": body_html,
-        "personal_data": found,
-        "form": form,
-        "issued_on": document.signed_at or document.issued_at,
-    }
-    return render(request, "portal/staff/disclosure_detail.html", context, status=status)

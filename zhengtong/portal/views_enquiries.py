@@ -1,19 +1,13 @@
-"""Investor enquiries: the public form at /zsyz/zxly/ (optionally ?project=<page id>)
-and the answering unit's staff pages at /oa/website/enquiries/.
+"""Investor enquiries: the public form at /zsyz/zxly/ (optionally ?project=<page id>).
+(The answering unit's staff pages at /oa/website/enquiries/ are in views_staff.py.)
 
 The form page carries a CSRF token and is never cached (Cache-Control: private,
 no-store). Spam is kept out by a honeypot field (filled in → nothing is stored, the
 sender sees the ordinary thank-you page) and a limit of ENQUIRY_RATE_LIMIT enquiries
-per address per hour (Django's cache)."""
+per address per hour (the kernel's rate limiter, counted in the database:
+public/throttle.py)."""
 
 from django import forms
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import F
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,18 +15,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from zhengtong.core.errors import DomainError, NotPermitted
-from zhengtong.core.masking import mask_phone
-from zhengtong.core.middleware import client_ip
+from zhengtong.core.errors import DomainError
 from zhengtong.core.validators import validate_phone
 from zhengtong.core.web import form_error
-from zhengtong.org import permissions
+from zhengtong.public import throttle
 
 from . import enquiries
-from .models import InvestorEnquiry, ProjectPage
+from .models import ProjectPage
 
 ENQUIRY_RATE_LIMIT = 5
 ENQUIRY_RATE_WINDOW = 3600  # seconds
+ENQUIRY_RATE_SCOPE = "portal.enquiry:ip"
 
 
 class EnquiryForm(forms.Form):
@@ -71,21 +64,23 @@ class EnquiryForm(forms.Form):
         return message
 
 
-def _rate_key(request):
-    return f"portal:enquiry:{client_ip(request) or 'unknown'}"
-
-
 def _over_limit(request):
-    return (cache.get(_rate_key(request)) or 0) >= ENQUIRY_RATE_LIMIT
+    """The address has sent ENQUIRY_RATE_LIMIT enquiries in this hour (nothing counted)."""
+    try:
+        throttle.check(
+            ENQUIRY_RATE_SCOPE,
+            throttle.ip_key(request),
+            limit=ENQUIRY_RATE_LIMIT,
+            window_seconds=ENQUIRY_RATE_WINDOW,
+        )
+    except throttle.Throttled:
+        return True
+    return False
 
 
 def _count(request):
-    key = _rate_key(request)
-    cache.add(key, 0, ENQUIRY_RATE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, ENQUIRY_RATE_WINDOW)
+    """Count one sent enquiry of the address."""
+    throttle.add(ENQUIRY_RATE_SCOPE, throttle.ip_key(request), window_seconds=ENQUIRY_RATE_WINDOW)
 
 
 def _project_from(request):
@@ -145,67 +140,4 @@ def enquiry_thanks(request):
         request,
         "portal/enquiry_thanks.html",
         {"days": enquiries.REPLY_WORKING_DAYS, "due": enquiries.reply_due_date()},
-    )
-
-
-# --- staff ----------------------------------------------------------------------------
-
-
-class AnswerForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("How was it answered?"),
-        max_length=enquiries.NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("For example: telephoned on 12 May, site visit arranged."),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD"])
-def enquiry_list(request):
-    """The enquiries of the person's units, unanswered first; phones masked."""
-    mine = permissions.unit_ids_of(request.user)
-    rows = InvestorEnquiry.objects.filter(unit_id__in=mine).select_related("project", "unit")
-    unit = enquiries.enquiry_unit()
-    if not permissions.may(request.user, "portal.enquiries", unit=unit) and not rows.exists():
-        raise PermissionDenied()
-    # Unanswered first (NULL answered_at), newest first within each group.
-    ordered = rows.order_by(F("answered_at").desc(nulls_first=True), "-created_at")
-    page = Paginator(ordered, 30).get_page(request.GET.get("page"))
-    listed = [(e, mask_phone(e.phone)) for e in page]
-    return render(
-        request, "portal/staff/enquiries.html", {"page": page, "rows": listed, "unit": unit}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def enquiry_detail(request, pk):
-    try:
-        enquiry = InvestorEnquiry.objects.select_related("project", "unit").get(pk=pk)
-    except InvestorEnquiry.DoesNotExist as exc:
-        raise Http404() from exc
-    permissions.require(request.user, "portal.investorenquiry.view", enquiry)
-    status = 200
-    form = AnswerForm(request.POST or None)
-    if request.method == "POST":
-        permissions.require(request.user, "portal.answer_enquiry", enquiry)
-        if form.is_valid():
-            try:
-                enquiries.answer_enquiry(request.user, enquiry, form.cleaned_data["note"])
-            except NotPermitted:
-                raise
-            except DomainError as exc:
-                form_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Marked as answered."))
-                return redirect(reverse("catalogue:enquiries"))
-        else:
-            status = 400
-    return render(
-        request,
-        "portal/staff/enquiry_detail.html",
-        {"enquiry": enquiry, "form": form},
-        status=status,
     )

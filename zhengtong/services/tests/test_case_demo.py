@@ -2,7 +2,6 @@
 several materials), every state, some late, ratings with rectifications; played
 through the operations (its speed is a benchmark's business, never a timed assertion)."""
 
-
 import pytest
 
 from zhengtong.conftest import make_unit, make_user

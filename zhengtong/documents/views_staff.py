@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from zhengtong.core.web import form_error
 from zhengtong.org import permissions
 from zhengtong.org.models import Unit
 
-from . import services
+from . import selectors, services
 from .forms import ApproveForm, DraftForm, FilterForm, SendBackForm, SubmitForm, draftable_units
 from .models import (
     Direction,
@@ -34,10 +34,8 @@ from .models import (
     DocType,
     Document,
     IncomingRecord,
-    RouteStep,
     StepKind,
     StepState,
-    Urgency,
 )
 
 PAGE_SIZE = 30
@@ -76,16 +74,6 @@ TRAIL_ACTIONS = {
 NUMBER = re.compile(r"^\s*(?P<prefix>.*?)〔(?P<year>\d{4})〕(?P<seq>\d+)号?\s*$")
 
 
-def _urgency_rank(prefix=""):
-    field = f"{prefix}urgency"
-    return Case(
-        When(**{field: Urgency.EXTRA_URGENT}, then=Value(0)),
-        When(**{field: Urgency.URGENT}, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-
-
 def _search(queryset, text, prefix="", person=None):
     """A whole document number (教发〔2026〕3号), or words found anywhere in the title or
     the text through the shared Chinese full-text index (search.engine), or a title
@@ -108,41 +96,6 @@ def _search(queryset, text, prefix="", person=None):
         | Q(**{f"{prefix}number_prefix": text})
         | Q(**{f"{prefix}pk__in": found})
     )
-
-
-def _box_querysets(person):
-    mine = permissions.unit_ids_of(person)
-    acting_for = [person.pk] + [d.pk for d in permissions.delegators_of(person)]
-    return {
-        "awaiting": RouteStep.objects.filter(
-            assignee_id__in=acting_for,
-            state=StepState.PENDING,
-            document__state=DocState.IN_ROUTE,
-        )
-        .select_related("document", "document__issuing_unit", "assignee", "unit")
-        .order_by(_urgency_rank("document__"), "document__created_at", "pk"),
-        "to_sign_for": Distribution.objects.filter(
-            unit_id__in=mine, signed_for_at__isnull=True, document__state=DocState.ISSUED
-        )
-        .select_related("document", "document__issuing_unit", "unit")
-        .order_by(_urgency_rank("document__"), "due_date", "sent_at", "pk"),
-        "drafts": Document.objects.filter(
-            Q(issuing_unit_id__in=mine) | Q(drafter=person),
-            state__in=[DocState.DRAFT, DocState.IN_ROUTE, DocState.SIGNED],
-        )
-        .select_related("issuing_unit", "drafter")
-        .order_by("-updated_at", "-pk"),
-        "sent": Document.objects.filter(
-            issuing_unit_id__in=mine,
-            state__in=[DocState.ISSUED, DocState.WITHDRAWN],
-            number_seq__isnull=False,
-        )
-        .select_related("issuing_unit")
-        .order_by("-issued_at", "-pk"),
-        "received": Distribution.objects.filter(unit_id__in=mine)
-        .select_related("document", "document__issuing_unit", "unit", "signed_for_by")
-        .order_by("-sent_at", "-pk"),
-    }
 
 
 def _filter(box, queryset, data, person=None):
@@ -177,7 +130,7 @@ def _row(box, obj, person):
 @login_required
 def document_list(request):
     person = request.user
-    querysets = _box_querysets(person)
+    querysets = selectors.box_querysets(person)
     counts = {box: querysets[box].count() for box in ("awaiting", "to_sign_for")}
     box = request.GET.get("box")
     if box not in querysets:

@@ -25,9 +25,9 @@ from zhengtong.core import attachments
 from zhengtong.core.errors import DomainError, NotFound, NotPermitted
 from zhengtong.core.web import form_error
 from zhengtong.org import permissions
-from zhengtong.org.models import Role, RoleAssignment, Unit, User
+from zhengtong.org.models import Role, Unit, User
 
-from . import services
+from . import selectors, services
 from .models import (
     ArchiveEntry,
     Distribution,
@@ -190,7 +190,7 @@ class InstructForm(ActionForm):
 
     def __init__(self, record, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        members = unit_members(record.unit)
+        members = selectors.unit_members(record.unit)
         self.fields["handlers"].queryset = members
         self.fields["readers"].queryset = members
 
@@ -265,28 +265,6 @@ def unit_heads(unit):
     return [p for p in candidates if permissions.rule_holds("documents.can_review", p, None, unit)]
 
 
-def unit_members(unit):
-    return (
-        User.objects.filter(is_active=True, memberships__unit=unit)
-        .distinct()
-        .order_by("real_name", "pk")
-    )
-
-
-def registering_units(person):
-    """The units in whose name the person may register a paper document (their clerk
-    units, and those of anyone they act for)."""
-    people = [person, *permissions.delegators_of(person)]
-    ids = set(
-        RoleAssignment.objects.filter(
-            user__in=people, role=Role.CLERK, unit__isnull=False
-        ).values_list("unit_id", flat=True)
-    )
-    ids |= set(permissions.unit_ids_of(person))
-    units = Unit.objects.filter(pk__in=ids, is_active=True).order_by("sort_order", "pk")
-    return [u for u in units if permissions.may(person, "documents.register", None, unit=u)]
-
-
 def _get(request, pk):
     try:
         return services.get_incoming(request.user, pk)
@@ -320,8 +298,7 @@ def _archive_entry(record):
 @login_required
 def incoming_list(request):
     person = request.user
-    mine = permissions.unit_ids_of(person)
-    records = IncomingRecord.objects.filter(unit_id__in=mine).select_related("unit", "distribution")
+    records = selectors.unit_incoming(person).select_related("unit", "distribution")
     this_year = timezone.localdate().year
     years = sorted(
         {this_year, *(d.year for d in records.dates("received_at", "year"))}, reverse=True
@@ -344,8 +321,8 @@ def incoming_list(request):
             "page": page,
             "rows": rows,
             "query_string": urlencode({k: v for k, v in data.items() if v}),
-            "several_units": len(mine) > 1,
-            "can_register": bool(registering_units(person)),
+            "several_units": len(permissions.unit_ids_of(person)) > 1,
+            "can_register": bool(selectors.registering_units(person)),
         },
     )
 
@@ -356,7 +333,7 @@ def incoming_list(request):
 @login_required
 def register(request):
     person = request.user
-    units = registering_units(person)
+    units = selectors.registering_units(person)
     if not units:
         raise PermissionDenied(_("Only a unit's clerk registers incoming documents."))
     primary = person.primary_unit

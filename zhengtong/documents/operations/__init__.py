@@ -1,0 +1,2 @@
+"""The operations on official documents, one module per subject; `documents.services`
+re-exports the public ones."""
