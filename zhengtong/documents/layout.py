@@ -99,10 +99,12 @@ Restart the application server afterwards (fonts are read once per process).
 import html
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -300,7 +302,7 @@ class Texts:
     copy_to: str
     printer: str
     printed_on: str
-    attachment_pages: list = ()  # AttachmentPage, one per attachment bound after the body
+    attachment_pages: Sequence[Any] = ()  # AttachmentPage, one per attachment bound after the body
 
 
 @dataclass
@@ -495,7 +497,7 @@ def _page_of(rendered, anchor):
     return None
 
 
-def render_pdf(document, attachments=()):
+def render_pdf(document: Any, attachments: Sequence[Any] = ()) -> bytes:
     """The document as a GB/T 9704-2012 PDF (bytes); see the module docstring.
     `attachments`: AttachmentText to bind after the body, each from a new page."""
     weasyprint, _ = _weasyprint()

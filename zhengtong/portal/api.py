@@ -108,7 +108,7 @@ class BodyMixin(serializers.Serializer):
 
 
 class ArticleSerializer(PublicPageSerializer):
-    source = serializers.CharField(read_only=True, help_text="Where the article comes from.")  # type: ignore[assignment]  (DRF names the field "source")
+    source = serializers.CharField(read_only=True, help_text="Where the article comes from.")  # type: ignore[assignment]  # named like Field.source
 
 
 class ArticleDetailSerializer(BodyMixin, ArticleSerializer):
