@@ -49,6 +49,20 @@ class Acting:
         return True
 
 
+@dataclass(frozen=True)
+class ActingScope:
+    """For whom a person works right now: themselves and everyone who delegated their
+    work to them (`people`, the person first), and every unit any of them belongs to
+    (`unit_ids`, sorted). The one answer behind every "what may I see" list."""
+
+    people: tuple[Any, ...]
+    unit_ids: tuple[int, ...]
+
+    @property
+    def people_ids(self) -> list[int]:
+        return [p.pk for p in self.people]
+
+
 class AccessBackend(Protocol):
     """What `org` answers for the kernel (its `permissions` module is one)."""
 
@@ -59,6 +73,8 @@ class AccessBackend(Protocol):
     def unit_ids_of(self, person: Any) -> frozenset[int]: ...
 
     def delegators_of(self, person: Any, at: Any = None) -> list[Any]: ...
+
+    def acting_scope(self, person: Any) -> ActingScope: ...
 
     def people_holding(self, roles: Sequence[str]) -> list[Any]: ...
 
@@ -102,6 +118,11 @@ def unit_ids_of(person: Any) -> frozenset[int]:
 def delegators_of(person: Any) -> list[Any]:
     """People who have delegated their work to `person` right now."""
     return _answering().delegators_of(person)
+
+
+def acting_scope(person: Any) -> ActingScope:
+    """The person, their delegators and all their units (see `ActingScope`)."""
+    return _answering().acting_scope(person)
 
 
 def people_holding(roles: Sequence[str]) -> list[Any]:

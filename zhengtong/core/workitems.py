@@ -185,12 +185,8 @@ def close_items_for(
 def visible_items_q(person: Person) -> Q:
     """Items a person sees: their own, their units', and those of people who have
     delegated their work to them."""
-    delegators = access.delegators_of(person)
-    people = [person.pk] + [d.pk for d in delegators]
-    units = set(access.unit_ids_of(person))
-    for d in delegators:
-        units |= access.unit_ids_of(d)
-    return Q(assignee_user_id__in=people) | Q(assignee_unit_id__in=sorted(units))
+    scope = access.acting_scope(person)
+    return Q(assignee_user_id__in=scope.people_ids) | Q(assignee_unit_id__in=scope.unit_ids)
 
 
 @dataclass

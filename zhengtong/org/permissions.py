@@ -9,12 +9,12 @@ so the audit trail can record it.
 
 import datetime
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
 from django.utils import timezone
 
 from zhengtong.core.access import Acting as Acting  # the kernel's value, named here too
+from zhengtong.core.access import ActingScope as ActingScope
 from zhengtong.core.access import Person
 from zhengtong.core.errors import NotPermitted
 
@@ -142,20 +142,6 @@ def people_holding_in(roles: Sequence[str], unit_id: int | None) -> list[User]:
     return list(
         User.objects.filter(is_active=True, role_assignments__role__in=roles, **where).distinct()
     )
-
-
-@dataclass(frozen=True)
-class ActingScope:
-    """For whom a person works right now: themselves and everyone who delegated their
-    work to them (`people`, the person first), and every unit any of them belongs to
-    (`unit_ids`, sorted). The one answer behind every "what may I see" list."""
-
-    people: tuple[User, ...]
-    unit_ids: tuple[int, ...]
-
-    @property
-    def people_ids(self) -> list[int]:
-        return [p.pk for p in self.people]
 
 
 def acting_scope(person: Person) -> ActingScope:
