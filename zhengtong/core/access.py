@@ -74,7 +74,7 @@ class AccessBackend(Protocol):
 
     def delegators_of(self, person: Any, at: Any = None) -> list[Any]: ...
 
-    def acting_scope(self, person: Any) -> ActingScope: ...
+    def acting_scope(self, person: Any, *, cached: bool = True) -> ActingScope: ...
 
     def people_holding(self, roles: Sequence[str]) -> list[Any]: ...
 
@@ -120,9 +120,9 @@ def delegators_of(person: Any) -> list[Any]:
     return _answering().delegators_of(person)
 
 
-def acting_scope(person: Any) -> ActingScope:
+def acting_scope(person: Any, *, cached: bool = True) -> ActingScope:
     """The person, their delegators and all their units (see `ActingScope`)."""
-    return _answering().acting_scope(person)
+    return _answering().acting_scope(person, cached=cached)
 
 
 def people_holding(roles: Sequence[str]) -> list[Any]:

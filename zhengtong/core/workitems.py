@@ -185,7 +185,8 @@ def close_items_for(
 def visible_items_q(person: Person) -> Q:
     """Items a person sees: their own, their units', and those of people who have
     delegated their work to them."""
-    scope = access.acting_scope(person)
+    # Asked afresh: reminders and the workspace hold a person across a delegation's start.
+    scope = access.acting_scope(person, cached=False)
     return Q(assignee_user_id__in=scope.people_ids) | Q(assignee_unit_id__in=scope.unit_ids)
 
 

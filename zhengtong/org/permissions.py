@@ -144,19 +144,20 @@ def people_holding_in(roles: Sequence[str], unit_id: int | None) -> list[User]:
     )
 
 
-def acting_scope(person: Person) -> ActingScope:
-    """The person's `ActingScope` (cached on the object for the request; `forget()`
-    drops it)."""
-    cached: ActingScope | None = getattr(person, "_zt_acting_scope", None)
-    if cached is None:
+def acting_scope(person: Person, *, cached: bool = True) -> ActingScope:
+    """The person's `ActingScope`, kept on the object for the request (`forget()` drops
+    it); `cached=False` asks afresh, for callers that hold one object for longer than a
+    request and must see a delegation the moment it starts."""
+    scope: ActingScope | None = getattr(person, "_zt_acting_scope", None) if cached else None
+    if scope is None:
         people = (person, *delegators_of(person))
         units: set[int] = set()
         for p in people:
             units |= unit_ids_of(p)
-        cached = ActingScope(people=people, unit_ids=tuple(sorted(units)))
+        scope = ActingScope(people=people, unit_ids=tuple(sorted(units)))
         if getattr(person, "is_authenticated", False):
-            person._zt_acting_scope = cached
-    return cached
+            person._zt_acting_scope = scope
+    return scope
 
 
 # --- the questions ------------------------------------------------------------------
