@@ -367,7 +367,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Numbers beyond the database's range are a 400, not a server error (api/filters.py).
+    "DEFAULT_FILTER_BACKENDS": ["zhengtong.api.filters.BoundedFilterBackend"],
+    # A JSON body must be an object (api/parsers.py); forms and files as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "zhengtong.api.parsers.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zhengtong.api.errors.exception_handler",
 }
