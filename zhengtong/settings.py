@@ -386,6 +386,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["zhengtong.api.schema.only_api_paths"],
+    # Every operation documents its error responses and their shape (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhengtong.api.schema.document_error_responses",
+    ],
 }
 
 # --- Website (Wagtail at /cms/) ---------------------------------------------------------
