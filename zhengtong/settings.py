@@ -30,13 +30,16 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # Development, the demo and the tests may derive their keys (Django's and the field
 # encryption keys) from a fixed value; production must set them all.
-DEV_KEYS = DEBUG or env_bool("ZT_INSECURE_DEV_KEY", False)
+INSECURE_DEV_KEY = env_bool("ZT_INSECURE_DEV_KEY", False)
+DEV_KEYS = DEBUG or INSECURE_DEV_KEY
 if not SECRET_KEY:
     if not DEV_KEYS:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=1 for development).")
-    SECRET_KEY = "zhengtong-development-key-not-for-production-" + "x" * 20
+    from zhengtong.core.deploy_policy import DEV_SECRET_KEY
+
+    SECRET_KEY = DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -299,6 +302,43 @@ FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 AUDIT_HASH_ALGORITHM = os.environ.get("AUDIT_HASH_ALGORITHM", "sm3")  # or "sha256"
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "zhengtong.core.notifications.LoggingSmsBackend")
+# The logging backend sends nothing; production accepts it only when told so explicitly.
+SMS_ALLOW_LOG_BACKEND = env_bool("SMS_ALLOW_LOG_BACKEND", False)
+# The demo shows the codes it "sends" on screen (the log only has them masked).
+SMS_SHOW_CODES_ON_SCREEN = DEV_KEYS and not HTTPS and env_bool("SMS_SHOW_CODES", True)
+
+# --- Production refuses to start with an unsafe configuration --------------------------
+# Production mode is HTTPS on without DEBUG; the same findings are reported by
+# `manage.py check --deploy` in any mode (core/checks.py, ids zhengtong.E001–E005).
+PRODUCTION = HTTPS and not DEBUG
+
+
+def _refuse_unsafe_configuration() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from zhengtong.core import deploy_policy
+
+    insecure_dev_key = INSECURE_DEV_KEY
+    if PRODUCTION:
+        problems = deploy_policy.production_problems(
+            secret_key=SECRET_KEY,
+            field_encryption_key=FIELD_ENCRYPTION_KEY,
+            field_hash_key=FIELD_HASH_KEY,
+            insecure_dev_key=insecure_dev_key,
+            https=HTTPS,
+            sms_backend=SMS_BACKEND,
+            allow_log_backend=SMS_ALLOW_LOG_BACKEND,
+        )
+    else:
+        problems = deploy_policy.dev_key_problems(insecure_dev_key, HTTPS)
+    if problems:
+        raise ImproperlyConfigured(
+            "Refusing to start with an unsafe configuration (docs/admin-guide.md):\n"
+            + "\n".join(f"  {check_id}: {message}" for check_id, message in problems)
+        )
+
+
+_refuse_unsafe_configuration()
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -327,7 +367,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Numbers beyond the database's range are a 400, not a server error (api/filters.py).
+    "DEFAULT_FILTER_BACKENDS": ["zhengtong.api.filters.BoundedFilterBackend"],
+    # A JSON body must be an object (api/parsers.py); forms and files as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "zhengtong.api.parsers.ObjectJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zhengtong.api.errors.exception_handler",
 }
@@ -339,6 +386,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["zhengtong.api.schema.only_api_paths"],
+    # Every operation documents its error responses and their shape (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "zhengtong.api.schema.document_error_responses",
+    ],
 }
 
 # --- Website (Wagtail at /cms/) ---------------------------------------------------------

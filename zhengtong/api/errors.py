@@ -26,7 +26,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "code" not in response.data:
         code = getattr(exc, "default_code", None) or "invalid"
-        if response.status_code == status.HTTP_400_BAD_REQUEST:
+        if isinstance(exc, exceptions.ParseError):
+            # A body that cannot be read (malformed JSON, not an object): one message.
+            response.data = {"code": "parse_error", "detail": str(exc.detail)}
+        elif response.status_code == status.HTTP_400_BAD_REQUEST:
             response.data = {"code": "invalid", "detail": response.data}
         else:
             response.data = {"code": code, **response.data}

@@ -9,4 +9,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The calendar's cache invalidation and the kernel's signal handlers.
-        from . import calendar, signals  # noqa: F401
+        # The deployment checks (`manage.py check --deploy`, core/checks.py).
+        from . import calendar, checks, signals  # noqa: F401

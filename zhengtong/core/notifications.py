@@ -7,6 +7,7 @@ leaves the machine until the county configures its SMS gateway.
 
 import abc
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,15 +31,27 @@ class SmsBackend(abc.ABC):
         """Send `text` to the mainland mobile number `mobile` (11 digits)."""
 
 
-class LoggingSmsBackend(SmsBackend):
-    """Writes the message to the log instead of sending it (the default)."""
+_SECRET_DIGITS = re.compile(r"\d{4,}")
 
-    sent: list[tuple[str, str]] = []  # the last messages, for tests and the demo
+
+def mask_sms_text(text: str) -> str:
+    """The message with every run of four or more digits (verification codes, query
+    passwords, numbers) replaced by as many "*": what a log may keep of an SMS."""
+    return _SECRET_DIGITS.sub(lambda match: "*" * len(match.group()), text)
+
+
+class LoggingSmsBackend(SmsBackend):
+    """Writes the message to the log instead of sending it (the default), with codes
+    and passwords masked (mask_sms_text): logs are read by more people than the
+    recipient. Production refuses this backend unless SMS_ALLOW_LOG_BACKEND=1
+    (core/deploy_policy.py)."""
+
+    sent: list[tuple[str, str]] = []  # the last messages, in memory only, for tests
 
     def send(self, mobile: str, text: str) -> None:
         from .masking import mask_mobile
 
-        log.info("SMS to %s: %s", mask_mobile(mobile), text)
+        log.info("SMS to %s: %s", mask_mobile(mobile), mask_sms_text(text))
         LoggingSmsBackend.sent.append((mobile, text))
         del LoggingSmsBackend.sent[:-100]
 

@@ -75,6 +75,20 @@ def send_code(mobile: str, purpose: str, *, request: HttpRequest | None = None) 
     return row
 
 
+def code_to_show_on_screen(mobile: str) -> str:
+    """The code just sent to `mobile` when the demonstration shows codes on screen
+    (development keys, plain HTTP, the logging backend: settings.SMS_SHOW_CODES_ON_SCREEN),
+    since the log has it masked and no SMS leaves the machine; "" otherwise."""
+    if not getattr(settings, "SMS_SHOW_CODES_ON_SCREEN", False):
+        return ""
+    if not settings.SMS_BACKEND.endswith("LoggingSmsBackend"):
+        return ""
+    for sent_to, code in reversed(_DEV_OUTBOX):
+        if sent_to == mobile:
+            return code
+    return ""
+
+
 def verify_code(mobile: str, purpose: str, code: str | None) -> None:
     """Use up the latest code sent to `mobile` for `purpose` if `code` matches it.
     Raises Invalid (field "sms_code") when it does not, has expired, was used already

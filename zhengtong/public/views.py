@@ -75,6 +75,11 @@ def send_code_if_asked(request: HttpRequest, form: PublicForm) -> bool:
     form.sms_notice = _("A code was sent to %(mobile)s. It is valid for 10 minutes.") % {
         "mobile": mask_mobile(mobile)
     }
+    demo_code = sms.code_to_show_on_screen(mobile)
+    if demo_code:
+        form.sms_notice += " " + _("Demonstration: no SMS is sent; the code is %(code)s.") % {
+            "code": demo_code
+        }
     return True
 
 
