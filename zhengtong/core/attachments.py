@@ -20,7 +20,6 @@ import os
 import socket
 import struct
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -35,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .access import Acting, Person
+from .archives import check_zip
 from .errors import Invalid
 from .models import Attachment, ScanStatus
 
@@ -88,9 +88,13 @@ KIND_NAMES = {
     "macro": _("an Office document with macros"),
     "ole_other": _("an Office or other compound file of a type that is not accepted"),
     "office_other": _("an Office file of a type that is not accepted"),
+    "bomb": _("an archive that would expand far beyond its size (a decompression bomb)"),
     "damaged": _("a damaged or unreadable file"),
     "unknown": _("a file of unknown type"),
 }
+
+# Kinds refused whatever the name and the field's allow-list.
+NEVER_ACCEPTED = ("executable", "html", "svg", "script", "macro", "bomb")
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 # Windows Installer packages are OLE2 files too: their root storage carries this CLSID.
@@ -168,11 +172,12 @@ def _ole_kind(data: bytes | mmap.mmap) -> str:
 
 
 def _zip_kind(fileobj: BinaryFile) -> str:
+    # The directory only: a decompression bomb is refused before anything expands it.
     try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "damaged"
+        members = check_zip(fileobj)
+    except Invalid as exc:
+        return "bomb" if exc.code == "archive_bomb" else "damaged"
+    names = [info.filename for info in members]
     lower = {n.lower() for n in names}
     top = {n.split("/", 1)[0].lower() for n in names}
     if "ofd.xml" in lower:
@@ -439,7 +444,7 @@ def _refuse_kind(kind: str, ext: str, permitted: list[str]) -> Invalid:
     listed = ", ".join(permitted)
     if kind in KINDS:
         message = _("This file is %(what)s; only these types are accepted here: %(types)s.")
-    elif kind in ("executable", "html", "svg", "script", "macro"):
+    elif kind in NEVER_ACCEPTED:
         message = _(
             "This file is really %(what)s and is never accepted, whatever its name. "
             "Accepted types: %(types)s."
@@ -501,6 +506,8 @@ def store_upload(
     ext = _extension(name)
     if kind == "ole_unknown":
         kind = "wps" if ext == "wps" else "ole_other"
+    if kind == "bomb":
+        check_zip(uploaded_file)  # raises the refusal that says which limit was passed
     if kind not in KINDS or not (KINDS[kind][1] & set(permitted)):
         raise _refuse_kind(kind, ext, permitted)
     if ext not in KINDS[kind][1]:
