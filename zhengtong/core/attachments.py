@@ -386,12 +386,11 @@ MARKUP_MARKERS = (
     b"<img",
     b"<meta",
     b"<?php",
-    b"<%",
     b"javascript:",
     b"onerror=",
     b"onload=",
 )
-SCRIPT_MARKERS = (b"alert(", b"eval(", b"document.", b"window.", b"function(", b"=>")
+SCRIPT_MARKERS = (b"alert(", b"eval(", b"document.", b"window.", b"function(")
 
 
 def _has_markup(sample: bytes) -> bool:
