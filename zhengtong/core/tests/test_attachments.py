@@ -381,7 +381,7 @@ class FakeClamd:
                 if length == 0:
                     break
                 self.received += self._read(conn, length)
-            conn.sendall(self.reply)
+            conn.sendall(self.reply(self.received) if callable(self.reply) else self.reply)
 
     def close(self):
         self.thread.join(timeout=5)
@@ -446,6 +446,83 @@ def test_without_a_scanner_the_attachment_is_marked_not_scanned(uploader, caplog
     att = store_upload(uploader, upload("a.pdf", PDF))
     assert att.scan_status == ScanStatus.NOT_SCANNED
     assert "not scanned" in caplog.text
+
+
+# The EICAR anti-virus test file: harmless, and every scanner reports it.
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def eicar_detector(received):
+    """What clamd answers: the EICAR signature when the stream carries the test file."""
+    return b"stream: Eicar-Test-Signature FOUND\0" if EICAR in received else b"stream: OK\0"
+
+
+def eicar_zip():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("eicar.com", EICAR)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def clamd_eicar():
+    server = FakeClamd(eicar_detector)
+    yield server
+    server.close()
+
+
+def test_when_clamd_is_configured_every_upload_is_streamed_to_it_and_eicar_refused(
+    uploader, settings, clamd_eicar, media
+):
+    settings.CLAMD_SOCKET = clamd_eicar.path
+    settings.ATTACHMENT_ALLOW_ZIP = True
+    err = refused(uploader, "材料.zip", eicar_zip())
+    assert err.code == "infected"
+    assert "Eicar-Test-Signature" in str(err.message)
+    assert clamd_eicar.command == b"zINSTREAM\0"
+    assert EICAR in clamd_eicar.received
+    assert not Attachment.objects.exists()
+    assert [f for _r, _d, f in os.walk(media) if f] == []
+
+
+def test_a_clean_file_passes_the_eicar_aware_scanner(uploader, settings, clamd_eicar):
+    settings.CLAMD_SOCKET = clamd_eicar.path
+    assert store_upload(uploader, upload("a.pdf", PDF)).scan_status == ScanStatus.CLEAN
+
+
+def test_a_scanner_error_answer_refuses_the_file_rather_than_accepting_it(uploader, settings):
+    server = FakeClamd(b"INSTREAM size limit exceeded. ERROR\0")
+    try:
+        settings.CLAMD_SOCKET = server.path
+        err = refused(uploader, "a.pdf", PDF)
+    finally:
+        server.close()
+    assert err.code == "scan_failed"
+    assert not Attachment.objects.exists()
+
+
+def _real_clamd_socket():
+    candidates = [
+        os.environ.get("CLAMD_TEST_SOCKET", ""),
+        "/run/clamav/clamd.ctl",
+        "/var/run/clamav/clamd.ctl",
+        "/run/clamd.scan/clamd.sock",
+        "/var/run/clamd.scan/clamd.sock",
+    ]
+    for path in filter(None, candidates):
+        if os.path.exists(path):
+            return path
+    return None
+
+
+@pytest.mark.skipif(_real_clamd_socket() is None, reason="no clamd running on this machine")
+def test_a_real_clamd_finds_eicar_and_passes_a_clean_pdf(uploader, settings):
+    settings.CLAMD_SOCKET = _real_clamd_socket()
+    settings.ATTACHMENT_ALLOW_ZIP = True
+    assert not ClamdSocket(settings.CLAMD_SOCKET, timeout=30).instream([EICAR]).clean
+    err = refused(uploader, "材料.zip", eicar_zip())
+    assert err.code == "infected"
+    assert store_upload(uploader, upload("a.pdf", PDF)).scan_status == ScanStatus.CLEAN
 
 
 # --- download -------------------------------------------------------------------------
