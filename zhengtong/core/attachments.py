@@ -359,9 +359,19 @@ PDF_ACTIVE_NAMES = frozenset(
     }
 )
 _PDF_DELIM = rb"\s/<>\[\]()%{}"
-_PDF_ACTIVE_RE = re.compile(
-    rb"/(?:" + b"|".join(sorted(PDF_ACTIVE_NAMES)) + rb")(?=[" + _PDF_DELIM + rb"]|\Z)"
-)
+# Names of two letters turn up by chance in compressed stream data (about once in
+# 40 MB): they are looked for outside stream bodies only. Every action that runs
+# something also carries one of the longer names (/S /JavaScript, /S /Launch, ...),
+# which are looked for everywhere.
+PDF_SHORT_NAMES = frozenset({b"JS", b"AA"})
+
+
+def _pdf_name_re(names: frozenset[bytes]) -> "re.Pattern[bytes]":
+    return re.compile(rb"/(?:" + b"|".join(sorted(names)) + rb")(?=[" + _PDF_DELIM + rb"]|\Z)")
+
+
+_PDF_ACTIVE_RE = _pdf_name_re(PDF_ACTIVE_NAMES - PDF_SHORT_NAMES)
+_PDF_SHORT_RE = _pdf_name_re(PDF_SHORT_NAMES)
 # A name written with #xx escapes (/J#61vaScript is /JavaScript to a PDF reader).
 _PDF_ESCAPED_NAME_RE = re.compile(
     rb"/([^" + _PDF_DELIM + rb"]*#[0-9A-Fa-f]{2}[^" + _PDF_DELIM + rb"]*)"
@@ -398,8 +408,30 @@ def _has_markup(sample: bytes) -> bool:
     return any(marker in lower for marker in MARKUP_MARKERS)
 
 
-def _pdf_names_active(data: bytes | mmap.mmap) -> bool:
+def _pdf_outside_streams(data: bytes | mmap.mmap) -> Iterator[bytes]:
+    """The parts of a PDF that are not stream bodies (dictionaries, the trailer)."""
+    pos = 0
+    while True:
+        start = data.find(b"stream", pos)
+        while start >= 3 and data[start - 3 : start] == b"end":
+            start = data.find(b"stream", start + 6)
+        if start < 0:
+            yield data[pos:]
+            return
+        yield data[pos:start]
+        end = data.find(b"endstream", start)
+        if end < 0:
+            return
+        pos = end + 9
+
+
+def _pdf_names_active(data: bytes | mmap.mmap, *, streams: bool = True) -> bool:
+    """Whether the PDF text names something that runs; `streams`: `data` has stream
+    bodies (a whole file) rather than being an object stream's decompressed content."""
     if _PDF_ACTIVE_RE.search(data):
+        return True
+    parts = _pdf_outside_streams(data) if streams else iter([bytes(data)])
+    if any(_PDF_SHORT_RE.search(part) for part in parts):
         return True
     for match in _PDF_ESCAPED_NAME_RE.finditer(data):
         name = _PDF_HEX_RE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
@@ -436,7 +468,7 @@ def _pdf_verdict(data: bytes | mmap.mmap) -> str:
         return "pdf_active"
     try:
         for content in _pdf_object_streams(data):
-            if _pdf_names_active(content):
+            if _pdf_names_active(content, streams=False):
                 return "pdf_active"
     except ValueError:
         return "bomb"

@@ -658,6 +658,7 @@ ACTIVE_PDFS = {
         b"4 0 obj\n<< /OpenAction 3 0 R >>\nendobj\n"
     ),
     "js_name_only": pdf_with(b"3 0 obj\n<< /S /JavaScript /JS 9 0 R >>\nendobj\n"),
+    "js_key_alone": pdf_with(b"3 0 obj\n<< /JS (app.alert(1)) >>\nendobj\n"),
     "launch": pdf_with(b"3 0 obj\n<< /OpenAction << /S /Launch /F (cmd.exe) >> >>\nendobj\n"),
     "additional_actions": pdf_with(b"3 0 obj\n<< /Type /Page /AA << /O 7 0 R >> >>\nendobj\n"),
     "embedded_file": pdf_with(b"3 0 obj\n<< /Names << /EmbeddedFiles 8 0 R >> >>\nendobj\n"),
@@ -708,10 +709,19 @@ def test_a_pdf_whose_object_streams_expand_too_far_is_refused(uploader, monkeypa
     assert "decompression bomb" in str(error.message)
 
 
+def pdf_with_binary_stream(payload):
+    return pdf_with(
+        b"5 0 obj\n<< /Type /XObject /Subtype /Image /Length %d >>\nstream\n" % len(payload)
+        + payload
+        + b"\nendstream\nendobj\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "data", "ext"),
     [
         ("通知.pdf", PDF, "pdf"),
+        ("扫描件.pdf", pdf_with_binary_stream(b"\x8a/AA \x01/JS\n\xff" * 10), "pdf"),
         ("排版.pdf", weasyprint_pdf(), "pdf"),
         ("普通对象流.pdf", pdf_with_object_stream(b"6 0 << /Type /Font /URI (x) >>"), "pdf"),
         ("图片.png", PNG, "png"),
