@@ -293,6 +293,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "50")) * 1024 * 1024
 ATTACHMENT_ALLOW_ZIP = env_bool("ATTACHMENT_ALLOW_ZIP", False)
 CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_TIMEOUT = int(os.environ.get("CLAMD_TIMEOUT", "60"))
+# Decompression bombs (core/archives.py): limits read from a ZIP's directory before expanding.
+ARCHIVE_MAX_MB = int(os.environ.get("ARCHIVE_MAX_MB", "100"))
+ARCHIVE_MAX_RATIO = int(os.environ.get("ARCHIVE_MAX_RATIO", "100"))
+ARCHIVE_MAX_MEMBERS = int(os.environ.get("ARCHIVE_MAX_MEMBERS", "2000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Kernel settings ------------------------------------------------------------------

@@ -630,9 +630,30 @@ def _unit_lookup(text: str, units: Iterable[Unit]) -> Unit | None:
     return None
 
 
+# A staff list of ten thousand people is under 1 MB of CSV: more is refused unread.
+STAFF_FILE_MAX_BYTES = 2 * 1024 * 1024
+
+
 def _staff_file_reader(fileobj_or_text: Any) -> "csv.DictReader[str]":
-    """A CSV reader over the file's text, whose first line names the required columns."""
-    raw = fileobj_or_text.read() if hasattr(fileobj_or_text, "read") else fileobj_or_text
+    """A CSV reader over the file's text, whose first line names the required columns.
+
+    The file is read only up to STAFF_FILE_MAX_BYTES; an Excel workbook (a ZIP or OLE2
+    file) is refused from its first bytes, never expanded."""
+    if hasattr(fileobj_or_text, "read"):
+        raw = fileobj_or_text.read(STAFF_FILE_MAX_BYTES + 1)
+    else:
+        raw = fileobj_or_text
+    if len(raw) > STAFF_FILE_MAX_BYTES:
+        raise Invalid(
+            _("The staff file is larger than %(mb)d MB; split it into smaller files.")
+            % {"mb": STAFF_FILE_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    if isinstance(raw, bytes) and raw[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0"):
+        raise Invalid(
+            _("This is an Excel workbook, not a CSV file. In Excel choose “CSV UTF-8”."),
+            code="not_csv",
+        )
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")

@@ -381,7 +381,7 @@ class FakeClamd:
                 if length == 0:
                     break
                 self.received += self._read(conn, length)
-            conn.sendall(self.reply)
+            conn.sendall(self.reply(self.received) if callable(self.reply) else self.reply)
 
     def close(self):
         self.thread.join(timeout=5)
@@ -446,6 +446,83 @@ def test_without_a_scanner_the_attachment_is_marked_not_scanned(uploader, caplog
     att = store_upload(uploader, upload("a.pdf", PDF))
     assert att.scan_status == ScanStatus.NOT_SCANNED
     assert "not scanned" in caplog.text
+
+
+# The EICAR anti-virus test file: harmless, and every scanner reports it.
+EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def eicar_detector(received):
+    """What clamd answers: the EICAR signature when the stream carries the test file."""
+    return b"stream: Eicar-Test-Signature FOUND\0" if EICAR in received else b"stream: OK\0"
+
+
+def eicar_zip():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("eicar.com", EICAR)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def clamd_eicar():
+    server = FakeClamd(eicar_detector)
+    yield server
+    server.close()
+
+
+def test_when_clamd_is_configured_every_upload_is_streamed_to_it_and_eicar_refused(
+    uploader, settings, clamd_eicar, media
+):
+    settings.CLAMD_SOCKET = clamd_eicar.path
+    settings.ATTACHMENT_ALLOW_ZIP = True
+    err = refused(uploader, "材料.zip", eicar_zip())
+    assert err.code == "infected"
+    assert "Eicar-Test-Signature" in str(err.message)
+    assert clamd_eicar.command == b"zINSTREAM\0"
+    assert EICAR in clamd_eicar.received
+    assert not Attachment.objects.exists()
+    assert [f for _r, _d, f in os.walk(media) if f] == []
+
+
+def test_a_clean_file_passes_the_eicar_aware_scanner(uploader, settings, clamd_eicar):
+    settings.CLAMD_SOCKET = clamd_eicar.path
+    assert store_upload(uploader, upload("a.pdf", PDF)).scan_status == ScanStatus.CLEAN
+
+
+def test_a_scanner_error_answer_refuses_the_file_rather_than_accepting_it(uploader, settings):
+    server = FakeClamd(b"INSTREAM size limit exceeded. ERROR\0")
+    try:
+        settings.CLAMD_SOCKET = server.path
+        err = refused(uploader, "a.pdf", PDF)
+    finally:
+        server.close()
+    assert err.code == "scan_failed"
+    assert not Attachment.objects.exists()
+
+
+def _real_clamd_socket():
+    candidates = [
+        os.environ.get("CLAMD_TEST_SOCKET", ""),
+        "/run/clamav/clamd.ctl",
+        "/var/run/clamav/clamd.ctl",
+        "/run/clamd.scan/clamd.sock",
+        "/var/run/clamd.scan/clamd.sock",
+    ]
+    for path in filter(None, candidates):
+        if os.path.exists(path):
+            return path
+    return None
+
+
+@pytest.mark.skipif(_real_clamd_socket() is None, reason="no clamd running on this machine")
+def test_a_real_clamd_finds_eicar_and_passes_a_clean_pdf(uploader, settings):
+    settings.CLAMD_SOCKET = _real_clamd_socket()
+    settings.ATTACHMENT_ALLOW_ZIP = True
+    assert not ClamdSocket(settings.CLAMD_SOCKET, timeout=30).instream([EICAR]).clean
+    err = refused(uploader, "材料.zip", eicar_zip())
+    assert err.code == "infected"
+    assert store_upload(uploader, upload("a.pdf", PDF)).scan_status == ScanStatus.CLEAN
 
 
 # --- download -------------------------------------------------------------------------
@@ -534,3 +611,139 @@ def test_downloading_personal_data_is_audited(client, uploader, colleague, unit)
     body(client.get(download_url(plain.pk)))
     downloads = AuditRecord.objects.filter(action="attachment.download")
     assert [(r.actor_id, r.object_id) for r in downloads] == [(colleague.pk, str(att.pk))]
+
+
+# --- PDFs that run something, and polyglots (issue 15) ----------------------------------
+
+
+def pdf_with(extra):
+    """The small PDF with `extra` (an object or dictionary entry) before its trailer."""
+    body, trailer = PDF.split(b"trailer")
+    return body + extra + b"\ntrailer" + trailer
+
+
+def pdf_with_object_stream(hidden):
+    compressed = zlib.compress(hidden)
+    return pdf_with(
+        b"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % len(compressed)
+        + compressed
+        + b"\nendstream\nendobj\n"
+    )
+
+
+def pillow_image(fmt):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format=fmt)
+    return buffer.getvalue()
+
+
+def weasyprint_pdf():
+    from weasyprint import HTML as WeasyHTML
+
+    return WeasyHTML(
+        string="<h1>关于做好防汛工作的通知</h1><p><a href='https://example.gov.cn'>链接</a></p>"
+    ).write_pdf()
+
+
+GIF = pillow_image("GIF")
+JPEG = pillow_image("JPEG")
+SCRIPT = b"<script>alert(document.cookie)</script>"
+
+ACTIVE_PDFS = {
+    "javascript_on_open": pdf_with(
+        b"3 0 obj\n<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>\nendobj\n"
+        b"4 0 obj\n<< /OpenAction 3 0 R >>\nendobj\n"
+    ),
+    "js_name_only": pdf_with(b"3 0 obj\n<< /S /JavaScript /JS 9 0 R >>\nendobj\n"),
+    "js_key_alone": pdf_with(b"3 0 obj\n<< /JS (app.alert(1)) >>\nendobj\n"),
+    "launch": pdf_with(b"3 0 obj\n<< /OpenAction << /S /Launch /F (cmd.exe) >> >>\nendobj\n"),
+    "additional_actions": pdf_with(b"3 0 obj\n<< /Type /Page /AA << /O 7 0 R >> >>\nendobj\n"),
+    "embedded_file": pdf_with(b"3 0 obj\n<< /Names << /EmbeddedFiles 8 0 R >> >>\nendobj\n"),
+    "embedded_file_stream": pdf_with(b"3 0 obj\n<< /Type /EmbeddedFile >>\nendobj\n"),
+    "hex_escaped_name": pdf_with(b"3 0 obj\n<< /S /J#61vaScript /J#53 (app.alert(1)) >>\nendobj\n"),
+    "inside_an_object_stream": pdf_with_object_stream(b"6 0 << /S /JavaScript /JS (x) >>"),
+}
+
+POLYGLOTS = {
+    "pdf_that_is_a_zip": ("文件.pdf", PDF + make_zip({"index.html": "<html></html>"})),
+    "pdf_with_html_after_its_end": ("文件.pdf", PDF + b"<html><body>" + SCRIPT + b"</body></html>"),
+    "pdf_with_html_in_its_first_kb": ("文件.pdf", b"%PDF-1.4\n%" + SCRIPT + b"\n" + PDF[9:]),
+    "png_with_html_after_iend": ("图片.png", PNG + b"<html>" + SCRIPT),
+    "png_that_is_a_zip": ("图片.png", PNG + make_zip({"a.txt": "x"})),
+    "png_with_html_in_a_text_chunk": (
+        "图片.png",
+        PNG[:33] + _png_chunk(b"tEXt", b"Comment\0" + SCRIPT) + PNG[33:],
+    ),
+    "gif_that_is_javascript": (
+        "动图.gif",
+        b"GIF89a/*\x01\x00\x80\x00\x00\xff\xff\xff*/=alert(1);//;",
+    ),
+    "gif_with_script_after_its_trailer": ("动图.gif", GIF + SCRIPT),
+    "jpeg_with_html_after_its_end": ("照片.jpg", JPEG + b"<!DOCTYPE html>" + SCRIPT),
+    "jpeg_that_is_a_zip": ("照片.jpg", JPEG + make_zip({"a.txt": "x"})),
+}
+
+
+@pytest.mark.parametrize("data", ACTIVE_PDFS.values(), ids=ACTIVE_PDFS.keys())
+def test_a_pdf_that_runs_scripts_programs_or_embedded_files_is_refused(uploader, media, data):
+    error = refused(uploader, "通知.pdf", data)
+    assert error.code == "type_not_allowed"
+    assert "scripts" in str(error.message)
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "data"), POLYGLOTS.values(), ids=POLYGLOTS.keys())
+def test_a_polyglot_file_is_refused(uploader, media, name, data):
+    error = refused(uploader, name, data)
+    assert error.code == "type_not_allowed"
+    assert "at the same time" in str(error.message)
+    assert not Attachment.objects.exists()
+
+
+def test_a_pdf_whose_object_streams_expand_too_far_is_refused(uploader, monkeypatch):
+    monkeypatch.setattr(attachments, "PDF_OBJSTM_MAX", 1000)
+    error = refused(uploader, "通知.pdf", pdf_with_object_stream(b" " * 5000))
+    assert "decompression bomb" in str(error.message)
+
+
+def pdf_with_binary_stream(payload):
+    return pdf_with(
+        b"5 0 obj\n<< /Type /XObject /Subtype /Image /Length %d >>\nstream\n" % len(payload)
+        + payload
+        + b"\nendstream\nendobj\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "ext"),
+    [
+        ("通知.pdf", PDF, "pdf"),
+        ("扫描件.pdf", pdf_with_binary_stream(b"\x8a/AA \x01/JS\n\xff" * 10), "pdf"),
+        ("排版.pdf", weasyprint_pdf(), "pdf"),
+        ("普通对象流.pdf", pdf_with_object_stream(b"6 0 << /Type /Font /URI (x) >>"), "pdf"),
+        ("图片.png", PNG, "png"),
+        ("动图.gif", GIF, "gif"),
+        ("照片.jpg", JPEG, "jpg"),
+        ("方案.docx", DOCX, "docx"),
+    ],
+)
+def test_ordinary_pdfs_images_and_office_files_are_still_accepted(uploader, name, data, ext):
+    assert store_upload(uploader, upload(name, data)).extension == ext
+
+
+def test_the_website_editor_refuses_polyglots_too():
+    """The CMS's upload forms use the same judgement (portal/uploads.py)."""
+    from django import forms as django_forms
+
+    from zhengtong.portal.uploads import IMAGE_KINDS, check_upload
+
+    with pytest.raises(django_forms.ValidationError):
+        check_upload(
+            upload("图片.png", PNG + b"<html>" + SCRIPT),
+            kinds=IMAGE_KINDS,
+            permitted_extensions={"png"},
+            cap=10 * 1024 * 1024,
+        )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zhengtong.core.archives import check_zip
 from zhengtong.core.errors import Conflict, Invalid
 from zhengtong.org import permissions
 
@@ -38,14 +39,23 @@ def docx_to_html(fileobj: IO[bytes]) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    unreadable = Invalid(
+        _("This file could not be read as a Word document (.docx)."),
+        code="bad_docx",
+        field="file",
+    )
+    # A decompression bomb is refused from the archive's directory, before python-docx
+    # expands anything (core.archives; zipfile then never expands past what was checked).
+    try:
+        check_zip(fileobj)
+    except Invalid as exc:
+        if exc.code == "archive_bomb":
+            raise
+        raise unreadable from exc
     try:
         source = docx.Document(fileobj)
     except Exception as exc:
-        raise Invalid(
-            _("This file could not be read as a Word document (.docx)."),
-            code="bad_docx",
-            field="file",
-        ) from exc
+        raise unreadable from exc
     assert isinstance(source, DocxDocument)
     parts = []
     for child in source.element.body.iterchildren():

@@ -91,3 +91,27 @@ def test_the_edit_page_imports_a_word_file(client, login, office):
     login(office.outsider)
     response = client.post(f"/oa/documents/{document.pk}/import-word/", {"file": word_file("x")})
     assert response.status_code == 404
+
+
+def test_a_word_decompression_bomb_is_refused_and_the_draft_kept(office):
+    from zhengtong.core.tests.test_archives import docx_bomb
+
+    document = draft(office)
+    bomb = SimpleUploadedFile("通知.docx", docx_bomb())
+    with pytest.raises(Invalid) as caught:
+        services.import_docx(office.drafter, document, bomb)
+    assert caught.value.code == "archive_bomb"
+    document.refresh_from_db()
+    assert document.versions.count() == 1
+
+
+def test_the_word_reader_refuses_a_bomb_before_python_docx_opens_it(monkeypatch):
+    from zhengtong.core.tests.test_archives import docx_bomb
+
+    def never(*args, **kwargs):
+        raise AssertionError("python-docx was given a decompression bomb")
+
+    monkeypatch.setattr(docx, "Document", never)
+    with pytest.raises(Invalid) as caught:
+        services.docx_to_html(io.BytesIO(docx_bomb()))
+    assert caught.value.code == "archive_bomb"

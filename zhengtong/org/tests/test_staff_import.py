@@ -111,3 +111,23 @@ def test_the_import_command_reports_a_bad_file(tmp_path, county):
     path.write_text(HEADER + "q1,钱一,EduB,,,,\n", encoding="utf-8")
     call_command("import_staff", str(path))
     assert User.objects.filter(username="q1").exists()
+
+
+def test_an_excel_workbook_even_a_bomb_is_refused_unexpanded_with_advice(system_admin, county):
+    from zhengtong.core.tests.test_archives import xlsx_bomb
+
+    upload = SimpleUploadedFile("人员.xlsx", xlsx_bomb())
+    with pytest.raises(Invalid, match="CSV UTF-8") as caught:
+        services.import_staff(system_admin, upload)
+    assert caught.value.code == "not_csv"
+    assert not User.objects.filter(username="chenjing").exists()
+
+
+def test_a_staff_file_over_the_limit_is_refused_without_reading_it_all(
+    system_admin, county, monkeypatch
+):
+    monkeypatch.setattr(services, "STAFF_FILE_MAX_BYTES", 100)
+    upload = SimpleUploadedFile("人员.csv", (GOOD + "x" * 200).encode())
+    with pytest.raises(Invalid) as caught:
+        services.import_staff(system_admin, upload)
+    assert caught.value.code == "too_large"
