@@ -6,6 +6,7 @@ from typing import Any, cast
 import django_filters
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django_otp import match_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -19,6 +20,7 @@ from rest_framework.serializers import BaseSerializer
 
 from zhengtong.core import calendar, workitems
 from zhengtong.core.models import WorkItem, WorkItemState
+from zhengtong.org import signin
 from zhengtong.org.middleware import needs_second_factor
 from zhengtong.org.models import Unit, User
 
@@ -41,6 +43,10 @@ class ObtainToken(ObtainAuthToken):
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The ceilings on failed sign-ins (one account, one address) refuse with 429
+        # before the password is checked.
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        signin.check(cast(HttpRequest, request), username if isinstance(username, str) else None)
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             # django-axes marks the request it was given (this DRF request) when the
