@@ -25,7 +25,7 @@ from zhengtong.org.middleware import needs_second_factor
 from zhengtong.org.models import Unit, User
 
 from . import serializers as s
-from .authentication import expires_at, has_expired
+from .authentication import expires_at, is_usable
 from .permissions import (
     LockedOut,
     PasswordChangeRequired,
@@ -64,7 +64,7 @@ class ObtainToken(ObtainAuthToken):
                 raise SecondFactorRequired()
         with transaction.atomic():
             token, _created = Token.objects.select_for_update().get_or_create(user=user)
-            if has_expired(token):
+            if not is_usable(token):  # expired, or older than the password
                 token.delete()  # the key is the primary key: a new token, a new key
                 token = Token.objects.create(user=user)
         return Response({"token": token.key, "expires": expires_at(token)})
