@@ -223,6 +223,19 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "org/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+# Ceilings that slow rather than lock (org.signin): after this many failures on one
+# account from any address, or from one address on any accounts, within the lockout
+# period, one attempt per LOGIN_SLOW_SECONDS.
+LOGIN_ACCOUNT_SLOW_AFTER = int(os.environ.get("LOGIN_ACCOUNT_SLOW_AFTER", "10"))
+LOGIN_ADDRESS_SLOW_AFTER = int(os.environ.get("LOGIN_ADDRESS_SLOW_AFTER", "20"))
+LOGIN_SLOW_SECONDS = int(os.environ.get("LOGIN_SLOW_SECONDS", "60"))
+# The lockout counts per (account, client address), the address as the audit trail has it.
+AXES_CLIENT_IP_CALLABLE = "zhengtong.core.clientaddr.client_ip"
+
+# Proxies whose forwarding header (X-Real-IP) gives the client's address: addresses or
+# networks, comma-separated. Empty: the socket address is the client's. Behind the
+# shipped nginx on the same machine: 127.0.0.1.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Zhengtong")
 

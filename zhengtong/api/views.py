@@ -6,6 +6,7 @@ from typing import Any, cast
 import django_filters
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django_otp import match_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -19,11 +20,12 @@ from rest_framework.serializers import BaseSerializer
 
 from zhengtong.core import calendar, workitems
 from zhengtong.core.models import WorkItem, WorkItemState
+from zhengtong.org import signin
 from zhengtong.org.middleware import needs_second_factor
 from zhengtong.org.models import Unit, User
 
 from . import serializers as s
-from .authentication import expires_at, has_expired
+from .authentication import expires_at, is_usable
 from .permissions import (
     LockedOut,
     PasswordChangeRequired,
@@ -41,6 +43,10 @@ class ObtainToken(ObtainAuthToken):
 
     @extend_schema(request=s.TokenRequestSerializer, responses=s.TokenSerializer)
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The ceilings on failed sign-ins (one account, one address) refuse with 429
+        # before the password is checked.
+        username = request.data.get("username") if isinstance(request.data, dict) else None
+        signin.check(cast(HttpRequest, request), username if isinstance(username, str) else None)
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             # django-axes marks the request it was given (this DRF request) when the
@@ -58,7 +64,7 @@ class ObtainToken(ObtainAuthToken):
                 raise SecondFactorRequired()
         with transaction.atomic():
             token, _created = Token.objects.select_for_update().get_or_create(user=user)
-            if has_expired(token):
+            if not is_usable(token):  # expired, or older than the password
                 token.delete()  # the key is the primary key: a new token, a new key
                 token = Token.objects.create(user=user)
         return Response({"token": token.key, "expires": expires_at(token)})

@@ -21,7 +21,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .access import Acting, Person
-from .middleware import client_ip, current_request
+from .clientaddr import client_ip
+from .middleware import current_request
 from .models import AuditChainHead, AuditRecord
 
 GENESIS = "0" * 64

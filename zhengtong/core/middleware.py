@@ -9,15 +9,12 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import check_for_language, get_supported_language_variant
 
+# The client's address has one answer, in clientaddr (kept importable from here).
+from .clientaddr import client_ip as client_ip
+
 _current: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
     "zt_request", default=None
 )
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind the county's nginx the real address arrives in X-Real-IP (set by our
-    # deploy/nginx.conf); X-Forwarded-For from the client itself is not trusted.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
 def current_request() -> HttpRequest | None:

@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from . import audit
-from .middleware import client_ip
+from .clientaddr import client_ip
 
 logger = logging.getLogger(__name__)
 

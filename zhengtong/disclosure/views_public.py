@@ -146,6 +146,7 @@ def lookup(request):
         scope=LOOKUP_SCOPE,
         find=_find,
         found=found,
+        code_of=lambda data: "".join(data["number"].split()),
         not_found_message=_("No request matches this number and password."),
         template="disclosure/public/lookup.html",
     )

@@ -401,15 +401,23 @@ class LetterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(LetterPublicStatusSerializer(letter).data)
 
     def _tracked(self, request, data):
-        from zhengtong.public import lookup
+        from zhengtong.public import lookup, throttle
 
         from .views_public import TRACK_SCOPE
 
-        # The same throttle as the tracking page: wrong guesses count on both.
+        # The same throttles as the tracking page (per address and per code): wrong
+        # guesses count on both.
         lookup.check_address(request, TRACK_SCOPE)
+        code = services.normalise_code(data["code"])
+        try:
+            lookup.check_code(TRACK_SCOPE, code)
+        except throttle.Throttled:
+            lookup.count_wrong_guess(request, TRACK_SCOPE)
+            raise
         letter = services.find_for_tracking(data["code"], data["password"])
         if letter is None:
             lookup.count_wrong_guess(request, TRACK_SCOPE)
+            lookup.count_wrong_code(TRACK_SCOPE, code)
             raise NotFound()
         return letter
 

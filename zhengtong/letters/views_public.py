@@ -139,6 +139,7 @@ def track(request):
         scope=TRACK_SCOPE,
         find=lambda data: services.find_for_tracking(data["code"], data["password"]),
         found=found,
+        code_of=lambda data: services.normalise_code(data["code"]),
         not_found_message=_("No letter matches this tracking code and password. Check both."),
         template="letters/public/track.html",
     )

@@ -5,12 +5,15 @@ from django.contrib.admin import AdminSite
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .permissions import may
 
 
 class CountyAdminSite(AdminSite):
     site_header = _("Zhengtong administration")
     site_title = _("Zhengtong administration")
+    # The same ceilings on failed sign-ins as the staff page (org.signin).
+    login_form = AdminLoginForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -1,16 +1,37 @@
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from zhengtong.core.access import Person
+from zhengtong.core.throttle import Throttled
 
+from . import signin
 from .models import DigestChoice, Role, Unit, User
 
 
-class LoginForm(AuthenticationForm):
+class SignInCeilingMixin:
+    """Refuse the attempt, before the password is checked, while a ceiling on failed
+    sign-ins holds for the account or the address (org.signin)."""
+
+    request: HttpRequest | None
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = getattr(self, "cleaned_data", {})
+        if self.request is not None:
+            try:
+                signin.check(self.request, data.get("username"))
+            except Throttled as exc:
+                raise forms.ValidationError(str(exc.message), code="throttled") from exc
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        return cleaned
+
+
+class LoginForm(SignInCeilingMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -205,3 +226,7 @@ class MoveStaffForm(forms.Form):
     def __init__(self, actor: Person, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "unit").queryset = managed_units(actor)
+
+
+class AdminLoginForm(SignInCeilingMixin, AdminAuthenticationForm):
+    """The admin's sign-in, under the same ceilings as the staff page."""

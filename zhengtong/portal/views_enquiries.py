@@ -2,10 +2,10 @@
 (The answering unit's staff pages at /oa/website/enquiries/ are in views_staff.py.)
 
 The form page carries a CSRF token and is never cached (Cache-Control: private,
-no-store). Spam is kept out by a honeypot field (filled in → nothing is stored, the
-sender sees the ordinary thank-you page) and a limit of ENQUIRY_RATE_LIMIT enquiries
-per address per hour (the kernel's rate limiter, counted in the database:
-public/throttle.py)."""
+no-store). Spam is kept out by the public forms' picture captcha and honeypot field
+(public.forms.PublicForm; a filled honeypot → nothing is stored, the sender sees the
+ordinary thank-you page) and a limit of ENQUIRY_RATE_LIMIT enquiries per address per
+hour (the kernel's rate limiter, counted in the database: public/throttle.py)."""
 
 from django import forms
 from django.shortcuts import redirect, render
@@ -19,6 +19,8 @@ from zhengtong.core.errors import DomainError
 from zhengtong.core.validators import validate_phone
 from zhengtong.core.web import form_error
 from zhengtong.public import throttle
+from zhengtong.public.forms import PublicForm
+from zhengtong.public.views import send_code_if_asked
 
 from . import enquiries
 from .models import ProjectPage
@@ -26,9 +28,11 @@ from .models import ProjectPage
 ENQUIRY_RATE_LIMIT = 5
 ENQUIRY_RATE_WINDOW = 3600  # seconds
 ENQUIRY_RATE_SCOPE = "portal.enquiry:ip"
+# What the enquiry operation takes from the form (the rest is PublicForm's).
+ENQUIRY_FIELDS = ("name", "company", "phone", "email", "message", "project")
 
 
-class EnquiryForm(forms.Form):
+class EnquiryForm(PublicForm):
     name = forms.CharField(label=gettext_lazy("Your name"), max_length=50)
     company = forms.CharField(label=gettext_lazy("Company"), max_length=100, required=False)
     phone = forms.CharField(
@@ -49,12 +53,6 @@ class EnquiryForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": gettext_lazy("This project is no longer offered.")},
-    )
-    # The honeypot: hidden from people (CSS class and aria-hidden), filled in by bots.
-    website = forms.CharField(
-        label=gettext_lazy("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def clean_message(self):
@@ -96,8 +94,10 @@ def enquiry_form(request):
     """投资咨询: the public form."""
     status = 200
     if request.method == "POST":
-        form = EnquiryForm(request.POST)
-        if _over_limit(request):
+        form = EnquiryForm(request.POST, request=request)
+        if send_code_if_asked(request, form):
+            pass  # "new picture": the form again, as typed, with another picture
+        elif _over_limit(request):
             form.is_valid()
             form.add_error(
                 None,
@@ -110,10 +110,10 @@ def enquiry_form(request):
         elif form.is_valid():
             data = form.cleaned_data
             _count(request)
-            if data.pop("website"):
+            if form.is_spam():
                 return redirect(reverse("catalogue:enquiry_thanks"))  # a bot: drop it
             try:
-                enquiries.submit_enquiry(**data)
+                enquiries.submit_enquiry(**{name: data[name] for name in ENQUIRY_FIELDS})
             except DomainError as exc:
                 form_error(form, exc)
                 status = exc.status
@@ -124,7 +124,7 @@ def enquiry_form(request):
         project = form.cleaned_data.get("project") if hasattr(form, "cleaned_data") else None
     else:
         project = _project_from(request)
-        form = EnquiryForm(initial={"project": project.pk if project else None})
+        form = EnquiryForm(initial={"project": project.pk if project else None}, request=request)
     return render(
         request,
         "portal/enquiry.html",

@@ -102,11 +102,6 @@ class RegisterForm(_NewPasswordMixin, PublicForm):
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
         mobile = data.get("mobile")
-        if mobile and services.mobile_registered(mobile):
-            self.add_error(
-                "mobile",
-                _("This mobile number already has an account. Sign in, or reset the password."),
-            )
         self._check_new_password("password1", "password2", mobile)
         try:
             services.clean_profile(
@@ -118,7 +113,15 @@ class RegisterForm(_NewPasswordMixin, PublicForm):
             )
         except DomainError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, str(exc.message))
-        return super().clean()
+        cleaned: dict[str, Any] = super().clean()  # the captcha, then the SMS code
+        # Said only now that the captcha and the SMS code (sent to that number) passed:
+        # before, the answer would tell anyone which numbers have an account.
+        if not self.errors and mobile and services.mobile_registered(mobile):
+            self.add_error(
+                "mobile",
+                _("This mobile number already has an account. Sign in, or reset the password."),
+            )
+        return cleaned
 
 
 class SignInForm(PublicForm):

@@ -14,8 +14,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from zhengtong.core.clientaddr import client_ip
 from zhengtong.core.crypto import blind_index
-from zhengtong.core.middleware import client_ip
 from zhengtong.core.throttle import Throttled as Throttled  # raised here, caught by the kernel
 
 from .models import RateCounter

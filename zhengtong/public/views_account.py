@@ -29,7 +29,7 @@ from .forms_account import (
 )
 from .session import current_public_user, public_login_required, signed_in_public_user
 from .throttle import REGISTER_PER_IP_HOUR, Throttled, hit, ip_key
-from .views import add_unvalidated_error, send_code_if_asked, throttled_response
+from .views import send_code_if_asked, throttled_response
 
 CENTRE = "/grzx/"
 
@@ -56,14 +56,9 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect(CENTRE)
     form = RegisterForm(request.POST or None, request=request)
     if request.method == "POST":
-        mobile = request.POST.get("mobile", "")
-        if "send_sms_code" in request.POST and services.mobile_registered(mobile):
-            add_unvalidated_error(
-                form,
-                "mobile",
-                _("This mobile number already has an account. Sign in, or reset the password."),
-            )
-        elif send_code_if_asked(request, form):
+        # A code is sent to any number, registered or not: whether a number has an
+        # account is said only once the captcha and the SMS code pass (RegisterForm).
+        if send_code_if_asked(request, form):
             pass
         elif form.is_valid():
             if form.is_spam():  # the honeypot was filled in: pretend, keep nothing

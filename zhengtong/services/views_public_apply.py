@@ -388,6 +388,8 @@ def progress(request):
         scope=PROGRESS_SCOPE,
         find=lambda data: cases.find_for_progress(data["number"], data["identifier"]),
         found=found,
+        # As find_for_progress reads the number: without spaces, at most 24 characters.
+        code_of=lambda data: "".join(data["number"].split())[:24],
         not_found_message=_(
             "No application matches this number and ID number or mobile. Check both."
         ),

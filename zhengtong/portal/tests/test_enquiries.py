@@ -15,7 +15,9 @@ from zhengtong.org.models import Role
 from zhengtong.portal import enquiries
 from zhengtong.portal import models as pm
 from zhengtong.portal.sitetree import section
+from zhengtong.public.testing import public_post_data
 
+FORM = "/zsyz/zxly/"
 GOOD = {
     "name": "陈先生",
     "company": "示例食品有限公司",
@@ -56,6 +58,11 @@ def project(site, county):
     return page
 
 
+def send(client, fields, **extra):
+    """POST the enquiry form as a person does: the picture's characters answered."""
+    return client.post(FORM, public_post_data(client, FORM, **fields), **extra)
+
+
 def items(**filters):
     return WorkItem.objects.filter(kind=enquiries.ENQUIRY_ITEM_KIND, **filters)
 
@@ -85,7 +92,7 @@ def test_a_post_without_the_csrf_token_is_refused(bureau):
 def test_an_enquiry_goes_to_the_bureau_as_a_work_item_due_in_three_working_days(
     client, bureau, project
 ):
-    response = client.post("/zsyz/zxly/", GOOD | {"project": project.pk})
+    response = send(client, GOOD | {"project": project.pk})
     assert response.status_code == 302 and response["Location"] == "/zsyz/zxly/thanks/"
     enquiry = pm.InvestorEnquiry.objects.get()
     assert (enquiry.unit, enquiry.project_id, enquiry.phone) == (bureau, project.pk, "13812345678")
@@ -103,7 +110,7 @@ def test_the_thank_you_page_tells_the_investor_when_to_expect_a_reply(client, bu
 
 
 def test_without_an_investment_unit_the_government_office_gets_the_enquiry(client, site, county):
-    client.post("/zsyz/zxly/", GOOD)
+    send(client, GOOD)
     assert pm.InvestorEnquiry.objects.get().unit == county.government
     assert items().get().assignee_unit == county.government
 
@@ -122,7 +129,7 @@ def test_without_an_investment_unit_the_government_office_gets_the_enquiry(clien
     ],
 )
 def test_bad_input_gets_a_clear_message_and_nothing_is_stored(client, bureau, change, field):
-    response = client.post("/zsyz/zxly/", GOOD | change)
+    response = send(client, GOOD | change)
     assert response.status_code == 400
     assert response.context["form"].errors[field]
     assert 'role="alert"' in response.content.decode()
@@ -130,25 +137,25 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(client, bureau, ch
 
 
 def test_a_landline_with_its_area_code_is_accepted(client, bureau):
-    client.post("/zsyz/zxly/", GOOD | {"phone": "0551-12345678"})
+    send(client, GOOD | {"phone": "0551-12345678"})
     assert pm.InvestorEnquiry.objects.get().phone == "0551-12345678"
 
 
 def test_a_filled_honeypot_stores_nothing(client, bureau):
-    response = client.post("/zsyz/zxly/", GOOD | {"website": "http://spam.example"})
+    response = send(client, GOOD | {"website": "http://spam.example"})
     assert response.status_code == 302  # the bot learns nothing
     assert not pm.InvestorEnquiry.objects.exists() and not items().exists()
 
 
 def test_more_than_five_enquiries_an_hour_from_one_address_are_refused(client, bureau):
     for _ in range(5):
-        assert client.post("/zsyz/zxly/", GOOD).status_code == 302
-    response = client.post("/zsyz/zxly/", GOOD)
+        assert send(client, GOOD).status_code == 302
+    response = send(client, GOOD)
     assert response.status_code == 429
     assert response.context["form"].non_field_errors()
     assert pm.InvestorEnquiry.objects.count() == 5
     # Another address is not affected.
-    assert client.post("/zsyz/zxly/", GOOD, REMOTE_ADDR="10.9.8.7").status_code == 302
+    assert send(client, GOOD, REMOTE_ADDR="10.9.8.7").status_code == 302
 
 
 def test_the_operation_checks_its_input_too(bureau):
@@ -224,3 +231,26 @@ def test_another_units_staff_may_not_see_or_answer_an_enquiry(login, enquiry, cl
 def test_the_staff_pages_need_signing_in(client, enquiry):
     response = client.get("/oa/website/enquiries/")
     assert response.status_code == 302 and "/oa/login/" in response["Location"]
+
+
+# --- the picture captcha (issue 15) ---------------------------------------------------------
+
+
+def test_an_enquiry_without_the_pictures_characters_is_refused(client, bureau):
+    response = client.post(FORM, GOOD)
+    assert response.status_code == 400
+    assert response.context["form"].errors["captcha_answer"]
+    assert not pm.InvestorEnquiry.objects.exists() and not items().exists()
+
+
+def test_an_enquiry_with_the_wrong_characters_is_refused(client, bureau):
+    data = public_post_data(client, FORM, **GOOD)
+    data["captcha_answer"] = "ZZZZZ" if data["captcha_answer"] != "ZZZZZ" else "YYYYY"
+    response = client.post(FORM, data)
+    assert response.status_code == 400
+    assert not pm.InvestorEnquiry.objects.exists()
+
+
+def test_the_enquiry_form_shows_the_picture_captcha(client, bureau):
+    page = client.get(FORM).content.decode()
+    assert 'name="captcha_answer"' in page and ".png" in page

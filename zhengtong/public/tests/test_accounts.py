@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from zhengtong.conftest import audit_records
-from zhengtong.core.notifications import LoggingSmsBackend
 from zhengtong.public import registry, services
 from zhengtong.public.models import PublicUser
 from zhengtong.public.session import current_public_user
@@ -108,13 +107,50 @@ def test_a_weak_password_is_refused_and_the_code_not_spent(client):
     assert client.post("/grzx/zc/", data).status_code == 302
 
 
-def test_a_registered_mobile_gets_a_clear_message_and_no_code(client, citizen):
+def test_asking_a_code_does_not_reveal_that_a_mobile_has_an_account(client, citizen):
+    # (Issue 15: this used to answer "already has an account" before any captcha or code.)
+    data = public_post_data(client, "/grzx/zc/", mobile=citizen.mobile, send_sms_code="1")
+    registered = client.post("/grzx/zc/", data)
+    data = public_post_data(client, "/grzx/zc/", mobile=MOBILE, send_sms_code="1")
+    unregistered = client.post("/grzx/zc/", data)
+    assert registered.status_code == unregistered.status_code
+    assert "already has an account" not in registered.content.decode()
+    assert last_sms_code(citizen.mobile)  # a code is sent as to any number
+
+
+def test_a_wrong_sms_code_does_not_reveal_that_a_mobile_has_an_account(client, citizen):
     data = public_post_data(client, "/grzx/zc/", mobile=citizen.mobile, send_sms_code="1")
     response = client.post("/grzx/zc/", data)
+    right = last_sms_code(citizen.mobile)
+    wrong = "000000" if right != "000000" else "111111"
+    data = public_post_data(
+        response,
+        kind="citizen",
+        mobile=citizen.mobile,
+        sms_code=wrong,
+        password1=PASSWORD,
+        password2=PASSWORD,
+    )
+    response = client.post("/grzx/zc/", data)
+    assert response.status_code == 400
+    assert "already has an account" not in response.content.decode()
+
+
+def test_a_registered_mobile_is_told_once_the_captcha_and_sms_code_pass(client, citizen):
+    data = public_post_data(client, "/grzx/zc/", mobile=citizen.mobile, send_sms_code="1")
+    response = client.post("/grzx/zc/", data)
+    data = public_post_data(
+        response,
+        kind="citizen",
+        mobile=citizen.mobile,
+        sms_code=last_sms_code(citizen.mobile),
+        password1=PASSWORD,
+        password2=PASSWORD,
+    )
+    response = client.post("/grzx/zc/", data)
+    assert response.status_code == 400
     assert "already has an account" in response.content.decode()
-    assert not [m for m, _t in LoggingSmsBackend.sent if m == citizen.mobile]
-    with pytest.raises(LookupError):
-        last_sms_code(citizen.mobile)
+    assert PublicUser.objects.count() == 1
 
 
 def test_the_service_refuses_a_second_account_for_a_number(citizen):
