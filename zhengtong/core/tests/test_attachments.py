@@ -704,7 +704,9 @@ def test_a_polyglot_file_is_refused(uploader, media, name, data):
 
 
 def test_a_pdf_whose_object_streams_expand_too_far_is_refused(uploader, monkeypatch):
-    monkeypatch.setattr(attachments, "PDF_OBJSTM_MAX", 1000)
+    from zhengtong.core import activecontent
+
+    monkeypatch.setattr(activecontent, "PDF_OBJSTM_MAX", 1000)
     error = refused(uploader, "通知.pdf", pdf_with_object_stream(b" " * 5000))
     assert "decompression bomb" in str(error.message)
 
